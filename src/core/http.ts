@@ -1,0 +1,397 @@
+import { Agent, type Dispatcher, request } from 'undici';
+import type { z } from 'zod';
+import { QencodeError, type ErrorKind, invalidInput } from './errors';
+import { apiPath } from './paths';
+import { redactPath } from './redact';
+import { AccessTokenResponse, describeIssues } from './schemas';
+import { TokenCache } from './tokens';
+
+export interface Timeouts {
+  /** TCP + TLS connect. */
+  connectMs: number;
+  /** From request sent to response headers. */
+  headersMs: number;
+  /** Between body chunks. */
+  bodyMs: number;
+  /** The whole operation, retries and token refresh included. */
+  overallMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000, overallMs: 90_000 };
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the user is told when to try again. */
+  retryAfterCapMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 250, maxDelayMs: 4_000, retryAfterCapMs: 30_000 };
+
+/** What is logged about a request: an allow-list, never headers or bodies. */
+export interface RequestLogEntry {
+  operation: string;
+  method: string;
+  path: string;
+  status?: number;
+  durationMs: number;
+  attempt: number;
+  outcome: 'ok' | ErrorKind;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  /** Read when a token is needed, so a replaced key takes effect at once. */
+  apiKey: () => string | Promise<string>;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetryPolicy>;
+  maxResponseBytes?: number;
+  dispatcher?: Dispatcher;
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** For tests: jitter source and clock. */
+  random?: () => number;
+  now?: () => number;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface CallSpec<T> {
+  operation: string;
+  method: HttpMethod;
+  path: string;
+  body?: unknown;
+  schema: z.ZodType<T>;
+  /** Safe to send again (reads, updates, deletes, purges). Creates are never retried. */
+  idempotent: boolean;
+}
+
+export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+const REQUEST_ID_HEADERS = ['x-request-id', 'x-qencode-request-id', 'request-id', 'x-correlation-id'];
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Qencode error codes (from its other APIs): 4 bad token, 5 token expired, 8 busy. */
+const TOKEN_REFUSED_CODES = new Set([4, 5]);
+const BUSY_CODE = 8;
+const KEY_REFUSED_CODES = new Set([2, 3]);
+
+/** Only https, except loopback, where the emulator and tests live. */
+export function checkBaseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalidInput('connect', `"${raw}" is not a valid API URL`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw invalidInput('connect', 'the API URL must start with https:// (http:// is allowed only for localhost)');
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw invalidInput('connect', 'the API URL cannot carry credentials, a query or a fragment');
+  }
+  return url;
+}
+
+export class QencodeClient {
+  readonly baseUrl: string;
+  private readonly timeouts: Timeouts;
+  private readonly retry: RetryPolicy;
+  private readonly maxResponseBytes: number;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly tokens: TokenCache;
+  private readonly random: () => number;
+
+  constructor(private readonly options: ClientOptions) {
+    this.baseUrl = checkBaseUrl(options.baseUrl).href.replace(/\/+$/, '');
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: this.timeouts.connectMs }, keepAliveTimeout: 10_000 });
+    this.random = options.random ?? Math.random;
+    this.tokens = new TokenCache(() => this.fetchToken(), options.now);
+  }
+
+  /** Fetches a token now, bypassing the cache: how an API key is checked before it is saved. */
+  async verifyApiKey(signal?: AbortSignal): Promise<void> {
+    this.tokens.clear();
+    await this.withDeadline('get access token', signal, (s) => this.tokens.get(s));
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  /** One API call: token, send, validate, with one re-authentication and the retry policy. */
+  call<T>(spec: CallSpec<T>, signal?: AbortSignal): Promise<T> {
+    return this.withDeadline(spec.operation, signal, async (s) => {
+      let reauthenticated = false;
+      for (let attempt = 0; ; attempt++) {
+        const token = await this.tokens.get(s);
+        try {
+          return await this.send(spec, s, attempt, token);
+        } catch (error) {
+          if (!(error instanceof QencodeError)) throw error;
+          if (isTokenRefused(error)) {
+            this.tokens.invalidate(token);
+            if (reauthenticated) {
+              throw error.with({ kind: 'auth', reason: 'the API key was accepted but its token was refused; re-enter the API key' });
+            }
+            reauthenticated = true;
+            attempt--;
+            continue;
+          }
+          await this.backoffOrThrow(spec, error, attempt, s);
+        }
+      }
+    });
+  }
+
+  private fetchToken(): Promise<string> {
+    // Shared by every waiting caller, so it runs under its own deadline, not one caller's signal.
+    return this.withDeadline('get access token', undefined, async (s) => {
+      const apiKey = (await this.options.apiKey()).trim();
+      if (!apiKey) throw new QencodeError({ operation: 'get access token', kind: 'auth', reason: 'no API key is set' });
+      const spec: CallSpec<{ access_token: string }> = {
+        operation: 'get access token',
+        method: 'POST',
+        path: apiPath('get access token', 'access_token', apiKey),
+        schema: AccessTokenResponse,
+        // Asking for a token twice is harmless: the worst case is one unused token.
+        idempotent: true,
+      };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return (await this.send(spec, s, attempt, undefined)).access_token;
+        } catch (error) {
+          if (error instanceof QencodeError && (error.status === 401 || error.status === 403 || KEY_REFUSED_CODES.has(error.code ?? -1))) {
+            throw error.with({ kind: 'auth', reason: 'the API key was refused' });
+          }
+          if (!(error instanceof QencodeError)) throw error;
+          await this.backoffOrThrow(spec, error, attempt, s);
+        }
+      }
+    });
+  }
+
+  /** Waits before the next attempt, or rethrows when the error or the attempt count says stop. */
+  private async backoffOrThrow(spec: CallSpec<unknown>, error: QencodeError, attempt: number, signal: AbortSignal): Promise<void> {
+    const retryable =
+      error.kind === 'rate-limited' ||
+      (error.kind === 'http' && RETRYABLE_STATUS.has(error.status ?? 0)) ||
+      error.kind === 'network';
+    if (!spec.idempotent || !retryable || attempt >= this.retry.maxRetries) throw error;
+    let delay: number;
+    if (error.retryAfter !== undefined) {
+      delay = error.retryAfter * 1000;
+      if (delay > this.retry.retryAfterCapMs) {
+        throw error.with({ kind: 'rate-limited', reason: `the API is busy; try again in ${formatSeconds(error.retryAfter)}` });
+      }
+    } else {
+      // Full jitter: a random wait up to an exponentially growing ceiling.
+      delay = this.random() * Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+    }
+    await sleep(delay, signal);
+  }
+
+  /** Runs `work` under the overall deadline, and turns aborts into cancelled or timeout errors. */
+  private async withDeadline<T>(operation: string, signal: AbortSignal | undefined, work: (s: AbortSignal) => Promise<T>): Promise<T> {
+    const deadline = AbortSignal.timeout(this.timeouts.overallMs);
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    try {
+      return await work(combined);
+    } catch (error) {
+      if (signal?.aborted) throw new QencodeError({ operation, kind: 'cancelled', reason: 'cancelled' });
+      if (deadline.aborted && !(error instanceof QencodeError && error.kind !== 'cancelled')) {
+        throw new QencodeError({ operation, kind: 'timeout', reason: `no complete reply within ${formatSeconds(this.timeouts.overallMs / 1000)}` });
+      }
+      throw error;
+    }
+  }
+
+  private async send<T>(spec: CallSpec<T>, signal: AbortSignal, attempt: number, token: string | undefined): Promise<T> {
+    const started = performance.now();
+    let status: number | undefined;
+    const log = (outcome: RequestLogEntry['outcome']) =>
+      this.options.onRequest?.({
+        operation: spec.operation,
+        method: spec.method,
+        path: redactPath(spec.path),
+        ...(status !== undefined ? { status } : {}),
+        durationMs: Math.round(performance.now() - started),
+        attempt,
+        outcome,
+      });
+    try {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (spec.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await request(this.baseUrl + spec.path, {
+        method: spec.method,
+        headers,
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        signal,
+        dispatcher: this.dispatcher,
+        headersTimeout: this.timeouts.headersMs,
+        bodyTimeout: this.timeouts.bodyMs,
+      });
+      status = res.statusCode;
+      const text = await this.readBody(spec.operation, res);
+      const result = interpret(spec, res.statusCode, res.headers, text);
+      log('ok');
+      return result;
+    } catch (error) {
+      const qe = toQencodeError(spec.operation, error, signal);
+      log(qe.kind);
+      throw qe;
+    }
+  }
+
+  private async readBody(operation: string, res: Dispatcher.ResponseData): Promise<string> {
+    const declared = Number(res.headers['content-length']);
+    const tooLarge = () =>
+      new QencodeError({ operation, kind: 'invalid-response', status: res.statusCode, reason: `the reply is larger than ${this.maxResponseBytes / 1024 / 1024} MiB` });
+    if (declared > this.maxResponseBytes) {
+      res.body.destroy();
+      throw tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > this.maxResponseBytes) {
+        res.body.destroy();
+        throw tooLarge();
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}
+
+/** Status, body and schema to a value, or to a QencodeError that says why. */
+function interpret<T>(spec: CallSpec<T>, status: number, headers: Dispatcher.ResponseData['headers'], text: string): T {
+  const operation = spec.operation;
+  const requestId = REQUEST_ID_HEADERS.map((h) => headers[h]).find((v) => typeof v === 'string') as string | undefined;
+  const retryAfterHeader = parseRetryAfter(headers['retry-after']);
+  let body: unknown;
+  let parsed = true;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = false;
+  }
+  const fields = qencodeFields(body);
+  const base = {
+    operation,
+    status,
+    ...(requestId ? { requestId } : {}),
+    ...(fields.code !== undefined ? { code: fields.code } : {}),
+    ...(fields.message ? { apiMessage: fields.message } : {}),
+    ...(fields.description ? { apiDescription: fields.description } : {}),
+  };
+  const retryAfter = retryAfterHeader ?? fields.retryAfter;
+  const withRetry = retryAfter !== undefined ? { retryAfter } : {};
+
+  if (status >= 300 && status < 400) {
+    throw new QencodeError({ ...base, kind: 'http', reason: 'the server answered with a redirect, which is not followed so that the credentials stay with the API' });
+  }
+  if (status === 429 || fields.code === BUSY_CODE) {
+    throw new QencodeError({ ...base, ...withRetry, kind: 'rate-limited', reason: fields.message ?? 'too many requests' });
+  }
+  if (status < 200 || status >= 300 || (fields.code !== undefined && fields.code !== 0)) {
+    throw new QencodeError({ ...base, ...withRetry, kind: 'http', reason: fields.description ?? fields.message ?? statusCause(status) });
+  }
+  if (!parsed) {
+    const type = String(headers['content-type'] ?? 'no content type');
+    throw new QencodeError({ ...base, kind: 'invalid-response', reason: `the reply is not JSON (${type.split(';')[0]})` });
+  }
+  const result = spec.schema.safeParse(body ?? {});
+  if (!result.success) {
+    throw new QencodeError({ ...base, kind: 'invalid-response', reason: `the reply has an unexpected shape: ${describeIssues(result.error)}` });
+  }
+  return result.data;
+}
+
+function qencodeFields(body: unknown): { code?: number; message?: string; description?: string; retryAfter?: number } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  const b = body as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 500) : undefined);
+  const code = typeof b.error === 'number' ? b.error : typeof b.error === 'string' && /^\d+$/.test(b.error) ? Number(b.error) : undefined;
+  const retryAfter = typeof b.retry_after === 'number' && b.retry_after >= 0 ? b.retry_after : undefined;
+  return {
+    ...(code !== undefined ? { code } : {}),
+    ...(text(b.message) ? { message: text(b.message) } : typeof b.error === 'string' && code === undefined ? { message: text(b.error) } : {}),
+    ...(text(b.error_description) ? { description: text(b.error_description) } : {}),
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+  };
+}
+
+function statusCause(status: number): string {
+  if (status === 400 || status === 422) return 'the request was refused as invalid';
+  if (status === 401) return 'not authorised';
+  if (status === 403) return 'permission denied';
+  if (status === 404) return 'not found';
+  if (status === 409) return 'it conflicts with the current state';
+  if (status >= 500) return 'the Qencode service had an error';
+  return `unexpected HTTP status ${status}`;
+}
+
+function isTokenRefused(error: QencodeError): boolean {
+  return error.kind === 'http' && (error.status === 401 || TOKEN_REFUSED_CODES.has(error.code ?? -1));
+}
+
+/** Seconds, from a delta or an HTTP date. */
+export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+const NETWORK_CAUSES: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  EPIPE: 'the connection was closed',
+  ENOTFOUND: 'the API host name could not be resolved',
+  EAI_AGAIN: 'the API host name could not be resolved',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_SOCKET: 'the connection was closed unexpectedly',
+  UND_ERR_CLOSED: 'the connection was closed',
+  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+};
+
+function toQencodeError(operation: string, error: unknown, signal: AbortSignal): QencodeError {
+  if (error instanceof QencodeError) return error;
+  if (signal.aborted) return new QencodeError({ operation, kind: 'cancelled', reason: 'cancelled' });
+  const e = error as { code?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code ?? '';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new QencodeError({ operation, kind: 'timeout', reason: 'the server did not answer in time' });
+  if (code === 'UND_ERR_BODY_TIMEOUT') return new QencodeError({ operation, kind: 'timeout', reason: 'the reply stalled part-way' });
+  if (code.startsWith('ERR_TLS') || code.includes('CERT')) return new QencodeError({ operation, kind: 'network', reason: `the TLS certificate was not accepted (${code})` });
+  const cause = NETWORK_CAUSES[code] ?? `a network error occurred${code ? ` (${code})` : ''}`;
+  return new QencodeError({ operation, kind: 'network', reason: cause });
+}
+
+function formatSeconds(seconds: number): string {
+  const s = Math.ceil(seconds);
+  return s >= 120 ? `${Math.ceil(s / 60)} minutes` : `${s} s`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

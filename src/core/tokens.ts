@@ -1,0 +1,78 @@
+/**
+ * Access-token cache with a single flight: concurrent callers share one token
+ * request. A token is kept until its JWT `exp` less a margin (or 24 h less the
+ * margin when `exp` cannot be read), and refreshed before it runs out.
+ */
+export const TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/** Reads `exp` (seconds) from a JWT's payload, without verifying it; ms since the epoch. */
+export function readJwtExpiry(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const exp = (claims as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class TokenCache {
+  private token?: { value: string; refreshAt: number };
+  private inFlight?: Promise<string>;
+
+  constructor(
+    private readonly fetchToken: () => Promise<string>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A valid token: the cached one, the one being fetched, or a new one. */
+  async get(signal?: AbortSignal): Promise<string> {
+    if (this.token && this.now() < this.token.refreshAt) return this.token.value;
+    this.inFlight ??= this.fetchToken()
+      .then((value) => {
+        const fetchedAt = this.now();
+        const exp = readJwtExpiry(value);
+        const lifetime = exp !== undefined ? exp - fetchedAt : TOKEN_LIFETIME_MS;
+        // Refresh at exp less the margin, but never hold a token for less than half its life.
+        const margin = Math.min(REFRESH_MARGIN_MS, Math.max(0, lifetime / 2));
+        this.token = { value, refreshAt: fetchedAt + lifetime - margin };
+        return value;
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+      });
+    return abortable(this.inFlight, signal);
+  }
+
+  /** Drops a token the server refused, unless a newer one has replaced it already. */
+  invalidate(value: string): void {
+    if (this.token?.value === value) this.token = undefined;
+  }
+
+  clear(): void {
+    this.token = undefined;
+  }
+}
+
+/** Waits for a shared promise, but lets one caller stop waiting without cancelling it for the others. */
+export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
