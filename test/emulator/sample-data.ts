@@ -1,0 +1,60 @@
+/** Realistic sample data for the demo and tests: ids are fixed so tests can name them. */
+export interface SampleData {
+  buckets: { name: string; region: string; policy?: 'public' | 'authenticated'; cors?: Record<string, string> }[];
+  domains: { id: string; domain_name: string; type: 'live' | 'vod'; bucket_name?: string; created: string }[];
+  tls: { id: string; domain_id: string; status: string; created: string }[];
+  keys: { id: string; name: string | null; stream_id?: string; domain_id?: string; bucket_name?: string; created: string }[];
+  purges: { bucket: string; path: string | null; at: string }[];
+}
+
+export const SAMPLE = {
+  liveDomainId: 'aeac03d6-beb0-4638-a094-fbc35653f931',
+  eventsDomainId: '5b1f7a3c-2d4e-4f6a-9b8c-1d2e3f4a5b6c',
+  vodDomainId: 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f',
+  archiveDomainId: 'f1e2d3c4-b5a6-4978-8675-645342312019',
+  issuedTlsId: '7d819560-6220-4b76-bf9a-3784a64ac7ff',
+  pendingTlsId: '0b9e8d7c-6f5a-4b3c-9d2e-1f0a9b8c7d6e',
+  streamKeyId: 'ec25a6a6-b31e-4ac9-af01-711460421c6b',
+  domainKeyId: 'e52f59d7-e65c-4036-81c6-0163403a1a88',
+  bucketKeyId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  streamId: '1f1ab6a3-d867-4787-b882-7f2fb1203634',
+  mediaBucket: 'media-assets',
+  archiveBucket: 'vod-archive',
+  promoBucket: 'promo-clips',
+} as const;
+
+export function sampleData(): SampleData {
+  const s = SAMPLE;
+  return {
+    buckets: [
+      {
+        name: s.mediaBucket,
+        region: 'us-west',
+        cors: {
+          'Access-Control-Allow-Origin': 'https://media-storage.us-west.qencode.com',
+          'Access-Control-Allow-Methods': 'GET, PUT, POST, DELETE',
+          'Access-Control-Max-Age': '1600',
+          'Access-Control-Allow-Credentials': 'true',
+        },
+      },
+      { name: s.archiveBucket, region: 'eu-central' },
+      { name: s.promoBucket, region: 'us-west', policy: 'authenticated', cors: { 'Access-Control-Allow-Origin': '*' } },
+    ],
+    domains: [
+      { created: '2023-06-07 14:17:25', id: s.liveDomainId, type: 'live', domain_name: 'live.example-tv.com' },
+      { created: '2023-08-21 09:02:11', id: s.eventsDomainId, type: 'live', domain_name: 'events.example-tv.com' },
+      { bucket_name: s.mediaBucket, created: '2023-06-09 10:45:03', id: s.vodDomainId, type: 'vod', domain_name: 'vod.example-tv.com' },
+      { bucket_name: s.archiveBucket, created: '2024-01-15 16:30:00', id: s.archiveDomainId, type: 'vod', domain_name: 'archive.example-tv.com' },
+    ],
+    tls: [
+      { status: 'issued', created: '2023-06-12 15:10:48', domain_id: s.liveDomainId, id: s.issuedTlsId },
+      { status: 'pending', created: '2024-01-15 16:31:12', domain_id: s.archiveDomainId, id: s.pendingTlsId },
+    ],
+    keys: [
+      { stream_id: s.streamId, created: '2023-06-12 15:00:40', id: s.streamKeyId, name: 'Main event stream' },
+      { created: '2023-06-07 14:17:25', id: s.domainKeyId, domain_id: s.liveDomainId, name: null },
+      { created: '2024-02-02 08:15:00', id: s.bucketKeyId, bucket_name: s.promoBucket, name: 'Promo clips' },
+    ],
+    purges: [{ bucket: s.mediaBucket, path: 'videos/launch/master.m3u8', at: '2024-03-01 12:00:00' }],
+  };
+}
