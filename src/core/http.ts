@@ -120,8 +120,9 @@ export class QencodeClient {
     await this.withDeadline('get access token', signal, (s) => this.tokens.get(s));
   }
 
+  /** Ends the connections at once; calls still under way reject. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 
   /** One API call: token, send, validate, with one re-authentication and the retry policy. */

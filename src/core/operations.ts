@@ -48,55 +48,55 @@ const CreatedSigningKeyResponse = single('signing_key', CreatedSigningKeyWire);
 const SigningKeyList = list('signing_keys', SigningKeyWire);
 
 // ---- playback domains ----
-export function createDomain(c: QencodeClient, input: { name: string; type: DomainType }, signal?: AbortSignal): Promise<Domain> {
+export async function createDomain(c: QencodeClient, input: { name: string; type: DomainType }, signal?: AbortSignal): Promise<Domain> {
   const operation = 'create domain';
   const name = valid(operation, validateDomainName(input.name));
   if (input.type !== 'live' && input.type !== 'vod') throw invalidInput(operation, 'the domain type must be "live" or "vod"');
   return c.call({ operation, method: 'POST', path: apiPath(operation, 'domains'), body: { name, type: input.type }, schema: DomainResponse, idempotent: false }, signal);
 }
 
-export function getDomain(c: QencodeClient, id: string, signal?: AbortSignal): Promise<Domain> {
+export async function getDomain(c: QencodeClient, id: string, signal?: AbortSignal): Promise<Domain> {
   const operation = 'get domain';
   return c.call({ operation, method: 'GET', path: apiPath(operation, 'domains', id), schema: DomainResponse, idempotent: true }, signal);
 }
 
 /** All domains, or only live or only vod ones (`GET /v1/domains/{type}`). */
-export function listDomains(c: QencodeClient, type?: DomainType, signal?: AbortSignal): Promise<Listed<Domain>[]> {
+export async function listDomains(c: QencodeClient, type?: DomainType, signal?: AbortSignal): Promise<Listed<Domain>[]> {
   const operation = 'list domains';
   const path = type ? apiPath(operation, 'domains', type) : apiPath(operation, 'domains');
   return c.call({ operation, method: 'GET', path, schema: DomainList, idempotent: true }, signal);
 }
 
 /** Points a vod domain at a bucket. Live domains cannot be updated. */
-export function setDomainBucket(c: QencodeClient, id: string, bucketName: string, signal?: AbortSignal): Promise<Domain> {
+export async function setDomainBucket(c: QencodeClient, id: string, bucketName: string, signal?: AbortSignal): Promise<Domain> {
   const operation = 'update domain';
   const bucket = valid(operation, validateBucketName(bucketName));
   return c.call({ operation, method: 'PUT', path: apiPath(operation, 'domains', id), body: { bucket_name: bucket }, schema: DomainResponse, idempotent: true }, signal);
 }
 
-export function deleteDomain(c: QencodeClient, id: string, signal?: AbortSignal): Promise<void> {
+export async function deleteDomain(c: QencodeClient, id: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete domain';
   return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'domains', id), schema: StatusWire, idempotent: true }, signal);
 }
 
 // ---- TLS subscriptions ----
-export function createTlsSubscription(c: QencodeClient, domainId: string, signal?: AbortSignal): Promise<TlsSubscription> {
+export async function createTlsSubscription(c: QencodeClient, domainId: string, signal?: AbortSignal): Promise<TlsSubscription> {
   const operation = 'create TLS subscription';
   if (!domainId.trim()) throw invalidInput(operation, 'choose a domain');
   return c.call({ operation, method: 'POST', path: apiPath(operation, 'tls', 'subscriptions'), body: { domain_id: domainId }, schema: TlsResponse, idempotent: false }, signal);
 }
 
-export function getTlsSubscription(c: QencodeClient, id: string, signal?: AbortSignal): Promise<TlsSubscription> {
+export async function getTlsSubscription(c: QencodeClient, id: string, signal?: AbortSignal): Promise<TlsSubscription> {
   const operation = 'get TLS subscription';
   return c.call({ operation, method: 'GET', path: apiPath(operation, 'tls', 'subscriptions', id), schema: TlsResponse, idempotent: true }, signal);
 }
 
-export function listTlsSubscriptions(c: QencodeClient, signal?: AbortSignal): Promise<Listed<TlsSubscription>[]> {
+export async function listTlsSubscriptions(c: QencodeClient, signal?: AbortSignal): Promise<Listed<TlsSubscription>[]> {
   const operation = 'list TLS subscriptions';
   return c.call({ operation, method: 'GET', path: apiPath(operation, 'tls', 'subscriptions'), schema: TlsList, idempotent: true }, signal);
 }
 
-export function deleteTlsSubscription(c: QencodeClient, id: string, signal?: AbortSignal): Promise<void> {
+export async function deleteTlsSubscription(c: QencodeClient, id: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete TLS subscription';
   return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'tls', 'subscriptions', id), schema: StatusWire, idempotent: true }, signal);
 }
@@ -105,7 +105,7 @@ export function deleteTlsSubscription(c: QencodeClient, id: string, signal?: Abo
 /** What a new signing key signs for: a live stream, a live playback domain, or a bucket. */
 export type SigningKeyFor = { streamId: string } | { domainId: string } | { bucketName: string };
 
-export function createSigningKey(c: QencodeClient, target: SigningKeyFor, name?: string, signal?: AbortSignal): Promise<CreatedSigningKey> {
+export async function createSigningKey(c: QencodeClient, target: SigningKeyFor, name?: string, signal?: AbortSignal): Promise<CreatedSigningKey> {
   const operation = 'create signing key';
   const body: Record<string, string> = {};
   if ('streamId' in target) body.stream_id = valid(operation, validateStreamId(target.streamId));
@@ -117,23 +117,23 @@ export function createSigningKey(c: QencodeClient, target: SigningKeyFor, name?:
   return c.call({ operation, method: 'POST', path: apiPath(operation, 'signing-keys'), body, schema: CreatedSigningKeyResponse, idempotent: false }, signal);
 }
 
-export function getSigningKey(c: QencodeClient, id: string, signal?: AbortSignal): Promise<SigningKey> {
+export async function getSigningKey(c: QencodeClient, id: string, signal?: AbortSignal): Promise<SigningKey> {
   const operation = 'get signing key';
   return c.call({ operation, method: 'GET', path: apiPath(operation, 'signing-keys', id), schema: SigningKeyResponse, idempotent: true }, signal);
 }
 
-export function listSigningKeys(c: QencodeClient, signal?: AbortSignal): Promise<Listed<SigningKey>[]> {
+export async function listSigningKeys(c: QencodeClient, signal?: AbortSignal): Promise<Listed<SigningKey>[]> {
   const operation = 'list signing keys';
   return c.call({ operation, method: 'GET', path: apiPath(operation, 'signing-keys'), schema: SigningKeyList, idempotent: true }, signal);
 }
 
-export function renameSigningKey(c: QencodeClient, id: string, name: string, signal?: AbortSignal): Promise<SigningKey> {
+export async function renameSigningKey(c: QencodeClient, id: string, name: string, signal?: AbortSignal): Promise<SigningKey> {
   const operation = 'rename signing key';
   const body = { name: valid(operation, validateSigningKeyName(name)) };
   return c.call({ operation, method: 'PUT', path: apiPath(operation, 'signing-keys', id), body, schema: SigningKeyResponse, idempotent: true }, signal);
 }
 
-export function deleteSigningKey(c: QencodeClient, id: string, signal?: AbortSignal): Promise<void> {
+export async function deleteSigningKey(c: QencodeClient, id: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete signing key';
   return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'signing-keys', id), schema: StatusWire, idempotent: true }, signal);
 }
@@ -142,20 +142,20 @@ export function deleteSigningKey(c: QencodeClient, id: string, signal?: AbortSig
 export type AccessPolicy = 'public' | 'authenticated';
 export const ACCESS_POLICIES: readonly AccessPolicy[] = ['public', 'authenticated'];
 
-export function setBucketPolicy(c: QencodeClient, bucketName: string, policy: AccessPolicy, signal?: AbortSignal): Promise<void> {
+export async function setBucketPolicy(c: QencodeClient, bucketName: string, policy: AccessPolicy, signal?: AbortSignal): Promise<void> {
   const operation = 'set bucket access policy';
   const bucket = valid(operation, validateBucketName(bucketName));
   if (!ACCESS_POLICIES.includes(policy)) throw invalidInput(operation, 'the policy must be "public" or "authenticated"');
   return c.call({ operation, method: 'PUT', path: apiPath(operation, 'buckets', bucket, 'policy', policy), schema: StatusWire, idempotent: true }, signal);
 }
 
-export function getCors(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<CorsPolicy> {
+export async function getCors(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<CorsPolicy> {
   const operation = 'get CORS policy';
   const bucket = valid(operation, validateBucketName(bucketName));
   return c.call({ operation, method: 'GET', path: apiPath(operation, 'buckets', bucket, 'cors'), schema: CorsPolicyWire, idempotent: true }, signal);
 }
 
-export function setCors(c: QencodeClient, bucketName: string, policy: CorsPolicy, signal?: AbortSignal): Promise<void> {
+export async function setCors(c: QencodeClient, bucketName: string, policy: CorsPolicy, signal?: AbortSignal): Promise<void> {
   const operation = 'set CORS policy';
   const bucket = valid(operation, validateBucketName(bucketName));
   const body = valid(operation, validateCorsDocument(policy));
@@ -163,13 +163,13 @@ export function setCors(c: QencodeClient, bucketName: string, policy: CorsPolicy
   return c.call({ operation, method: 'POST', path: apiPath(operation, 'buckets', bucket, 'cors'), body, schema: StatusWire, idempotent: true }, signal);
 }
 
-export function deleteCors(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<void> {
+export async function deleteCors(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete CORS policy';
   const bucket = valid(operation, validateBucketName(bucketName));
   return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'buckets', bucket, 'cors'), schema: StatusWire, idempotent: true }, signal);
 }
 
-export function deleteCorsHeader(c: QencodeClient, bucketName: string, header: string, signal?: AbortSignal): Promise<void> {
+export async function deleteCorsHeader(c: QencodeClient, bucketName: string, header: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete CORS header';
   const bucket = valid(operation, validateBucketName(bucketName));
   if (!isCorsHeader(header)) throw invalidInput(operation, `"${header}" is not a supported CORS header`);
@@ -177,13 +177,13 @@ export function deleteCorsHeader(c: QencodeClient, bucketName: string, header: s
 }
 
 /** Purges the CDN cache for every object in a bucket. A purge is an idempotent intent, so it may be retried. */
-export function purgeBucket(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<void> {
+export async function purgeBucket(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<void> {
   const operation = 'purge bucket';
   const bucket = valid(operation, validateBucketName(bucketName));
   return c.call({ operation, method: 'POST', path: apiPath(operation, 'buckets', bucket, 'cache', 'purge_all'), schema: StatusWire, idempotent: true }, signal);
 }
 
-export function purgeObject(c: QencodeClient, bucketName: string, objectPath: string, signal?: AbortSignal): Promise<void> {
+export async function purgeObject(c: QencodeClient, bucketName: string, objectPath: string, signal?: AbortSignal): Promise<void> {
   const operation = 'purge object';
   const bucket = valid(operation, validateBucketName(bucketName));
   const path = valid(operation, validateObjectPath(objectPath));
