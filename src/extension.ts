@@ -1,1 +1,60 @@
-export function activate(): void {}
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { DETAILS_SCHEME, DetailsDocuments } from './documents';
+import { Log } from './log';
+import { PrivateKeys } from './private-keys';
+import { Projects } from './projects';
+import { Explorer } from './tree';
+import { vscodeUi, type Ui } from './ui';
+
+/** What activate() returns: the integration tests use it to reach the tree and the prompt seam. */
+export interface QencodeCdnApi {
+  explorer: Explorer;
+  projects: Projects;
+  privateKeys: PrivateKeys;
+  treeView: vscode.TreeView<unknown>;
+  /** Replaces the prompt seam (tests answer prompts by id); undefined restores the real one. */
+  setUi(ui: Ui | undefined): void;
+}
+
+/** The composition root. Activation does no network and no SecretStorage I/O: both wait for the tree. */
+export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
+  let ui: Ui = vscodeUi;
+  const log = new Log();
+  const projects = new Projects(context, log);
+  const privateKeys = new PrivateKeys(log, () => ui);
+  const explorer = new Explorer(projects, (projectId, keyId) => privateKeys.isUnsaved(projectId, keyId));
+  const treeView = vscode.window.createTreeView('qencodeCdn.explorer', { treeDataProvider: explorer, canSelectMany: true, showCollapseAll: true });
+  const details = new DetailsDocuments();
+
+  const setHasProjects = () => void vscode.commands.executeCommand('setContext', 'qencodeCdn.hasProjects', projects.list().length > 0);
+  setHasProjects();
+
+  context.subscriptions.push(
+    log,
+    projects,
+    privateKeys,
+    explorer,
+    treeView,
+    details,
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
+    projects.onDidChange(setHasProjects),
+    // A private key saved (or not) changes the warning on its signing key.
+    privateKeys.onDidChange(() => {
+      for (const node of explorer.roots()) explorer.redraw(node, ['keys']);
+    }),
+  );
+  registerCommands(context, { log, ui: () => ui, projects, explorer, details, privateKeys });
+
+  return {
+    explorer,
+    projects,
+    privateKeys,
+    treeView,
+    setUi: (replacement) => {
+      ui = replacement ?? vscodeUi;
+    },
+  };
+}
+
+export function deactivate(): void {}

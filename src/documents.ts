@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+
+export const DETAILS_SCHEME = 'qencode-details';
+
+/**
+ * Read-only JSON views of API objects (Show Details, Show CORS Policy). A content
+ * provider's documents cannot be edited or saved, which is the point.
+ */
+export class DetailsDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '{}\n';
+  }
+
+  /** Opens (or updates) `qencode-details:/<project>/<title>.json` with this value. */
+  async show(projectName: string, title: string, value: unknown): Promise<vscode.TextEditor> {
+    const safe = (s: string) => s.replace(/[\\/:*?"<>|#%]+/g, '-');
+    const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${safe(projectName)}/${safe(title)}.json` });
+    this.contents.set(uri.toString(), `${JSON.stringify(value, null, 2)}\n`);
+    this.changed.fire(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    return vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { isQencodeError } from './core';
+import type { Log } from './log';
+import type { Ui } from './ui';
+
+const t = vscode.l10n.t;
+
+/** Thrown by a prompt the user dismissed: ends a command silently. */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+/** Resolves a prompt's answer or ends the command silently when it was dismissed. */
+export function answered<T>(value: T | undefined): T {
+  if (value === undefined) throw new Cancelled();
+  return value;
+}
+
+export interface ActionContext {
+  log: Log;
+  ui: () => Ui;
+}
+
+/**
+ * The one wrapper around every entry point (commands, saves, events):
+ * cancelling is silent; every error goes to the output channel, redacted; the
+ * user sees one message naming the operation and the cause.
+ */
+export async function runAction(ctx: ActionContext, name: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (isCancellation(error)) return;
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.log.error(`${name}: ${message}${isQencodeError(error) && error.requestId ? ` [request id ${error.requestId}]` : ''}`);
+    const showLog = t('Show Log');
+    const reenter = t('Re-enter API Key');
+    const actions = isQencodeError(error, 'auth') ? [reenter, showLog] : [showLog];
+    // Not awaited: the command finishes while the message stays on screen.
+    void ctx.ui()
+      .notify('error', 'error', isQencodeError(error) ? message : t('{0} failed: {1}', name, message), ...actions)
+      .then((choice) => {
+        if (choice === showLog) ctx.log.show();
+        if (choice === reenter) void vscode.commands.executeCommand('qencodeCdn.replaceApiKey');
+      });
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  return error instanceof Cancelled || error instanceof vscode.CancellationError || isQencodeError(error, 'cancelled');
+}
+
+/** Runs an API call with a cancellable progress notification; cancelling aborts the request at once. */
+export function withProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+      const controller = new AbortController();
+      const subscription = token.onCancellationRequested(() => controller.abort());
+      return work(controller.signal).finally(() => subscription.dispose());
+    }),
+  );
+}

@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { redact, type RequestLogEntry } from './core';
+
+/**
+ * The "Qencode CDN" output channel. Everything written passes through the one
+ * redaction helper, with the secrets the extension currently knows added to it.
+ */
+export class Log implements vscode.Disposable {
+  private readonly channel = vscode.window.createOutputChannel('Qencode CDN', { log: true });
+  private readonly secrets = new Set<string>();
+
+  /** Registers a value that must never be written (an API key, a private key). */
+  addSecret(value: string): void {
+    if (value) this.secrets.add(value);
+  }
+
+  info(message: string): void {
+    this.channel.info(redact(message, this.secrets));
+  }
+
+  error(message: string): void {
+    this.channel.error(redact(message, this.secrets));
+  }
+
+  /** One line per HTTP request: method, operation, redacted path, status, duration. Never headers or bodies. */
+  request(e: RequestLogEntry): void {
+    const line = `${e.method} ${e.path} (${e.operation}) → ${e.status ?? '-'} ${e.outcome} in ${e.durationMs} ms${e.attempt ? `, attempt ${e.attempt + 1}` : ''}`;
+    if (e.outcome === 'ok') this.channel.info(redact(line, this.secrets));
+    else this.channel.warn(redact(line, this.secrets));
+  }
+
+  show(): void {
+    this.channel.show(true);
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+  }
+}

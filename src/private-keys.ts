@@ -1,0 +1,192 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CreatedSigningKey } from './core';
+import type { Log } from './log';
+import type { Ui } from './ui';
+
+const t = vscode.l10n.t;
+export const KEYS_DIR = path.join('.qencode', 'keys');
+
+export type KeptWhere = { kind: 'file'; path: string; gitIgnored: boolean | undefined } | { kind: 'editor'; reason: string };
+
+/**
+ * The API returns a signing key's private key once. From the moment it arrives it
+ * is held here, in memory, until it is in a file the user controls; if no file
+ * can be written it goes into an editor with a warning. It is never logged.
+ */
+export class PrivateKeys implements vscode.Disposable {
+  /** Keys received but not yet in a file: `${projectId}/${keyId}` to PEM. */
+  private readonly unsaved = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly log: Log,
+    private readonly ui: () => Ui,
+  ) {
+    // A key shown in an untitled editor counts as saved once that text is saved anywhere.
+    this.subscription = vscode.workspace.onDidSaveTextDocument((doc) => {
+      const text = doc.getText();
+      for (const [id, pem] of this.unsaved) if (text.includes(pem.trim())) this.markSaved(id);
+    });
+  }
+
+  isUnsaved(projectId: string, keyId: string): boolean {
+    return this.unsaved.has(`${projectId}/${keyId}`);
+  }
+
+  /** Puts a new private key somewhere the user controls; never throws and never drops it. */
+  async keep(projectId: string, key: CreatedSigningKey): Promise<KeptWhere> {
+    const id = `${projectId}/${key.id}`;
+    this.log.addSecret(key.privateKey);
+    this.unsaved.set(id, key.privateKey);
+    const label = key.name ?? key.id;
+    let reason: string;
+    try {
+      const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+      if (folder) {
+        const file = await writeKeyFile(folder.uri.fsPath, fileBase(key), key.privateKey);
+        this.markSaved(id);
+        const gitIgnored = await isGitIgnored(folder.uri.fsPath, file);
+        void this.announce(folder.uri.fsPath, file, label, gitIgnored);
+        return { kind: 'file', path: file, gitIgnored };
+      }
+      const target = await this.ui().saveDialog('privateKeyFile', {
+        title: t('Save the private key of signing key {0}', label),
+        defaultUri: vscode.Uri.file(path.join(process.env.HOME ?? '/', `${fileBase(key)}.pem`)),
+        filters: { [t('PEM private key')]: ['pem'] },
+      });
+      if (target) {
+        if (target.scheme === 'file') await writeExclusive(target.fsPath, key.privateKey, true);
+        else await vscode.workspace.fs.writeFile(target, Buffer.from(key.privateKey));
+        this.markSaved(id);
+        void this.ui().notify('privateKeySaved', 'info', t('The private key of signing key {0} was saved to {1}. It cannot be downloaded again.', label, target.fsPath || target.toString()));
+        return { kind: 'file', path: target.fsPath, gitIgnored: undefined };
+      }
+      reason = t('no file was chosen');
+    } catch (error) {
+      reason = error instanceof Error ? error.message : String(error);
+      this.log.error(`saving a private key failed: ${reason}`);
+    }
+    try {
+      await this.showInEditor(key.privateKey);
+    } catch (error) {
+      reason += `; ${error instanceof Error ? error.message : String(error)}`;
+    }
+    void this.ui().notify(
+      'privateKeyUnsaved',
+      'warning',
+      t('The private key of signing key {0} could not be saved to a file ({1}). It is open in an unsaved editor: save it somewhere safe now. Qencode will not show it again.', label, reason),
+    );
+    this.changed.fire();
+    return { kind: 'editor', reason };
+  }
+
+  private async showInEditor(pem: string): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument({ content: pem, language: 'plaintext' });
+    await vscode.window.showTextDocument(doc, { preview: false });
+  }
+
+  private markSaved(id: string): void {
+    if (this.unsaved.delete(id)) this.changed.fire();
+  }
+
+  private async announce(root: string, file: string, label: string, gitIgnored: boolean | undefined): Promise<void> {
+    const relative = path.relative(root, file);
+    if (gitIgnored === false) {
+      const add = t('Add to .gitignore');
+      const choice = await this.ui().notify(
+        'privateKeyNotIgnored',
+        'warning',
+        t('The private key of signing key {0} was saved to {1}, but git does not ignore that file. Add {2} to .gitignore so it is never committed?', label, relative, '.qencode/keys/'),
+        add,
+      );
+      if (choice === add) await addToGitignore(root);
+      return;
+    }
+    await this.ui().notify('privateKeySaved', 'info', t('The private key of signing key {0} was saved to {1}, readable only by you. It cannot be downloaded again.', label, relative));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** A file name from the key's name (or id) that cannot leave its folder. */
+export function fileBase(key: { id: string; name: string | null }): string {
+  const fromName = (key.name ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 60);
+  return fromName || key.id.replace(/[^a-zA-Z0-9-]/g, '');
+}
+
+/**
+ * Writes `<root>/.qencode/keys/<base>.pem`, mode 0600, created exclusively (an existing
+ * file is never overwritten: `<base>-2.pem` and so on), and refuses a folder whose
+ * real path leaves the workspace (a symbolic link included).
+ */
+export async function writeKeyFile(root: string, base: string, pem: string): Promise<string> {
+  const dir = path.join(root, KEYS_DIR);
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const realRoot = await fs.realpath(root);
+  const realDir = await fs.realpath(dir);
+  if (realDir !== path.join(realRoot, KEYS_DIR)) {
+    throw new Error(t('{0} leads outside the workspace folder (a symbolic link?), so the key was not written there', KEYS_DIR));
+  }
+  for (let n = 1; n <= 1000; n++) {
+    const file = path.join(realDir, `${base}${n > 1 ? `-${n}` : ''}.pem`);
+    if (await writeExclusive(file, pem, false)) return file;
+  }
+  throw new Error(t('too many key files named {0} already exist', base));
+}
+
+/** O_CREAT|O_EXCL with mode 0600: fails on any existing file or link. Returns false on EEXIST unless `overwriteOk`. */
+async function writeExclusive(file: string, pem: string, overwriteOk: boolean): Promise<boolean> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, overwriteOk ? 'w' : 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && !overwriteOk) return false;
+    throw error;
+  }
+  try {
+    await handle.chmod(0o600); // the umask may have loosened an overwrite-allowed file
+    await handle.writeFile(pem);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+/** git's own answer when git and a repository are there; else a look at .gitignore; undefined when unknown. */
+export async function isGitIgnored(root: string, file: string): Promise<boolean | undefined> {
+  const code = await new Promise<number | undefined>((resolve) => {
+    execFile('git', ['check-ignore', '-q', '--', file], { cwd: root, timeout: 5000 }, (error) => {
+      if (!error) return resolve(0);
+      const c = (error as { code?: unknown }).code;
+      resolve(typeof c === 'number' ? c : undefined);
+    });
+  });
+  if (code === 0) return true;
+  if (code === 1) return false;
+  try {
+    const lines = (await fs.readFile(path.join(root, '.gitignore'), 'utf8')).split(/\r?\n/).map((l) => l.trim());
+    return lines.some((l) => ['.qencode', '.qencode/', '/.qencode', '/.qencode/', '.qencode/keys', '.qencode/keys/', '/.qencode/keys/', '*.pem'].includes(l));
+  } catch {
+    return false;
+  }
+}
+
+async function addToGitignore(root: string): Promise<void> {
+  const file = path.join(root, '.gitignore');
+  const existing = await fs.readFile(file, 'utf8').catch(() => '');
+  const prefix = existing && !existing.endsWith('\n') ? '\n' : '';
+  await fs.appendFile(file, `${prefix}# Private keys of Qencode signing keys\n.qencode/keys/\n`);
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { QencodeClient } from './core';
+import type { Log } from './log';
+
+/** A Qencode project: one API key. The key itself lives only in SecretStorage. */
+export interface Project {
+  id: string;
+  name: string;
+}
+
+/** What this editor remembers about a bucket; none of it is secret. */
+export interface BucketMemory {
+  /** Buckets the user added by name. */
+  added: string[];
+  /** The access policy last set from this editor, per bucket; the API cannot read it back. */
+  policies: Record<string, { policy: 'public' | 'authenticated'; at: string }>;
+}
+
+const PROJECTS_KEY = 'qencodeCdn.projects';
+const secretKey = (projectId: string) => `qencodeCdn.apiKey.${projectId}`;
+const bucketsKey = (projectId: string) => `qencodeCdn.buckets.${projectId}`;
+const tlsMessagesKey = (projectId: string) => `qencodeCdn.tlsMessages.${projectId}`;
+
+/**
+ * Projects, their API keys and one API client per project. Reads SecretStorage
+ * only when a key is needed, never at activation.
+ */
+export class Projects implements vscode.Disposable {
+  private readonly clients = new Map<string, QencodeClient>();
+  private readonly changed = new vscode.EventEmitter<Project | undefined>();
+  /** Fires with the project whose key changed, or undefined when the list changed. */
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Log,
+  ) {
+    // Other windows share the secret store: a key added, replaced or removed there shows here.
+    this.subscriptions.push(
+      context.secrets.onDidChange((e) => {
+        const project = this.list().find((p) => secretKey(p.id) === e.key);
+        if (project) this.resetClient(project.id, project);
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('qencodeCdn.apiUrl')) {
+          for (const id of [...this.clients.keys()]) this.resetClient(id);
+          this.changed.fire(undefined);
+        }
+      }),
+    );
+  }
+
+  list(): Project[] {
+    return this.context.globalState.get<Project[]>(PROJECTS_KEY, []);
+  }
+
+  get(id: string): Project | undefined {
+    return this.list().find((p) => p.id === id);
+  }
+
+  apiUrl(): string {
+    return vscode.workspace.getConfiguration('qencodeCdn').get<string>('apiUrl', 'https://api-cdn.qencode.com');
+  }
+
+  /** A client that reads the key from SecretStorage when it needs a token. */
+  client(projectId: string): QencodeClient {
+    let client = this.clients.get(projectId);
+    if (!client) {
+      client = this.makeClient(async () => (await this.apiKey(projectId)) ?? '');
+      this.clients.set(projectId, client);
+    }
+    return client;
+  }
+
+  async apiKey(projectId: string): Promise<string | undefined> {
+    const key = await this.context.secrets.get(secretKey(projectId));
+    if (key) this.log.addSecret(key);
+    return key;
+  }
+
+  async hasApiKey(projectId: string): Promise<boolean> {
+    return !!(await this.apiKey(projectId));
+  }
+
+  /** Checks a key by fetching a token with it. Throws the client's error when refused. */
+  async verifyApiKey(apiKey: string, signal?: AbortSignal): Promise<void> {
+    this.log.addSecret(apiKey);
+    const client = this.makeClient(() => apiKey);
+    try {
+      await client.verifyApiKey(signal);
+    } finally {
+      await client.close();
+    }
+  }
+
+  async add(name: string, apiKey: string): Promise<Project> {
+    const project = { id: randomUUID(), name };
+    await this.context.secrets.store(secretKey(project.id), apiKey);
+    await this.context.globalState.update(PROJECTS_KEY, [...this.list(), project]);
+    this.changed.fire(undefined);
+    return project;
+  }
+
+  async replaceKey(projectId: string, apiKey: string): Promise<void> {
+    await this.context.secrets.store(secretKey(projectId), apiKey);
+    this.resetClient(projectId, this.get(projectId));
+  }
+
+  async rename(projectId: string, name: string): Promise<void> {
+    await this.context.globalState.update(
+      PROJECTS_KEY,
+      this.list().map((p) => (p.id === projectId ? { ...p, name } : p)),
+    );
+    this.changed.fire(this.get(projectId));
+  }
+
+  async remove(projectId: string): Promise<void> {
+    await this.context.secrets.delete(secretKey(projectId));
+    await this.context.globalState.update(PROJECTS_KEY, this.list().filter((p) => p.id !== projectId));
+    await this.context.globalState.update(bucketsKey(projectId), undefined);
+    await this.context.globalState.update(tlsMessagesKey(projectId), undefined);
+    this.resetClient(projectId);
+    this.changed.fire(undefined);
+  }
+
+  buckets(projectId: string): BucketMemory {
+    return this.context.globalState.get<BucketMemory>(bucketsKey(projectId), { added: [], policies: {} });
+  }
+
+  async updateBuckets(projectId: string, change: (memory: BucketMemory) => BucketMemory): Promise<void> {
+    await this.context.globalState.update(bucketsKey(projectId), change(this.buckets(projectId)));
+  }
+
+  /** The API returns a TLS subscription's CNAME instruction only when it is created, so it is kept here. */
+  tlsMessage(projectId: string, tlsId: string): string | undefined {
+    return this.context.globalState.get<Record<string, string>>(tlsMessagesKey(projectId), {})[tlsId];
+  }
+
+  async rememberTlsMessage(projectId: string, tlsId: string, message: string | undefined): Promise<void> {
+    const all = { ...this.context.globalState.get<Record<string, string>>(tlsMessagesKey(projectId), {}) };
+    if (message) all[tlsId] = message;
+    else delete all[tlsId];
+    await this.context.globalState.update(tlsMessagesKey(projectId), all);
+  }
+
+  private makeClient(apiKey: () => string | Promise<string>): QencodeClient {
+    return new QencodeClient({ baseUrl: this.apiUrl(), apiKey, onRequest: (e) => this.log.request(e) });
+  }
+
+  private resetClient(projectId: string, notify?: Project): void {
+    const client = this.clients.get(projectId);
+    this.clients.delete(projectId);
+    void client?.close();
+    if (notify) this.changed.fire(notify);
+  }
+
+  dispose(): void {
+    for (const client of this.clients.values()) void client.close();
+    this.clients.clear();
+    this.changed.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

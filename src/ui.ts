@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+
+/**
+ * Every prompt the extension shows goes through here. Each has a stable `id`, so
+ * the integration tests can answer prompts by name and fail at once on a prompt
+ * they did not expect, instead of hanging on a real dialog.
+ */
+export interface PickOptions extends vscode.QuickPickOptions {
+  id: string;
+}
+export interface InputOptions extends vscode.InputBoxOptions {
+  id: string;
+}
+
+export interface Ui {
+  pick<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions): Promise<T | undefined>;
+  input(options: InputOptions): Promise<string | undefined>;
+  /** A modal warning with one confirming action; resolves true only when it is chosen. */
+  confirm(id: string, message: string, detail: string, action: string): Promise<boolean>;
+  /** A non-modal message with optional actions; resolves to the chosen action. */
+  notify(id: string, severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined>;
+  saveDialog(id: string, options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
+}
+
+export const vscodeUi: Ui = {
+  async pick(items, options) {
+    return vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...options });
+  },
+  async input(options) {
+    return vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
+  },
+  async confirm(_id, message, detail, action) {
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+  },
+  async notify(_id, severity, message, ...actions) {
+    const show =
+      severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    return show(message, ...actions);
+  },
+  async saveDialog(_id, options) {
+    return vscode.window.showSaveDialog(options);
+  },
+};
