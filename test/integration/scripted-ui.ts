@@ -1,0 +1,96 @@
+import type * as vscode from 'vscode';
+import type { InputOptions, PickOptions, Ui } from '../../src/ui';
+
+type PickAnswer = string | ((items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined);
+type Answer = { id: string; value: unknown };
+
+export const CANCEL = Symbol('cancel');
+
+/**
+ * The prompt seam for tests: prompts are answered in order, by id. A prompt the
+ * test did not expect fails at once (recorded, and the command rejects) rather than
+ * hanging on a dialog nobody will answer.
+ */
+export class ScriptedUi implements Ui {
+  private readonly queue: Answer[] = [];
+  readonly unexpected: string[] = [];
+  readonly notifications: { id: string; severity: string; message: string; actions: string[] }[] = [];
+  /** Messages an input's validator gave for a scripted answer; such an answer counts as dismissed. */
+  readonly validationMessages: { id: string; message: string }[] = [];
+  /** Answers for notifications by id (optional: an unanswered notification is simply dismissed). */
+  readonly notifyAnswers = new Map<string, string>();
+
+  pickAnswer(id: string, answer: PickAnswer | typeof CANCEL): this {
+    this.queue.push({ id, value: answer });
+    return this;
+  }
+
+  inputAnswer(id: string, answer: string | typeof CANCEL): this {
+    this.queue.push({ id, value: answer });
+    return this;
+  }
+
+  confirmAnswer(id: string, answer: boolean): this {
+    this.queue.push({ id, value: answer });
+    return this;
+  }
+
+  saveAnswer(id: string, answer: vscode.Uri | typeof CANCEL): this {
+    this.queue.push({ id, value: answer });
+    return this;
+  }
+
+  get pending(): string[] {
+    return this.queue.map((a) => a.id);
+  }
+
+  private take(id: string): unknown {
+    const next = this.queue[0];
+    if (!next || next.id !== id) {
+      this.unexpected.push(id);
+      throw new Error(`unexpected prompt "${id}" (expected ${next ? `"${next.id}"` : 'none'})`);
+    }
+    this.queue.shift();
+    return next.value;
+  }
+
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions): Promise<T | undefined> {
+    const answer = this.take(options.id) as PickAnswer | typeof CANCEL;
+    if (answer === CANCEL) return undefined;
+    const found = typeof answer === 'function' ? answer(items) : items.find((i) => i.label === answer || i.description === answer);
+    if (!found) {
+      this.unexpected.push(`${options.id}: no item ${String(answer)} among ${items.map((i) => i.label).join(', ')}`);
+      throw new Error(`no item "${String(answer)}" in pick "${options.id}"`);
+    }
+    return found as T;
+  }
+
+  async input(options: InputOptions): Promise<string | undefined> {
+    const answer = this.take(options.id) as string | typeof CANCEL;
+    if (answer === CANCEL) return undefined;
+    const message = await options.validateInput?.(answer);
+    if (message) {
+      this.validationMessages.push({ id: options.id, message: typeof message === 'string' ? message : message.message });
+      return undefined;
+    }
+    return answer;
+  }
+
+  async confirm(id: string): Promise<boolean> {
+    return this.take(id) as boolean;
+  }
+
+  async notify(id: string, severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
+    this.notifications.push({ id, severity, message, actions });
+    return this.notifyAnswers.get(id);
+  }
+
+  async saveDialog(id: string): Promise<vscode.Uri | undefined> {
+    const answer = this.take(id) as vscode.Uri | typeof CANCEL;
+    return answer === CANCEL ? undefined : answer;
+  }
+
+  errors(): string[] {
+    return this.notifications.filter((n) => n.severity === 'error').map((n) => n.message);
+  }
+}
