@@ -375,7 +375,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     const choice = await ui().notify(
       'cname',
       'info',
-      t('To verify {0}, create a DNS record: {1} CNAME {2}. The certificate is issued once the record resolves.', domainName, cname.name, cname.target),
+      t('To verify {0}, add the DNS record “{1} CNAME {2}”. The certificate is issued once the record resolves.', domainName, cname.name, cname.target),
       copy,
     );
     if (choice === copy) await vscode.env.clipboard.writeText(cname.target);

@@ -196,8 +196,8 @@ export class GroupNode extends Node {
         const memory = p.projects.buckets(p.project.id);
         const sources = new Map<string, Set<string>>();
         const add = (bucket: string, source: string) => sources.set(bucket, (sources.get(bucket) ?? new Set()).add(source));
-        for (const d of domains.status === 'fulfilled' ? valid(domains.value) : []) if (d.bucketName) add(d.bucketName, t('served by vod domain {0}', d.name));
-        for (const k of keys.status === 'fulfilled' ? valid(keys.value) : []) if (k.target.kind === 'bucket') add(k.target.bucketName, t('signed by key {0}', k.name ?? k.id));
+        for (const d of domains.status === 'fulfilled' ? valid(domains.value) : []) if (d.bucketName) add(d.bucketName, t('served by {0}', d.name));
+        for (const k of keys.status === 'fulfilled' ? valid(keys.value) : []) if (k.target.kind === 'bucket') add(k.target.bucketName, t('signing key {0}', k.name ?? k.id));
         for (const b of memory.added) add(b, t('added by you'));
         const buckets = [...sources.keys()].sort((a, b) => a.localeCompare(b));
         if (buckets.length === 0) return [new MessageNode(this, t('No buckets known yet. Add one by name…'), 'qencodeCdn.addBucket')];
@@ -365,7 +365,7 @@ export class SigningKeyNode extends Node {
     item.contextValue = unsaved ? Ctx.signingKeyUnsaved : Ctx.signingKey;
     item.iconPath = unsaved ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('key');
     const target = signingKeyTarget(k, this.domains);
-    item.description = t('for {0}', target);
+    item.description = t('for {0}', k.target.kind === 'stream' ? t('stream {0}…', k.target.streamId.slice(0, 8)) : target);
     item.tooltip = [
       k.name ?? t('Unnamed signing key'),
       t('Signs for: {0}', target),
@@ -401,7 +401,7 @@ export class BucketNode extends Node {
     item.id = this.id;
     item.contextValue = this.addedByUser ? Ctx.bucketAdded : Ctx.bucket;
     item.iconPath = new vscode.ThemeIcon(this.policy?.policy === 'authenticated' ? 'lock' : 'database');
-    item.description = this.policy ? this.policy.policy : undefined;
+    item.description = [this.policy?.policy, this.sources[0]].filter(Boolean).join(' · ');
     item.tooltip = [
       t('Bucket {0}', this.name),
       t('Known because: {0}', this.sources.join('; ')),

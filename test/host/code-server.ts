@@ -75,6 +75,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
         'workbench.tips.enabled': false,
         'security.workspace.trust.enabled': false,
         'update.mode': 'none',
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
         ...options.settings,
       },
       null,

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
+import { SAMPLE } from '../emulator/sample-data';
+import { launchBrowser, ROOT, startCodeServer, type Browser, type CodeServer } from '../host/code-server';
+import { Workbench } from './workbench';
+
+/*
+ * The UI end to end, through the packaged VSIX installed into code-server: a file
+ * missing from the package fails here. Screenshots go to test-results/.
+ */
+const RESULTS = join(ROOT, 'test-results');
+const vsix = readdirSync(ROOT).find((f) => /^qencode-cdn-.*\.vsix$/.test(f));
+
+describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
+  let failures = 0;
+  /** A step that leaves a screenshot behind when it fails, to see what the page showed. */
+  const step = (name: string, fn: () => Promise<void>) =>
+    it(name, async () => {
+      try {
+        await fn();
+      } catch (error) {
+        await wb?.screenshot(join(RESULTS, `e2e-failure-${++failures}.png`)).catch(() => {});
+        const recent = emulator?.requests.slice(-5).map((r) => `${r.method} ${r.path} → ${r.status ?? '…'}`);
+        process.stdout.write(`# last requests the emulator saw: ${recent?.join('; ')}\n`);
+        throw error;
+      }
+    });
+  let emulator: Emulator;
+  let server: CodeServer;
+  let browser: Browser;
+  let wb: Workbench;
+  let workspace: string;
+
+  before(async () => {
+    assert.ok(vsix, 'npm run package made a VSIX');
+    mkdirSync(RESULTS, { recursive: true });
+    emulator = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY] });
+    const apiUrl = await emulator.start();
+    workspace = mkdtempSync(join(tmpdir(), 'qencode-e2e-ws-'));
+    server = await startCodeServer({ workspace, vsix: [join(ROOT, vsix)], settings: { 'qencodeCdn.apiUrl': apiUrl } });
+    browser = await launchBrowser();
+    wb = new Workbench(browser.page);
+    await wb.open(server.url, workspace);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await emulator?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  step('opens the Qencode CDN view from the activity bar and shows the welcome', async () => {
+    await wb.openView('Qencode CDN');
+    await wb.widenSidebar(480);
+    await wb.page.locator('.part.sidebar .welcome-view-content', { hasText: 'Add API Key' }).waitFor();
+    await wb.screenshot(join(RESULTS, 'e2e-welcome.png'));
+  });
+
+  step('adds an API key through the command palette', async () => {
+    await wb.command('Qencode CDN: Add API Key');
+    await wb.answer('(1/2)', 'Production');
+    await wb.answer('(2/2)', DEMO_API_KEY);
+    await wb.row('Production').waitFor({ timeout: 30_000 });
+    assert.equal(emulator.requestsTo('POST', '^/v1/access_token/').length, 1, 'the key was checked with one token request');
+  });
+
+  step("shows the emulator's domains in the tree", async () => {
+    await wb.expand('Playback Domains');
+    for (const name of ['live.example-tv.com', 'events.example-tv.com', 'vod.example-tv.com', 'archive.example-tv.com']) await wb.row(name).waitFor();
+    await wb.expand('Buckets');
+    await wb.row('media-assets').waitFor();
+  });
+
+  step('runs Show Details from a domain\'s context menu, and the emulator sees the GET', async () => {
+    emulator.clearRequests();
+    const menu = await wb.contextMenu('vod.example-tv.com');
+    await wb.screenshot(join(RESULTS, 'e2e-context-menu.png'));
+    assert.ok((await menu.textContent())?.includes('Delete Playback Domain'));
+    await wb.menuItem('Show Details');
+    await wb.page.locator('.tabs-container .tab', { hasText: 'domain vod.example-tv.com' }).waitFor();
+    assert.deepEqual(emulator.requestsTo('GET', '^/v1/domains/').map((r) => r.path), [`/v1/domains/${SAMPLE.vodDomainId}`]);
+  });
+
+  step('creates a domain through the palette, then its TLS subscription from the context menu', async () => {
+    emulator.clearRequests();
+    await wb.command('Qencode CDN: Create Playback Domain');
+    await wb.answer('Create a playback domain', 'player.example-tv.com');
+    await wb.choose('What will player.example-tv.com serve?', 'Live streaming');
+    await wb.row('player.example-tv.com').waitFor({ timeout: 30_000 });
+    assert.deepEqual(emulator.requestsTo('POST', '^/v1/domains$').map((r) => r.body), [{ name: 'player.example-tv.com', type: 'live' }]);
+
+    await wb.contextMenu('player.example-tv.com');
+    await wb.menuItem('Create TLS Subscription');
+    await wb.notification('CNAME');
+    await wb.expand('TLS Subscriptions');
+    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'pending' }).filter({ hasText: 'player.example-tv.com' }).waitFor();
+    const domainId = [...emulator.account().domains.values()].find((d) => d.domain_name === 'player.example-tv.com')?.id;
+    assert.deepEqual(emulator.requestsTo('POST', '^/v1/tls/subscriptions$').map((r) => r.body), [{ domain_id: domainId }]);
+  });
+
+  step('takes a screenshot of the populated tree', async () => {
+    await wb.expand('Signing Keys');
+    await wb.row('Main event stream').waitFor();
+    // Dismiss toasts so the picture shows the tree.
+    await wb.page.keyboard.press('Escape');
+    const sidebar = wb.page.locator('.part.sidebar');
+    await wb.screenshot(join(RESULTS, 'e2e-tree.png'), sidebar);
+    await wb.screenshot(join(RESULTS, 'e2e-workbench.png'));
+    copyFileSync(join(RESULTS, 'e2e-workbench.png'), join(RESULTS, 'screenshot-explorer.png'));
+  });
+});
