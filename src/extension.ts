@@ -13,6 +13,8 @@ export interface QencodeCdnApi {
   projects: Projects;
   privateKeys: PrivateKeys;
   treeView: vscode.TreeView<unknown>;
+  /** The extension's SecretStorage, which other windows share. */
+  secrets: vscode.SecretStorage;
   /** Replaces the prompt seam (tests answer prompts by id); undefined restores the real one. */
   setUi(ui: Ui | undefined): void;
 }
@@ -51,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
     projects,
     privateKeys,
     treeView,
+    secrets: context.secrets,
     setUi: (replacement) => {
       ui = replacement ?? vscodeUi;
     },

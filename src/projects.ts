@@ -18,7 +18,8 @@ export interface BucketMemory {
 }
 
 const PROJECTS_KEY = 'qencodeCdn.projects';
-const secretKey = (projectId: string) => `qencodeCdn.apiKey.${projectId}`;
+/** The SecretStorage key that holds a project's API key. */
+export const secretKey = (projectId: string) => `qencodeCdn.apiKey.${projectId}`;
 const bucketsKey = (projectId: string) => `qencodeCdn.buckets.${projectId}`;
 const tlsMessagesKey = (projectId: string) => `qencodeCdn.tlsMessages.${projectId}`;
 

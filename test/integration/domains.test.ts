@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { SAMPLE } from '../emulator/sample-data';
+import { CANCEL } from './scripted-ui';
+import { addProject, ctx, domainNode, group, reset, rows, run, sent, verifyUi } from './helpers';
+
+describe('playback domains', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  it('Create Playback Domain from the palette: picks the project, validates the name, sends name and type', async () => {
+    await addProject('Production');
+    await addProject('Staging', 'second-project-key-0042');
+    ctx.ui
+      .pickAnswer('project', 'Production')
+      .inputAnswer('domainName', 'Player.Example-TV.com')
+      .pickAnswer('domainType', 'vod');
+    await run('createDomain');
+    assert.deepEqual(ctx.ui.errors(), []);
+    assert.deepEqual(sent('POST'), [{ method: 'POST', path: '/v1/domains', body: { name: 'player.example-tv.com', type: 'vod' } }]);
+    const project = ctx.api.explorer.roots()[0]!;
+    assert.ok(rows(await group(project, 'domains')).some((r) => r.startsWith('player.example-tv.com — vod, no bucket')));
+    assert.match(ctx.ui.notifications.at(-1)?.message ?? '', /Playback domain player\.example-tv\.com created\./);
+  });
+
+  it('an invalid name is refused as you type, and nothing is sent', async () => {
+    const project = await addProject();
+    ctx.ui.inputAnswer('domainName', 'https://live.example.com');
+    await run('createDomain', project);
+    assert.deepEqual(ctx.ui.validationMessages, [{ id: 'domainName', message: 'Enter the host name only, without "https://" or a path.' }]);
+    assert.deepEqual(sent(), []);
+  });
+
+  it('cancelling at the type prompt sends nothing', async () => {
+    const project = await addProject();
+    ctx.ui.inputAnswer('domainName', 'new.example.com').pickAnswer('domainType', CANCEL);
+    await run('createDomain', project);
+    assert.deepEqual(sent(), []);
+    assert.deepEqual(ctx.ui.notifications, []);
+  });
+
+  it('the 21st domain is refused by the API, and the message says why', async () => {
+    const project = await addProject();
+    for (let i = 0; i < 16; i++) ctx.emulator.account().domains.set(`id-${i}`, { id: `id-${i}`, domain_name: `d${i}.example.com`, type: 'live', created: '2024-01-01 00:00:00' });
+    ctx.ui.inputAnswer('domainName', 'one-too-many.example.com').pickAnswer('domainType', 'live');
+    await run('createDomain', project);
+    assert.deepEqual(ctx.ui.errors(), ['Create domain failed: Domain limit reached: at most 20 custom domains; contact support for more (HTTP 409).']);
+    assert.equal(sent('POST').length, 1, 'a create is sent once');
+  });
+
+  it('Set Bucket on a vod domain: picks a known bucket and sends bucket_name', async () => {
+    const project = await addProject();
+    const vod = await domainNode(project, 'vod.example-tv.com');
+    ctx.emulator.clearRequests();
+    ctx.ui.pickAnswer('bucket', 'promo-clips');
+    await run('setDomainBucket', vod);
+    assert.deepEqual(sent('PUT'), [{ method: 'PUT', path: `/v1/domains/${SAMPLE.vodDomainId}`, body: { bucket_name: 'promo-clips' } }]);
+    assert.ok(rows(await group(project, 'domains')).includes('vod.example-tv.com — vod → promo-clips · 2023-06-09'));
+  });
+
+  it('Set Bucket from the palette offers vod domains only', async () => {
+    await addProject();
+    let offered: string[] = [];
+    ctx.ui
+      .pickAnswer('domain', (items) => {
+        offered = items.map((i) => i.label);
+        return items.find((i) => i.label === 'archive.example-tv.com');
+      })
+      .pickAnswer('bucket', (items) => items.find((i) => i.label.includes('Enter a bucket name')))
+      .inputAnswer('bucketName', 'media-assets');
+    await run('setDomainBucket');
+    assert.deepEqual(offered.sort(), ['archive.example-tv.com', 'vod.example-tv.com']);
+    assert.deepEqual(sent('PUT').map((r) => r.body), [{ bucket_name: 'media-assets' }]);
+  });
+
+  it('Delete asks with the domain named; declining sends nothing; confirming deletes it and its TLS subscription', async () => {
+    const project = await addProject();
+    const live = await domainNode(project, 'live.example-tv.com');
+    ctx.emulator.clearRequests();
+    ctx.ui.confirmAnswer('deleteDomain', false);
+    await run('deleteDomain', live);
+    assert.deepEqual(sent(), []);
+    ctx.ui.confirmAnswer('deleteDomain', true);
+    await run('deleteDomain', live);
+    assert.deepEqual(sent('DELETE'), [{ method: 'DELETE', path: `/v1/domains/${SAMPLE.liveDomainId}`, body: undefined }]);
+    assert.ok(!rows(await group(project, 'domains')).some((r) => r.startsWith('live.example-tv.com')));
+    assert.ok(!rows(await group(project, 'tls')).some((r) => r.startsWith('live.example-tv.com')));
+  });
+
+  it('deleting a domain that is already gone says so, without an error', async () => {
+    const project = await addProject();
+    const events = await domainNode(project, 'events.example-tv.com');
+    ctx.emulator.account().domains.delete(SAMPLE.eventsDomainId);
+    ctx.ui.confirmAnswer('deleteDomain', true);
+    await run('deleteDomain', events);
+    assert.deepEqual(ctx.ui.errors(), []);
+    assert.match(ctx.ui.notifications.at(-1)?.message ?? '', /Already deleted elsewhere: events\.example-tv\.com/);
+  });
+
+  it('deletes several selected domains with one confirmation', async () => {
+    const project = await addProject();
+    const a = await domainNode(project, 'events.example-tv.com');
+    const b = await domainNode(project, 'archive.example-tv.com');
+    ctx.emulator.clearRequests();
+    ctx.ui.confirmAnswer('deleteDomain', true);
+    await run('deleteDomain', a, [a, b]);
+    assert.deepEqual(sent('DELETE').map((r) => r.path).sort(), [`/v1/domains/${SAMPLE.archiveDomainId}`, `/v1/domains/${SAMPLE.eventsDomainId}`].sort());
+  });
+
+  it('Copy Domain Name and Copy ID', async () => {
+    const project = await addProject();
+    const vod = await domainNode(project, 'vod.example-tv.com');
+    await run('copyDomainName', vod);
+    assert.equal(await vscode.env.clipboard.readText(), 'vod.example-tv.com');
+    await run('copyId', vod);
+    assert.equal(await vscode.env.clipboard.readText(), SAMPLE.vodDomainId);
+  });
+
+  it('Show Details GETs the domain and opens its JSON read-only', async () => {
+    const project = await addProject();
+    const vod = await domainNode(project, 'vod.example-tv.com');
+    ctx.emulator.clearRequests();
+    await run('showDetails', vod);
+    assert.deepEqual(sent(), [{ method: 'GET', path: `/v1/domains/${SAMPLE.vodDomainId}`, body: undefined }]);
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.scheme, 'qencode-details');
+    assert.equal(doc?.languageId, 'json');
+    assert.deepEqual(JSON.parse(doc!.getText()), { id: SAMPLE.vodDomainId, domain_name: 'vod.example-tv.com', type: 'vod', bucket_name: 'media-assets', created: '2023-06-09T10:45:03.000Z' });
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('List Playback Domains by Type uses GET /v1/domains/live', async () => {
+    const project = await addProject();
+    let listed: string[] = [];
+    ctx.ui.pickAnswer('domainType', 'Live streaming domains').pickAnswer('domain', (items) => {
+      listed = items.map((i) => i.label);
+      return items[0];
+    });
+    await run('listDomainsByType', project);
+    assert.deepEqual(sent().map((r) => r.path), ['/v1/domains/live']);
+    assert.deepEqual(listed.sort(), ['events.example-tv.com', 'live.example-tv.com']);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});

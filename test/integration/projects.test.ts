@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { DEMO_API_KEY } from '../emulator/emulator';
+import { secretKey } from '../../src/projects';
+import { CANCEL } from './scripted-ui';
+import { addProject, children, context, ctx, reset, rows, run, verifyUi } from './helpers';
+
+const tokenRequests = () => ctx.emulator.requestsTo('POST', '^/v1/access_token/');
+
+describe('projects and API keys', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  it('Add API Key checks the key with one token request, then stores it in SecretStorage', async () => {
+    ctx.ui.inputAnswer('projectName', 'Production').inputAnswer('apiKey', DEMO_API_KEY);
+    await run('addApiKey');
+    assert.deepEqual(ctx.ui.errors(), []);
+    assert.equal(tokenRequests().length, 1);
+    const [project] = ctx.api.projects.list();
+    assert.equal(project?.name, 'Production');
+    assert.equal(await ctx.api.projects.apiKey(project!.id), DEMO_API_KEY);
+    assert.deepEqual(rows(await children()), ['Production']);
+  });
+
+  it('a bad key is refused with a clear message, and nothing is stored', async () => {
+    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'wrong-key-123456');
+    await run('addApiKey');
+    assert.deepEqual(ctx.ui.errors(), ['Get access token failed: the API key was refused (HTTP 401).']);
+    assert.deepEqual(ctx.api.projects.list(), []);
+    assert.equal(tokenRequests().length, 1);
+  });
+
+  it('cancelling at the name or the key prompt sends and stores nothing', async () => {
+    ctx.ui.inputAnswer('projectName', CANCEL);
+    await run('addApiKey');
+    ctx.ui.inputAnswer('projectName', 'Staging').inputAnswer('apiKey', CANCEL);
+    await run('addApiKey');
+    assert.deepEqual(ctx.api.projects.list(), []);
+    assert.equal(ctx.emulator.requests.length, 0);
+    assert.deepEqual(ctx.ui.notifications, [], 'cancelling is silent');
+  });
+
+  it('refuses a duplicate project name as you type', async () => {
+    await addProject('Production');
+    ctx.ui.inputAnswer('projectName', 'production');
+    await run('addApiKey');
+    assert.deepEqual(ctx.ui.validationMessages, [{ id: 'projectName', message: 'A project named production exists already.' }]);
+    assert.equal(ctx.api.projects.list().length, 1);
+  });
+
+  it('several projects are roots of the tree, each with its own account', async () => {
+    const prod = await addProject('Production', DEMO_API_KEY);
+    const stage = await addProject('Staging', 'second-project-key-0042');
+    ctx.emulator.account('second-project-key-0042').domains.clear();
+    assert.deepEqual(rows(await children()), ['Production', 'Staging']);
+    const [prodDomains, stageDomains] = await Promise.all([children((await children(prod))[0]), children((await children(stage))[0])]);
+    assert.equal(prodDomains.length, 4);
+    assert.deepEqual(rows(stageDomains), ['No playback domains yet. Create one…']);
+  });
+
+  it('Rename Project', async () => {
+    const project = await addProject('Prod');
+    ctx.ui.inputAnswer('projectName', 'Production EU');
+    await run('renameProject', project);
+    assert.deepEqual(rows(await children()), ['Production EU']);
+    assert.equal(ctx.emulator.requests.length, 0);
+  });
+
+  it('Replace API Key checks the new key before storing it', async () => {
+    const project = await addProject('Production', 'second-project-key-0042');
+    ctx.ui.inputAnswer('apiKey', 'not-valid-key-9999');
+    await run('replaceApiKey', project);
+    assert.equal(await ctx.api.projects.apiKey(project.project.id), 'second-project-key-0042', 'a refused key replaces nothing');
+    ctx.ui.inputAnswer('apiKey', DEMO_API_KEY);
+    await run('replaceApiKey', project);
+    assert.equal(await ctx.api.projects.apiKey(project.project.id), DEMO_API_KEY);
+    assert.equal(ctx.ui.errors().length, 1);
+  });
+
+  it('Remove API Key asks first, then deletes the key from SecretStorage', async () => {
+    const project = await addProject('Production');
+    ctx.ui.confirmAnswer('removeProject', false);
+    await run('removeApiKey', project);
+    assert.equal(ctx.api.projects.list().length, 1);
+    ctx.ui.confirmAnswer('removeProject', true);
+    await run('removeApiKey', project);
+    assert.deepEqual(ctx.api.projects.list(), []);
+    assert.equal(await ctx.api.projects.apiKey(project.project.id), undefined);
+  });
+
+  it('a key that vanished from SecretStorage (another window) shows as "needs API key", not a crash', async () => {
+    const project = await addProject('Production');
+    assert.equal((await children(project)).length, 4);
+    // What another window sharing the store would do:
+    await ctx.api.secrets.delete(secretKey(project.project.id));
+    const nodes = await children(project);
+    assert.deepEqual(rows(nodes), ['Enter the API key for this project…']);
+    assert.equal(context(nodes[0]!), 'authError');
+    assert.equal(project.treeItem().description, 'needs API key');
+    ctx.ui.inputAnswer('apiKey', DEMO_API_KEY);
+    await run('replaceApiKey', project);
+    assert.equal((await children(project)).length, 4);
+  });
+
+  it('with no project, palette commands offer to add an API key instead of failing', async () => {
+    await run('purgeBucket');
+    assert.deepEqual(ctx.ui.notifications.map((n) => n.id), ['noProjects']);
+    assert.equal(ctx.emulator.requests.length, 0);
+  });
+});
