@@ -18,8 +18,8 @@ const vsix = readdirSync(ROOT).find((f) => /^qencode-cdn-.*\.vsix$/.test(f));
 describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
   let failures = 0;
   /** A step that leaves a screenshot behind when it fails, to see what the page showed. */
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
+  const step = (name: string, fn: () => Promise<void>): void =>
+    void it(name, async () => {
       try {
         await fn();
       } catch (error) {
