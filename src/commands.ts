@@ -14,12 +14,14 @@ import {
   type SigningKeyFor,
   type Validation,
 } from './core';
+import { corsUri, CORS_SCHEME, type CorsFileSystem } from './cors';
 import type { DetailsDocuments } from './documents';
 import { answered, Cancelled, runAction, withProgress, type ActionContext } from './errors';
 import type { PrivateKeys } from './private-keys';
 import type { Projects } from './projects';
 import {
   BucketNode,
+  CorsHeaderNode,
   DomainNode,
   ErrorNode,
   Explorer,
@@ -39,6 +41,7 @@ export interface Services extends ActionContext {
   explorer: Explorer;
   details: DetailsDocuments;
   privateKeys: PrivateKeys;
+  cors: CorsFileSystem;
   ui: () => Ui;
 }
 
@@ -116,6 +119,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
 
   /** A bucket: the clicked one, or one picked from the known buckets, or a name typed in. */
   async function pickBucket(node: unknown): Promise<{ project: ProjectNode; bucket: string }> {
+    if (node instanceof CorsHeaderNode) node = node.parent;
     if (node instanceof BucketNode) return { project: node.project, bucket: node.name };
     const project = await pickProject(node);
     const known = (await s.explorer.getChildren(project.groups.buckets)).filter((n): n is BucketNode => n instanceof BucketNode);
@@ -528,6 +532,21 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     const { project, bucket } = await pickBucket(node);
     const cors = await withProgress(t('Getting the CORS policy of {0}…', bucket), (signal) => api.getCors(project.projects.client(project.project.id), bucket, signal));
     await s.details.show(project.project.name, `cors ${bucket}`, cors);
+  });
+
+  register('editCors', t('Edit CORS policy'), async (node) => {
+    const { project, bucket } = await pickBucket(node);
+    const doc = await vscode.workspace.openTextDocument(corsUri(project.project.id, bucket));
+    await vscode.window.showTextDocument(doc, { preview: false });
+  });
+
+  register('compareCors', t('Compare CORS policy with remote'), async (node) => {
+    let uri = node instanceof vscode.Uri ? node : vscode.window.activeTextEditor?.document.uri;
+    if (!uri || uri.scheme !== CORS_SCHEME) {
+      const { project, bucket } = await pickBucket(node);
+      uri = corsUri(project.project.id, bucket);
+    }
+    await s.cors.compareWithRemote(uri);
   });
 
   /** Deletes one by one; an item already gone (404) is not an error. Reports what failed. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { CorsFileSystem } from './cors';
 import { DETAILS_SCHEME, DetailsDocuments } from './documents';
 import { Log } from './log';
 import { PrivateKeys } from './private-keys';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
   const explorer = new Explorer(projects, (projectId, keyId) => privateKeys.isUnsaved(projectId, keyId));
   const treeView = vscode.window.createTreeView('qencodeCdn.explorer', { treeDataProvider: explorer, canSelectMany: true, showCollapseAll: true });
   const details = new DetailsDocuments();
+  const cors = new CorsFileSystem(projects, log, () => ui);
 
   const setHasProjects = () => void vscode.commands.executeCommand('setContext', 'qencodeCdn.hasProjects', projects.list().length > 0);
   setHasProjects();
@@ -40,13 +42,16 @@ export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
     treeView,
     details,
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
+    cors,
+    CorsFileSystem.register(cors),
+    cors.onDidSave(({ projectId, bucket }) => explorer.refreshBucket(projectId, bucket)),
     projects.onDidChange(setHasProjects),
     // A private key saved (or not) changes the warning on its signing key.
     privateKeys.onDidChange(() => {
       for (const node of explorer.roots()) explorer.redraw(node, ['keys']);
     }),
   );
-  registerCommands(context, { log, ui: () => ui, projects, explorer, details, privateKeys });
+  registerCommands(context, { log, ui: () => ui, projects, explorer, details, privateKeys, cors });
 
   return {
     explorer,

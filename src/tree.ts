@@ -2,9 +2,11 @@ import * as vscode from 'vscode';
 import {
   isInvalid,
   isQencodeError,
+  getCors,
   listDomains,
   listSigningKeys,
   listTlsSubscriptions,
+  type CorsPolicy,
   type Domain,
   type InvalidItem,
   type Listed,
@@ -26,6 +28,7 @@ export const Ctx = {
   signingKeyUnsaved: 'signingKey.unsaved',
   bucket: 'bucket',
   bucketAdded: 'bucket.added',
+  corsHeader: 'corsHeader',
   error: 'error',
   authError: 'authError',
   message: 'message',
@@ -64,6 +67,9 @@ export class ProjectNode extends Node {
   private readonly cache = new Map<Resource, Promise<unknown>>();
   /** Set while the project has no key in SecretStorage, so the tree can say so. */
   needsKey = false;
+  private readonly cors = new Map<string, Promise<CorsPolicy>>();
+  /** The bucket rows last shown, so one can be redrawn by name. */
+  readonly bucketNodes = new Map<string, BucketNode>();
 
   constructor(
     public project: Project,
@@ -119,6 +125,22 @@ export class ProjectNode extends Node {
     return pending;
   }
 
+  /** A bucket's CORS policy: one request when its row is first expanded, kept until invalidated. */
+  loadCors(bucket: string): Promise<CorsPolicy> {
+    let pending = this.cors.get(bucket);
+    if (!pending) {
+      pending = getCors(this.projects.client(this.project.id), bucket);
+      this.cors.set(bucket, pending);
+      pending.catch(() => this.cors.get(bucket) === pending && this.cors.delete(bucket));
+    }
+    return pending;
+  }
+
+  invalidateCors(bucket?: string): void {
+    if (bucket) this.cors.delete(bucket);
+    else this.cors.clear();
+  }
+
   /** Puts a freshly fetched item into the cached list, so one GET updates one row without a re-list. */
   replaceCached<R extends Resource>(resource: R, item: Loaded[R][number] & { id: string }): void {
     const pending = this.cache.get(resource) as Promise<Loaded[R]> | undefined;
@@ -129,6 +151,7 @@ export class ProjectNode extends Node {
 
   invalidate(resources: readonly Resource[] = ['domains', 'tls', 'keys']): void {
     for (const r of resources) this.cache.delete(r);
+    if (resources.length === 3) this.invalidateCors();
   }
 
   /** The groups whose rows are built from any of these resources. */
@@ -201,7 +224,12 @@ export class GroupNode extends Node {
         for (const b of memory.added) add(b, t('added by you'));
         const buckets = [...sources.keys()].sort((a, b) => a.localeCompare(b));
         if (buckets.length === 0) return [new MessageNode(this, t('No buckets known yet. Add one by name…'), 'qencodeCdn.addBucket')];
-        return buckets.map((name) => new BucketNode(this, name, [...sources.get(name)!], memory.added.includes(name), memory.policies[name]));
+        p.bucketNodes.clear();
+        return buckets.map((name) => {
+          const node = new BucketNode(this, name, [...sources.get(name)!], memory.added.includes(name), memory.policies[name]);
+          p.bucketNodes.set(name, node);
+          return node;
+        });
       }
     }
   }
@@ -230,6 +258,14 @@ function rows<T extends { id: string }>(
   });
   good.sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
   return [...good.map(make), ...bad];
+}
+
+/** The project a node belongs to. */
+export function projectOf(node: Node): ProjectNode {
+  let n: Node | undefined = node;
+  while (n && !(n instanceof ProjectNode)) n = n.parent;
+  if (!n) throw new Error('node outside any project');
+  return n;
 }
 
 export function valid<T extends object>(items: Listed<T>[]): T[] {
@@ -397,7 +433,7 @@ export class BucketNode extends Node {
   }
 
   treeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.contextValue = this.addedByUser ? Ctx.bucketAdded : Ctx.bucket;
     item.iconPath = new vscode.ThemeIcon(this.policy?.policy === 'authenticated' ? 'lock' : 'database');
@@ -409,7 +445,41 @@ export class BucketNode extends Node {
         ? t('Access policy: {0}, set from this editor on {1}.', this.policy.policy, this.policy.at)
         : t('Access policy: not set from this editor.'),
       t('The API cannot read a bucket\'s access policy, so this shows only what was last set here (buckets are public by default).'),
+      t('Expand to see its CORS policy.'),
     ].join('\n');
+    return item;
+  }
+
+  /** Its CORS policy, one row per header. */
+  override async children(): Promise<Node[]> {
+    const policy = await this.project.loadCors(this.name);
+    const entries = Object.entries(policy);
+    if (entries.length === 0) return [new MessageNode(this, t('No CORS policy. Edit…'), 'qencodeCdn.editCors')];
+    return entries.map(([header, value]) => new CorsHeaderNode(this, header, value));
+  }
+}
+
+export class CorsHeaderNode extends Node {
+  constructor(
+    readonly parent: BucketNode,
+    readonly header: string,
+    readonly value: string,
+  ) {
+    super();
+  }
+
+  get id(): string {
+    return `${this.parent.id}/cors/${this.header}`;
+  }
+
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.header, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.contextValue = Ctx.corsHeader;
+    item.description = this.value;
+    item.tooltip = `${this.header}: ${this.value}\n${t('Click to edit the CORS policy of {0}.', this.parent.name)}`;
+    item.iconPath = new vscode.ThemeIcon('symbol-field');
+    item.command = { command: 'qencodeCdn.editCors', title: t('Edit CORS Policy'), arguments: [this.parent] };
     return item;
   }
 }
@@ -436,7 +506,7 @@ export class NeedsKeyNode extends Node {
 /** A failed load: clicking (or the inline button) retries; an auth failure asks for the key instead. */
 export class ErrorNode extends Node {
   constructor(
-    readonly parent: GroupNode | ProjectNode,
+    readonly parent: GroupNode | ProjectNode | BucketNode,
     readonly error: unknown,
   ) {
     super();
@@ -452,7 +522,7 @@ export class ErrorNode extends Node {
 
   treeItem(): vscode.TreeItem {
     const message = this.error instanceof Error ? this.error.message : String(this.error);
-    const project = this.parent instanceof ProjectNode ? this.parent : this.parent.parent;
+    const project = projectOf(this);
     const item = new vscode.TreeItem(this.isAuth ? t('API key rejected. Re-enter API Key…') : t('Could not load. Retry'), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = this.isAuth ? undefined : message;
@@ -492,7 +562,7 @@ export class InvalidNode extends Node {
 
 export class MessageNode extends Node {
   constructor(
-    readonly parent: GroupNode,
+    readonly parent: GroupNode | BucketNode,
     readonly label: string,
     readonly command: string,
   ) {
@@ -544,7 +614,7 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     try {
       return node ? await node.children() : this.roots();
     } catch (error) {
-      return node instanceof GroupNode || node instanceof ProjectNode ? [new ErrorNode(node, error)] : [];
+      return node instanceof GroupNode || node instanceof ProjectNode || node instanceof BucketNode ? [new ErrorNode(node, error)] : [];
     } finally {
       this.loaded.fire(node);
     }
@@ -586,7 +656,17 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       return this.reload(node.parent, own);
     }
     if (node instanceof ErrorNode) return this.refreshNode(node.parent);
+    if (node instanceof BucketNode) node.project.invalidateCors(node.name);
     this.changed.fire(node);
+  }
+
+  /** After a CORS save: the bucket's rows reload; nothing else does. */
+  refreshBucket(projectId: string, bucket: string): void {
+    const project = this.nodes.get(projectId);
+    if (!project) return;
+    project.invalidateCors(bucket);
+    const node = project.bucketNodes.get(bucket);
+    if (node) this.changed.fire(node);
   }
 
   /** After a write: reload these resources and redraw the groups built from them, nothing else. */

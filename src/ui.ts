@@ -17,6 +17,8 @@ export interface Ui {
   input(options: InputOptions): Promise<string | undefined>;
   /** A modal warning with one confirming action; resolves true only when it is chosen. */
   confirm(id: string, message: string, detail: string, action: string): Promise<boolean>;
+  /** A modal warning with several actions; resolves to the chosen one, or undefined when dismissed. */
+  ask(id: string, message: string, detail: string, ...actions: string[]): Promise<string | undefined>;
   /** A non-modal message with optional actions; resolves to the chosen action. */
   notify(id: string, severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined>;
   saveDialog(id: string, options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
@@ -31,6 +33,9 @@ export const vscodeUi: Ui = {
   },
   async confirm(_id, message, detail, action) {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+  },
+  async ask(_id, message, detail, ...actions) {
+    return vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
   },
   async notify(_id, severity, message, ...actions) {
     const show =

@@ -88,36 +88,35 @@ const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const listOf = (item: string) => new RegExp(`^(\\*|${item}(\\s*,\\s*${item})*)$`);
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE'] as const;
 
+/** One header's rule: the value's pattern, the plain-words message, and the hover text. */
+function headerRule(pattern: RegExp, message: string, description: string) {
+  // patternErrorMessage is VS Code's JSON-schema extension: the editor shows the same words as the validator.
+  const patternErrorMessage = `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+  return z.string().regex(pattern, message).optional().meta({ description, patternErrorMessage });
+}
+
 /**
  * The six supported CORS headers and their rules: the one source of truth for the
  * validator, the JSON schema the editor uses, and the emulator.
  */
 export const CorsDocumentSchema = z.strictObject({
-  'Access-Control-Allow-Origin': z
-    .string()
-    .regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be "*" or an origin such as "https://example.com" (scheme and host, no path)')
-    .optional()
-    .meta({ description: 'Which origin may read responses: "*" for any, or one origin such as "https://player.example.com".' }),
-  'Access-Control-Allow-Methods': z
-    .string()
-    .regex(listOf(`(${HTTP_METHODS.join('|')})`), `must be "*" or a comma-separated list of HTTP methods (${HTTP_METHODS.join(', ')})`)
-    .optional()
-    .meta({ description: 'HTTP methods allowed in cross-origin requests, e.g. "GET, HEAD, OPTIONS".' }),
-  'Access-Control-Allow-Headers': z
-    .string()
-    .regex(listOf(TOKEN), 'must be "*" or a comma-separated list of header names')
-    .optional()
-    .meta({ description: 'Request headers a cross-origin request may send, e.g. "Range, Authorization".' }),
-  'Access-Control-Expose-Headers': z
-    .string()
-    .regex(listOf(TOKEN), 'must be "*" or a comma-separated list of header names')
-    .optional()
-    .meta({ description: 'Response headers a page may read, e.g. "Content-Length, Content-Range".' }),
-  'Access-Control-Max-Age': z
-    .string()
-    .regex(/^\d{1,10}$/, 'must be a whole number of seconds written as a string, e.g. "600"')
-    .optional()
-    .meta({ description: 'How long, in seconds, browsers may cache a preflight response (the Allow-Methods and Allow-Headers results).' }),
+  'Access-Control-Allow-Origin': headerRule(
+    /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/,
+    'must be "*" or an origin such as "https://example.com" (scheme and host, no path)',
+    'Which origin may read responses: "*" for any, or one origin such as "https://player.example.com".',
+  ),
+  'Access-Control-Allow-Methods': headerRule(
+    listOf(`(${HTTP_METHODS.join('|')})`),
+    `must be "*" or a comma-separated list of HTTP methods (${HTTP_METHODS.join(', ')})`,
+    'HTTP methods allowed in cross-origin requests, e.g. "GET, HEAD, OPTIONS".',
+  ),
+  'Access-Control-Allow-Headers': headerRule(listOf(TOKEN), 'must be "*" or a comma-separated list of header names', 'Request headers a cross-origin request may send, e.g. "Range, Authorization".'),
+  'Access-Control-Expose-Headers': headerRule(listOf(TOKEN), 'must be "*" or a comma-separated list of header names', 'Response headers a page may read, e.g. "Content-Length, Content-Range".'),
+  'Access-Control-Max-Age': headerRule(
+    /^\d{1,10}$/,
+    'must be a whole number of seconds written as a string, e.g. "600"',
+    'How long, in seconds, browsers may cache a preflight response (the Allow-Methods and Allow-Headers results).',
+  ),
   'Access-Control-Allow-Credentials': z
     .enum(['true', 'false'], { error: 'must be the string "true" or "false"' })
     .optional()

@@ -35,6 +35,11 @@ export class ScriptedUi implements Ui {
     return this;
   }
 
+  askAnswer(id: string, action: string | typeof CANCEL): this {
+    this.queue.push({ id, value: action });
+    return this;
+  }
+
   saveAnswer(id: string, answer: vscode.Uri | typeof CANCEL): this {
     this.queue.push({ id, value: answer });
     return this;
@@ -78,6 +83,11 @@ export class ScriptedUi implements Ui {
 
   async confirm(id: string): Promise<boolean> {
     return this.take(id) as boolean;
+  }
+
+  async ask(id: string): Promise<string | undefined> {
+    const answer = this.take(id) as string | typeof CANCEL;
+    return answer === CANCEL ? undefined : answer;
   }
 
   async notify(id: string, severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {

@@ -227,3 +227,15 @@ describe('CORS documents', () => {
     assert.ok(!new RegExp(schema.properties['Access-Control-Max-Age']!.pattern!).test('-1'));
   });
 });
+
+describe('the editor schema file', () => {
+  it('media/cors.schema.json is exactly what the zod schema generates (npm run schema rewrites it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const committed = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'media', 'cors.schema.json'), 'utf8')) as Record<string, unknown>;
+    const { title: _title, description: _description, ...rest } = committed;
+    assert.deepEqual(rest, corsJsonSchema());
+    const props = (rest as { properties: Record<string, { patternErrorMessage?: string }> }).properties;
+    assert.equal(props['Access-Control-Max-Age']?.patternErrorMessage, 'Must be a whole number of seconds written as a string, e.g. "600".');
+  });
+});

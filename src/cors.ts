@@ -1,0 +1,208 @@
+import * as vscode from 'vscode';
+import * as api from './core';
+import { isCorsHeader, isQencodeError, parseCorsDocument, validateBucketName, type CorsPolicy, CORS_HEADERS } from './core';
+import type { Log } from './log';
+import type { Projects } from './projects';
+import type { Ui } from './ui';
+
+const t = vscode.l10n.t;
+export const CORS_SCHEME = 'qencode-cors';
+const REMOTE_SCHEME = 'qencode-cors-remote';
+
+/** `qencode-cors:/<projectId>/<bucket>.cors.json`: one document per project and bucket. */
+export function corsUri(projectId: string, bucket: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: CORS_SCHEME, path: `/${projectId}/${bucket}.cors.json` });
+}
+
+function parseUri(uri: vscode.Uri): { projectId: string; bucket: string } {
+  const m = /^\/([^/]+)\/([^/]+)\.cors\.json$/.exec(uri.path);
+  if (!m || !validateBucketName(m[2]!).ok) throw vscode.FileSystemError.FileNotFound(uri);
+  return { projectId: m[1]!, bucket: m[2]! };
+}
+
+/** Pretty-printed, headers in the documented order, then any others the CDN holds. */
+export function formatPolicy(policy: CorsPolicy): string {
+  const keys = [...CORS_HEADERS.filter((h) => h in policy), ...Object.keys(policy).filter((k) => !isCorsHeader(k)).sort()];
+  return `${JSON.stringify(Object.fromEntries(keys.map((k) => [k, policy[k]])), null, 2)}\n`;
+}
+
+function samePolicy(a: CorsPolicy, b: CorsPolicy): boolean {
+  const ka = Object.keys(a).sort();
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
+}
+
+/**
+ * A bucket's CORS policy as a JSON document. Reading fetches and pretty-prints;
+ * saving validates (nothing is sent if the document is invalid), checks that the
+ * remote policy has not changed since it was read, makes the remote policy equal
+ * to the document whatever POST's merge semantics, and reads it back.
+ */
+export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDocumentContentProvider, vscode.Disposable {
+  /**
+   * Per document: the policy as last read or written (for conflict checks) and an
+   * mtime that moves only when this provider changes the document, so VS Code's own
+   * "modified since" check never fires on a plain read. Size is reported as 0.
+   */
+  private readonly snapshots = new Map<string, { policy?: CorsPolicy; mtime: number }>();
+  private readonly remoteTexts = new Map<string, string>();
+  private readonly fileChanged = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.fileChanged.event;
+  private readonly remoteChanged = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.remoteChanged.event;
+  /** Fires with (projectId, bucket) after a save changed the CDN's policy. */
+  private readonly saved = new vscode.EventEmitter<{ projectId: string; bucket: string }>();
+  readonly onDidSave = this.saved.event;
+
+  constructor(
+    private readonly projects: Projects,
+    private readonly log: Log,
+    private readonly ui: () => Ui,
+  ) {}
+
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => {});
+  }
+
+  stat(uri: vscode.Uri): vscode.FileStat {
+    parseUri(uri);
+    return { type: vscode.FileType.File, ctime: 0, mtime: this.entry(uri).mtime, size: 0 };
+  }
+
+  private entry(uri: vscode.Uri): { policy?: CorsPolicy; mtime: number } {
+    let entry = this.snapshots.get(uri.toString());
+    if (!entry) this.snapshots.set(uri.toString(), (entry = { mtime: Date.now() }));
+    return entry;
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const { projectId, bucket } = parseUri(uri);
+    const policy = await this.fetch(projectId, bucket, t('Reading the CORS policy of {0}', bucket));
+    this.entry(uri).policy = policy;
+    return Buffer.from(formatPolicy(policy));
+  }
+
+  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    const { projectId, bucket } = parseUri(uri);
+    const parsed = parseCorsDocument(Buffer.from(content).toString('utf8'));
+    if (!parsed.ok) throw new vscode.FileSystemError(t('The CORS policy was not saved, and nothing was sent: {0}', parsed.message));
+    const wanted = parsed.value;
+    const client = this.client(projectId);
+    try {
+      const current = await api.getCors(client, bucket);
+      const snapshot = this.entry(uri).policy;
+      if (snapshot && !samePolicy(snapshot, current)) await this.resolveConflict(uri, bucket, current);
+      if (!samePolicy(wanted, current)) {
+        const removed = Object.keys(current).filter((h) => !(h in wanted));
+        if (Object.keys(wanted).length === 0 || removed.some((h) => !isCorsHeader(h))) {
+          // An empty document, or a header this API cannot delete one by one: start from nothing.
+          await api.deleteCors(client, bucket);
+        } else {
+          for (const header of removed) await this.deleteHeader(client, bucket, header);
+        }
+        const changed = Object.entries(wanted).some(([k, v]) => current[k] !== v) || (Object.keys(wanted).length > 0 && removed.some((h) => !isCorsHeader(h)));
+        if (changed) await api.setCors(client, bucket, wanted);
+      }
+      // Read back, so the editor shows what the CDN now holds.
+      const now = await api.getCors(client, bucket);
+      const entry = this.entry(uri);
+      entry.policy = now;
+      entry.mtime = Date.now();
+      if (!samePolicy(now, wanted)) {
+        // The CDN holds something else than what was written: the editor reloads it.
+        entry.mtime += 1;
+        this.fileChanged.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+      }
+      this.saved.fire({ projectId, bucket });
+    } catch (error) {
+      if (error instanceof vscode.FileSystemError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`save CORS policy of ${bucket}: ${message}`);
+      throw new vscode.FileSystemError(message);
+    }
+  }
+
+  private async deleteHeader(client: api.QencodeClient, bucket: string, header: string): Promise<void> {
+    try {
+      await api.deleteCorsHeader(client, bucket, header);
+    } catch (error) {
+      if (!(isQencodeError(error, 'http') && error.status === 404)) throw error; // already gone is what we want
+    }
+  }
+
+  private async resolveConflict(uri: vscode.Uri, bucket: string, remote: CorsPolicy): Promise<void> {
+    const overwrite = t('Overwrite');
+    const compare = t('Compare');
+    const choice = await this.ui().ask(
+      'corsConflict',
+      t('The CORS policy of {0} changed on the CDN since you opened it.', bucket),
+      t('Overwrite it with your document, or compare the two first?'),
+      overwrite,
+      compare,
+    );
+    if (choice === overwrite) return;
+    if (choice === compare) await this.showDiff(uri, bucket, remote);
+    throw new vscode.FileSystemError(t('Not saved: the CORS policy of {0} changed on the CDN. Compare, then save again to overwrite.', bucket));
+  }
+
+  /** A read-only view of what the CDN holds now, beside the document. */
+  async compareWithRemote(uri: vscode.Uri): Promise<void> {
+    const { projectId, bucket } = parseUri(uri);
+    const remote = await this.fetch(projectId, bucket, t('Reading the CORS policy of {0}', bucket));
+    // Comparing accepts the remote as the new base: the next save overwrites knowingly.
+    this.entry(uri).policy = remote;
+    await this.showDiff(uri, bucket, remote);
+  }
+
+  private async showDiff(uri: vscode.Uri, bucket: string, remote: CorsPolicy): Promise<void> {
+    const left = uri.with({ scheme: REMOTE_SCHEME });
+    this.remoteTexts.set(left.toString(), formatPolicy(remote));
+    this.remoteChanged.fire(left);
+    await vscode.commands.executeCommand('vscode.diff', left, uri, t('{0} CORS: on the CDN ↔ your document', bucket));
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.remoteTexts.get(uri.toString()) ?? '{}\n';
+  }
+
+  private client(projectId: string): api.QencodeClient {
+    if (!this.projects.get(projectId)) throw vscode.FileSystemError.Unavailable(t('This project was removed from the editor.'));
+    return this.projects.client(projectId);
+  }
+
+  private async fetch(projectId: string, bucket: string, what: string): Promise<CorsPolicy> {
+    try {
+      return await api.getCors(this.client(projectId), bucket);
+    } catch (error) {
+      if (error instanceof vscode.FileSystemError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`${what}: ${message}`);
+      throw new vscode.FileSystemError(message);
+    }
+  }
+
+  readDirectory(): [string, vscode.FileType][] {
+    return [];
+  }
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions(t('CORS documents have no folders.'));
+  }
+  delete(): void {
+    throw vscode.FileSystemError.NoPermissions(t('To remove a CORS policy, save the document as {}.'));
+  }
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions(t('CORS documents cannot be renamed.'));
+  }
+
+  static register(fs: CorsFileSystem): vscode.Disposable {
+    return vscode.Disposable.from(
+      vscode.workspace.registerFileSystemProvider(CORS_SCHEME, fs, { isCaseSensitive: true }),
+      vscode.workspace.registerTextDocumentContentProvider(REMOTE_SCHEME, fs),
+    );
+  }
+
+  dispose(): void {
+    this.fileChanged.dispose();
+    this.remoteChanged.dispose();
+    this.saved.dispose();
+  }
+}
