@@ -51,14 +51,3 @@ export async function runAction(ctx: ActionContext, name: string, work: () => Pr
 export function isCancellation(error: unknown): boolean {
   return error instanceof Cancelled || error instanceof vscode.CancellationError || isQencodeError(error, 'cancelled');
 }
-
-/** Runs an API call with a cancellable progress notification; cancelling aborts the request at once. */
-export function withProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  return Promise.resolve(
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
-      const controller = new AbortController();
-      const subscription = token.onCancellationRequested(() => controller.abort());
-      return work(controller.signal).finally(() => subscription.dispose());
-    }),
-  );
-}

@@ -4,6 +4,7 @@ import { CorsFileSystem } from './cors';
 import { DETAILS_SCHEME, DetailsDocuments } from './documents';
 import { Log } from './log';
 import { PrivateKeys } from './private-keys';
+import { registerPurgeCommands } from './purging';
 import { Projects } from './projects';
 import { Explorer } from './tree';
 import { vscodeUi, type Ui } from './ui';
@@ -51,7 +52,9 @@ export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
       for (const node of explorer.roots()) explorer.redraw(node, ['keys']);
     }),
   );
-  registerCommands(context, { log, ui: () => ui, projects, explorer, details, privateKeys, cors });
+  const services = { log, ui: () => ui, projects, explorer, details, privateKeys, cors };
+  registerCommands(context, services);
+  registerPurgeCommands(context, services);
 
   return {
     explorer,

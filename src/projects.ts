@@ -17,7 +17,23 @@ export interface BucketMemory {
   policies: Record<string, { policy: 'public' | 'authenticated'; at: string }>;
 }
 
+/** One purge run, as kept in the per-project history. */
+export interface PurgeRun {
+  at: string;
+  /** Whole-bucket purges have `path: null`. */
+  targets: { bucket: string; path: string | null }[];
+  /** The run had more targets than the history keeps. */
+  truncated?: boolean;
+  purged: number;
+  failed: number;
+  notSent: number;
+}
+
+export const PURGE_HISTORY_RUNS = 50;
+const PURGE_HISTORY_TARGETS = 1000;
+
 const PROJECTS_KEY = 'qencodeCdn.projects';
+const purgeHistoryKey = (projectId: string) => `qencodeCdn.purgeHistory.${projectId}`;
 /** The SecretStorage key that holds a project's API key. */
 export const secretKey = (projectId: string) => `qencodeCdn.apiKey.${projectId}`;
 const bucketsKey = (projectId: string) => `qencodeCdn.buckets.${projectId}`;
@@ -122,6 +138,7 @@ export class Projects implements vscode.Disposable {
     await this.context.globalState.update(PROJECTS_KEY, this.list().filter((p) => p.id !== projectId));
     await this.context.globalState.update(bucketsKey(projectId), undefined);
     await this.context.globalState.update(tlsMessagesKey(projectId), undefined);
+    await this.context.globalState.update(purgeHistoryKey(projectId), undefined);
     this.resetClient(projectId);
     this.changed.fire(undefined);
   }
@@ -144,6 +161,16 @@ export class Projects implements vscode.Disposable {
     if (message) all[tlsId] = message;
     else delete all[tlsId];
     await this.context.globalState.update(tlsMessagesKey(projectId), all);
+  }
+
+  /** The last purge runs of a project, newest first. */
+  purgeHistory(projectId: string): PurgeRun[] {
+    return this.context.globalState.get<PurgeRun[]>(purgeHistoryKey(projectId), []);
+  }
+
+  async recordPurge(projectId: string, run: PurgeRun): Promise<void> {
+    const kept = run.targets.length > PURGE_HISTORY_TARGETS ? { ...run, targets: run.targets.slice(0, PURGE_HISTORY_TARGETS), truncated: true } : run;
+    await this.context.globalState.update(purgeHistoryKey(projectId), [kept, ...this.purgeHistory(projectId)].slice(0, PURGE_HISTORY_RUNS));
   }
 
   private makeClient(apiKey: () => string | Promise<string>): QencodeClient {

@@ -22,6 +22,9 @@ export interface Ui {
   /** A non-modal message with optional actions; resolves to the chosen action. */
   notify(id: string, severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined>;
   saveDialog(id: string, options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
+  openDialog(id: string, options: vscode.OpenDialogOptions): Promise<vscode.Uri | undefined>;
+  /** A cancellable progress notification; cancelling aborts the signal, and so the requests. */
+  progress<T>(title: string, work: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 export const vscodeUi: Ui = {
@@ -44,5 +47,17 @@ export const vscodeUi: Ui = {
   },
   async saveDialog(_id, options) {
     return vscode.window.showSaveDialog(options);
+  },
+  async openDialog(_id, options) {
+    return (await vscode.window.showOpenDialog({ ...options, canSelectMany: false }))?.[0];
+  },
+  progress(title, work) {
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort());
+        return work((message, increment) => progress.report({ message, increment }), controller.signal).finally(() => subscription.dispose());
+      }),
+    );
   },
 };

@@ -69,7 +69,8 @@ export interface CallSpec<T> {
 
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-qencode-request-id', 'request-id', 'x-correlation-id'];
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Worth a second try when the call is idempotent: busy, or a server-side fault that may pass. */
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 /** Qencode error codes (from its other APIs): 4 bad token, 5 token expired, 8 busy. */
 const TOKEN_REFUSED_CODES = new Set([4, 5]);
 const BUSY_CODE = 8;

@@ -6,3 +6,4 @@ export * from './redact';
 export * from './schemas';
 export * from './tokens';
 export * from './validators';
+export * from './purge';

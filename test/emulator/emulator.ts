@@ -250,6 +250,15 @@ export class Emulator {
       res.destroy();
       return;
     }
+    // Recorded before any fault, so the log shows what was sent even when the reply is a fault.
+    let bodyIsJson = true;
+    if (text) {
+      try {
+        record.body = JSON.parse(text);
+      } catch {
+        bodyIsJson = false;
+      }
+    }
     const fault = this.takeFault(record.method, rawPath);
     if (this.latencyMs > 0) await delay(this.latencyMs);
     if (fault?.type === 'latency') await delay(fault.ms);
@@ -266,13 +275,7 @@ export class Emulator {
     let status = 200;
     let body: unknown;
     try {
-      if (text) {
-        try {
-          record.body = JSON.parse(text);
-        } catch {
-          throw invalid('Request body is not valid JSON');
-        }
-      }
+      if (!bodyIsJson) throw invalid('Request body is not valid JSON');
       body = this.route(req, record, decodePath(rawPath));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;

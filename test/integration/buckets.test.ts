@@ -67,9 +67,10 @@ describe('buckets', () => {
     await addProject('Staging', 'second-project-key-0042');
     ctx.ui
       .pickAnswer('project', 'Production')
+      .pickAnswer('purgeSource', (items) => items[0])
+      .inputAnswer('objectPath', '/videos/intro/master.m3u8')
       .pickAnswer('bucket', (items) => items.find((i) => i.label.includes('Enter a bucket name')))
-      .inputAnswer('bucketName', 'media-assets')
-      .inputAnswer('objectPath', '/videos/intro/master.m3u8');
+      .inputAnswer('bucketName', 'media-assets');
     await run('purgeObject');
     assert.deepEqual(sent('POST'), [{ method: 'POST', path: '/v1/buckets/media-assets/cache/purge', body: { path: 'videos/intro/master.m3u8' } }]);
     assert.deepEqual(ctx.emulator.account().purges.at(-1)?.path, 'videos/intro/master.m3u8');
@@ -77,7 +78,7 @@ describe('buckets', () => {
 
   it('Purge Object refuses a ".." path as you type', async () => {
     const project = await addProject();
-    ctx.ui.inputAnswer('objectPath', '../other-bucket/x');
+    ctx.ui.pickAnswer('purgeSource', (items) => items[0]).inputAnswer('objectPath', '../other-bucket/x');
     await run('purgeObject', await bucketNode(project, 'media-assets'));
     assert.match(ctx.ui.validationMessages[0]?.message ?? '', /"\.\." segments/);
     assert.deepEqual(sent('POST'), []);

@@ -81,7 +81,11 @@ export class ScriptedUi implements Ui {
     return answer;
   }
 
-  async confirm(id: string): Promise<boolean> {
+  /** Every confirmation shown, with its words. */
+  readonly confirms: { id: string; message: string; detail: string; action: string }[] = [];
+
+  async confirm(id: string, message: string, detail: string, action: string): Promise<boolean> {
+    this.confirms.push({ id, message, detail, action });
     return this.take(id) as boolean;
   }
 
@@ -98,6 +102,26 @@ export class ScriptedUi implements Ui {
   async saveDialog(id: string): Promise<vscode.Uri | undefined> {
     const answer = this.take(id) as vscode.Uri | typeof CANCEL;
     return answer === CANCEL ? undefined : answer;
+  }
+
+  async openDialog(id: string): Promise<vscode.Uri | undefined> {
+    const answer = this.take(id) as vscode.Uri | typeof CANCEL;
+    return answer === CANCEL ? undefined : answer;
+  }
+
+  openAnswer(id: string, answer: vscode.Uri | typeof CANCEL): this {
+    this.queue.push({ id, value: answer });
+    return this;
+  }
+
+  readonly progressTitles: string[] = [];
+  /** Called on every progress report with a function that cancels, as the Cancel button would. */
+  onProgress?: (message: string, cancel: () => void) => void;
+
+  async progress<T>(title: string, work: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.progressTitles.push(title);
+    const controller = new AbortController();
+    return work((message) => this.onProgress?.(message, () => controller.abort()), controller.signal);
   }
 
   errors(): string[] {

@@ -32,10 +32,14 @@ describe('retries', () => {
     assert.equal(domainGets().length, 4);
   });
 
-  it('a 500 is not retried', async () => {
-    env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 500 } });
+  it('a 500 is retried; a 501 or a 4xx is not', async () => {
+    env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 500 }, times: 1 });
+    assert.equal((await listDomains(env.client)).length, 4);
+    assert.deepEqual(domainGets().map((r) => r.status), [500, 200]);
+    env.emulator.clearRequests();
+    env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 501 } });
     const e = await failure(listDomains(env.client));
-    assert.equal(e.message, 'List domains failed: Injected HTTP 500 (HTTP 500).');
+    assert.equal(e.message, 'List domains failed: Injected HTTP 501 (HTTP 501).');
     assert.equal(domainGets().length, 1);
   });
 

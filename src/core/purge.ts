@@ -1,0 +1,131 @@
+import { validateObjectPath } from './validators';
+import type { Domain } from './schemas';
+
+/*
+ * Purge lists: lines of object paths or URLs, mapped to bucket and path. A URL is
+ * mapped only when its host names a bucket for certain; anything else is reported,
+ * never guessed.
+ */
+export interface PurgeTarget {
+  bucket: string;
+  path: string;
+}
+
+export interface PurgeProblem {
+  line: string;
+  reason: string;
+}
+
+export interface ParsedPurgeList {
+  targets: PurgeTarget[];
+  problems: PurgeProblem[];
+  /** Lines that are plain paths: they need a bucket to be chosen. */
+  plainPaths: string[];
+}
+
+const MEDIA_STORAGE_HOST = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.media-storage\.([a-z0-9-]+)\.qencode\.com$/;
+
+/** Splits text into entries: one per line, blank lines and `#` comments skipped. */
+export function purgeLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/**
+ * Maps lines to targets. `defaultBucket` receives plain paths; without one they are
+ * listed in `plainPaths` (and not in `targets`) so the caller can ask for a bucket.
+ */
+export function parsePurgeList(lines: string[], domains: readonly Domain[], defaultBucket?: string): ParsedPurgeList {
+  const targets: PurgeTarget[] = [];
+  const problems: PurgeProblem[] = [];
+  const plainPaths: string[] = [];
+  const seen = new Set<string>();
+  const add = (line: string, bucket: string, rawPath: string) => {
+    const v = validateObjectPath(rawPath);
+    if (!v.ok) return problems.push({ line, reason: v.message });
+    const key = `${bucket}\n${v.value}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      targets.push({ bucket, path: v.value });
+    }
+  };
+  for (const line of lines) {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(line)) {
+      if (defaultBucket) add(line, defaultBucket, line);
+      else plainPaths.push(line);
+      continue;
+    }
+    let url: URL;
+    try {
+      url = new URL(line);
+    } catch {
+      problems.push({ line, reason: 'not a valid URL' });
+      continue;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      problems.push({ line, reason: `${url.protocol} addresses cannot be purged` });
+      continue;
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
+    } catch {
+      problems.push({ line, reason: 'the path has broken %-escapes' });
+      continue;
+    }
+    const host = url.hostname.toLowerCase();
+    const storage = MEDIA_STORAGE_HOST.exec(host);
+    if (storage) {
+      add(line, storage[1]!, path);
+      continue;
+    }
+    const domain = domains.find((d) => d.name === host);
+    if (!domain) problems.push({ line, reason: `${host} maps to no known bucket (not a media-storage address, nor a vod playback domain of this project)` });
+    else if (domain.type !== 'vod') problems.push({ line, reason: `${host} is a live playback domain; only media-storage objects can be purged` });
+    else if (!domain.bucketName) problems.push({ line, reason: `the vod domain ${host} has no bucket set` });
+    else add(line, domain.bucketName, path);
+  }
+  return { targets, problems, plainPaths };
+}
+
+export interface PoolResult<T> {
+  done: T[];
+  failed: { item: T; error: unknown }[];
+  /** Not sent because the run was cancelled. */
+  notSent: T[];
+}
+
+/**
+ * Runs `work` over items with at most `concurrency` at once. On abort nothing more
+ * starts; what was in flight is aborted by the same signal.
+ */
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, signal: AbortSignal) => Promise<void>,
+  signal: AbortSignal,
+  onSettled?: (settled: number, total: number) => void,
+): Promise<PoolResult<T>> {
+  const result: PoolResult<T> = { done: [], failed: [], notSent: [] };
+  let next = 0;
+  let settled = 0;
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) {
+      const item = items[next++]!;
+      try {
+        await work(item, signal);
+        result.done.push(item);
+      } catch (error) {
+        if (signal.aborted) result.notSent.push(item);
+        else result.failed.push({ item, error });
+      }
+      onSettled?.(++settled, items.length);
+    }
+  };
+  const size = Math.max(1, Math.min(Math.floor(concurrency) || 1, items.length));
+  await Promise.all(Array.from({ length: size }, worker));
+  result.notSent.push(...items.slice(next));
+  return result;
+}

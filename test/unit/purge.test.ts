@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parsePurgeList, purgeLines, runPool, type Domain } from '../../src/core';
+
+const domains: Domain[] = [
+  { id: '1', name: 'vod.example-tv.com', type: 'vod', bucketName: 'media-assets', created: new Date() },
+  { id: '2', name: 'live.example-tv.com', type: 'live', created: new Date() },
+  { id: '3', name: 'empty.example-tv.com', type: 'vod', created: new Date() },
+];
+
+describe('purge lists', () => {
+  it('splits lines, skipping blanks and # comments', () => {
+    assert.deepEqual(purgeLines('# paste paths\n\n a/b.ts \r\nc.m3u8\n#x\n'), ['a/b.ts', 'c.m3u8']);
+  });
+
+  it('maps media-storage URLs to their bucket and decoded path, dropping query and fragment', () => {
+    const r = parsePurgeList(['https://media-assets.media-storage.us-west.qencode.com/videos/my%20clip/master.m3u8?token=x#t=1', 'http://vod-archive.media-storage.eu-central.qencode.com/a.ts'], domains);
+    assert.deepEqual(r.targets, [
+      { bucket: 'media-assets', path: 'videos/my clip/master.m3u8' },
+      { bucket: 'vod-archive', path: 'a.ts' },
+    ]);
+    assert.deepEqual(r.problems, []);
+  });
+
+  it("maps a vod playback domain's host through its bucket_name", () => {
+    const r = parsePurgeList(['https://VOD.example-tv.com/hls/index.m3u8'], domains);
+    assert.deepEqual(r.targets, [{ bucket: 'media-assets', path: 'hls/index.m3u8' }]);
+  });
+
+  it('reports, never guesses: unknown hosts, live domains, vod domains without bucket, bad paths', () => {
+    const r = parsePurgeList(
+      ['https://cdn.other.com/a.ts', 'https://live.example-tv.com/a.ts', 'https://empty.example-tv.com/a.ts', 'https://media-assets.media-storage.us-west.qencode.com/a%0Ab', 'ftp://x/y', 'https://bad%zz'],
+      domains,
+    );
+    assert.deepEqual(r.targets, []);
+    assert.deepEqual(r.problems.map((p) => p.reason.split(' ').slice(0, 4).join(' ')), [
+      'cdn.other.com maps to no',
+      'live.example-tv.com is a live',
+      'the vod domain empty.example-tv.com',
+      'An object path cannot',
+      'ftp: addresses cannot be',
+      'not a valid URL',
+    ]);
+  });
+
+  it('plain paths go to the default bucket, or wait for one', () => {
+    assert.deepEqual(parsePurgeList(['/a.ts', 'b.ts'], domains, 'promo-clips').targets, [
+      { bucket: 'promo-clips', path: 'a.ts' },
+      { bucket: 'promo-clips', path: 'b.ts' },
+    ]);
+    const r = parsePurgeList(['/a.ts', 'https://vod.example-tv.com/c.ts'], domains);
+    assert.deepEqual(r.plainPaths, ['/a.ts']);
+    assert.deepEqual(r.targets, [{ bucket: 'media-assets', path: 'c.ts' }]);
+  });
+
+  it('drops duplicates, also across the two URL forms', () => {
+    const r = parsePurgeList(['https://vod.example-tv.com/a.ts', 'https://media-assets.media-storage.us-west.qencode.com/a.ts', 'a.ts'], domains, 'media-assets');
+    assert.deepEqual(r.targets, [{ bucket: 'media-assets', path: 'a.ts' }]);
+  });
+});
+
+describe('runPool', () => {
+  it('never runs more than the limit at once, and runs everything', async () => {
+    let running = 0;
+    let peak = 0;
+    const r = await runPool(Array.from({ length: 50 }, (_, i) => i), 4, async () => {
+      peak = Math.max(peak, ++running);
+      await new Promise((res) => setTimeout(res, 2));
+      running--;
+    }, new AbortController().signal);
+    assert.equal(peak, 4);
+    assert.equal(r.done.length, 50);
+  });
+
+  it('collects failures per item', async () => {
+    const r = await runPool([1, 2, 3], 2, async (n) => {
+      if (n === 2) throw new Error('no');
+    }, new AbortController().signal);
+    assert.deepEqual(r.done.sort(), [1, 3]);
+    assert.deepEqual(r.failed.map((f) => f.item), [2]);
+  });
+
+  it('on abort starts nothing more, and reports the rest as not sent', async () => {
+    const controller = new AbortController();
+    const started: number[] = [];
+    const r = await runPool(Array.from({ length: 20 }, (_, i) => i), 2, async (n, signal) => {
+      started.push(n);
+      if (n === 5) controller.abort();
+      await new Promise<void>((res, rej) => {
+        const t = setTimeout(res, 5);
+        signal.addEventListener('abort', () => (clearTimeout(t), rej(new Error('aborted'))), { once: true });
+      });
+    }, controller.signal);
+    assert.ok(started.length <= 7, `started ${started.length}`);
+    assert.equal(r.done.length + r.failed.length + r.notSent.length, 20);
+    assert.equal(r.failed.length, 0);
+    assert.ok(r.notSent.length >= 13);
+  });
+});
