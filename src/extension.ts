@@ -15,6 +15,8 @@ export interface QencodeCdnApi {
   projects: Projects;
   privateKeys: PrivateKeys;
   treeView: vscode.TreeView<unknown>;
+  /** The output channel (its recent lines are what tests scan for secrets). */
+  log: Log;
   /** The extension's SecretStorage, which other windows share. */
   secrets: vscode.SecretStorage;
   /** Replaces the prompt seam (tests answer prompts by id); undefined restores the real one. */
@@ -62,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
     privateKeys,
     treeView,
     secrets: context.secrets,
+    log,
     setUi: (replacement) => {
       ui = replacement ?? vscodeUi;
     },

@@ -8,6 +8,8 @@ import { redact, type RequestLogEntry } from './core';
 export class Log implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Qencode CDN', { log: true });
   private readonly secrets = new Set<string>();
+  /** The last lines written, as written (already redacted). */
+  private readonly lines: string[] = [];
 
   /** Registers a value that must never be written (an API key, a private key). */
   addSecret(value: string): void {
@@ -15,18 +17,30 @@ export class Log implements vscode.Disposable {
   }
 
   info(message: string): void {
-    this.channel.info(redact(message, this.secrets));
+    this.channel.info(this.keep(message));
   }
 
   error(message: string): void {
-    this.channel.error(redact(message, this.secrets));
+    this.channel.error(this.keep(message));
+  }
+
+  /** What the channel shows, most recent last (at most 1000 lines). */
+  recent(): readonly string[] {
+    return this.lines;
+  }
+
+  private keep(message: string): string {
+    const line = redact(message, this.secrets);
+    this.lines.push(line);
+    if (this.lines.length > 1000) this.lines.shift();
+    return line;
   }
 
   /** One line per HTTP request: method, operation, redacted path, status, duration. Never headers or bodies. */
   request(e: RequestLogEntry): void {
     const line = `${e.method} ${e.path} (${e.operation}) → ${e.status ?? '-'} ${e.outcome} in ${e.durationMs} ms${e.attempt ? `, attempt ${e.attempt + 1}` : ''}`;
-    if (e.outcome === 'ok') this.channel.info(redact(line, this.secrets));
-    else this.channel.warn(redact(line, this.secrets));
+    if (e.outcome === 'ok') this.channel.info(this.keep(line));
+    else this.channel.warn(this.keep(line));
   }
 
   show(): void {

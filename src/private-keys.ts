@@ -17,6 +17,8 @@ export type KeptWhere = { kind: 'file'; path: string; gitIgnored: boolean | unde
  * can be written it goes into an editor with a warning. It is never logged.
  */
 export class PrivateKeys implements vscode.Disposable {
+  /** Where keys are written; tests replace it to act as a window with no folder open. */
+  workspaceFolders: () => readonly vscode.WorkspaceFolder[] | undefined = () => vscode.workspace.workspaceFolders;
   /** Keys received but not yet in a file: `${projectId}/${keyId}` to PEM. */
   private readonly unsaved = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -46,7 +48,7 @@ export class PrivateKeys implements vscode.Disposable {
     const label = key.name ?? key.id;
     let reason: string;
     try {
-      const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+      const folder = this.workspaceFolders()?.find((f) => f.uri.scheme === 'file');
       if (folder) {
         const file = await writeKeyFile(folder.uri.fsPath, fileBase(key), key.privateKey);
         this.markSaved(id);

@@ -98,6 +98,8 @@ export interface SigningKey {
 export interface CreatedSigningKey extends SigningKey {
   /** PEM. Returned by the create call only, once. */
   privateKey: string;
+  /** Set when the rest of the reply was malformed: the key is kept all the same. */
+  problem?: string;
 }
 
 const SigningKeyFields = {
@@ -129,9 +131,18 @@ function signingKeyFromWire(w: {
 
 export const SigningKeyWire = z.object(SigningKeyFields).transform(signingKeyFromWire);
 
+/**
+ * The create reply. The private key comes once: if it is there it is kept, even
+ * when other fields are malformed, so a schema problem can never lose it.
+ */
 export const CreatedSigningKeyWire = z
-  .object({ ...SigningKeyFields, private_key: z.string().min(1).max(100_000) })
-  .transform((w): CreatedSigningKey => ({ ...signingKeyFromWire(w), privateKey: w.private_key }));
+  .looseObject({ private_key: z.string().min(1).max(100_000) })
+  .transform((w): CreatedSigningKey => {
+    const rest = SigningKeyWire.safeParse(w);
+    if (rest.success) return { ...rest.data, privateKey: w.private_key };
+    const id = typeof w.id === 'string' && w.id ? w.id.slice(0, 200) : 'unknown-id';
+    return { id, name: typeof w.name === 'string' ? w.name : null, target: { kind: 'unknown' }, created: new Date(), privateKey: w.private_key, problem: describeIssues(rest.error, 'signing_key') };
+  });
 
 // ---- CORS ----
 /** A bucket's CORS policy as the CDN holds it: header name to value. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SAMPLE } from '../emulator/sample-data';
@@ -115,5 +116,96 @@ describe('signing keys', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await run('copyId', node);
     assert.equal(await vscode.env.clipboard.readText(), SAMPLE.bucketKeyId);
+  });
+});
+
+describe('private keys are never lost', () => {
+  const createStreamKey = async (project: Awaited<ReturnType<typeof addProject>>, name: string, thenAnswer?: () => void) => {
+    ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', name);
+    thenAnswer?.();
+    await run('createSigningKey', project);
+    return [...ctx.emulator.account().keys.values()].find((k) => k.name === name)!;
+  };
+  const untitledWith = (text: string) => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().includes(text));
+
+  beforeEach(async () => {
+    await reset();
+    rmSync(join(workspace(), '.qencode'), { recursive: true, force: true });
+    ctx.api.privateKeys.workspaceFolders = () => vscode.workspace.workspaceFolders;
+  });
+  afterEach(async () => {
+    ctx.api.privateKeys.workspaceFolders = () => vscode.workspace.workspaceFolders;
+    rmSync(join(workspace(), '.qencode'), { recursive: true, force: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    verifyUi();
+  });
+
+  it('a .qencode/keys that is a symlink out of the workspace is refused; the key opens in an editor, and its row warns', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'qencode-outside-'));
+    mkdirSync(join(workspace(), '.qencode'), { recursive: true });
+    symlinkSync(outside, keysDir());
+    const project = await addProject();
+    const key = await createStreamKey(project, 'Escape Attempt');
+    assert.deepEqual(readdirSync(outside), [], 'nothing written outside the workspace');
+    const warning = ctx.ui.notifications.find((n) => n.id === 'privateKeyUnsaved');
+    assert.match(warning?.message ?? '', /could not be saved to a file \(\.qencode\/keys leads outside the workspace folder/);
+    assert.match(warning?.message ?? '', /Qencode will not show it again/);
+    assert.ok(untitledWith('-----BEGIN RSA PRIVATE KEY-----'), 'the key is open in an untitled editor');
+    const node = await keyNode(project, key.id);
+    assert.equal(node.treeItem().contextValue, 'signingKey.unsaved');
+    assert.match(String(node.treeItem().tooltip), /not saved to a file/);
+  });
+
+  it('a write failure leaves the key in an editor; saving that text anywhere clears the warning', async () => {
+    mkdirSync(join(workspace(), '.qencode'), { recursive: true });
+    writeFileSync(keysDir(), 'not a folder'); // the disk refuses: .qencode/keys cannot be a directory
+    const project = await addProject();
+    const key = await createStreamKey(project, 'Disk Refused');
+    const doc = untitledWith('-----BEGIN RSA PRIVATE KEY-----');
+    assert.ok(doc, 'the key is open in an untitled editor');
+    assert.equal((await keyNode(project, key.id)).treeItem().contextValue, 'signingKey.unsaved');
+    // The user saves it somewhere of their choosing:
+    const target = join(mkdtempSync(join(tmpdir(), 'qencode-saved-')), 'key.pem');
+    writeFileSync(target, '');
+    const file = await vscode.workspace.openTextDocument(vscode.Uri.file(target));
+    const editor = await vscode.window.showTextDocument(file);
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), doc.getText()));
+    await file.save();
+    await until(() => !ctx.api.privateKeys.isUnsaved(project.project.id, key.id), 'the warning clears');
+    assert.equal((await keyNode(project, key.id)).treeItem().contextValue, 'signingKey');
+  });
+
+  it('with no folder open, a Save dialog is offered and the file is written 0600', async () => {
+    ctx.api.privateKeys.workspaceFolders = () => undefined;
+    const target = vscode.Uri.file(join(mkdtempSync(join(tmpdir(), 'qencode-dialog-')), 'chosen.pem'));
+    const project = await addProject();
+    await createStreamKey(project, 'No Folder', () => ctx.ui.saveAnswer('privateKeyFile', target));
+    assert.equal(statSync(target.fsPath).mode & 0o777, 0o600);
+    assert.match(readFileSync(target.fsPath, 'utf8'), /^-----BEGIN RSA PRIVATE KEY-----/);
+  });
+
+  it('with no folder open and the dialog cancelled, the key opens in an editor with a warning', async () => {
+    ctx.api.privateKeys.workspaceFolders = () => undefined;
+    const project = await addProject();
+    await createStreamKey(project, 'Dialog Cancelled', () => ctx.ui.saveAnswer('privateKeyFile', CANCEL));
+    assert.ok(untitledWith('-----BEGIN RSA PRIVATE KEY-----'));
+    assert.match(ctx.ui.notifications.find((n) => n.id === 'privateKeyUnsaved')?.message ?? '', /no file was chosen/);
+  });
+
+  it('the private key never reaches the output channel or a notification, even when saving fails', async () => {
+    mkdirSync(join(workspace(), '.qencode'), { recursive: true });
+    writeFileSync(keysDir(), 'not a folder');
+    const project = await addProject();
+    await createStreamKey(project, 'Quiet Key');
+    const pem = untitledWith('-----BEGIN RSA PRIVATE KEY-----')!.getText();
+    const lines = pem.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
+    assert.ok(lines.length > 10);
+    const logged = ctx.api.log.recent().join('\n');
+    assert.match(logged, /POST \/v1\/signing-keys \(create signing key\) → 200 ok/, 'the request itself is logged');
+    assert.match(logged, /saving a private key failed/);
+    for (const line of lines) {
+      assert.equal(logged.includes(line), false, 'no line of the key in the output channel');
+      assert.ok(ctx.ui.notifications.every((n) => !n.message.includes(line)), 'no line of the key in a notification');
+    }
   });
 });

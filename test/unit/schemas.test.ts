@@ -85,6 +85,13 @@ describe('schemas accept the seed examples exactly', () => {
 });
 
 describe('schemas contain what is wrong', () => {
+  it('a create reply with a private key but a malformed field keeps the key and names the problem', () => {
+    const k = single('signing_key', CreatedSigningKeyWire).parse({ signing_key: { id: 'k1', private_key: '-----BEGIN RSA PRIVATE KEY-----\nMII\n-----END RSA PRIVATE KEY-----\n', created: 'not a date' } });
+    assert.match(k.privateKey, /BEGIN RSA PRIVATE KEY/);
+    assert.equal(k.id, 'k1');
+    assert.match(k.problem ?? '', /^signing_key\.created: /);
+  });
+
   it('one bad item is an invalid item naming the path at fault; the rest of the list stays', () => {
     const body = { domains: [{ id: 'a', domain_name: 'x.example.com', type: 'live', created: '2023-06-07 14:17:25' }, { id: 'b', domain_name: 'y.example.com', type: 'live', created: 'yesterday' }] };
     const l = list('domains', DomainWire).parse(body);
