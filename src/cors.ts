@@ -9,15 +9,18 @@ const t = vscode.l10n.t;
 export const CORS_SCHEME = 'qencode-cors';
 const REMOTE_SCHEME = 'qencode-cors-remote';
 
-/** `qencode-cors:/<projectId>/<bucket>.cors.json`: one document per project and bucket. */
+/**
+ * `qencode-cors://<projectId>/<bucket>.cors.json`: one document per project and bucket.
+ * The project id is the authority, so the breadcrumb shows just the file name.
+ */
 export function corsUri(projectId: string, bucket: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: CORS_SCHEME, path: `/${projectId}/${bucket}.cors.json` });
+  return vscode.Uri.from({ scheme: CORS_SCHEME, authority: projectId, path: `/${bucket}.cors.json` });
 }
 
 function parseUri(uri: vscode.Uri): { projectId: string; bucket: string } {
-  const m = /^\/([^/]+)\/([^/]+)\.cors\.json$/.exec(uri.path);
-  if (!m || !validateBucketName(m[2]!).ok) throw vscode.FileSystemError.FileNotFound(uri);
-  return { projectId: m[1]!, bucket: m[2]! };
+  const m = /^\/([^/]+)\.cors\.json$/.exec(uri.path);
+  if (!m || !uri.authority || !validateBucketName(m[1]!).ok) throw vscode.FileSystemError.FileNotFound(uri);
+  return { projectId: uri.authority, bucket: m[1]! };
 }
 
 /** Pretty-printed, headers in the documented order, then any others the CDN holds. */

@@ -41,7 +41,14 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
     emulator = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY] });
     const apiUrl = await emulator.start();
     workspace = mkdtempSync(join(tmpdir(), 'qencode-e2e-ws-'));
-    server = await startCodeServer({ workspace, vsix: [join(ROOT, vsix)], settings: { 'qencodeCdn.apiUrl': apiUrl } });
+    server = await startCodeServer({ workspace, vsix: [join(ROOT, vsix)], settings: {
+        'qencodeCdn.apiUrl': apiUrl,
+        // Text is typed in as a whole; the editor must not add brackets or indentation of its own.
+        'editor.autoClosingBrackets': 'never',
+        'editor.autoClosingQuotes': 'never',
+        'editor.autoIndent': 'none',
+      },
+    });
     browser = await launchBrowser();
     wb = new Workbench(browser.page);
     await wb.open(server.url, workspace);
@@ -101,6 +108,36 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
     await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'pending' }).filter({ hasText: 'player.example-tv.com' }).waitFor();
     const domainId = [...emulator.account().domains.values()].find((d) => d.domain_name === 'player.example-tv.com')?.id;
     assert.deepEqual(emulator.requestsTo('POST', '^/v1/tls/subscriptions$').map((r) => r.body), [{ domain_id: domainId }]);
+  });
+
+  step('edits a CORS header in the editor, saves, and sees it on the bucket node', async () => {
+    await wb.expand('media-assets');
+    await wb.row('Access-Control-Max-Age').waitFor();
+    await wb.contextMenu('media-assets');
+    await wb.menuItem('Edit CORS Policy');
+    await wb.page.locator('.tabs-container .tab', { hasText: 'media-assets.cors.json' }).waitFor();
+    await wb.replaceEditorText('{\n  "Access-Control-Allow-Origin": "*",\n  "Access-Control-Max-Age": "600"\n}\n');
+    await wb.page.keyboard.press('Control+S');
+    await wb.row('Access-Control-Max-Age').locator('.label-description', { hasText: /^600$/ }).waitFor({ timeout: 30_000 });
+    await wb.row('Access-Control-Allow-Methods').waitFor({ state: 'detached' });
+    assert.deepEqual(emulator.account().buckets.get('media-assets')?.cors, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Max-Age': '600' });
+  });
+
+  step("shows the schema's completion list in the CORS editor", async () => {
+    await wb.replaceEditorText('{\n  "Access-Control-Allow-Origin": "*",\n  ""\n}\n');
+    await wb.page.keyboard.press('Control+Home');
+    await wb.page.keyboard.press('ArrowDown');
+    await wb.page.keyboard.press('ArrowDown');
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('ArrowLeft');
+    await wb.page.keyboard.press('Control+Space');
+    const suggest = wb.page.locator('.suggest-widget.visible');
+    await suggest.waitFor({ timeout: 15_000 });
+    await suggest.locator('.monaco-list-row', { hasText: 'Access-Control-Max-Age' }).first().waitFor();
+    await wb.page.waitForTimeout(300);
+    await wb.screenshot(join(RESULTS, 'e2e-cors-completion.png'));
+    await wb.page.keyboard.press('Escape');
+    await wb.command('File: Revert File');
   });
 
   step('takes a screenshot of the populated tree', async () => {

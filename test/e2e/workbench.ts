@@ -46,8 +46,10 @@ export class Workbench {
     await row.click();
   }
 
-  row(text: string): Locator {
-    return this.page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+  /** The tree row whose label is exactly `label` (not one that merely mentions it). */
+  row(label: string): Locator {
+    const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    return this.page.locator('.part.sidebar .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
   }
 
   async expand(text: string): Promise<void> {
@@ -67,6 +69,14 @@ export class Workbench {
   async menuItem(label: string): Promise<void> {
     await this.page.locator('.context-view .monaco-menu a.action-menu-item', { hasText: label }).first().click();
     await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden' });
+  }
+
+  /** Replaces the active editor's text as a paste would (no auto-closing of brackets). */
+  async replaceEditorText(text: string): Promise<void> {
+    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Delete'); // typing "{" over a selection would surround it instead
+    await this.page.keyboard.insertText(text);
   }
 
   /** Drags the sash between the side bar and the editor, to widen the side bar. */
