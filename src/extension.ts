@@ -34,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
   const details = new DetailsDocuments();
   const cors = new CorsFileSystem(projects, log, () => ui);
 
+  void addDemoProject(projects);
+
   const setHasProjects = () => void vscode.commands.executeCommand('setContext', 'qencodeCdn.hasProjects', projects.list().length > 0);
   setHasProjects();
 
@@ -69,6 +71,25 @@ export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
       ui = replacement ?? vscodeUi;
     },
   };
+}
+
+/**
+ * `npm run demo` starts VS Code with QENCODE_CDN_DEMO_API_KEY set, so the tree is
+ * populated at once. Honoured only when no project exists and the API URL is the
+ * local emulator: it can never add a key for a real account.
+ */
+async function addDemoProject(projects: Projects): Promise<void> {
+  const key = process.env.QENCODE_CDN_DEMO_API_KEY;
+  if (!key || projects.list().length > 0) return;
+  const host = (() => {
+    try {
+      return new URL(projects.apiUrl()).hostname;
+    } catch {
+      return '';
+    }
+  })();
+  if (host !== '127.0.0.1' && host !== 'localhost') return;
+  await projects.add('Demo (local emulator)', key);
 }
 
 export function deactivate(): void {}

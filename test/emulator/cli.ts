@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEMO_API_KEY, Emulator } from './emulator';
+import { demoData } from './sample-data';
 
 /*
  * npm run emulator -- [--port P] [--api-key K]... [--seed] [--admin]
@@ -10,6 +11,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8787' },
     'api-key': { type: 'string', multiple: true },
     seed: { type: 'boolean', default: false },
+    demo: { type: 'boolean', default: false },
     admin: { type: 'boolean', default: false },
     latency: { type: 'string', default: '0' },
     'token-ttl': { type: 'string' },
@@ -23,6 +25,7 @@ if (values.help) {
   --port P               port on 127.0.0.1 (0: any free port; default 8787)
   --api-key K            an accepted API key; repeat for several accounts (default: ${DEMO_API_KEY})
   --seed                 start with sample domains, TLS subscriptions, signing keys and buckets
+  --demo                 start with the demo's richer sample data instead
   --admin                serve /_emulator/ (request log, faults, latency, state)
   --latency MS           added to every API request
   --token-ttl S          access-token lifetime in seconds (default 86400)
@@ -33,7 +36,7 @@ if (values.help) {
 const emulator = new Emulator({
   port: Number(values.port),
   apiKeys: values['api-key']?.length ? values['api-key'] : [DEMO_API_KEY],
-  seed: values.seed,
+  seed: values.demo ? demoData() : values.seed,
   admin: values.admin,
   latencyMs: Number(values.latency),
   ...(values['token-ttl'] ? { tokenTtlSeconds: Number(values['token-ttl']) } : {}),

@@ -58,3 +58,32 @@ export function sampleData(): SampleData {
     purges: [{ bucket: s.mediaBucket, path: 'videos/launch/master.m3u8', at: '2024-03-01 12:00:00' }],
   };
 }
+
+/** The demo's richer account: more domains, TLS subscriptions in every state, keys of all kinds, purges. */
+export function demoData(): SampleData {
+  const base = sampleData();
+  return {
+    buckets: [
+      ...base.buckets,
+      { name: 'live-archive', region: 'eu-central', cors: { 'Access-Control-Allow-Origin': 'https://watch.example-tv.com', 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Expose-Headers': 'Content-Length, Content-Range' } },
+    ],
+    domains: [
+      ...base.domains,
+      { created: '2024-05-02 11:20:00', id: '2c9d7e1f-3a4b-4c5d-8e6f-7a8b9c0d1e2f', type: 'live', domain_name: 'sports.example-tv.com' },
+      { bucket_name: 'promo-clips', created: '2024-06-18 08:05:42', id: '8f7e6d5c-4b3a-4291-8087-6f5e4d3c2b1a', type: 'vod', domain_name: 'clips.example-tv.com' },
+      { bucket_name: 'live-archive', created: '2024-09-30 19:45:10', id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', type: 'vod', domain_name: 'replay.example-tv.com' },
+    ],
+    tls: [
+      ...base.tls,
+      { status: 'issued', created: '2024-05-02 11:25:31', domain_id: '2c9d7e1f-3a4b-4c5d-8e6f-7a8b9c0d1e2f', id: '3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7' },
+      { status: 'failed', created: '2024-06-18 08:10:00', domain_id: '8f7e6d5c-4b3a-4291-8087-6f5e4d3c2b1a', id: '4f5a6b7c-8d9e-4fa0-b1c2-d3e4f5a6b7c8' },
+      { status: 'expired', created: '2023-09-30 19:50:00', domain_id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', id: '5a6b7c8d-9e0f-4a1b-82c3-d4e5f6a7b8c9' },
+    ],
+    keys: [
+      ...base.keys,
+      { created: '2024-05-02 12:00:00', id: '6b7c8d9e-0f1a-4b2c-93d4-e5f6a7b8c9d0', domain_id: '2c9d7e1f-3a4b-4c5d-8e6f-7a8b9c0d1e2f', name: 'Sports live' },
+      { created: '2024-10-01 09:00:00', id: '7c8d9e0f-1a2b-4c3d-a4e5-f6a7b8c9d0e1', bucket_name: 'live-archive', name: null },
+    ],
+    purges: [...base.purges, { bucket: 'promo-clips', path: null, at: '2024-06-20 10:00:00' }, { bucket: 'live-archive', path: 'replays/final/master.m3u8', at: '2024-10-02 18:30:00' }],
+  };
+}

@@ -150,11 +150,14 @@ export async function killGroup(child: ChildProcess): Promise<void> {
   }, 5000);
   await exited;
   clearTimeout(timer);
-  // Children that outlived the leader still get the group signal.
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    /* all gone */
+  // Children that outlived the leader still get the group signal; then wait until the group is empty.
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(-child.pid, i === 0 ? 'SIGKILL' : 0);
+    } catch {
+      return; // ESRCH: no process of the group is left
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

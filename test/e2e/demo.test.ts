@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { launchBrowser, ROOT, type Browser } from '../host/code-server';
+import { Workbench } from './workbench';
+
+/* `npm run demo -- --no-open`, started as a user would (after npm run package), then stopped. */
+describe('npm run demo', { timeout: 180_000 }, () => {
+  let demo: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let output = '';
+
+  after(async () => {
+    await browser?.close();
+    if (demo?.exitCode === null) demo.kill('SIGKILL');
+  });
+
+  it('serves a workbench whose Qencode CDN view shows the demo data, then stops leaving no process', async () => {
+    demo = spawn(process.execPath, [join(ROOT, 'out', 'test', 'host', 'demo.js'), '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    demo.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    demo.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed within 90 s:\n${output}`)), 90_000);
+      const check = () => {
+        const m = /Open:\s+(http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+)/.exec(output);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      };
+      demo!.stdout!.on('data', check);
+      demo!.on('exit', () => reject(new Error(`the demo exited early:\n${output}`)));
+    });
+    const pid = Number(/code-server pid: (\d+)/.exec(output)?.[1]);
+    assert.ok(pid > 0);
+    assert.match(output, /Try first:/);
+
+    const health = await fetch(new URL('/healthz', url));
+    assert.equal(health.status, 200, 'the workbench answers');
+
+    browser = await launchBrowser();
+    const wb = new Workbench(browser.page);
+    await browser.page.goto(url);
+    await browser.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await wb.openView('Qencode CDN');
+    await wb.row('Demo (local emulator)').waitFor({ timeout: 30_000 });
+    await wb.expand('Playback Domains');
+    await wb.row('sports.example-tv.com').waitFor();
+    await wb.expand('TLS Subscriptions');
+    await wb.row('clips.example-tv.com').waitFor();
+    await browser.close();
+    browser = undefined;
+
+    const exited = new Promise<number | null>((resolve) => demo!.on('exit', (code) => resolve(code)));
+    demo.kill('SIGTERM');
+    assert.equal(await exited, 0, 'the demo stops cleanly on SIGTERM');
+    assert.throws(() => process.kill(-pid, 0), /ESRCH/, 'no process of the code-server group is left');
+  });
+});

@@ -1,0 +1,93 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
+import { demoData } from '../emulator/sample-data';
+import { ROOT, startCodeServer, type CodeServer } from './code-server';
+
+/*
+ * npm run demo [-- --no-open] [-- --desktop]
+ * The packaged extension in a real VS Code (code-server, or desktop `code` with
+ * --desktop), against the emulator with demo data and a demo project already added.
+ * Ctrl-C or SIGTERM stops everything it started.
+ */
+const { values } = parseArgs({ options: { 'no-open': { type: 'boolean', default: false }, desktop: { type: 'boolean', default: false } } });
+
+async function main(): Promise<void> {
+  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const vsix = join(ROOT, `qencode-cdn-${version}.vsix`);
+  const emulator = new Emulator({ seed: demoData(), admin: true, apiKeys: [DEMO_API_KEY] });
+  const apiUrl = await emulator.start();
+  const workspace = mkdtempSync(join(tmpdir(), 'qencode-demo-'));
+  writeFileSync(
+    join(workspace, 'README.md'),
+    '# Qencode CDN demo\n\nOpen the **Qencode CDN** view in the activity bar. Everything here talks to a local emulator: nothing reaches a real account.\n',
+  );
+  let server: CodeServer | undefined;
+  let desktop: ReturnType<typeof spawn> | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping the demo…\n');
+    await server?.stop();
+    if (desktop?.pid) {
+      try {
+        process.kill(-desktop.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
+    await emulator.stop();
+    rmSync(workspace, { recursive: true, force: true });
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  const env = { QENCODE_CDN_DEMO_API_KEY: DEMO_API_KEY };
+  const settings = { 'qencodeCdn.apiUrl': apiUrl };
+  let openUrl: string;
+  if (values.desktop) {
+    if (spawnSync('code', ['--version']).status !== 0) throw new Error('--desktop needs the `code` command on PATH');
+    const profile = mkdtempSync(join(tmpdir(), 'qencode-demo-desktop-'));
+    const dirs = ['--user-data-dir', join(profile, 'user-data'), '--extensions-dir', join(profile, 'extensions')];
+    spawnSync('code', [...dirs, '--install-extension', vsix], { stdio: 'inherit' });
+    mkdirSync(join(profile, 'user-data', 'User'), { recursive: true });
+    writeFileSync(join(profile, 'user-data', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+    desktop = spawn('code', [...dirs, '--new-window', '--wait', workspace], { env: { ...process.env, ...env }, detached: true, stdio: 'ignore' });
+    desktop.on('exit', () => void stop(0));
+    openUrl = '(desktop VS Code window)';
+  } else {
+    server = await startCodeServer({ workspace, vsix: [vsix], settings, env });
+    openUrl = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
+    process.stdout.write(`code-server pid: ${server.process.pid}\n`);
+  }
+  process.stdout.write(
+    [
+      '',
+      'Qencode CDN demo is running.',
+      `  Open:      ${openUrl}`,
+      `  Emulator:  ${apiUrl} (API key ${DEMO_API_KEY}; request log at ${apiUrl}/_emulator/requests)`,
+      '',
+      'Try first:',
+      '  1. Click the Qencode CDN icon in the activity bar: the "Demo (local emulator)" project is there.',
+      '  2. Expand Playback Domains and TLS Subscriptions; hover a row for every detail.',
+      '  3. Right-click a bucket: Edit CORS Policy, change a header, save.',
+      '  4. Command palette: "Qencode CDN: Purge Objects…" and paste a media-storage URL.',
+      '',
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  if (!values['no-open'] && !values.desktop && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {
+    spawn('xdg-open', [openUrl], { detached: true, stdio: 'ignore' }).on('error', () => {}).unref();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
