@@ -52,6 +52,25 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
 
   const notifyDone = (message: string, ...actions: string[]) => ui().notify('done', 'info', message, ...actions);
 
+  /**
+   * Runs a create, which is never retried. When its reply is lost (a timeout, a
+   * dropped connection, an unreadable reply) nobody knows whether it happened, so
+   * the list is read again and the user is told which it was. Returns undefined
+   * when the create happened but its reply was lost.
+   */
+  async function createOrReconcile<T>(title: string, create: (signal: AbortSignal) => Promise<T>, find: () => Promise<string | undefined>): Promise<T | undefined> {
+    try {
+      return await withProgress(title, create);
+    } catch (error) {
+      const ambiguous = isQencodeError(error) && (error.kind === 'timeout' || error.kind === 'network' || (error.kind === 'invalid-response' && (error.status ?? 0) < 300));
+      if (!ambiguous) throw error;
+      const found = await withProgress(t('Checking whether it happened…'), () => find()).catch(() => undefined);
+      if (found === undefined) throw error.with({ reason: t('{0}; a check of the list shows it did not happen, so you can try again', error.reason) });
+      void ui().notify('reconciled', 'warning', t('{0} The reply was lost, but the check shows it did happen: {1}.', error.message, found));
+      return undefined;
+    }
+  }
+
   // ---- projects ----
   register('addApiKey', t('Add API key'), async () => {
     const existing = s.projects.list().map((p) => p.name.toLowerCase());
@@ -148,8 +167,15 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
         { id: 'domainType', title: t('What will {0} serve?', name.trim().toLowerCase()) },
       ),
     ).type;
-    const domain = await withProgress(t('Creating playback domain {0}…', name.trim()), (signal) => api.createDomain(project.projects.client(project.project.id), { name, type }, signal));
+    const client = project.projects.client(project.project.id);
+    const wanted = name.trim().toLowerCase();
+    const domain = await createOrReconcile(
+      t('Creating playback domain {0}…', wanted),
+      (signal) => api.createDomain(client, { name, type }, signal),
+      async () => (valid(await api.listDomains(client)).some((d) => d.name === wanted) ? t('domain {0} exists', wanted) : undefined),
+    );
     s.explorer.reload(project, ['domains']);
+    if (!domain) return;
     const createTls = t('Create TLS Subscription');
     const setBucket = t('Set Bucket…');
     const choice = await notifyDone(t('Playback domain {0} created.', domain.name), ...(type === 'vod' ? [setBucket, createTls] : [createTls]));
@@ -251,11 +277,15 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     const existing = new Set(valid(await withProgress(t('Loading TLS subscriptions…'), () => project.load('tls'))).map((x) => x.domainId));
     const target = node instanceof DomainNode ? node : await pickDomain(project, (d) => !existing.has(d.id), t('A domain without a TLS subscription'));
     if (existing.has(target.domain.id)) throw new Error(t('{0} has a TLS subscription already', target.domain.name));
-    const sub = await withProgress(t('Creating a TLS subscription for {0}…', target.domain.name), (signal) =>
-      api.createTlsSubscription(project.projects.client(project.project.id), target.domain.id, signal),
+    const client = project.projects.client(project.project.id);
+    const sub = await createOrReconcile(
+      t('Creating a TLS subscription for {0}…', target.domain.name),
+      (signal) => api.createTlsSubscription(client, target.domain.id, signal),
+      async () => (valid(await api.listTlsSubscriptions(client)).some((x) => x.domainId === target.domain.id) ? t('{0} has a TLS subscription', target.domain.name) : undefined),
     );
-    await project.projects.rememberTlsMessage(project.project.id, sub.id, sub.message);
     s.explorer.reload(project, ['tls']);
+    if (!sub) return;
+    await project.projects.rememberTlsMessage(project.project.id, sub.id, sub.message);
     await showCname(target.domain.name, sub.message);
   });
 
@@ -338,10 +368,20 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
         validateInput: (v) => (v.trim() === '' ? undefined : check(validateSigningKeyName)(v)),
       }),
     ).trim();
-    const created = await withProgress(t('Creating a signing key…'), (signal) => api.createSigningKey(project.projects.client(project.project.id), target, name || undefined, signal));
-    // From here on the private key must not be lost: keep() never throws.
-    await s.privateKeys.keep(project.project.id, created);
+    const client = project.projects.client(project.project.id);
+    const before = new Set(valid(await withProgress(t('Loading signing keys…'), () => project.load('keys'))).map((k) => k.id));
+    let orphan: string | undefined;
+    const created = await createOrReconcile(
+      t('Creating a signing key…'),
+      (signal) => api.createSigningKey(client, target, name || undefined, signal),
+      async () => {
+        orphan = valid(await api.listSigningKeys(client)).find((k) => !before.has(k.id) && (k.name ?? '') === name)?.id;
+        return orphan && t('signing key {0} exists, but its private key was lost with the reply. Delete that key and create a new one', orphan);
+      },
+    );
     s.explorer.reload(project, ['keys']);
+    // From here on the private key must not be lost: keep() never throws.
+    if (created) await s.privateKeys.keep(project.project.id, created);
   });
 
   register('renameSigningKey', t('Rename signing key'), async (node) => {

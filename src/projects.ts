@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { QencodeClient } from './core';
+import { QencodeClient, type ProxySettings } from './core';
 import type { Log } from './log';
+
+/** VS Code's proxy settings, as the client takes them; unset ones fall back to the environment. */
+function proxySettings(): ProxySettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const url = http.get<string>('proxy', '').trim();
+  const noProxy = http.get<string[]>('noProxy', []);
+  return {
+    ...(url ? { url } : {}),
+    ...(noProxy.length ? { noProxy: noProxy.join(',') } : {}),
+    strictSSL: http.get<boolean>('proxyStrictSSL', true),
+  };
+}
 
 /** A Qencode project: one API key. The key itself lives only in SecretStorage. */
 export interface Project {
@@ -61,7 +73,7 @@ export class Projects implements vscode.Disposable {
         if (project) this.resetClient(project.id, project);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('qencodeCdn.apiUrl')) {
+        if (['qencodeCdn.apiUrl', 'http.proxy', 'http.noProxy', 'http.proxyStrictSSL'].some((k) => e.affectsConfiguration(k))) {
           for (const id of [...this.clients.keys()]) this.resetClient(id);
           this.changed.fire(undefined);
         }
@@ -174,7 +186,7 @@ export class Projects implements vscode.Disposable {
   }
 
   private makeClient(apiKey: () => string | Promise<string>): QencodeClient {
-    return new QencodeClient({ baseUrl: this.apiUrl(), apiKey, onRequest: (e) => this.log.request(e) });
+    return new QencodeClient({ baseUrl: this.apiUrl(), apiKey, proxy: proxySettings(), onRequest: (e) => this.log.request(e) });
   }
 
   private resetClient(projectId: string, notify?: Project): void {

@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { EnvHttpProxyAgent, type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import { QencodeError, type ErrorKind, invalidInput } from './errors';
 import { apiPath } from './paths';
@@ -49,10 +49,21 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   maxResponseBytes?: number;
   dispatcher?: Dispatcher;
+  /** Proxy settings; without them HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply. */
+  proxy?: ProxySettings;
   onRequest?: (entry: RequestLogEntry) => void;
   /** For tests: jitter source and clock. */
   random?: () => number;
   now?: () => number;
+}
+
+export interface ProxySettings {
+  /** A proxy URL for every request (VS Code's http.proxy); overrides the environment. */
+  url?: string;
+  /** Hosts that bypass the proxy, comma-separated (VS Code's http.noProxy); overrides NO_PROXY. */
+  noProxy?: string;
+  /** Verify TLS certificates (VS Code's http.proxyStrictSSL). Default true. */
+  strictSSL?: boolean;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -110,7 +121,7 @@ export class QencodeClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: this.timeouts.connectMs }, keepAliveTimeout: 10_000 });
+    this.dispatcher = options.dispatcher ?? makeDispatcher(this.timeouts.connectMs, options.proxy);
     this.random = options.random ?? Math.random;
     this.tokens = new TokenCache(() => this.fetchToken(), options.now);
   }
@@ -271,6 +282,22 @@ export class QencodeClient {
     }
     return Buffer.concat(chunks).toString('utf8');
   }
+}
+
+/**
+ * undici does not follow VS Code's proxy settings by itself: the proxy is chosen
+ * here, from the settings when given, else from HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+ */
+function makeDispatcher(connectMs: number, proxy: ProxySettings | undefined): Dispatcher {
+  const tls = { rejectUnauthorized: proxy?.strictSSL ?? true };
+  return new EnvHttpProxyAgent({
+    connect: { timeout: connectMs, ...tls },
+    requestTls: tls,
+    proxyTls: tls,
+    keepAliveTimeout: 10_000,
+    ...(proxy?.url ? { httpProxy: proxy.url, httpsProxy: proxy.url } : {}),
+    ...(proxy?.noProxy !== undefined ? { noProxy: proxy.noProxy } : {}),
+  });
 }
 
 /** Status, body and schema to a value, or to a QencodeError that says why. */

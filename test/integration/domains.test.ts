@@ -142,3 +142,38 @@ describe('playback domains', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
+
+describe('creates whose reply is lost', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  it('a domain create whose reply breaks is checked by a re-list and reported as done, never retried', async () => {
+    const project = await addProject();
+    ctx.emulator.addFault({ method: 'POST', path: '^/v1/domains$', fault: { type: 'reset-mid-body' }, times: 1 });
+    ctx.ui.inputAnswer('domainName', 'lost-reply.example.com').pickAnswer('domainType', 'live');
+    await run('createDomain', project);
+    assert.equal(sent('POST', '^/v1/domains$').length, 1, 'the create was sent once');
+    assert.deepEqual(ctx.ui.errors(), []);
+    assert.match(ctx.ui.notifications.find((n) => n.id === 'reconciled')?.message ?? '', /Create domain failed: .* The reply was lost, but the check shows it did happen: domain lost-reply\.example\.com exists\./);
+    assert.ok(rows(await group(project, 'domains')).some((r) => r.startsWith('lost-reply.example.com')));
+  });
+
+  it('a create that did not happen says so, so the user can try again', async () => {
+    const project = await addProject();
+    ctx.emulator.addFault({ method: 'POST', path: '^/v1/domains$', fault: { type: 'reset' }, times: 1 });
+    ctx.ui.inputAnswer('domainName', 'never.example.com').pickAnswer('domainType', 'live');
+    await run('createDomain', project);
+    assert.equal(sent('POST', '^/v1/domains$').length, 1);
+    assert.match(ctx.ui.errors()[0] ?? '', /^Create domain failed: the connection was (reset|closed unexpectedly); a check of the list shows it did not happen, so you can try again\.$/);
+  });
+
+  it('a signing key created with its reply lost is named, with the advice to replace it', async () => {
+    const project = await addProject();
+    ctx.emulator.addFault({ method: 'POST', path: '^/v1/signing-keys$', fault: { type: 'reset-mid-body' }, times: 1 });
+    ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', 'Lost Reply');
+    await run('createSigningKey', project);
+    const created = [...ctx.emulator.account().keys.values()].find((k) => k.name === 'Lost Reply')!;
+    assert.match(ctx.ui.notifications.find((n) => n.id === 'reconciled')?.message ?? '', new RegExp(`signing key ${created.id} exists, but its private key was lost with the reply`));
+    assert.equal(sent('POST', '^/v1/signing-keys$').length, 1);
+  });
+});
