@@ -115,6 +115,8 @@ export class Emulator {
   maxInFlight = 0;
   latencyMs: number;
   tokenTtlSeconds: number;
+  /** A share of API requests (0 to 1) that get one of these faults at random: for soak tests. */
+  randomFaults?: { rate: number; faults: Fault[] };
 
   constructor(private readonly options: EmulatorOptions = {}) {
     this.latencyMs = options.latencyMs ?? 0;
@@ -287,6 +289,8 @@ export class Emulator {
   }
 
   private takeFault(method: string, path: string): Fault | undefined {
+    const random = this.randomFaults;
+    if (random && random.faults.length && Math.random() < random.rate) return random.faults[Math.floor(Math.random() * random.faults.length)];
     const index = this.faults.findIndex((r) => (!r.method || r.method === method) && (!r.path || new RegExp(r.path).test(path)));
     const rule = this.faults[index];
     if (!rule) return undefined;
