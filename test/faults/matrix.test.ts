@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as api from '../../src/core';
 import { QencodeClient, QencodeError } from '../../src/core';
-import { DEMO_API_KEY, Emulator, type Fault } from '../emulator/emulator';
+import { Emulator, type Fault } from '../emulator/emulator';
 import { SAMPLE } from '../emulator/sample-data';
 
 /*

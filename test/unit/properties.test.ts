@@ -52,6 +52,7 @@ describe('property: every path segment stays one segment', () => {
       assert.equal(parts.length, 5, path);
       assert.deepEqual([parts[0], parts[1], parts[2], parts[4]], ['', 'v1', 'buckets', 'cors']);
       assert.equal(decodeURIComponent(parts[3]!), s);
+      // eslint-disable-next-line no-control-regex
       assert.ok(!/[?#\s\u0000-\u001f]/.test(path), 'no query, fragment, space or control character');
       assert.ok(parts[3] !== '.' && parts[3] !== '..');
     });
@@ -90,6 +91,7 @@ describe('property: what the validators accept keeps the rules', () => {
       if (!r.ok) return;
       assert.ok(r.value.length > 0 && !r.value.startsWith('/'));
       assert.ok(!r.value.split('/').includes('..'));
+      // eslint-disable-next-line no-control-regex
       assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(r.value));
       assert.ok(Buffer.byteLength(r.value) <= 1024);
     });
