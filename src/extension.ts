@@ -17,6 +17,8 @@ export interface QencodeCdnApi {
   treeView: vscode.TreeView<unknown>;
   /** The output channel (its recent lines are what tests scan for secrets). */
   log: Log;
+  /** Where the extension's state and logs live (the canary scan reads them). */
+  storage: { globalState: vscode.Memento; workspaceState: vscode.Memento; globalStorageUri: vscode.Uri; logUri: vscode.Uri };
   /** The extension's SecretStorage, which other windows share. */
   secrets: vscode.SecretStorage;
   /** Replaces the prompt seam (tests answer prompts by id); undefined restores the real one. */
@@ -67,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
     treeView,
     secrets: context.secrets,
     log,
+    storage: { globalState: context.globalState, workspaceState: context.workspaceState, globalStorageUri: context.globalStorageUri, logUri: context.logUri },
     setUi: (replacement) => {
       ui = replacement ?? vscodeUi;
     },

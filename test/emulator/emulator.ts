@@ -115,6 +115,9 @@ export class Emulator {
   maxInFlight = 0;
   latencyMs: number;
   tokenTtlSeconds: number;
+  /** Every access token and private key this emulator handed out: canaries for leak scans. */
+  readonly issuedTokens: string[] = [];
+  readonly issuedPrivateKeys: string[] = [];
   /** A share of API requests (0 to 1) that get one of these faults at random: for soak tests. */
   randomFaults?: { rate: number; faults: Fault[] };
 
@@ -329,7 +332,9 @@ export class Emulator {
     if (seg[0] !== 'v1') throw notFound('route');
     if (seg[1] === 'access_token' && seg.length === 3 && method === 'POST') {
       if (!this.accounts.has(seg[2]!)) throw new ApiError(401, 2, 'Invalid API key');
-      return { access_token: this.sign(seg[2]!) };
+      const token = this.sign(seg[2]!);
+      this.issuedTokens.push(token);
+      return { access_token: token };
     }
     const account = this.verify(req.headers.authorization);
     const body = (record.body ?? {}) as Record<string, unknown>;
@@ -490,6 +495,7 @@ export class Emulator {
       privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
     });
     account.keys.set(key.id, key);
+    this.issuedPrivateKeys.push(privateKey);
     return { ...key, private_key: privateKey };
   }
 

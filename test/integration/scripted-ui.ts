@@ -12,6 +12,8 @@ export const CANCEL = Symbol('cancel');
  * hanging on a dialog nobody will answer.
  */
 export class ScriptedUi implements Ui {
+  /** Every text shown to the user by any instance during the run: the canary scan reads it. */
+  static readonly shown: string[] = [];
   private readonly queue: Answer[] = [];
   readonly unexpected: string[] = [];
   readonly notifications: { id: string; severity: string; message: string; actions: string[] }[] = [];
@@ -76,6 +78,7 @@ export class ScriptedUi implements Ui {
     const message = await options.validateInput?.(answer);
     if (message) {
       this.validationMessages.push({ id: options.id, message: typeof message === 'string' ? message : message.message });
+      ScriptedUi.shown.push(typeof message === 'string' ? message : message.message);
       return undefined;
     }
     return answer;
@@ -86,16 +89,19 @@ export class ScriptedUi implements Ui {
 
   async confirm(id: string, message: string, detail: string, action: string): Promise<boolean> {
     this.confirms.push({ id, message, detail, action });
+    ScriptedUi.shown.push(message, detail, action);
     return this.take(id) as boolean;
   }
 
-  async ask(id: string): Promise<string | undefined> {
+  async ask(id: string, message: string, detail: string, ...actions: string[]): Promise<string | undefined> {
+    ScriptedUi.shown.push(message, detail, ...actions);
     const answer = this.take(id) as string | typeof CANCEL;
     return answer === CANCEL ? undefined : answer;
   }
 
   async notify(id: string, severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
     this.notifications.push({ id, severity, message, actions });
+    ScriptedUi.shown.push(message, ...actions);
     return this.notifyAnswers.get(id);
   }
 
@@ -120,6 +126,7 @@ export class ScriptedUi implements Ui {
 
   async progress<T>(title: string, work: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
     this.progressTitles.push(title);
+    ScriptedUi.shown.push(title);
     const controller = new AbortController();
     return work((message) => this.onProgress?.(message, () => controller.abort()), controller.signal);
   }
