@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, type Dispatcher, request } from 'undici';
+import { EnvHttpProxyAgent, request, type Dispatcher } from './undici';
 import type { z } from 'zod';
 import { QencodeError, type ErrorKind, invalidInput } from './errors';
 import { apiPath } from './paths';
@@ -241,12 +241,11 @@ export class QencodeClient {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;
       if (spec.body !== undefined) headers['content-type'] = 'application/json';
-      const res = await request(this.baseUrl + spec.path, {
+      const res = await request(this.dispatcher, this.baseUrl + spec.path, {
         method: spec.method,
         headers,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         signal,
-        dispatcher: this.dispatcher,
         headersTimeout: this.timeouts.headersMs,
         bodyTimeout: this.timeouts.bodyMs,
       });
