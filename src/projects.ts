@@ -61,6 +61,8 @@ export class Projects implements vscode.Disposable {
   /** Fires with the project whose key changed, or undefined when the list changed. */
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** SecretStorage reads so far: activation must cause none. */
+  secretReads = 0;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -104,6 +106,7 @@ export class Projects implements vscode.Disposable {
   }
 
   async apiKey(projectId: string): Promise<string | undefined> {
+    this.secretReads++;
     const key = await this.context.secrets.get(secretKey(projectId));
     if (key) this.log.addSecret(key);
     return key;

@@ -202,3 +202,60 @@ export async function launchBrowser(viewport = { width: 1400, height: 900 }): Pr
     },
   };
 }
+
+/** Workbench chatter that is not the suite's output. */
+const WORKBENCH_NOISE = /^(Creating a socket|\[reconnection-grace-time\]|Ignoring fetching additional builtin|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Updating additional builtin|Started local extension host|\[ExtensionService\]|Resolving connection token|Resolved connection token)/;
+
+/**
+ * Runs a tests index (mocha's, or the bench's) inside code-server's real extension
+ * host through the smoke-test driver: fresh host, fresh browser profile, a hard
+ * timeout, and everything stopped on every path out. Resolves to the exit code.
+ */
+export async function runInHost(options: { testsIndex: string; timeoutMs: number; onLine: (line: string) => void; env?: Record<string, string> }): Promise<number> {
+  const { format } = await import('node:util');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const workspace = mkdtempSync(join(tmpdir(), 'qencode-ws-'));
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const cleanup = async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  };
+  // Ctrl-C or a CI kill: nothing started here may outlive the run.
+  const onSignal = () => void cleanup().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    server = await startCodeServer({ workspace, smokeTestDriver: true, ...(options.env ? { env: options.env } : {}), log: (l) => process.env.QENCODE_DEBUG && process.stderr.write(l) });
+    browser = await launchBrowser();
+    let resolveExit!: (code: number) => void;
+    const exited = new Promise<number>((r) => (resolveExit = r));
+    // The workbench forwards console calls with their format strings; format them as Node would.
+    await browser.page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      const line = format(...(args as [unknown, ...unknown[]]));
+      if (process.env.QENCODE_DEBUG || !WORKBENCH_NOISE.test(line)) options.onLine(`${type === 'error' ? '[error] ' : ''}${line}`);
+    });
+    await browser.page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
+    const remote = (path: string) => `vscode-remote://127.0.0.1:${server!.port}${path}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(options.testsIndex)],
+    ];
+    await browser.page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<number>((resolve) => {
+      timer = setTimeout(() => {
+        options.onLine(`timed out after ${options.timeoutMs / 1000} s`);
+        resolve(124);
+      }, options.timeoutMs);
+    });
+    const code = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
+    return code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
+  }
+}

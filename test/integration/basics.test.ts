@@ -15,6 +15,11 @@ describe('activation and basics', () => {
     assert.ok(vscode.version.length > 0);
   });
 
+  it('activation does no network and no SecretStorage I/O', () => {
+    assert.deepEqual(ctx.afterActivation, { requests: 0, secretReads: 0 });
+    assert.ok(ctx.api.activateMs >= 0 && ctx.api.activateMs < 1000);
+  });
+
   it('registers every contributed command', async () => {
     const manifest = JSON.parse(readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8')) as {
       contributes: { commands: { command: string }[] };

@@ -12,7 +12,7 @@ export const EXTENSION_ID = 'qencode-cdn.qencode-cdn';
  * Shared state of the suite: one emulator on an ephemeral port, set as the API URL
  * before the extension activates, and the extension's test API.
  */
-export const ctx = {} as { emulator: Emulator; api: QencodeCdnApi; ui: ScriptedUi };
+export const ctx = {} as { emulator: Emulator; api: QencodeCdnApi; ui: ScriptedUi; afterActivation: { requests: number; secretReads: number } };
 
 let started: Promise<void> | undefined;
 
@@ -24,6 +24,7 @@ export function setup(): Promise<void> {
     const ext = vscode.extensions.getExtension<QencodeCdnApi>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
     ctx.api = await ext.activate();
+    ctx.afterActivation = { requests: ctx.emulator.requests.length, secretReads: ctx.api.projects.secretReads };
     console.log(`VS Code ${vscode.version} (${vscode.env.appHost}, ui kind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'}), emulator at ${url}`);
   })();
   return started;

@@ -1,0 +1,245 @@
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as api from '../../src/core';
+import { QencodeClient, runPool } from '../../src/core';
+import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
+import { SAMPLE } from '../emulator/sample-data';
+import { ROOT, runInHost } from '../host/code-server';
+
+/*
+ * npm run bench: measures the extension against the physical limit (round trips
+ * at a fixed latency) and against baselines, side by side; every figure is the
+ * median of at least 5 runs after a warm-up, with its min and max. It exits
+ * non-zero when a budget is missed, writes test-results/bench.json (keeping the
+ * previous one for the trend), and rewrites the README's performance table.
+ */
+const RUNS = 5;
+const RESULTS = join(ROOT, 'test-results');
+const BUNDLE_BUDGET = 700 * 1000;
+
+interface Stat {
+  median: number;
+  min: number;
+  max: number;
+}
+const stat = (xs: number[]): Stat => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)]!, min: s[0]!, max: s.at(-1)! };
+};
+const r1 = (n: number) => Math.round(n * 10) / 10;
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+async function bundleSize() {
+  const esbuild = await import('esbuild');
+  const { buildOptions } = (await import(pathToFileURL(join(ROOT, 'esbuild.mjs')).href)) as { buildOptions: (p: boolean) => import('esbuild').BuildOptions };
+  const result = await esbuild.build({ ...buildOptions(true), absWorkingDir: ROOT, write: false });
+  const js = result.outputFiles!.find((f) => f.path.endsWith('extension.js'))!;
+  return { bytes: js.contents.length, gzip: gzipSync(js.contents).length };
+}
+
+interface HostResult {
+  moduleLoadMs: number;
+  activateMs: number;
+  activationIo: { requests: number; secretReads: number };
+  treeFill: { latencyMs: number; coldMs: number; warmMs: number; coldRequests: number; warmRequests: number };
+  bigList: { keys: number; ms: number; heapGrowthMb: number };
+  vscodeVersion: string;
+}
+
+async function hostRuns(): Promise<HostResult[]> {
+  const results: HostResult[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    let found: HostResult | undefined;
+    const code = await runInHost({
+      testsIndex: join(ROOT, 'out', 'test', 'bench', 'host-index.js'),
+      timeoutMs: 180_000,
+      onLine: (line) => {
+        if (line.startsWith('BENCH ')) found = JSON.parse(line.slice(6)) as HostResult;
+        else if (/error/i.test(line)) process.stderr.write(`${line}\n`);
+      },
+    });
+    if (code !== 0 || !found) throw new Error(`host run ${i + 1} failed (exit ${code})`);
+    process.stdout.write(`  host start ${i + 1}/${RUNS + 1}${i === 0 ? ' (warm-up)' : ''}: load ${r1(found.moduleLoadMs)} ms, activate ${r1(found.activateMs)} ms, tree fill ${r1(found.treeFill.coldMs)}/${r1(found.treeFill.warmMs)} ms\n`);
+    if (i > 0) results.push(found);
+  }
+  return results;
+}
+
+async function purgeThroughput(emulator: Emulator, url: string, paths: number, concurrency: number): Promise<number> {
+  const client = new QencodeClient({ baseUrl: url, apiKey: () => DEMO_API_KEY });
+  await client.verifyApiKey();
+  const targets = Array.from({ length: paths }, (_, i) => `bench/${i}.ts`);
+  const started = performance.now();
+  const result = await runPool(targets, concurrency, (p, s) => api.purgeObject(client, SAMPLE.mediaBucket, p, s), new AbortController().signal);
+  const seconds = (performance.now() - started) / 1000;
+  await client.close();
+  if (result.done.length !== paths) throw new Error(`purge run lost ${paths - result.done.length} paths`);
+  void emulator;
+  return paths / seconds;
+}
+
+function curlThroughput(url: string, token: string, paths: number): number {
+  const started = performance.now();
+  for (let i = 0; i < paths; i++) {
+    const r = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', `${url}/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`, '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/json', '--data', JSON.stringify({ path: `curl/${i}.ts` })], { encoding: 'utf8' });
+    if (r.stdout !== '200') throw new Error(`curl got ${r.stdout}`);
+  }
+  return paths / ((performance.now() - started) / 1000);
+}
+
+async function clientOverhead(url: string): Promise<number> {
+  const client = new QencodeClient({ baseUrl: url, apiKey: () => DEMO_API_KEY });
+  await api.listDomains(client);
+  const n = 2000;
+  const started = performance.now();
+  await runPool(Array.from({ length: n }, (_, i) => i), 8, () => api.listDomains(client).then(() => undefined), new AbortController().signal);
+  const rps = n / ((performance.now() - started) / 1000);
+  await client.close();
+  return rps;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  process.stdout.write('Qencode CDN bench\n');
+  const bundle = await bundleSize();
+
+  process.stdout.write(`Start-up and tree fill in the real extension host (${RUNS} fresh host starts after a warm-up):\n`);
+  const hosts = await hostRuns();
+
+  process.stdout.write('Bulk purge and client overhead against the emulator:\n');
+  const emulator = new Emulator({ seed: true });
+  const url = await emulator.start();
+  const PURGE_LATENCY = 20;
+  const CONCURRENCY = 8;
+  emulator.latencyMs = PURGE_LATENCY;
+  const tokenClient = new QencodeClient({ baseUrl: url, apiKey: () => DEMO_API_KEY });
+  const token = await (async () => {
+    await tokenClient.verifyApiKey();
+    emulator.clearRequests();
+    const res = await fetch(`${url}/v1/access_token/${DEMO_API_KEY}`, { method: 'POST' });
+    return ((await res.json()) as { access_token: string }).access_token;
+  })();
+  await tokenClient.close();
+  const purge: number[] = [];
+  const serial: number[] = [];
+  const curl: number[] = [];
+  await purgeThroughput(emulator, url, 200, CONCURRENCY); // warm-up
+  curlThroughput(url, token, 20);
+  for (let i = 0; i < RUNS; i++) {
+    purge.push(await purgeThroughput(emulator, url, 1000, CONCURRENCY));
+    serial.push(await purgeThroughput(emulator, url, 200, 1));
+    curl.push(curlThroughput(url, token, 200));
+    process.stdout.write(`  run ${i + 1}/${RUNS}: ${Math.round(purge.at(-1)!)}/s at concurrency ${CONCURRENCY}, ${Math.round(serial.at(-1)!)}/s at 1, curl loop ${Math.round(curl.at(-1)!)}/s\n`);
+  }
+  emulator.latencyMs = 0;
+  await clientOverhead(url); // warm-up
+  const overhead: number[] = [];
+  for (let i = 0; i < RUNS; i++) overhead.push(await clientOverhead(url));
+  await emulator.stop();
+
+  const latency = hosts[0]!.treeFill.latencyMs;
+  const bound = CONCURRENCY / (PURGE_LATENCY / 1000);
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, vscode: hosts[0]!.vscodeVersion },
+    bundle: { bytes: bundle.bytes, gzipBytes: bundle.gzip, budgetBytes: BUNDLE_BUDGET },
+    moduleLoadMs: stat(hosts.map((h) => h.moduleLoadMs)),
+    activateMs: stat(hosts.map((h) => h.activateMs)),
+    activationIo: { requests: Math.max(...hosts.map((h) => h.activationIo.requests)), secretReads: Math.max(...hosts.map((h) => h.activationIo.secretReads)) },
+    treeFill: {
+      latencyMs: latency,
+      coldMs: stat(hosts.map((h) => h.treeFill.coldMs)),
+      coldIdealMs: 2 * latency,
+      warmMs: stat(hosts.map((h) => h.treeFill.warmMs)),
+      warmIdealMs: latency,
+      coldRequests: Math.max(...hosts.map((h) => h.treeFill.coldRequests)),
+      coldIdealRequests: 4,
+      warmRequests: Math.max(...hosts.map((h) => h.treeFill.warmRequests)),
+      warmIdealRequests: 3,
+    },
+    bigList: { keys: hosts[0]!.bigList.keys, ms: stat(hosts.map((h) => h.bigList.ms)), heapGrowthMb: stat(hosts.map((h) => h.bigList.heapGrowthMb)) },
+    purge: { paths: 1000, latencyMs: PURGE_LATENCY, concurrency: CONCURRENCY, perSecond: stat(purge), boundPerSecond: bound, serialPerSecond: stat(serial), curlPerSecond: stat(curl) },
+    clientOverheadRps: stat(overhead),
+  };
+  const ratios = {
+    coldFill: results.treeFill.coldMs.median / results.treeFill.coldIdealMs,
+    warmFill: results.treeFill.warmMs.median / results.treeFill.warmIdealMs,
+    purgeVsBound: results.purge.perSecond.median / bound,
+    purgeVsCurl: results.purge.perSecond.median / results.purge.curlPerSecond.median,
+    purgeVsSerial: results.purge.perSecond.median / results.purge.serialPerSecond.median,
+  };
+
+  const budgets: [string, boolean][] = [
+    [`requests per warm refresh = ${results.treeFill.warmIdealRequests}`, results.treeFill.warmRequests === results.treeFill.warmIdealRequests],
+    [`requests per cold fill = ${results.treeFill.coldIdealRequests}`, results.treeFill.coldRequests === results.treeFill.coldIdealRequests],
+    ['tree fill (cold) <= 1.25x ideal', ratios.coldFill <= 1.25],
+    ['tree fill (warm) <= 1.25x ideal', ratios.warmFill <= 1.25],
+    ['bulk purge >= 0.8x the bound', ratios.purgeVsBound >= 0.8],
+    ['bulk purge >= 5x the curl loop', ratios.purgeVsCurl >= 5],
+    ['activate() <= 15 ms median', results.activateMs.median <= 15],
+    ['module load <= 60 ms median', results.moduleLoadMs.median <= 60],
+    ['activate() does no network and no SecretStorage I/O', results.activationIo.requests === 0 && results.activationIo.secretReads === 0],
+    ['bundle <= 700 KB', bundle.bytes <= BUNDLE_BUDGET],
+  ];
+
+  const fmt = (s: Stat, unit: string) => `${r1(s.median)} ${unit} (${r1(s.min)} to ${r1(s.max)})`;
+  const rows: [string, string, string][] = [
+    ['Bundle (production)', `${Math.round(bundle.bytes / 1000)} KB, ${Math.round(bundle.gzip / 1000)} KB gzip`, `budget ${BUNDLE_BUDGET / 1000} KB`],
+    ['Module load (real host)', fmt(results.moduleLoadMs, 'ms'), 'budget 60 ms'],
+    ['activate() (real host)', fmt(results.activateMs, 'ms'), 'budget 15 ms; 0 requests, 0 secret reads'],
+    [`Tree fill, cold (${latency} ms per request)`, fmt(results.treeFill.coldMs, 'ms'), `ideal ${results.treeFill.coldIdealMs} ms (2 round trips): ${r2(ratios.coldFill)}x; ${results.treeFill.coldRequests} requests, ideal ${results.treeFill.coldIdealRequests}`],
+    [`Tree fill, warm (${latency} ms per request)`, fmt(results.treeFill.warmMs, 'ms'), `ideal ${results.treeFill.warmIdealMs} ms (1 round trip): ${r2(ratios.warmFill)}x; ${results.treeFill.warmRequests} requests, ideal ${results.treeFill.warmIdealRequests}`],
+    [`${results.bigList.keys} signing keys, 20 domains`, fmt(results.bigList.ms, 'ms'), `children ready to render; heap growth ${r1(results.bigList.heapGrowthMb.median)} MB`],
+    [`Bulk purge, 1000 paths, ${PURGE_LATENCY} ms, concurrency ${CONCURRENCY}`, fmt(results.purge.perSecond, '/s'), `bound ${bound}/s: ${r2(ratios.purgeVsBound)}x`],
+    ['  baseline: same client, concurrency 1', fmt(results.purge.serialPerSecond, '/s'), `ours is ${r1(ratios.purgeVsSerial)}x faster`],
+    ['  baseline: a loop of curl, one per path', fmt(results.purge.curlPerSecond, '/s'), `ours is ${r1(ratios.purgeVsCurl)}x faster`],
+    ['Client + emulator, no latency', fmt(results.clientOverheadRps, 'req/s'), 'regression guard'],
+  ];
+
+  const previousFile = join(RESULTS, 'bench.json');
+  let previous: typeof results | undefined;
+  if (existsSync(previousFile)) {
+    previous = JSON.parse(readFileSync(previousFile, 'utf8')) as typeof results;
+    renameSync(previousFile, join(RESULTS, 'bench.previous.json'));
+  }
+  writeFileSync(previousFile, `${JSON.stringify({ ...results, ratios, budgets: Object.fromEntries(budgets) }, null, 2)}\n`);
+
+  const width = Math.max(...rows.map((r) => r[0].length));
+  process.stdout.write('\n');
+  for (const [name, value, against] of rows) process.stdout.write(`${name.padEnd(width)}  ${value.padEnd(30)}  ${against}\n`);
+  if (previous) {
+    const change = (now: number, then: number) => `${now >= then ? '+' : ''}${r1(((now - then) / then) * 100)}%`;
+    process.stdout.write(
+      `\nChange since ${previous.date}: bundle ${change(results.bundle.bytes, previous.bundle.bytes)}, activate ${change(results.activateMs.median, previous.activateMs.median)}, ` +
+        `cold fill ${change(results.treeFill.coldMs.median, previous.treeFill.coldMs.median)}, purge ${change(results.purge.perSecond.median, previous.purge.perSecond.median)}\n`,
+    );
+  }
+  process.stdout.write('\nBudgets:\n');
+  for (const [name, ok] of budgets) process.stdout.write(`  ${ok ? 'met   ' : 'MISSED'} ${name}\n`);
+
+  // The README's table comes from this run, not from anyone's typing.
+  const readme = join(ROOT, 'README.md');
+  const table = [
+    `Measured by \`npm run bench\` on ${results.date.slice(0, 10)}: ${results.machine.cpus} × ${results.machine.cpu}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, VS Code ${results.machine.vscode} (code-server). Medians of ${RUNS} runs after a warm-up, with min to max.`,
+    '',
+    '| what | measured | against |',
+    '|---|---|---|',
+    ...rows.map(([a, b, c]) => `| ${a.trim()} | ${b} | ${c} |`),
+  ].join('\n');
+  const text = readFileSync(readme, 'utf8');
+  const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`);
+  writeFileSync(readme, updated);
+
+  const missed = budgets.filter(([, ok]) => !ok).length;
+  process.stdout.write(`\n${missed === 0 ? 'all budgets met' : `${missed} budget(s) missed`}; results in test-results/bench.json\n`);
+  process.exit(missed === 0 ? 0 : 1);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
