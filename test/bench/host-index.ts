@@ -73,6 +73,9 @@ export async function run(): Promise<void> {
   // A large list: 5,000 signing keys and 20 domains, no added latency.
   emulator.latencyMs = 0;
   const big = emulator.account('big-account-key-0001');
+  big.domains.clear();
+  big.keys.clear();
+  big.tls.clear();
   for (let i = 0; i < 20; i++) big.domains.set(`d${i}`, { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, domain_name: `d${i}.example.com`, type: i % 2 ? 'vod' : 'live', created: '2024-01-01 00:00:00' });
   for (let i = 0; i < BIG_KEYS; i++) big.keys.set(`k${i}`, { id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `key ${i}`, stream_id: '1f1ab6a3-d867-4787-b882-7f2fb1203634', created: '2024-01-01 00:00:00' });
   const bigProject = api.explorer.projectNode((await api.projects.add('big', 'big-account-key-0001')).id)!;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,11 +82,19 @@ async function purgeThroughput(emulator: Emulator, url: string, paths: number, c
   return paths / seconds;
 }
 
-function curlThroughput(url: string, token: string, paths: number): number {
+/** A shell loop of curl, one process per path, as a user would script it. Async: the emulator shares this process. */
+async function curlThroughput(url: string, token: string, paths: number): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < paths; i++) {
-    const r = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', `${url}/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`, '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/json', '--data', JSON.stringify({ path: `curl/${i}.ts` })], { encoding: 'utf8' });
-    if (r.stdout !== '200') throw new Error(`curl got ${r.stdout}`);
+    const args = ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '10', '-X', 'POST', `${url}/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`, '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/json', '--data', JSON.stringify({ path: `curl/${i}.ts` })];
+    const status = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const child = spawn('curl', args);
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('error', reject);
+      child.on('close', () => resolve(out));
+    });
+    if (status !== '200') throw new Error(`curl got ${status}`);
   }
   return paths / ((performance.now() - started) / 1000);
 }
@@ -128,11 +136,11 @@ async function main(): Promise<void> {
   const serial: number[] = [];
   const curl: number[] = [];
   await purgeThroughput(emulator, url, 200, CONCURRENCY); // warm-up
-  curlThroughput(url, token, 20);
+  await curlThroughput(url, token, 20);
   for (let i = 0; i < RUNS; i++) {
     purge.push(await purgeThroughput(emulator, url, 1000, CONCURRENCY));
     serial.push(await purgeThroughput(emulator, url, 200, 1));
-    curl.push(curlThroughput(url, token, 200));
+    curl.push(await curlThroughput(url, token, 200));
     process.stdout.write(`  run ${i + 1}/${RUNS}: ${Math.round(purge.at(-1)!)}/s at concurrency ${CONCURRENCY}, ${Math.round(serial.at(-1)!)}/s at 1, curl loop ${Math.round(curl.at(-1)!)}/s\n`);
   }
   emulator.latencyMs = 0;
