@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { startConnectProxy } from '../emulator/connect-proxy';
 import { addProject, ctx, group, reset, verifyUi } from './helpers';
 
 const listen = (server: Server) => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
@@ -36,23 +37,10 @@ describe('workspace trust and proxies', () => {
   });
 
   it("VS Code's http.proxy setting routes the extension's requests through the proxy", async () => {
-    const tunnels: string[] = [];
-    const proxy = createServer((_req, res) => res.writeHead(405).end());
-    proxy.on('connect', (req, client, head) => {
-      tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = connect(Number(port), host!, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    const proxyUrl = await listen(proxy);
+    const proxy = await startConnectProxy();
+    const { tunnels } = proxy;
     const http = vscode.workspace.getConfiguration('http');
-    await http.update('proxy', proxyUrl, vscode.ConfigurationTarget.Global);
+    await http.update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
     await http.update('noProxy', [], vscode.ConfigurationTarget.Global);
     try {
       const project = await addProject();
@@ -61,7 +49,7 @@ describe('workspace trust and proxies', () => {
     } finally {
       await http.update('proxy', undefined, vscode.ConfigurationTarget.Global);
       await http.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
-      await close(proxy);
+      await proxy.stop();
     }
   });
 });

@@ -1,41 +1,21 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { listDomains } from '../../src/core';
+import { startConnectProxy } from '../emulator/connect-proxy';
 import { useEmulator } from './harness';
 
 const env = useEmulator();
 
-/** A CONNECT proxy on loopback that records every tunnel it opens. */
-function connectProxy(): { server: Server; tunnels: string[] } {
-  const tunnels: string[] = [];
-  const server = createServer((_req, res) => res.writeHead(405).end());
-  server.on('connect', (req, client, head) => {
-    tunnels.push(req.url ?? '');
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host!, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  return { server, tunnels };
-}
-
 describe('proxies', () => {
-  const proxy = connectProxy();
+  let proxy: Awaited<ReturnType<typeof startConnectProxy>>;
   let proxyUrl = '';
   const saved = { ...process.env };
 
   before(async () => {
-    await new Promise<void>((r) => proxy.server.listen(0, '127.0.0.1', r));
-    proxyUrl = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}`;
+    proxy = await startConnectProxy();
+    proxyUrl = proxy.url;
   });
-  after(() => new Promise<void>((r) => proxy.server.close(() => r())));
+  after(() => proxy.stop());
   beforeEach(() => {
     proxy.tunnels.length = 0;
     for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) delete process.env[k];
