@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, request, type Dispatcher } from './undici';
+import { createAgent, request, type Dispatcher } from './undici';
 import type { z } from 'zod';
 import { QencodeError, type ErrorKind, invalidInput } from './errors';
 import { apiPath } from './paths';
@@ -289,7 +289,7 @@ export class QencodeClient {
  */
 function makeDispatcher(connectMs: number, proxy: ProxySettings | undefined): Dispatcher {
   const tls = { rejectUnauthorized: proxy?.strictSSL ?? true };
-  return new EnvHttpProxyAgent({
+  return createAgent({
     connect: { timeout: connectMs, ...tls },
     requestTls: tls,
     proxyTls: tls,
