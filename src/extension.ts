@@ -97,7 +97,16 @@ async function addDemoProject(projects: Projects): Promise<void> {
     }
   })();
   if (host !== '127.0.0.1' && host !== 'localhost') return;
-  await projects.add('Demo (local emulator)', key);
+  const project = await projects.add('Demo (local emulator)', key);
+  // A history to look at and repeat ("Purge History…"), as if purged from this editor before.
+  await projects.recordPurge(project.id, { at: '2024-06-20 10:00:00 UTC', targets: [{ bucket: 'promo-clips', path: null }], purged: 1, failed: 0, notSent: 0 });
+  await projects.recordPurge(project.id, {
+    at: '2024-10-02 18:30:00 UTC',
+    targets: ['master.m3u8', '1080p/index.m3u8', '720p/index.m3u8'].map((p) => ({ bucket: 'live-archive', path: `replays/final/${p}` })),
+    purged: 3,
+    failed: 0,
+    notSent: 0,
+  });
 }
 
 export function deactivate(): void {}

@@ -49,6 +49,9 @@ describe('npm run demo', { timeout: 180_000 }, () => {
     await wb.row('sports.example-tv.com').waitFor();
     await wb.expand('TLS Subscriptions');
     await wb.row('clips.example-tv.com').waitFor();
+    await wb.command('Qencode CDN: Purge History');
+    await browser.page.locator('.quick-input-widget .monaco-list-row', { hasText: '3 objects in live-archive' }).waitFor();
+    await browser.page.keyboard.press('Escape');
     await browser.close();
     browser = undefined;
 
