@@ -591,9 +591,6 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly nodes = new Map<string, ProjectNode>();
-  /** Resolves when the children of a node have been computed: tests and benchmarks wait on it. */
-  private readonly loaded = new vscode.EventEmitter<Node | undefined>();
-  readonly onDidLoadChildren = this.loaded.event;
 
   constructor(
     private readonly projects: Projects,
@@ -615,8 +612,6 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       return node ? await node.children() : this.roots();
     } catch (error) {
       return node instanceof GroupNode || node instanceof ProjectNode || node instanceof BucketNode ? [new ErrorNode(node, error)] : [];
-    } finally {
-      this.loaded.fire(node);
     }
   }
 
@@ -682,6 +677,5 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   dispose(): void {
     this.changed.dispose();
-    this.loaded.dispose();
   }
 }

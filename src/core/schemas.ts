@@ -23,7 +23,6 @@ export const AccessTokenResponse = z.object({ access_token: z.string().min(1).ma
 
 // ---- domains ----
 export type DomainType = 'live' | 'vod';
-export const DOMAIN_TYPES: readonly DomainType[] = ['live', 'vod'];
 
 export interface Domain {
   id: string;
