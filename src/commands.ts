@@ -42,7 +42,6 @@ export interface Services extends ActionContext {
   ui: () => Ui;
 }
 
-
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
   const ui = () => s.ui();
   const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) =>
@@ -64,7 +63,13 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     } catch (error) {
       const ambiguous = isQencodeError(error) && (error.kind === 'timeout' || error.kind === 'network' || (error.kind === 'invalid-response' && (error.status ?? 0) < 300));
       if (!ambiguous) throw error;
-      const found = await withProgress(t('Checking whether it happened…'), () => find()).catch(() => undefined);
+      let found: string | undefined;
+      try {
+        found = await withProgress(t('Checking whether it happened…'), () => find());
+      } catch {
+        // Unknown is not "no": the user must look before trying again, or risk a duplicate.
+        throw error.with({ reason: t('{0}; whether it happened could not be checked, so refresh the list before you try again', error.reason) });
+      }
       if (found === undefined) throw error.with({ reason: t('{0}; a check of the list shows it did not happen, so you can try again', error.reason) });
       void ui().notify('reconciled', 'warning', t('{0} The reply was lost, but the check shows it did happen: {1}.', error.message, found));
       return undefined;

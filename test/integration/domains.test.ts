@@ -177,3 +177,19 @@ describe('creates whose reply is lost', () => {
     assert.equal(sent('POST', '^/v1/signing-keys$').length, 1);
   });
 });
+
+describe('creates whose reply is lost, and the check fails too', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  it('says it could not be checked, rather than "it did not happen"', async () => {
+    const project = await addProject();
+    await group(project, 'domains');
+    ctx.emulator.addFault({ method: 'POST', path: '^/v1/domains$', fault: { type: 'reset-mid-body' }, times: 1 });
+    ctx.emulator.addFault({ method: 'GET', path: '^/v1/domains$', fault: { type: 'status', status: 501 }, times: 1 });
+    ctx.ui.inputAnswer('domainName', 'unchecked.example.com').pickAnswer('domainType', 'live');
+    await run('createDomain', project);
+    assert.match(ctx.ui.errors()[0] ?? '', /whether it happened could not be checked, so refresh the list before you try again/);
+    assert.equal(sent('POST', '^/v1/domains$').length, 1);
+  });
+});
