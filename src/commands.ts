@@ -14,7 +14,7 @@ import {
 } from './core';
 import { corsUri, CORS_SCHEME, type CorsFileSystem } from './cors';
 import type { DetailsDocuments } from './documents';
-import { answered, runAction, type ActionContext } from './errors';
+import { answered, registerCommand, type ActionContext } from './errors';
 import type { PrivateKeys } from './private-keys';
 import type { Projects } from './projects';
 import {
@@ -44,8 +44,7 @@ export interface Services extends ActionContext {
 
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
   const ui = () => s.ui();
-  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) =>
-    context.subscriptions.push(vscode.commands.registerCommand(`qencodeCdn.${id}`, (node?: unknown, nodes?: unknown) => runAction(s, name, () => handler(node, nodes))));
+  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
 
   const { pickProject, pickDomain, pickTls, pickKeys, pickBucket, withProgress, confirm } = makePickers(s);
 

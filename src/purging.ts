@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as api from './core';
 import { parsePurgeList, purgeLines, runPool, validateObjectPath, type PurgeTarget } from './core';
 import type { Services } from './commands';
-import { answered, runAction } from './errors';
+import { answered, registerCommand } from './errors';
 import { check, makePickers } from './pickers';
 import type { PurgeRun } from './projects';
 import { BucketNode, ProjectNode, valid } from './tree';
@@ -15,8 +15,7 @@ const PURGE_LIST_HEADER = '# Qencode CDN purge list: one object path or URL per 
 export function registerPurgeCommands(context: vscode.ExtensionContext, s: Services): void {
   const ui = () => s.ui();
   const { pickProject, pickBucket, confirm } = makePickers(s);
-  const register = (id: string, name: string, handler: (node?: unknown) => Promise<void>) =>
-    context.subscriptions.push(vscode.commands.registerCommand(`qencodeCdn.${id}`, (node?: unknown) => runAction(s, name, () => handler(node))));
+  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
 
   register('purgeObject', t('Purge objects'), async (node) => {
     const project = await pickProject(node);
