@@ -2,7 +2,11 @@ import * as vscode from 'vscode';
 import * as api from './core';
 import {
   ACCESS_POLICIES,
+  formatWhen,
+  isoOrNull,
   isQencodeError,
+  MAX_DOMAINS,
+  newSigningKeys,
   validateBucketName,
   validateDomainName,
   validateSigningKeyName,
@@ -10,6 +14,8 @@ import {
   type AccessPolicy,
   type Domain,
   type DomainType,
+  type SigningKey,
+  type TlsSubscription,
   type SigningKeyFor,
 } from './core';
 import { corsUri, CORS_SCHEME, type CorsFileSystem } from './cors';
@@ -51,20 +57,23 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
   const notifyDone = (message: string, ...actions: string[]) => ui().notify('done', 'info', message, ...actions);
 
   /**
-   * Runs a create, which is never retried. When its reply is lost (a timeout, a
-   * dropped connection, an unreadable reply) nobody knows whether it happened, so
-   * the list is read again and the user is told which it was. Returns undefined
-   * when the create happened but its reply was lost.
+   * Runs a create, which is never retried. Once it is sent its reply is awaited
+   * whatever the user presses: the reply may carry the only copy of a private key
+   * or of the CNAME instructions, so the progress has no Cancel and the request no
+   * abort signal (the client's own deadline still applies). When the reply is lost
+   * (a timeout, a dropped connection, an unreadable reply) nobody knows whether it
+   * happened, so the list is read again and the user is told which it was. Returns
+   * undefined when the create happened but its reply was lost.
    */
-  async function createOrReconcile<T>(title: string, create: (signal: AbortSignal) => Promise<T>, find: () => Promise<string | undefined>): Promise<T | undefined> {
+  async function createOrReconcile<T>(title: string, create: () => Promise<T>, find: () => Promise<string | undefined>): Promise<T | undefined> {
     try {
-      return await withProgress(title, create);
+      return await ui().progress(title, () => create(), { cancellable: false });
     } catch (error) {
       const ambiguous = isQencodeError(error) && (error.kind === 'timeout' || error.kind === 'network' || (error.kind === 'invalid-response' && (error.status ?? 0) < 300));
       if (!ambiguous) throw error;
       let found: string | undefined;
       try {
-        found = await withProgress(t('Checking whether it happened…'), () => find());
+        found = await ui().progress(t('Checking whether it happened…'), () => find(), { cancellable: false });
       } catch {
         // Unknown is not "no": the user must look before trying again, or risk a duplicate.
         throw error.with({ reason: t('{0}; whether it happened could not be checked, so refresh the list before you try again', error.reason) });
@@ -112,17 +121,28 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
         validateInput: (v) => (!v.trim() ? t('Enter the API key.') : undefined),
       }),
     ).trim();
-    await withProgress(t('Checking the API key of {0}…', project.project.name), (signal) => s.projects.verifyApiKey(key, signal));
+    await withProgress(t('Checking the API key of {0}…', project.project.name), (signal) => s.projects.verifyApiKey(key, signal, project.project.id));
     await s.projects.replaceKey(project.project.id, key);
     void notifyDone(t('The API key of {0} was replaced.', project.project.name));
   });
 
   register('removeApiKey', t('Remove API key'), async (node) => {
     const project = await pickProject(node);
+    const id = project.project.id;
+    const runs = s.projects.purgeHistory(id).length;
+    const cnames = s.projects.tlsMessageCount(id);
+    const added = s.projects.buckets(id).added;
+    const removed = [
+      t('its API key, from this machine\'s secret storage'),
+      ...(runs ? [t('its purge history ({0} runs)', runs)] : []),
+      ...(cnames ? [t('the CNAME instructions kept for {0} TLS subscriptions (Qencode does not show them again)', cnames)] : []),
+      ...(added.length ? [t('the buckets you added: {0}', added.join(', '))] : []),
+      ...(Object.keys(s.projects.buckets(id).policies).length ? [t('the access policies remembered for its buckets')] : []),
+    ];
     await confirm(
       'removeProject',
       t('Remove project {0} from this editor?', project.project.name),
-      t('Its API key is deleted from this machine\'s secret storage. Nothing changes in your Qencode account.'),
+      `${t('This removes from this editor:')}\n${removed.map((r) => `• ${r}`).join('\n')}\n\n${t('Nothing changes in your Qencode account.')}`,
       t('Remove'),
     );
     await s.projects.remove(project.project.id);
@@ -154,12 +174,18 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
   // ---- playback domains ----
   register('createDomain', t('Create playback domain'), async (node) => {
     const project = await pickProject(node);
+    // The limit is told before the first question, not after the last.
+    const existing = valid(await withProgress(t('Loading playback domains…'), () => project.load('domains')));
+    if (existing.length >= MAX_DOMAINS) {
+      throw new Error(t('project {0} has {1} playback domains, the most Qencode allows. Delete one, or ask Qencode support to raise the limit', project.project.name, existing.length));
+    }
+    const taken = new Set(existing.map((d) => d.name));
     const name = answered(
       await ui().input({
         id: 'domainName',
-        title: t('Create a playback domain in {0}', project.project.name),
+        title: t('Create a playback domain in {0} ({1} of {2} used)', project.project.name, existing.length, MAX_DOMAINS),
         prompt: t('The host name players will use, e.g. live.example.com. You will point it at Qencode with a CNAME record.'),
-        validateInput: check(validateDomainName),
+        validateInput: (v) => check(validateDomainName)(v) ?? (taken.has(v.trim().toLowerCase()) ? t('{0} is a playback domain of this project already.', v.trim().toLowerCase()) : undefined),
       }),
     );
     const type = answered(
@@ -175,7 +201,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     const wanted = name.trim().toLowerCase();
     const domain = await createOrReconcile(
       t('Creating playback domain {0}…', wanted),
-      (signal) => api.createDomain(client, { name, type }, signal),
+      () => api.createDomain(client, { name, type }),
       async () => (valid(await api.listDomains(client)).some((d) => d.name === wanted) ? t('domain {0} exists', wanted) : undefined),
     );
     s.explorer.reload(project, ['domains']);
@@ -254,24 +280,11 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     } else if (target instanceof TlsNode) {
       const client = target.project.projects.client(target.project.project.id);
       const sub = await withProgress(t('Getting the TLS subscription…'), (signal) => api.getTlsSubscription(client, target.subscription.id, signal));
-      await s.details.show(target.project.project.name, `tls ${target.domain?.name ?? sub.id}`, {
-        id: sub.id,
-        status: sub.status,
-        domain_id: sub.domainId,
-        domain_name: target.domain?.name,
-        created: sub.created.toISOString(),
-        message: sub.message ?? target.message,
-      });
+      await s.details.show(target.project.project.name, `tls ${target.domain?.name ?? sub.id}`, tlsJson(sub, target.domain, sub.message ?? target.message));
     } else if (target instanceof SigningKeyNode) {
       const client = target.project.projects.client(target.project.project.id);
       const k = await withProgress(t('Getting the signing key…'), (signal) => api.getSigningKey(client, target.key.id, signal));
-      await s.details.show(target.project.project.name, `signing key ${k.name ?? k.id}`, {
-        id: k.id,
-        name: k.name,
-        signs_for: signingKeyTarget(k, target.domains),
-        ...(k.target.kind === 'stream' ? { stream_id: k.target.streamId } : k.target.kind === 'domain' ? { domain_id: k.target.domainId } : k.target.kind === 'bucket' ? { bucket_name: k.target.bucketName } : {}),
-        created: k.created.toISOString(),
-      });
+      await s.details.show(target.project.project.name, `signing key ${k.name ?? k.id}`, signingKeyJson(k, target.domains));
     }
   });
 
@@ -284,7 +297,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     const client = project.projects.client(project.project.id);
     const sub = await createOrReconcile(
       t('Creating a TLS subscription for {0}…', target.domain.name),
-      (signal) => api.createTlsSubscription(client, target.domain.id, signal),
+      () => api.createTlsSubscription(client, target.domain.id),
       async () => (valid(await api.listTlsSubscriptions(client)).some((x) => x.domainId === target.domain.id) ? t('{0} has a TLS subscription', target.domain.name) : undefined),
     );
     s.explorer.reload(project, ['tls']);
@@ -374,18 +387,31 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     ).trim();
     const client = project.projects.client(project.project.id);
     const before = new Set(valid(await withProgress(t('Loading signing keys…'), () => project.load('keys'))).map((k) => k.id));
-    let orphan: string | undefined;
+    const sentAt = new Date();
     const created = await createOrReconcile(
-      t('Creating a signing key…'),
-      (signal) => api.createSigningKey(client, target, name || undefined, signal),
+      t('Creating a signing key… (its reply carries the private key, so it cannot be cancelled)'),
+      // As the reference shows: the target alone. The name follows with a PUT.
+      () => api.createSigningKey(client, target),
       async () => {
-        orphan = valid(await api.listSigningKeys(client)).find((k) => !before.has(k.id) && (k.name ?? '') === name)?.id;
-        return orphan && t('signing key {0} exists, but its private key was lost with the reply. Delete that key and create a new one', orphan);
+        const orphans = newSigningKeys(valid(await api.listSigningKeys(client)), before, target, sentAt).map((k) => k.id);
+        return orphans.length ? t('signing key {0} exists, but its private key was lost with the reply. Delete that key and create a new one', orphans.join(', ')) : undefined;
       },
     );
     s.explorer.reload(project, ['keys']);
-    // From here on the private key must not be lost: keep() never throws.
-    if (created) await s.privateKeys.keep(project.project.id, created);
+    if (!created) return;
+    // From here on the private key must not be lost: keep() never throws. It is kept before the name is sent.
+    await s.privateKeys.keep(project.project.id, name ? { ...created, name } : created);
+    if (!name || created.problem) return;
+    try {
+      await withProgress(t('Naming the signing key {0}…', name), (signal) => api.renameSigningKey(client, created.id, name, signal));
+    } catch (error) {
+      void ui().notify(
+        'signingKeyNameFailed',
+        'warning',
+        t('Signing key {0} was created and its private key kept, but naming it failed: {1} Rename it from its row.', created.id, error instanceof Error ? error.message : String(error)),
+      );
+    }
+    s.explorer.reload(project, ['keys']);
   });
 
   register('renameSigningKey', t('Rename signing key'), async (node) => {
@@ -454,9 +480,16 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
         t('Public URLs of its objects stop working at once: players must send a token signed with a signing key of this bucket.'),
         t('Make Authenticated'),
       );
+    } else {
+      await confirm(
+        'publicPolicy',
+        t('Make bucket {0} public?', bucket),
+        t('Every object in it can then be played by anyone who has its URL, with no token. Signed URLs keep working.'),
+        t('Make Public'),
+      );
     }
     await withProgress(t('Setting the access policy of {0}…', bucket), (signal) => api.setBucketPolicy(project.projects.client(project.project.id), bucket, policy, signal));
-    await project.projects.updateBuckets(project.project.id, (m) => ({ ...m, policies: { ...m.policies, [bucket]: { policy, at: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' } } }));
+    await project.projects.updateBuckets(project.project.id, (m) => ({ ...m, policies: { ...m.policies, [bucket]: { policy, at: formatWhen(new Date()) } } }));
     s.explorer.redraw(project, ['buckets']);
     void notifyDone(t('Bucket {0} is now {1}.', bucket, policy));
   });
@@ -474,7 +507,8 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
   });
 
   register('compareCors', t('Compare CORS policy with remote'), async (node) => {
-    let uri = node instanceof vscode.Uri ? node : vscode.window.activeTextEditor?.document.uri;
+    // A bucket's row compares that bucket; the editor title button compares its document.
+    let uri = node instanceof vscode.Uri ? node : node === undefined ? vscode.window.activeTextEditor?.document.uri : undefined;
     if (!uri || uri.scheme !== CORS_SCHEME) {
       const { project, bucket } = await pickBucket(node);
       uri = corsUri(project.project.id, bucket);
@@ -503,8 +537,18 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
   }
 }
 
+export function tlsJson(sub: TlsSubscription, domain: Domain | undefined, message: string | undefined): Record<string, unknown> {
+  return { id: sub.id, status: sub.status, domain_id: sub.domainId, domain_name: domain?.name, created: isoOrNull(sub.created), message };
+}
+
+export function signingKeyJson(k: SigningKey, domains: Map<string, Domain>): Record<string, unknown> {
+  const target =
+    k.target.kind === 'stream' ? { stream_id: k.target.streamId } : k.target.kind === 'domain' ? { domain_id: k.target.domainId } : k.target.kind === 'bucket' ? { bucket_name: k.target.bucketName } : {};
+  return { id: k.id, name: k.name, signs_for: signingKeyTarget(k, domains), ...target, created: isoOrNull(k.created) };
+}
+
 export function domainJson(d: Domain): Record<string, unknown> {
-  return { id: d.id, domain_name: d.name, type: d.type, ...(d.type === 'vod' ? { bucket_name: d.bucketName ?? null } : {}), created: d.created.toISOString() };
+  return { id: d.id, domain_name: d.name, type: d.type, ...(d.type === 'vod' ? { bucket_name: d.bucketName ?? null } : {}), created: isoOrNull(d.created) };
 }
 
 /** "Create a CNAME for 'x' and point it to 'y'." → { name: x, target: y }. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shown } from './log';
 
 export const DETAILS_SCHEME = 'qencode-details';
 
@@ -19,7 +20,7 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
   async show(projectName: string, title: string, value: unknown): Promise<vscode.TextEditor> {
     const safe = (s: string) => s.replace(/[\\/:*?"<>|#%]+/g, '-');
     const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${safe(projectName)}/${safe(title)}.json` });
-    this.contents.set(uri.toString(), `${JSON.stringify(value, null, 2)}\n`);
+    this.contents.set(uri.toString(), shown(`${JSON.stringify(value, null, 2)}\n`));
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     return vscode.window.showTextDocument(doc, { preview: true });

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isQencodeError } from './core';
-import type { Log } from './log';
+import { shown, type Log } from './log';
 import type { Ui } from './ui';
 
 const t = vscode.l10n.t;
@@ -33,17 +33,21 @@ export async function runAction(ctx: ActionContext, name: string, work: () => Pr
     await work();
   } catch (error) {
     if (isCancellation(error)) return;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     ctx.log.error(`${name}: ${message}${isQencodeError(error) && error.requestId ? ` [request id ${error.requestId}]` : ''}`);
     const showLog = t('Show Log');
     const reenter = t('Re-enter API Key');
     const actions = isQencodeError(error, 'auth') ? [reenter, showLog] : [showLog];
     // Not awaited: the command finishes while the message stays on screen.
     void ctx.ui()
-      .notify('error', 'error', isQencodeError(error) ? message : t('{0} failed: {1}', name, message), ...actions)
+      .notify('error', 'error', shown(isQencodeError(error) ? message : t('{0} failed: {1}', name, message)), ...actions)
       .then((choice) => {
         if (choice === showLog) ctx.log.show();
-        if (choice === reenter) void vscode.commands.executeCommand('qencodeCdn.replaceApiKey');
+        // The key of the project that failed; a key refused while being added reopens Add.
+        if (choice === reenter && isQencodeError(error)) {
+          if (error.account) void vscode.commands.executeCommand('qencodeCdn.replaceApiKey', { projectId: error.account });
+          else void vscode.commands.executeCommand('qencodeCdn.addApiKey');
+        }
       });
   }
 }
@@ -57,6 +61,11 @@ export function registerCommand(
   handler: (node?: unknown, nodes?: unknown) => Promise<void>,
 ): void {
   context.subscriptions.push(vscode.commands.registerCommand(`qencodeCdn.${id}`, (node?: unknown, nodes?: unknown) => runAction(ctx, name, () => handler(node, nodes))));
+}
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function isCancellation(error: unknown): boolean {

@@ -7,32 +7,21 @@ import { PrivateKeys } from './private-keys';
 import { registerPurgeCommands } from './purging';
 import { Projects } from './projects';
 import { Explorer } from './tree';
+import { countingSecrets, type TestSurface } from './test-surface';
 import { vscodeUi, type Ui } from './ui';
 
-/** What activate() returns: the integration tests use it to reach the tree and the prompt seam. */
-export interface QencodeCdnApi {
-  /** How long activate() took, measured by itself (the benchmark reads it). */
-  activateMs: number;
-  explorer: Explorer;
-  projects: Projects;
-  privateKeys: PrivateKeys;
-  treeView: vscode.TreeView<unknown>;
-  /** The output channel (its recent lines are what tests scan for secrets). */
-  log: Log;
-  /** Where the extension's state and logs live (the canary scan reads them). */
-  storage: { globalState: vscode.Memento; workspaceState: vscode.Memento; globalStorageUri: vscode.Uri; logUri: vscode.Uri };
-  /** The extension's SecretStorage, which other windows share. */
-  secrets: vscode.SecretStorage;
-  /** Replaces the prompt seam (tests answer prompts by id); undefined restores the real one. */
-  setUi(ui: Ui | undefined): void;
-}
-
-/** The composition root. Activation does no network and no SecretStorage I/O: both wait for the tree. */
-export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
+/**
+ * The composition root. Activation does no network and no SecretStorage I/O: both
+ * wait for the tree. It returns nothing outside the test host: another extension
+ * can read whatever activate() returns.
+ */
+export function activate(context: vscode.ExtensionContext): TestSurface | undefined {
   const started = performance.now();
+  const testing = context.extensionMode === vscode.ExtensionMode.Test;
   let ui: Ui = vscodeUi;
   const log = new Log();
-  const projects = new Projects(context, log);
+  const counted = testing ? countingSecrets(context.secrets) : undefined;
+  const projects = new Projects(counted?.secrets ?? context.secrets, context.globalState, log);
   const privateKeys = new PrivateKeys(log, () => ui);
   const explorer = new Explorer(projects, (projectId, keyId) => privateKeys.isUnsaved(projectId, keyId));
   const treeView = vscode.window.createTreeView('qencodeCdn.explorer', { treeDataProvider: explorer, canSelectMany: true, showCollapseAll: true });
@@ -66,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
   registerPurgeCommands(context, services);
 
   const activateMs = performance.now() - started;
+  if (!counted) return undefined;
   return {
     activateMs,
     explorer,
@@ -73,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): QencodeCdnApi {
     privateKeys,
     treeView,
     secrets: context.secrets,
+    secretReads: counted.reads,
     log,
     storage: { globalState: context.globalState, workspaceState: context.workspaceState, globalStorageUri: context.globalStorageUri, logUri: context.logUri },
     setUi: (replacement) => {

@@ -1,19 +1,29 @@
 import * as vscode from 'vscode';
 import { redact, type RequestLogEntry } from './core';
 
+/** Every secret the extension has handled in this session (API keys, private keys). */
+const knownSecrets = new Set<string>();
+
+/**
+ * Text from the server or from an error, made safe to show: a notification, a
+ * tooltip or an error row gets the same redaction as the log.
+ */
+export function shown(text: string): string {
+  return redact(text, knownSecrets);
+}
+
 /**
  * The "Qencode CDN" output channel. Everything written passes through the one
  * redaction helper, with the secrets the extension currently knows added to it.
  */
 export class Log implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Qencode CDN', { log: true });
-  private readonly secrets = new Set<string>();
   /** The last lines written, as written (already redacted). */
   private readonly lines: string[] = [];
 
   /** Registers a value that must never be written (an API key, a private key). */
   addSecret(value: string): void {
-    if (value) this.secrets.add(value);
+    if (value) knownSecrets.add(value);
   }
 
   info(message: string): void {
@@ -30,7 +40,7 @@ export class Log implements vscode.Disposable {
   }
 
   private keep(message: string): string {
-    const line = redact(message, this.secrets);
+    const line = shown(message);
     this.lines.push(line);
     if (this.lines.length > 1000) this.lines.shift();
     return line;

@@ -25,6 +25,13 @@ export function makePickers(s: Services) {
   // ---- pickers: what a command asks for when it is run from the palette ----
   async function pickProject(node?: unknown): Promise<ProjectNode> {
     if (node instanceof ProjectNode) return node;
+    // `{ projectId }`: a project named by id, as "Re-enter API Key" after a refused key names it.
+    const byId = (node as { projectId?: unknown } | undefined)?.projectId;
+    if (typeof byId === 'string') {
+      const found = s.explorer.roots().find((n) => n.project.id === byId);
+      if (!found) throw new Error(t('that project was removed from this editor'));
+      return found;
+    }
     if (node instanceof Node) {
       for (let n: Node | undefined = node; n; n = n.parent) if (n instanceof ProjectNode) return n;
     }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CreatedSigningKey } from './core';
@@ -17,8 +18,14 @@ export type KeptWhere = { kind: 'file'; path: string; gitIgnored: boolean | unde
  * can be written it goes into an editor with a warning. It is never logged.
  */
 export class PrivateKeys implements vscode.Disposable {
-  /** Where keys are written; tests replace it to act as a window with no folder open. */
-  workspaceFolders: () => readonly vscode.WorkspaceFolder[] | undefined = () => vscode.workspace.workspaceFolders;
+  /**
+   * The window this runs in: its folders, and whether the user trusts them. The
+   * test host replaces these to act as a window with no folder, or in Restricted Mode.
+   */
+  readonly window = {
+    folders: (): readonly vscode.WorkspaceFolder[] | undefined => vscode.workspace.workspaceFolders,
+    trusted: (): boolean => vscode.workspace.isTrusted,
+  };
   /** Keys received but not yet in a file: `${projectId}/${keyId}` to PEM. */
   private readonly unsaved = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -48,17 +55,23 @@ export class PrivateKeys implements vscode.Disposable {
     const label = key.name ?? key.id;
     let reason: string;
     try {
-      const folder = this.workspaceFolders()?.find((f) => f.uri.scheme === 'file');
-      if (folder) {
+      const folder = this.window.folders()?.find((f) => f.uri.scheme === 'file');
+      if (folder && this.window.trusted()) {
         const file = await writeKeyFile(folder.uri.fsPath, fileBase(key), key.privateKey);
         this.markSaved(id);
         const gitIgnored = await isGitIgnored(folder.uri.fsPath, file);
         void this.announce(folder.uri.fsPath, file, label, gitIgnored);
         return { kind: 'file', path: file, gitIgnored };
       }
+      // In Restricted Mode nothing is written into the folder unasked and git is not run
+      // (a hostile repository's config could make git run a program): the user chooses
+      // the file, starting in the folder. With no folder, in the home folder.
+      const start = folder ? folder.uri.fsPath : os.homedir();
       const target = await this.ui().saveDialog('privateKeyFile', {
-        title: t('Save the private key of signing key {0}', label),
-        defaultUri: vscode.Uri.file(path.join(process.env.HOME ?? '/', `${fileBase(key)}.pem`)),
+        title: folder
+          ? t('Save the private key of signing key {0} (this folder is in Restricted Mode, so you choose where)', label)
+          : t('Save the private key of signing key {0}', label),
+        defaultUri: vscode.Uri.file(path.join(start, `${fileBase(key)}.pem`)),
         filters: { [t('PEM private key')]: ['pem'] },
       });
       if (target) {
@@ -134,8 +147,21 @@ export function fileBase(key: { id: string; name: string | null }): string {
  * real path leaves the workspace (a symbolic link included).
  */
 export async function writeKeyFile(root: string, base: string, pem: string): Promise<string> {
-  const dir = path.join(root, KEYS_DIR);
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  // One level at a time, never through a symbolic link: mkdir -p would follow a
+  // `.qencode` link out of the folder and create `keys` there before any check.
+  let dir = root;
+  for (const part of KEYS_DIR.split(path.sep)) {
+    dir = path.join(dir, part);
+    try {
+      await fs.mkdir(dir, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const stat = await fs.lstat(dir);
+    if (stat.isSymbolicLink() || !stat.isDirectory()) {
+      throw new Error(t('{0} is a symbolic link or not a folder, so the key was not written there', path.relative(root, dir)));
+    }
+  }
   const realRoot = await fs.realpath(root);
   const realDir = await fs.realpath(dir);
   if (realDir !== path.join(realRoot, KEYS_DIR)) {
@@ -167,14 +193,29 @@ async function writeExclusive(file: string, pem: string, overwriteOk: boolean): 
   return true;
 }
 
-/** git's own answer when git and a repository are there; else a look at .gitignore; undefined when unknown. */
+/**
+ * Settings that make git run a program, overridden on the command line (which beats
+ * any repository config): a cloned repository's `.git/config` must not run code.
+ */
+const GIT_NEUTRAL_CONFIG = ['-c', 'core.fsmonitor=false', '-c', `core.hooksPath=${os.devNull}`, '-c', 'core.pager=cat'];
+
+/**
+ * git's own answer when git and a repository are there; else a look at .gitignore;
+ * undefined when unknown. Only ever called for a trusted folder. git runs from a
+ * neutral directory (`-C` names the folder), so no program in the folder can stand in for git.
+ */
 export async function isGitIgnored(root: string, file: string): Promise<boolean | undefined> {
   const code = await new Promise<number | undefined>((resolve) => {
-    execFile('git', ['check-ignore', '-q', '--', file], { cwd: root, timeout: 5000 }, (error) => {
-      if (!error) return resolve(0);
-      const c = (error as { code?: unknown }).code;
-      resolve(typeof c === 'number' ? c : undefined);
-    });
+    execFile(
+      'git',
+      [...GIT_NEUTRAL_CONFIG, '-C', root, 'check-ignore', '-q', '--', file],
+      { cwd: os.tmpdir(), timeout: 5000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' } },
+      (error) => {
+        if (!error) return resolve(0);
+        const c = (error as { code?: unknown }).code;
+        resolve(typeof c === 'number' ? c : undefined);
+      },
+    );
   });
   if (code === 0) return true;
   if (code === 1) return false;

@@ -15,6 +15,15 @@ function proxySettings(): ProxySettings {
   };
 }
 
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
 /** A Qencode project: one API key. The key itself lives only in SecretStorage. */
 export interface Project {
   id: string;
@@ -61,21 +70,20 @@ export class Projects implements vscode.Disposable {
   /** Fires with the project whose key changed, or undefined when the list changed. */
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
-  /** SecretStorage reads so far: activation must cause none. */
-  secretReads = 0;
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly state: vscode.Memento,
     private readonly log: Log,
   ) {
     // Other windows share the secret store: a key added, replaced or removed there shows here.
     this.subscriptions.push(
-      context.secrets.onDidChange((e) => {
+      secrets.onDidChange((e) => {
         const project = this.list().find((p) => secretKey(p.id) === e.key);
         if (project) this.resetClient(project.id, project);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['qencodeCdn.apiUrl', 'http.proxy', 'http.noProxy', 'http.proxyStrictSSL'].some((k) => e.affectsConfiguration(k))) {
+        if (['qencodeCdn.apiUrl', 'qencodeCdn.tokenFallbackUrl', 'http.proxy', 'http.noProxy', 'http.proxyStrictSSL'].some((k) => e.affectsConfiguration(k))) {
           for (const id of [...this.clients.keys()]) this.resetClient(id);
           this.changed.fire(undefined);
         }
@@ -84,7 +92,7 @@ export class Projects implements vscode.Disposable {
   }
 
   list(): Project[] {
-    return this.context.globalState.get<Project[]>(PROJECTS_KEY, []);
+    return this.state.get<Project[]>(PROJECTS_KEY, []);
   }
 
   get(id: string): Project | undefined {
@@ -99,15 +107,14 @@ export class Projects implements vscode.Disposable {
   client(projectId: string): QencodeClient {
     let client = this.clients.get(projectId);
     if (!client) {
-      client = this.makeClient(async () => (await this.apiKey(projectId)) ?? '');
+      client = this.makeClient(async () => (await this.apiKey(projectId)) ?? '', projectId);
       this.clients.set(projectId, client);
     }
     return client;
   }
 
   async apiKey(projectId: string): Promise<string | undefined> {
-    this.secretReads++;
-    const key = await this.context.secrets.get(secretKey(projectId));
+    const key = await this.secrets.get(secretKey(projectId));
     if (key) this.log.addSecret(key);
     return key;
   }
@@ -117,9 +124,9 @@ export class Projects implements vscode.Disposable {
   }
 
   /** Checks a key by fetching a token with it. Throws the client's error when refused. */
-  async verifyApiKey(apiKey: string, signal?: AbortSignal): Promise<void> {
+  async verifyApiKey(apiKey: string, signal?: AbortSignal, projectId?: string): Promise<void> {
     this.log.addSecret(apiKey);
-    const client = this.makeClient(() => apiKey);
+    const client = this.makeClient(() => apiKey, projectId);
     try {
       await client.verifyApiKey(signal);
     } finally {
@@ -129,19 +136,19 @@ export class Projects implements vscode.Disposable {
 
   async add(name: string, apiKey: string): Promise<Project> {
     const project = { id: randomUUID(), name };
-    await this.context.secrets.store(secretKey(project.id), apiKey);
-    await this.context.globalState.update(PROJECTS_KEY, [...this.list(), project]);
+    await this.secrets.store(secretKey(project.id), apiKey);
+    await this.state.update(PROJECTS_KEY, [...this.list(), project]);
     this.changed.fire(undefined);
     return project;
   }
 
   async replaceKey(projectId: string, apiKey: string): Promise<void> {
-    await this.context.secrets.store(secretKey(projectId), apiKey);
+    await this.secrets.store(secretKey(projectId), apiKey);
     this.resetClient(projectId, this.get(projectId));
   }
 
   async rename(projectId: string, name: string): Promise<void> {
-    await this.context.globalState.update(
+    await this.state.update(
       PROJECTS_KEY,
       this.list().map((p) => (p.id === projectId ? { ...p, name } : p)),
     );
@@ -149,47 +156,71 @@ export class Projects implements vscode.Disposable {
   }
 
   async remove(projectId: string): Promise<void> {
-    await this.context.secrets.delete(secretKey(projectId));
-    await this.context.globalState.update(PROJECTS_KEY, this.list().filter((p) => p.id !== projectId));
-    await this.context.globalState.update(bucketsKey(projectId), undefined);
-    await this.context.globalState.update(tlsMessagesKey(projectId), undefined);
-    await this.context.globalState.update(purgeHistoryKey(projectId), undefined);
+    await this.secrets.delete(secretKey(projectId));
+    await this.state.update(PROJECTS_KEY, this.list().filter((p) => p.id !== projectId));
+    await this.state.update(bucketsKey(projectId), undefined);
+    await this.state.update(tlsMessagesKey(projectId), undefined);
+    await this.state.update(purgeHistoryKey(projectId), undefined);
     this.resetClient(projectId);
     this.changed.fire(undefined);
   }
 
   buckets(projectId: string): BucketMemory {
-    return this.context.globalState.get<BucketMemory>(bucketsKey(projectId), { added: [], policies: {} });
+    return this.state.get<BucketMemory>(bucketsKey(projectId), { added: [], policies: {} });
   }
 
   async updateBuckets(projectId: string, change: (memory: BucketMemory) => BucketMemory): Promise<void> {
-    await this.context.globalState.update(bucketsKey(projectId), change(this.buckets(projectId)));
+    await this.state.update(bucketsKey(projectId), change(this.buckets(projectId)));
   }
 
   /** The API returns a TLS subscription's CNAME instruction only when it is created, so it is kept here. */
   tlsMessage(projectId: string, tlsId: string): string | undefined {
-    return this.context.globalState.get<Record<string, string>>(tlsMessagesKey(projectId), {})[tlsId];
+    return this.state.get<Record<string, string>>(tlsMessagesKey(projectId), {})[tlsId];
+  }
+
+  tlsMessageCount(projectId: string): number {
+    return Object.keys(this.state.get<Record<string, string>>(tlsMessagesKey(projectId), {})).length;
   }
 
   async rememberTlsMessage(projectId: string, tlsId: string, message: string | undefined): Promise<void> {
-    const all = { ...this.context.globalState.get<Record<string, string>>(tlsMessagesKey(projectId), {}) };
+    const all = { ...this.state.get<Record<string, string>>(tlsMessagesKey(projectId), {}) };
     if (message) all[tlsId] = message;
     else delete all[tlsId];
-    await this.context.globalState.update(tlsMessagesKey(projectId), all);
+    await this.state.update(tlsMessagesKey(projectId), all);
   }
 
   /** The last purge runs of a project, newest first. */
   purgeHistory(projectId: string): PurgeRun[] {
-    return this.context.globalState.get<PurgeRun[]>(purgeHistoryKey(projectId), []);
+    return this.state.get<PurgeRun[]>(purgeHistoryKey(projectId), []);
   }
 
   async recordPurge(projectId: string, run: PurgeRun): Promise<void> {
     const kept = run.targets.length > PURGE_HISTORY_TARGETS ? { ...run, targets: run.targets.slice(0, PURGE_HISTORY_TARGETS), truncated: true } : run;
-    await this.context.globalState.update(purgeHistoryKey(projectId), [kept, ...this.purgeHistory(projectId)].slice(0, PURGE_HISTORY_RUNS));
+    await this.state.update(purgeHistoryKey(projectId), [kept, ...this.purgeHistory(projectId)].slice(0, PURGE_HISTORY_RUNS));
   }
 
-  private makeClient(apiKey: () => string | Promise<string>): QencodeClient {
-    return new QencodeClient({ baseUrl: this.apiUrl(), apiKey, proxy: proxySettings(), onRequest: (e) => this.log.request(e) });
+  /**
+   * The second host asked for a token when the API URL has no token route. A loopback
+   * API URL (the emulator, a test, the demo) never falls back to a host elsewhere.
+   */
+  tokenFallbackUrl(): string | undefined {
+    const fallback = vscode.workspace.getConfiguration('qencodeCdn').get<string>('tokenFallbackUrl', '').trim();
+    if (!fallback) return undefined;
+    return isLoopback(this.apiUrl()) && !isLoopback(fallback) ? undefined : fallback;
+  }
+
+  /** `account` names the project, so an error can say whose key failed; a key being added has none. */
+  private makeClient(apiKey: () => string | Promise<string>, account?: string): QencodeClient {
+    const tokenFallbackUrl = this.tokenFallbackUrl();
+    return new QencodeClient({
+      baseUrl: this.apiUrl(),
+      apiKey,
+      proxy: proxySettings(),
+      onRequest: (e) => this.log.request(e),
+      onTokenHost: (url) => this.log.info(`access token served by ${new URL(url).origin}`),
+      ...(tokenFallbackUrl ? { tokenFallbackUrl } : {}),
+      ...(account ? { account } : {}),
+    });
   }
 
   private resetClient(projectId: string, notify?: Project): void {

@@ -9,6 +9,8 @@ import { BucketNode, ProjectNode, valid } from './tree';
 
 const t = vscode.l10n.t;
 
+/** The language of purge lists: "Purge Paths in This Editor" is offered there and nowhere else. */
+export const PURGE_LIST_LANGUAGE = 'qencode-purge-list';
 const PURGE_LIST_HEADER = '# Qencode CDN purge list: one object path or URL per line.\n# Then run "Qencode CDN: Purge Paths in This Editor" (or select some lines first).\n';
 
 /** Purging: one path, many paths (typed, selected, from a file) or URLs, and the per-project history. */
@@ -35,7 +37,7 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
     ).source;
     let lines: string[];
     if (source === 'list') {
-      const doc = await vscode.workspace.openTextDocument({ content: PURGE_LIST_HEADER, language: 'plaintext' });
+      const doc = await vscode.workspace.openTextDocument({ content: PURGE_LIST_HEADER, language: PURGE_LIST_LANGUAGE });
       await vscode.window.showTextDocument(doc);
       return;
     } else if (source === 'selection') {
@@ -59,7 +61,10 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
 
   register('purgeFromEditor', t('Purge paths in this editor'), async () => {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) throw new Error(t('open a purge list or a file of paths first'));
+    // Only a purge list: any other editor may hold text that is not paths (a private key, say).
+    if (editor?.document.languageId !== PURGE_LIST_LANGUAGE) {
+      throw new Error(t('this works in a purge list only. Open one with "Purge Objects…", or save a list of paths as a .purgelist file'));
+    }
     const text = editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection);
     await purgeLinesIn(await pickProject(undefined), purgeLines(text), undefined);
   });

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import {
+  formatDay,
+  formatWhen,
   isInvalid,
   isQencodeError,
   getCors,
@@ -13,6 +15,7 @@ import {
   type SigningKey,
   type TlsSubscription,
 } from './core';
+import { shown } from './log';
 import type { Project, Projects } from './projects';
 
 const t = vscode.l10n.t;
@@ -272,13 +275,8 @@ export function valid<T extends object>(items: Listed<T>[]): T[] {
   return items.filter((i): i is T => !isInvalid(i));
 }
 
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-function when(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+const day = formatDay;
+const when = formatWhen;
 
 export class DomainNode extends Node {
   constructor(
@@ -355,7 +353,7 @@ export class TlsNode extends Node {
     item.tooltip = [
       t('TLS subscription for {0}', this.domain?.name ?? s.domainId),
       t('Status: {0}', s.status),
-      ...(this.message ? [this.message] : []),
+      ...(this.message ? [shown(this.message)] : []),
       t('Created: {0}', when(s.created)),
       t('ID: {0}', s.id),
     ].join('\n');
@@ -521,7 +519,7 @@ export class ErrorNode extends Node {
   }
 
   treeItem(): vscode.TreeItem {
-    const message = this.error instanceof Error ? this.error.message : String(this.error);
+    const message = shown(this.error instanceof Error ? this.error.message : String(this.error));
     const project = projectOf(this);
     const item = new vscode.TreeItem(this.isAuth ? t('API key rejected. Re-enter API Key…') : t('Could not load. Retry'), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
@@ -550,11 +548,12 @@ export class InvalidNode extends Node {
   }
 
   treeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.item.id ?? t('item {0}', this.index + 1), vscode.TreeItemCollapsibleState.None);
+    const problem = shown(this.item.problem);
+    const item = new vscode.TreeItem(shown(this.item.id ?? t('item {0}', this.index + 1)), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = Ctx.invalid;
-    item.description = t('invalid: {0}', this.item.problem);
-    item.tooltip = t('The API returned this item in a shape the extension does not understand, so it is not shown: {0}', this.item.problem);
+    item.description = t('invalid: {0}', problem);
+    item.tooltip = t('The API returned this item in a shape the extension does not understand, so it is not shown: {0}', problem);
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     return item;
   }
@@ -626,10 +625,6 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     });
   }
 
-  projectNode(projectId: string): ProjectNode | undefined {
-    return this.roots().find((n) => n.project.id === projectId);
-  }
-
   /** Everything: drops every cache. */
   refresh(): void {
     for (const node of this.nodes.values()) node.invalidate();
@@ -647,6 +642,8 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   refreshNode(node: Node): void {
     if (node instanceof ProjectNode) return this.refreshProject(node.project.id);
     if (node instanceof GroupNode) {
+      // Refreshing Buckets refreshes their CORS rows too.
+      if (node.kind === 'buckets') node.parent.invalidateCors();
       const own: Resource[] = node.kind === 'buckets' ? ['domains', 'keys'] : [node.resources[0]!];
       return this.reload(node.parent, own);
     }

@@ -23,8 +23,15 @@ export interface Ui {
   notify(id: string, severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined>;
   saveDialog(id: string, options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
   openDialog(id: string, options: vscode.OpenDialogOptions): Promise<vscode.Uri | undefined>;
-  /** A cancellable progress notification; cancelling aborts the signal, and so the requests. */
-  progress<T>(title: string, work: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>): Promise<T>;
+  /**
+   * A progress notification; cancelling aborts the signal, and so the requests.
+   * `cancellable: false` for work whose reply must not be abandoned once sent (a create).
+   */
+  progress<T>(
+    title: string,
+    work: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>,
+    options?: { cancellable?: boolean },
+  ): Promise<T>;
 }
 
 export const vscodeUi: Ui = {
@@ -51,9 +58,9 @@ export const vscodeUi: Ui = {
   async openDialog(_id, options) {
     return (await vscode.window.showOpenDialog({ ...options, canSelectMany: false }))?.[0];
   },
-  progress(title, work) {
+  progress(title, work, options) {
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: options?.cancellable ?? true }, (progress, token) => {
         const controller = new AbortController();
         const subscription = token.onCancellationRequested(() => controller.abort());
         return work((message, increment) => progress.report({ message, increment }), controller.signal).finally(() => subscription.dispose());

@@ -22,6 +22,8 @@ export interface QencodeErrorDetails {
   /** Seconds the server asked us to wait (Retry-After or `retry_after`). */
   retryAfter?: number;
   requestId?: string;
+  /** The client's account: an opaque project id the extension gave it, so the UI can tell whose key failed. */
+  account?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export class QencodeError extends Error implements QencodeErrorDetails {
   readonly apiDescription?: string;
   readonly retryAfter?: number;
   readonly requestId?: string;
+  readonly account?: string;
 
   constructor(details: QencodeErrorDetails) {
     super(formatMessage(details));
@@ -51,6 +54,7 @@ export class QencodeError extends Error implements QencodeErrorDetails {
     this.apiDescription = details.apiDescription;
     this.retryAfter = details.retryAfter;
     this.requestId = details.requestId;
+    this.account = details.account;
   }
 
   /** A copy with some details replaced; the message is rebuilt from them. */
@@ -59,8 +63,8 @@ export class QencodeError extends Error implements QencodeErrorDetails {
   }
 
   details(): QencodeErrorDetails {
-    const { operation, kind, reason, status, code, apiMessage, apiDescription, retryAfter, requestId } = this;
-    return { operation, kind, reason, status, code, apiMessage, apiDescription, retryAfter, requestId };
+    const { operation, kind, reason, status, code, apiMessage, apiDescription, retryAfter, requestId, account } = this;
+    return { operation, kind, reason, status, code, apiMessage, apiDescription, retryAfter, requestId, account };
   }
 }
 

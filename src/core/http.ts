@@ -2,7 +2,7 @@ import { createAgent, request, type Dispatcher } from './undici';
 import type { z } from 'zod';
 import { QencodeError, type ErrorKind, invalidInput } from './errors';
 import { apiPath } from './paths';
-import { redactPath } from './redact';
+import { redact, redactPath } from './redact';
 import { AccessTokenResponse, describeIssues } from './schemas';
 import { TokenCache } from './tokens';
 
@@ -39,10 +39,32 @@ export interface RequestLogEntry {
   durationMs: number;
   attempt: number;
   outcome: 'ok' | ErrorKind;
+  /** The origin the request went to, present only when it is not the base URL's (a token from the fallback host). */
+  host?: string;
 }
+
+/**
+ * Where a token is asked for when the base URL has no token route: the reference's
+ * token example posts to this host, while every other method lives on api-cdn.
+ */
+export const DEFAULT_TOKEN_FALLBACK_URL = 'https://api-live.qencode.com';
 
 export interface ClientOptions {
   baseUrl: string;
+  /**
+   * Asked for a token (same path, /v1/access_token/{key}) only when the base URL
+   * answers that route with 404. Undefined: no fallback. Checked like baseUrl.
+   * API calls always go to baseUrl. See DEFAULT_TOKEN_FALLBACK_URL.
+   */
+  tokenFallbackUrl?: string;
+  /**
+   * Called with the URL (origin, plus any path prefix) of the host that served a
+   * token, the first time and whenever it changes: for a log line such as
+   * "token served by <origin>". Never carries the key.
+   */
+  onTokenHost?: (url: string) => void;
+  /** An opaque id (the extension's project id) set on every QencodeError the client throws. */
+  account?: string;
   /** Read when a token is needed, so a replaced key takes effect at once. */
   apiKey: () => string | Promise<string>;
   timeouts?: Partial<Timeouts>;
@@ -87,6 +109,19 @@ const TOKEN_REFUSED_CODES = new Set([4, 5]);
 const BUSY_CODE = 8;
 const KEY_REFUSED_CODES = new Set([2, 3]);
 
+/** A checked base URL without its trailing slashes: the prefix of every request URL. */
+function normaliseBaseUrl(raw: string): string {
+  return checkBaseUrl(raw).href.replace(/\/+$/, '');
+}
+
+/** The error with the API key taken out of whatever the server said. */
+function scrubbed(error: QencodeError, apiKey: string): QencodeError {
+  const clean = (text: string | undefined) => (text === undefined ? undefined : redact(text, [apiKey]));
+  const changes = { reason: clean(error.reason)!, apiMessage: clean(error.apiMessage), apiDescription: clean(error.apiDescription) };
+  const same = changes.reason === error.reason && changes.apiMessage === error.apiMessage && changes.apiDescription === error.apiDescription;
+  return same ? error : error.with(changes);
+}
+
 /** Only https, except loopback, where the emulator and tests live. */
 export function checkBaseUrl(raw: string): URL {
   let url: URL;
@@ -107,6 +142,11 @@ export function checkBaseUrl(raw: string): URL {
 
 export class QencodeClient {
   readonly baseUrl: string;
+  /** Where a token is asked for when the base URL has no token route; undefined: nowhere. */
+  readonly tokenFallbackUrl?: string;
+  readonly account?: string;
+  /** The host that served the last token; token requests go there first. */
+  private tokenServedBy?: string;
   private readonly timeouts: Timeouts;
   private readonly retry: RetryPolicy;
   private readonly maxResponseBytes: number;
@@ -116,7 +156,13 @@ export class QencodeClient {
   private readonly random: () => number;
 
   constructor(private readonly options: ClientOptions) {
-    this.baseUrl = checkBaseUrl(options.baseUrl).href.replace(/\/+$/, '');
+    this.account = options.account;
+    try {
+      this.baseUrl = normaliseBaseUrl(options.baseUrl);
+      if (options.tokenFallbackUrl !== undefined) this.tokenFallbackUrl = normaliseBaseUrl(options.tokenFallbackUrl);
+    } catch (error) {
+      throw this.withAccount(error);
+    }
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
@@ -126,10 +172,19 @@ export class QencodeClient {
     this.tokens = new TokenCache(() => this.fetchToken(), options.now);
   }
 
+  /** The URL of the host that served the last token (the base URL or the fallback); undefined before the first. */
+  get tokenHost(): string | undefined {
+    return this.tokenServedBy;
+  }
+
   /** Fetches a token now, bypassing the cache: how an API key is checked before it is saved. */
   async verifyApiKey(signal?: AbortSignal): Promise<void> {
     this.tokens.clear();
-    await this.withDeadline('get access token', signal, (s) => this.tokens.get(s));
+    try {
+      await this.withDeadline('get access token', signal, (s) => this.tokens.get(s));
+    } catch (error) {
+      throw this.withAccount(error);
+    }
   }
 
   /** Ends the connections at once; calls still under way reject. */
@@ -138,7 +193,21 @@ export class QencodeClient {
   }
 
   /** One API call: token, send, validate, with one re-authentication and the retry policy. */
-  call<T>(spec: CallSpec<T>, signal?: AbortSignal): Promise<T> {
+  async call<T>(spec: CallSpec<T>, signal?: AbortSignal): Promise<T> {
+    try {
+      return await this.attempt(spec, signal);
+    } catch (error) {
+      throw this.withAccount(error);
+    }
+  }
+
+  /** Every QencodeError leaving the client names its account. */
+  private withAccount(error: unknown): unknown {
+    if (!(error instanceof QencodeError) || this.account === undefined || error.account === this.account) return error;
+    return error.with({ account: this.account });
+  }
+
+  private attempt<T>(spec: CallSpec<T>, signal: AbortSignal | undefined): Promise<T> {
     return this.withDeadline(spec.operation, signal, async (s) => {
       let reauthenticated = false;
       for (let attempt = 0; ; attempt++) {
@@ -175,18 +244,43 @@ export class QencodeClient {
         // Asking for a token twice is harmless: the worst case is one unused token.
         idempotent: true,
       };
+      // The host that served the last token first; the other only if that one has no token route (404).
+      const first = this.tokenServedBy ?? this.baseUrl;
+      const hosts = [first, ...[this.baseUrl, this.tokenFallbackUrl].filter((h): h is string => h !== undefined && h !== first)];
+      const notFoundAt: string[] = [];
+      let host = hosts[0]!;
       for (let attempt = 0; ; attempt++) {
         try {
-          return (await this.send(spec, s, attempt, undefined)).access_token;
-        } catch (error) {
-          if (error instanceof QencodeError && (error.status === 401 || error.status === 403 || KEY_REFUSED_CODES.has(error.code ?? -1))) {
+          const token = (await this.send(spec, s, attempt, undefined, host)).access_token;
+          this.noteTokenHost(host);
+          return token;
+        } catch (caught) {
+          if (!(caught instanceof QencodeError)) throw caught;
+          // A server may echo the request path, key included, in its message.
+          const error = scrubbed(caught, apiKey);
+          if (error.status === 401 || error.status === 403 || KEY_REFUSED_CODES.has(error.code ?? -1)) {
             throw error.with({ kind: 'auth', reason: 'the API key was refused' });
           }
-          if (!(error instanceof QencodeError)) throw error;
+          if (error.kind === 'http' && error.status === 404) {
+            notFoundAt.push(new URL(host).origin);
+            const next = hosts[notFoundAt.length];
+            if (next !== undefined) {
+              host = next;
+              attempt = -1;
+              continue;
+            }
+            throw error.with({ reason: `the token route was not found at ${notFoundAt.join(' or at ')}; check the API URL` });
+          }
           await this.backoffOrThrow(spec, error, attempt, s);
         }
       }
     });
+  }
+
+  private noteTokenHost(host: string): void {
+    if (this.tokenServedBy === host) return;
+    this.tokenServedBy = host;
+    this.options.onTokenHost?.(host);
   }
 
   /** Waits before the next attempt, or rethrows when the error or the attempt count says stop. */
@@ -224,7 +318,7 @@ export class QencodeClient {
     }
   }
 
-  private async send<T>(spec: CallSpec<T>, signal: AbortSignal, attempt: number, token: string | undefined): Promise<T> {
+  private async send<T>(spec: CallSpec<T>, signal: AbortSignal, attempt: number, token: string | undefined, base = this.baseUrl): Promise<T> {
     const started = performance.now();
     let status: number | undefined;
     const log = (outcome: RequestLogEntry['outcome']) =>
@@ -236,12 +330,13 @@ export class QencodeClient {
         durationMs: Math.round(performance.now() - started),
         attempt,
         outcome,
+        ...(base !== this.baseUrl ? { host: new URL(base).origin } : {}),
       });
     try {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;
       if (spec.body !== undefined) headers['content-type'] = 'application/json';
-      const res = await request(this.dispatcher, this.baseUrl + spec.path, {
+      const res = await request(this.dispatcher, base + spec.path, {
         method: spec.method,
         headers,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
@@ -299,7 +394,13 @@ function makeDispatcher(connectMs: number, proxy: ProxySettings | undefined): Di
   });
 }
 
-/** Status, body and schema to a value, or to a QencodeError that says why. */
+/**
+ * Status, body and schema to a value, or to a QencodeError that says why.
+ *
+ * The protocol rule, for every operation: a reply is a failure when its status is
+ * not 2xx, or when its body says so whatever the status (Qencode's other APIs
+ * answer 200 with the failure in the body). See readEnvelope for what "says so" is.
+ */
 function interpret<T>(spec: CallSpec<T>, status: number, headers: Dispatcher.ResponseData['headers'], text: string): T {
   const operation = spec.operation;
   const requestId = REQUEST_ID_HEADERS.map((h) => headers[h]).find((v) => typeof v === 'string') as string | undefined;
@@ -311,50 +412,121 @@ function interpret<T>(spec: CallSpec<T>, status: number, headers: Dispatcher.Res
   } catch {
     parsed = false;
   }
-  const fields = qencodeFields(body);
+  const envelope = readEnvelope(body);
   const base = {
     operation,
     status,
     ...(requestId ? { requestId } : {}),
-    ...(fields.code !== undefined ? { code: fields.code } : {}),
-    ...(fields.message ? { apiMessage: fields.message } : {}),
-    ...(fields.description ? { apiDescription: fields.description } : {}),
+    ...(envelope.code !== undefined ? { code: envelope.code } : {}),
+    ...(envelope.message ? { apiMessage: envelope.message } : {}),
+    ...(envelope.description ? { apiDescription: envelope.description } : {}),
   };
-  const retryAfter = retryAfterHeader ?? fields.retryAfter;
+  const retryAfter = retryAfterHeader ?? envelope.retryAfter;
   const withRetry = retryAfter !== undefined ? { retryAfter } : {};
+  const ok = status >= 200 && status < 300;
 
   if (status >= 300 && status < 400) {
     throw new QencodeError({ ...base, kind: 'http', reason: 'the server answered with a redirect, which is not followed so that the credentials stay with the API' });
   }
-  if (status === 429 || fields.code === BUSY_CODE) {
-    throw new QencodeError({ ...base, ...withRetry, kind: 'rate-limited', reason: fields.message ?? 'too many requests' });
+  if (status === 429 || envelope.code === BUSY_CODE) {
+    throw new QencodeError({ ...base, ...withRetry, kind: 'rate-limited', reason: envelope.message ?? 'too many requests' });
   }
-  if (status < 200 || status >= 300 || (fields.code !== undefined && fields.code !== 0)) {
-    throw new QencodeError({ ...base, ...withRetry, kind: 'http', reason: fields.description ?? fields.message ?? statusCause(status) });
+  if (!ok || envelope.failed) {
+    const cause = ok ? 'the API reported a failure without saying why' : statusCause(status);
+    throw new QencodeError({ ...base, ...withRetry, kind: 'http', reason: envelope.description ?? envelope.message ?? cause });
   }
   if (!parsed) {
     const type = String(headers['content-type'] ?? 'no content type');
     throw new QencodeError({ ...base, kind: 'invalid-response', reason: `the reply is not JSON (${type.split(';')[0]})` });
   }
-  const result = spec.schema.safeParse(body ?? {});
+  const result = spec.schema.safeParse(payload(body, envelope) ?? {});
   if (!result.success) {
     throw new QencodeError({ ...base, kind: 'invalid-response', reason: `the reply has an unexpected shape: ${describeIssues(result.error)}` });
   }
   return result.data;
 }
 
-function qencodeFields(body: unknown): { code?: number; message?: string; description?: string; retryAfter?: number } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+/** What a reply body says about success, apart from its payload. */
+interface Envelope {
+  /** The body reports a failure. */
+  failed: boolean;
+  /** Qencode's numeric `error` code, 0 included. */
+  code?: number;
+  message?: string;
+  description?: string;
+  retryAfter?: number;
+  /** Top-level keys that are envelope, not payload: dropped before the schema sees the body. */
+  envelopeKeys: string[];
+}
+
+/** `status` values that report a failure, and those that report success. */
+const FAILED_STATUS = /^(error|errored|fail|failed|failure)$/i;
+const OK_STATUS = /^(ok|success|succeeded)$/i;
+/** `error` strings that mean "no error". */
+const NO_ERROR_TEXT = /^(|0|false|null|none)$/i;
+const ENVELOPE_KEYS = ['error', 'status', 'message', 'error_description', 'description', 'retry_after'];
+
+/**
+ * Reads a reply's envelope. A body reports a failure when:
+ * - `error` is a non-zero number (or a string of digits): a Qencode code;
+ * - `error` is `true`, a non-empty object, or any other text (the text is the message);
+ * - `status` is "error" or "failed" (any case; also "fail", "failure", "errored").
+ * `error` 0, "0", false, null or "" and `status` "ok" mean success.
+ */
+function readEnvelope(body: unknown): Envelope {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { failed: false, envelopeKeys: [] };
   const b = body as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 500) : undefined);
-  const code = typeof b.error === 'number' ? b.error : typeof b.error === 'string' && /^\d+$/.test(b.error) ? Number(b.error) : undefined;
+  let failed = false;
+  let code: number | undefined;
+  let errorText: string | undefined;
+  let nested: Record<string, unknown> = {};
+  const e = b.error;
+  if (typeof e === 'number') {
+    code = e;
+    failed = e !== 0;
+  } else if (typeof e === 'boolean') {
+    failed = e;
+  } else if (typeof e === 'string') {
+    const t = e.trim();
+    if (/^-?\d+$/.test(t)) {
+      code = Number(t);
+      failed = code !== 0;
+    } else if (!NO_ERROR_TEXT.test(t)) {
+      failed = true;
+      errorText = text(t);
+    }
+  } else if (Array.isArray(e)) {
+    failed = e.length > 0;
+    errorText = text(e.filter((x) => typeof x === 'string').join('; '));
+  } else if (typeof e === 'object' && e !== null) {
+    // {"error": {"code": 4, "message": "..."}}, as some APIs nest it.
+    nested = e as Record<string, unknown>;
+    failed = Object.keys(nested).length > 0;
+    if (typeof nested.code === 'number' && Number.isInteger(nested.code)) code = nested.code;
+  }
+  const status = typeof b.status === 'string' ? b.status.trim() : undefined;
+  if (status !== undefined && FAILED_STATUS.test(status)) failed = true;
+  const message = text(b.message) ?? text(nested.message) ?? errorText;
+  const description = text(b.error_description) ?? text(nested.error_description) ?? text(nested.description) ?? (failed ? text(b.description) : undefined);
   const retryAfter = typeof b.retry_after === 'number' && b.retry_after >= 0 ? b.retry_after : undefined;
+  // A success envelope around a payload that is itself a map (the CORS GET reply) is not part of that map.
+  const marked = 'error' in b || (status !== undefined && OK_STATUS.test(status));
   return {
+    failed,
     ...(code !== undefined ? { code } : {}),
-    ...(text(b.message) ? { message: text(b.message) } : typeof b.error === 'string' && code === undefined ? { message: text(b.error) } : {}),
-    ...(text(b.error_description) ? { description: text(b.error_description) } : {}),
+    ...(message ? { message } : {}),
+    ...(description ? { description } : {}),
     ...(retryAfter !== undefined ? { retryAfter } : {}),
+    envelopeKeys: marked && !failed ? ENVELOPE_KEYS.filter((k) => k in b) : [],
   };
+}
+
+/** The body less its success envelope. */
+function payload(body: unknown, envelope: Envelope): unknown {
+  if (envelope.envelopeKeys.length === 0) return body;
+  const keys = new Set(envelope.envelopeKeys);
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([k]) => !keys.has(k)));
 }
 
 function statusCause(status: number): string {

@@ -7,3 +7,6 @@ export * from './schemas';
 export * from './tokens';
 export * from './validators';
 export * from './purge';
+export * from './limits';
+export * from './reconcile';
+export * from './format';

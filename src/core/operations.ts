@@ -2,7 +2,7 @@ import type { QencodeClient } from './http';
 import { invalidInput } from './errors';
 import { apiPath } from './paths';
 import {
-  CorsPolicyWire,
+  CorsReplyWire,
   CreatedSigningKeyWire,
   DomainWire,
   SigningKeyWire,
@@ -11,6 +11,7 @@ import {
   list,
   single,
   type CorsPolicy,
+  type CorsReply,
   type CreatedSigningKey,
   type Domain,
   type DomainType,
@@ -105,15 +106,21 @@ export async function deleteTlsSubscription(c: QencodeClient, id: string, signal
 /** What a new signing key signs for: a live stream, a live playback domain, or a bucket. */
 export type SigningKeyFor = { streamId: string } | { domainId: string } | { bucketName: string };
 
-export async function createSigningKey(c: QencodeClient, target: SigningKeyFor, name?: string, signal?: AbortSignal): Promise<CreatedSigningKey> {
+/**
+ * Creates a signing key for one target. The body is that target's field alone
+ * (`stream_id`, `domain_id` or `bucket_name`), as in the reference; a name is given
+ * afterwards with `renameSigningKey`. A target naming more than one field is refused.
+ */
+export async function createSigningKey(c: QencodeClient, target: SigningKeyFor, signal?: AbortSignal): Promise<CreatedSigningKey> {
   const operation = 'create signing key';
-  const body: Record<string, string> = {};
-  if ('streamId' in target) body.stream_id = valid(operation, validateStreamId(target.streamId));
+  const given = (['streamId', 'domainId', 'bucketName'] as const).filter((k) => k in target && (target as Record<string, unknown>)[k] !== undefined);
+  if (given.length !== 1) throw invalidInput(operation, 'choose one target: a live stream, a live domain or a bucket');
+  let body: { stream_id: string } | { domain_id: string } | { bucket_name: string };
+  if ('streamId' in target) body = { stream_id: valid(operation, validateStreamId(target.streamId)) };
   else if ('domainId' in target) {
-    if (!target.domainId.trim()) throw invalidInput(operation, 'choose a live domain');
-    body.domain_id = target.domainId;
-  } else body.bucket_name = valid(operation, validateBucketName(target.bucketName));
-  if (name !== undefined) body.name = valid(operation, validateSigningKeyName(name));
+    if (typeof target.domainId !== 'string' || !target.domainId.trim()) throw invalidInput(operation, 'choose a live domain');
+    body = { domain_id: target.domainId };
+  } else body = { bucket_name: valid(operation, validateBucketName(target.bucketName)) };
   return c.call({ operation, method: 'POST', path: apiPath(operation, 'signing-keys'), body, schema: CreatedSigningKeyResponse, idempotent: false }, signal);
 }
 
@@ -149,10 +156,19 @@ export async function setBucketPolicy(c: QencodeClient, bucketName: string, poli
   return c.call({ operation, method: 'PUT', path: apiPath(operation, 'buckets', bucket, 'policy', policy), schema: StatusWire, idempotent: true }, signal);
 }
 
-export async function getCors(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<CorsPolicy> {
+/**
+ * A bucket's CORS policy with the names of the headers the reply held but the client
+ * could not use (values that are neither strings nor numbers); numbers come as strings.
+ */
+export async function getCorsReply(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<CorsReply> {
   const operation = 'get CORS policy';
   const bucket = valid(operation, validateBucketName(bucketName));
-  return c.call({ operation, method: 'GET', path: apiPath(operation, 'buckets', bucket, 'cors'), schema: CorsPolicyWire, idempotent: true }, signal);
+  return c.call({ operation, method: 'GET', path: apiPath(operation, 'buckets', bucket, 'cors'), schema: CorsReplyWire, idempotent: true }, signal);
+}
+
+/** A bucket's CORS policy. Headers whose values cannot be used are left out without a word: use `getCorsReply` to learn which. */
+export async function getCors(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<CorsPolicy> {
+  return (await getCorsReply(c, bucketName, signal)).policy;
 }
 
 export async function setCors(c: QencodeClient, bucketName: string, policy: CorsPolicy, signal?: AbortSignal): Promise<void> {

@@ -23,6 +23,16 @@ export interface ParsedPurgeList {
   plainPaths: string[];
 }
 
+/**
+ * Key material and tokens are never taken for object paths: they would be sent, and
+ * kept in the purge history. A PEM armour line, a long mixed-case base64 run (a PEM
+ * body line; lowercase hex hashes are left alone), or a JWT.
+ */
+export function looksLikeSecret(line: string): boolean {
+  if (/^-----(BEGIN|END) /.test(line) || /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\./.test(line)) return true;
+  return /^[A-Za-z0-9+/]{40,}={0,2}$/.test(line) && /[a-z]/.test(line) && /[A-Z]/.test(line) && /\d/.test(line);
+}
+
 const MEDIA_STORAGE_HOST = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.media-storage\.([a-z0-9-]+)\.qencode\.com$/;
 
 /** Splits text into entries: one per line, blank lines and `#` comments skipped. */
@@ -52,6 +62,10 @@ export function parsePurgeList(lines: string[], domains: readonly Domain[], defa
     }
   };
   for (const line of lines) {
+    if (looksLikeSecret(line)) {
+      problems.push({ line: `${line.slice(0, 6)}…`, reason: 'this looks like a key or a token, not an object path, so it is neither purged nor kept' });
+      continue;
+    }
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(line)) {
       if (defaultBucket) add(line, defaultBucket, line);
       else plainPaths.push(line);

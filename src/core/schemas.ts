@@ -6,13 +6,58 @@ import { z } from 'zod';
  * them); nothing past `core` touches raw JSON.
  */
 
-/** `"2023-06-07 14:17:25"` as in the seed; no zone is given, so it is read as UTC. ISO 8601 is accepted too. */
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+const TIMESTAMP_SHAPE = 'expected a date like 2023-06-07 14:17:25';
+
+/**
+ * `"2023-06-07 14:17:25"` as in the seed, read as UTC since no zone is given; ISO 8601
+ * with `T`, fractions of a second and a zone (`Z`, `+02:00`) is accepted too. Only a
+ * real calendar date and time is: year 1970 to 9999, month 1 to 12, a day the month
+ * has, hour below 24, minute and second below 60, an offset of at most 14:59. Anything
+ * else is undefined, never an Invalid Date.
+ */
+export function parseTimestamp(text: string): Date | undefined {
+  const m = TIMESTAMP.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  let offsetMinutes = 0;
+  const zone = m[8];
+  if (zone && zone !== 'Z') {
+    const digits = zone.slice(1).replace(':', '');
+    const oh = Number(digits.slice(0, 2));
+    const om = Number(digits.slice(2));
+    if (oh > 14 || om > 59) return undefined;
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
+  }
+  const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+  // The fields must come back as they were written: no rolling over into the next month or day.
+  if (
+    local.getUTCFullYear() !== year ||
+    local.getUTCMonth() !== month - 1 ||
+    local.getUTCDate() !== day ||
+    local.getUTCHours() !== hour ||
+    local.getUTCMinutes() !== minute ||
+    local.getUTCSeconds() !== second
+  ) {
+    return undefined;
+  }
+  const date = new Date(local.getTime() - offsetMinutes * 60_000);
+  return Number.isFinite(date.getTime()) ? date : undefined;
+}
+
+
 const Timestamp = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/, 'expected a date like 2023-06-07 14:17:25')
-  .transform((s) => {
-    const iso = s.replace(' ', 'T');
-    return new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
+  .max(64, TIMESTAMP_SHAPE)
+  .regex(TIMESTAMP, TIMESTAMP_SHAPE)
+  .transform((s, ctx) => {
+    const date = parseTimestamp(s);
+    if (date) return date;
+    ctx.issues.push({ code: 'custom', input: s, message: `"${s}" is not a real date and time (expected a date like 2023-06-07 14:17:25)` });
+    return z.NEVER;
   });
 
 const Id = z.string().min(1).max(200);
@@ -101,12 +146,13 @@ export interface CreatedSigningKey extends SigningKey {
   problem?: string;
 }
 
+/** A target field may be absent, null or empty: an empty one is read as absent. */
 const SigningKeyFields = {
   id: Id,
   name: OptionalName,
-  stream_id: Id.nullish(),
-  domain_id: Id.nullish(),
-  bucket_name: z.string().min(1).max(63).nullish(),
+  stream_id: z.string().max(200).nullish(),
+  domain_id: z.string().max(200).nullish(),
+  bucket_name: z.string().max(63).nullish(),
   created: Timestamp,
 };
 
@@ -125,7 +171,8 @@ function signingKeyFromWire(w: {
       : w.bucket_name
         ? { kind: 'bucket', bucketName: w.bucket_name }
         : { kind: 'unknown' };
-  return { id: w.id, name: w.name ?? null, target, created: w.created };
+  // A blank name is no name: the key is shown by its id instead.
+  return { id: w.id, name: w.name?.trim() ? w.name : null, target, created: w.created };
 }
 
 export const SigningKeyWire = z.object(SigningKeyFields).transform(signingKeyFromWire);
@@ -140,21 +187,58 @@ export const CreatedSigningKeyWire = z
     const rest = SigningKeyWire.safeParse(w);
     if (rest.success) return { ...rest.data, privateKey: w.private_key };
     const id = typeof w.id === 'string' && w.id ? w.id.slice(0, 200) : 'unknown-id';
-    return { id, name: typeof w.name === 'string' ? w.name : null, target: { kind: 'unknown' }, created: new Date(), privateKey: w.private_key, problem: describeIssues(rest.error, 'signing_key') };
+    const name = typeof w.name === 'string' && w.name.trim() ? w.name.slice(0, 1000) : null;
+    // The reply's own date when it is a real one; otherwise now, the moment the key arrived. Never an Invalid Date.
+    const created = (typeof w.created === 'string' ? parseTimestamp(w.created) : undefined) ?? new Date();
+    return { id, name, target: { kind: 'unknown' }, created, privateKey: w.private_key, problem: describeIssues(rest.error, 'signing_key') };
   });
 
 // ---- CORS ----
 /** A bucket's CORS policy as the CDN holds it: header name to value. */
 export type CorsPolicy = Record<string, string>;
 
+/** A CORS GET reply as read: the usable headers, and the names of those left out. */
+export interface CorsReply {
+  policy: CorsPolicy;
+  /** Headers the reply held whose value could not be used (an object, array, boolean, null, or too long), in reply order. */
+  dropped: string[];
+}
+
+const MAX_HEADER_NAME = 200;
+const MAX_HEADER_VALUE = 10_000;
+
+/** A header value as a string: strings as they are, finite numbers written out (`1600` is `"1600"`); anything else is unusable. */
+function headerValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length <= MAX_HEADER_VALUE ? value : undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
 /**
- * The GET reply is read permissively (any string header), so the editor shows
- * everything the CDN holds; what may be *sent* is checked by `validateCorsDocument`.
+ * The GET reply, read permissively so the editor shows everything the CDN holds that
+ * it can: any header name, string or number values. A header whose value cannot be
+ * used is left out of the policy and named in `dropped`; the reply fails only when it
+ * is not an object at all. What may be *sent* is checked by `validateCorsDocument`.
  * Keys go through Object.fromEntries so `__proto__` stays a plain own key.
  */
-export const CorsPolicyWire = z
-  .record(z.string().max(200), z.string().max(10_000))
-  .transform((r): CorsPolicy => Object.fromEntries(Object.entries(r)));
+export const CorsReplyWire = z.unknown().transform((reply, ctx): CorsReply => {
+  if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
+    ctx.issues.push({ code: 'custom', input: reply, message: 'expected an object of CORS header names to values' });
+    return z.NEVER;
+  }
+  const entries: [string, string][] = [];
+  const dropped: string[] = [];
+  // The reply as JSON.parse made it: own keys only, `__proto__` included as a plain key.
+  for (const [name, raw] of Object.entries(reply)) {
+    const value = name.length <= MAX_HEADER_NAME ? headerValue(raw) : undefined;
+    if (value === undefined) dropped.push(name.length <= MAX_HEADER_NAME ? name : `${name.slice(0, MAX_HEADER_NAME)}…`);
+    else entries.push([name, value]);
+  }
+  return { policy: Object.fromEntries(entries) as CorsPolicy, dropped };
+});
+
+/** The policy of a CORS GET reply, without the names of what was left out: see `CorsReplyWire`. */
+export const CorsPolicyWire = CorsReplyWire.transform((r): CorsPolicy => r.policy);
 
 // ---- status replies ----
 export const StatusWire = z.object({ status: z.string().max(100).optional() }).transform(() => undefined);

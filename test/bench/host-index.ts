@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
-import type { QencodeCdnApi } from '../../src/extension';
+import type { TestSurface } from '../../src/test-surface';
 import type { GroupNode, Node, ProjectNode } from '../../src/tree';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 
@@ -19,13 +19,13 @@ const gc = runInNewContext('gc') as () => void;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function fill(api: QencodeCdnApi, project: ProjectNode): Promise<void> {
+async function fill(api: TestSurface, project: ProjectNode): Promise<void> {
   const groups = (await api.explorer.getChildren(project)) as GroupNode[];
   await Promise.all(groups.map((g) => api.explorer.getChildren(g)));
 }
 
 export async function run(): Promise<void> {
-  const ext = vscode.extensions.getExtension<QencodeCdnApi>('qencode-cdn.qencode-cdn')!;
+  const ext = vscode.extensions.getExtension<TestSurface>('qencode-cdn.qencode-cdn')!;
   const bundle = join(ext.extensionPath, 'dist', 'extension.js');
 
   // Module load: a fresh require of the production bundle in this host.
@@ -39,8 +39,8 @@ export async function run(): Promise<void> {
   const emulator = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY, 'big-account-key-0001'] });
   const url = await emulator.start();
   await vscode.workspace.getConfiguration('qencodeCdn').update('apiUrl', url, vscode.ConfigurationTarget.Global);
-  const api = await ext.activate();
-  const secretReadsAtActivation = api.projects.secretReads;
+  const api = (await ext.activate())!;
+  const secretReadsAtActivation = api.secretReads();
   const requestsAtActivation = emulator.requests.length;
 
   // Tree fill, cold (token + the lists) and warm (the lists), at a fixed latency per request.
@@ -52,7 +52,7 @@ export async function run(): Promise<void> {
   for (let i = 0; i <= RUNS; i++) {
     for (const p of api.projects.list()) await api.projects.remove(p.id);
     const added = await api.projects.add(`bench ${i}`, DEMO_API_KEY);
-    const project = api.explorer.projectNode(added.id)!;
+    const project = api.explorer.roots().find((n) => n.project.id === added.id)!;
     emulator.clearRequests();
     let t = performance.now();
     await fill(api, project);
@@ -78,7 +78,8 @@ export async function run(): Promise<void> {
   big.tls.clear();
   for (let i = 0; i < 20; i++) big.domains.set(`d${i}`, { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, domain_name: `d${i}.example.com`, type: i % 2 ? 'vod' : 'live', created: '2024-01-01 00:00:00' });
   for (let i = 0; i < BIG_KEYS; i++) big.keys.set(`k${i}`, { id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `key ${i}`, stream_id: '1f1ab6a3-d867-4787-b882-7f2fb1203634', created: '2024-01-01 00:00:00' });
-  const bigProject = api.explorer.projectNode((await api.projects.add('big', 'big-account-key-0001')).id)!;
+  const bigId = (await api.projects.add('big', 'big-account-key-0001')).id;
+  const bigProject = api.explorer.roots().find((n) => n.project.id === bigId)!;
   const groups = (await api.explorer.getChildren(bigProject)) as GroupNode[];
   const keysGroup = groups.find((g) => g.kind === 'keys')!;
   gc();

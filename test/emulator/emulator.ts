@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { CorsDocumentSchema, isCorsHeader, validateBucketName, validateDomainName, validateObjectPath } from '../../src/core/validators';
+import { bucketName, corsHeaderName, corsPolicy, hostName, isDomainType, objectPath, signingKeyName } from './rules';
 import { sampleData, type SampleData } from './sample-data';
 
 /*
@@ -35,6 +35,16 @@ export interface EmulatorOptions {
   seed?: boolean | SampleData;
   /** Serve the /_emulator/ admin routes over HTTP. The in-process API is always there. */
   admin?: boolean;
+  /** false: POST /v1/access_token/{key} answers 404, as on a host whose token route lives elsewhere. Default true. */
+  tokenRoute?: boolean;
+  /** false: every route but the token route answers 404 (a token-only host). Default true. */
+  apiRoutes?: boolean;
+  /**
+   * Share that emulator's accounts, token secret and canary lists, so each accepts the
+   * other's tokens; the request log stays this one's. A token-only host for `main`:
+   * `new Emulator({ shareAccountsWith: main, apiRoutes: false })`.
+   */
+  shareAccountsWith?: Emulator;
 }
 
 export type Fault =
@@ -50,7 +60,23 @@ export type Fault =
   | { type: 'oversized'; bytes: number }
   | { type: 'missing-fields' }
   | { type: 'extra-fields' }
-  | { type: 'redirect'; location: string };
+  | { type: 'redirect'; location: string }
+  /** A 200 whose body reports a failure, the way Qencode's other APIs do; the request is not acted on. `body` overrides `shape`. */
+  | { type: 'error-in-200'; shape?: ErrorIn200Shape; body?: unknown }
+  /** A successful reply wrapped in a success envelope: `error: 0` added at the top level. */
+  | { type: 'success-envelope' };
+
+/** The failure bodies Qencode's APIs send with a 200. */
+export type ErrorIn200Shape = 'code' | 'true' | 'text' | 'status-error' | 'status-failed';
+export const ERROR_IN_200_SHAPES: readonly ErrorIn200Shape[] = ['code', 'true', 'text', 'status-error', 'status-failed'];
+
+export function errorIn200Body(shape: ErrorIn200Shape = 'code', message = 'Injected failure in a 200 reply'): Record<string, unknown> {
+  if (shape === 'true') return { error: true, message };
+  if (shape === 'text') return { error: message };
+  if (shape === 'status-error') return { status: 'error', message };
+  if (shape === 'status-failed') return { status: 'failed', message };
+  return { error: 1, message };
+}
 
 export interface FaultRule {
   method?: string;
@@ -103,10 +129,10 @@ export function timestamp(date = new Date()): string {
 }
 
 export class Emulator {
-  readonly accounts = new Map<string, AccountState>();
+  readonly accounts: Map<string, AccountState>;
   readonly requests: RecordedRequest[] = [];
   private readonly faults: FaultRule[] = [];
-  private readonly secret = randomBytes(32);
+  private readonly secret: Buffer;
   private readonly sockets = new Set<Socket>();
   private server?: Server;
   private seq = 0;
@@ -116,15 +142,20 @@ export class Emulator {
   latencyMs: number;
   tokenTtlSeconds: number;
   /** Every access token and private key this emulator handed out: canaries for leak scans. */
-  readonly issuedTokens: string[] = [];
-  readonly issuedPrivateKeys: string[] = [];
+  readonly issuedTokens: string[];
+  readonly issuedPrivateKeys: string[];
   /** A share of API requests (0 to 1) that get one of these faults at random: for soak tests. */
   randomFaults?: { rate: number; faults: Fault[] };
 
   constructor(private readonly options: EmulatorOptions = {}) {
     this.latencyMs = options.latencyMs ?? 0;
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? 24 * 3600;
-    for (const key of options.apiKeys ?? [DEMO_API_KEY]) this.addAccount(key);
+    const shared = options.shareAccountsWith;
+    this.accounts = shared?.accounts ?? new Map();
+    this.secret = shared?.secret ?? randomBytes(32);
+    this.issuedTokens = shared?.issuedTokens ?? [];
+    this.issuedPrivateKeys = shared?.issuedPrivateKeys ?? [];
+    for (const key of options.apiKeys ?? (shared ? [] : [DEMO_API_KEY])) this.addAccount(key);
   }
 
   get url(): string {
@@ -276,6 +307,7 @@ export class Emulator {
     }
     if (fault?.type === 'status') return this.send(res, record, fault.status, fault.body ?? { error: 1, message: `Injected HTTP ${fault.status}` });
     if (fault?.type === 'redirect') return this.send(res, record, 307, {}, { location: fault.location });
+    if (fault?.type === 'error-in-200') return this.send(res, record, 200, fault.body ?? errorIn200Body(fault.shape));
 
     let status = 200;
     let body: unknown;
@@ -307,6 +339,7 @@ export class Emulator {
     let type = 'application/json';
     if (fault?.type === 'missing-fields') text = JSON.stringify(stripRequired(body));
     if (fault?.type === 'extra-fields') text = JSON.stringify(addExtra(body));
+    if (fault?.type === 'success-envelope' && status < 300 && typeof body === 'object' && body !== null && !Array.isArray(body)) text = JSON.stringify({ error: 0, ...body });
     if (fault?.type === 'malformed-json') text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
     if (fault?.type === 'wrong-content-type') {
       type = 'text/html';
@@ -330,12 +363,16 @@ export class Emulator {
   private route(req: IncomingMessage, record: RecordedRequest, seg: string[]): unknown {
     const method = record.method;
     if (seg[0] !== 'v1') throw notFound('route');
+    // Like many servers, it names the path it has no route for: the API key included, for the token route.
+    const noRoute = () => new ApiError(404, 10, `No route for ${method} ${record.path}`);
+    if (seg[1] === 'access_token' && this.options.tokenRoute === false) throw noRoute();
     if (seg[1] === 'access_token' && seg.length === 3 && method === 'POST') {
       if (!this.accounts.has(seg[2]!)) throw new ApiError(401, 2, 'Invalid API key');
       const token = this.sign(seg[2]!);
       this.issuedTokens.push(token);
       return { access_token: token };
     }
+    if (this.options.apiRoutes === false) throw noRoute();
     const account = this.verify(req.headers.authorization);
     const body = (record.body ?? {}) as Record<string, unknown>;
     const [, resource, a, b, c] = seg;
@@ -380,7 +417,6 @@ export class Emulator {
         if (method === 'GET') return { signing_key: key };
         if (method === 'PUT') {
           if (typeof body.name !== 'string' || !body.name.trim()) throw missing('name');
-          if (body.name.length > 100) throw new ApiError(422, 1, 'name is too long');
           key.name = body.name;
           return { signing_key: key };
         }
@@ -405,15 +441,15 @@ export class Emulator {
           return { status: 'ok' };
         }
         if (method === 'POST') {
-          const parsed = CorsDocumentSchema.safeParse(body);
-          if (Array.isArray(record.body) || !parsed.success) throw invalid('Invalid CORS policy', parsed.success ? 'expected an object' : parsed.error.issues[0]?.message);
-          bucket.cors = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Record<string, string>;
+          const policy = corsPolicy(record.body);
+          if (!policy.ok) throw invalid('Invalid CORS policy', policy.message);
+          bucket.cors = policy.value;
           return { status: 'ok' };
         }
       }
       if (b === 'cors' && n === 5 && method === 'DELETE') {
-        if (!isCorsHeader(c!)) throw invalid(`Unsupported CORS header "${c}"`);
-        if (!(c! in bucket.cors)) throw notFound('CORS header');
+        if (!corsHeaderName(c!).ok) throw invalid('Invalid CORS header name');
+        if (!Object.hasOwn(bucket.cors, c!)) throw notFound('CORS header');
         delete bucket.cors[c!];
         return { status: 'ok' };
       }
@@ -424,7 +460,7 @@ export class Emulator {
         }
         if (c === 'purge') {
           if (typeof body.path !== 'string') throw missing('path');
-          const v = validateObjectPath(body.path);
+          const v = objectPath(body.path);
           if (!v.ok) throw new ApiError(422, 1, v.message);
           account.purges.push({ bucket: a, path: v.value, at: timestamp() });
           return { status: 'ok' };
@@ -437,10 +473,10 @@ export class Emulator {
   private createDomain(account: AccountState, body: Record<string, unknown>): DomainRecord {
     if (typeof body.name !== 'string') throw missing('name');
     if (typeof body.type !== 'string') throw missing('type');
-    if (body.type !== 'live' && body.type !== 'vod') throw new ApiError(422, 1, `Unknown domain type "${body.type}"`, "type is 'live' or 'vod'");
-    const v = validateDomainName(body.name);
+    if (!isDomainType(body.type)) throw new ApiError(422, 1, `Unknown domain type "${body.type}"`, "type is 'live' or 'vod'");
+    const v = hostName(body.name);
     if (!v.ok) throw new ApiError(422, 1, 'Invalid domain name', v.message);
-    if ([...account.domains.values()].some((d) => d.domain_name === v.value)) throw new ApiError(409, 12, `Domain ${v.value} already exists`);
+    if ([...account.domains.values()].some((d) => d.domain_name.toLowerCase() === v.value.toLowerCase())) throw new ApiError(409, 12, `Domain ${v.value} already exists`);
     if (account.domains.size >= MAX_DOMAINS) throw new ApiError(409, 11, `Domain limit reached: at most ${MAX_DOMAINS} custom domains; contact support for more`);
     const domain: DomainRecord = { created: timestamp(), id: randomUUID(), type: body.type, domain_name: v.value };
     account.domains.set(domain.id, domain);
@@ -450,7 +486,8 @@ export class Emulator {
   private updateDomain(account: AccountState, domain: DomainRecord, body: Record<string, unknown>): DomainRecord {
     if (domain.type === 'live') throw new ApiError(422, 1, 'Live domains cannot be updated', 'Delete the domain and create a new one');
     if (typeof body.bucket_name !== 'string') throw missing('bucket_name');
-    if (!validateBucketName(body.bucket_name).ok) throw new ApiError(422, 1, 'Invalid bucket name');
+    const bucket = bucketName(body.bucket_name);
+    if (!bucket.ok) throw new ApiError(422, 1, 'Invalid bucket name', bucket.message);
     if (!account.buckets.has(body.bucket_name)) throw new ApiError(422, 1, `Bucket ${body.bucket_name} not found`);
     domain.bucket_name = body.bucket_name;
     return { bucket_name: domain.bucket_name, created: domain.created, id: domain.id, type: domain.type, domain_name: domain.domain_name };
@@ -477,7 +514,7 @@ export class Emulator {
     const targets = ['stream_id', 'domain_id', 'bucket_name'].filter((k) => body[k] !== undefined);
     if (targets.length === 0) throw missing('stream_id, domain_id or bucket_name');
     if (targets.length > 1) throw invalid('Give only one of stream_id, domain_id and bucket_name');
-    if (body.name !== undefined && (typeof body.name !== 'string' || body.name.length > 100)) throw new ApiError(422, 1, 'Invalid name');
+    if (body.name !== undefined && body.name !== null && !signingKeyName(body.name).ok) throw new ApiError(422, 1, 'Invalid name', 'name is a string');
     const key: KeyRecord = { created: timestamp(), id: randomUUID(), name: typeof body.name === 'string' ? body.name : null };
     if (typeof body.stream_id === 'string') key.stream_id = body.stream_id;
     else if (typeof body.domain_id === 'string') {

@@ -211,7 +211,17 @@ const WORKBENCH_NOISE = /^(Creating a socket|\[reconnection-grace-time\]|Ignorin
  * host through the smoke-test driver: fresh host, fresh browser profile, a hard
  * timeout, and everything stopped on every path out. Resolves to the exit code.
  */
-export async function runInHost(options: { testsIndex: string; timeoutMs: number; onLine: (line: string) => void; env?: Record<string, string> }): Promise<number> {
+export async function runInHost(options: {
+  testsIndex: string;
+  timeoutMs: number;
+  onLine: (line: string) => void;
+  env?: Record<string, string>;
+  /** The extension under development; this project by default. */
+  developmentPath?: string;
+  /** VSIX files installed beside it, as a user would install them. */
+  vsix?: string[];
+  settings?: Record<string, unknown>;
+}): Promise<number> {
   const { format } = await import('node:util');
   const { mkdtempSync, rmSync } = await import('node:fs');
   const workspace = mkdtempSync(join(tmpdir(), 'qencode-ws-'));
@@ -227,7 +237,7 @@ export async function runInHost(options: { testsIndex: string; timeoutMs: number
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    server = await startCodeServer({ workspace, smokeTestDriver: true, ...(options.env ? { env: options.env } : {}), log: (l) => process.env.QENCODE_DEBUG && process.stderr.write(l) });
+    server = await startCodeServer({ workspace, smokeTestDriver: true, ...(options.env ? { env: options.env } : {}), ...(options.vsix ? { vsix: options.vsix } : {}), ...(options.settings ? { settings: options.settings } : {}), log: (l) => process.env.QENCODE_DEBUG && process.stderr.write(l) });
     browser = await launchBrowser();
     let resolveExit!: (code: number) => void;
     const exited = new Promise<number>((r) => (resolveExit = r));
@@ -239,7 +249,7 @@ export async function runInHost(options: { testsIndex: string; timeoutMs: number
     await browser.page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     const remote = (path: string) => `vscode-remote://127.0.0.1:${server!.port}${path}`;
     const payload = [
-      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionDevelopmentPath', remote(options.developmentPath ?? ROOT)],
       ['extensionTestsPath', remote(options.testsIndex)],
     ];
     await browser.page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);

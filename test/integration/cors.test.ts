@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CANCEL } from './scripted-ui';
-import { addProject, bucketNode, children, ctx, reset, rows, run, sent, verifyUi } from './helpers';
+import { addProject, bucketNode, children, ctx, projectNode, reset, rows, run, sent, verifyUi } from './helpers';
 import type { ProjectNode } from '../../src/tree';
 
 const calls = () => sent().map((r) => `${r.method} ${r.path}${r.body === undefined ? '' : ` ${JSON.stringify(r.body)}`}`);
@@ -152,7 +152,7 @@ describe('CORS policy as a JSON document', () => {
     assert.deepEqual(rows(await children(bucket)), ['Access-Control-Allow-Origin — *']);
     const editor = await openCors(project, 'promo-clips');
     await replaceAndSave(editor, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': 'false' });
-    const fresh = ctx.api.explorer.projectNode(project.project.id)!.bucketNodes.get('promo-clips')!;
+    const fresh = projectNode(project.project.id).bucketNodes.get('promo-clips')!;
     assert.deepEqual(rows(await children(fresh)), ['Access-Control-Allow-Origin — *', 'Access-Control-Allow-Credentials — false']);
   });
 

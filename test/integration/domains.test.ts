@@ -39,13 +39,31 @@ describe('playback domains', () => {
     assert.deepEqual(ctx.ui.notifications, []);
   });
 
-  it('the 21st domain is refused by the API, and the message says why', async () => {
+  it('at 20 domains, Create says so before the first question, and nothing is sent', async () => {
     const project = await addProject();
     for (let i = 0; i < 16; i++) ctx.emulator.account().domains.set(`id-${i}`, { id: `id-${i}`, domain_name: `d${i}.example.com`, type: 'live', created: '2024-01-01 00:00:00' });
+    await run('createDomain', project);
+    assert.deepEqual(ctx.ui.errors(), ['Create playback domain failed: project Production has 20 playback domains, the most Qencode allows. Delete one, or ask Qencode support to raise the limit']);
+    assert.deepEqual(sent('POST'), [], 'no create was sent');
+  });
+
+  it('a limit the list did not show (another editor added one) is still refused by the API with its message', async () => {
+    const project = await addProject();
+    for (let i = 0; i < 15; i++) ctx.emulator.account().domains.set(`id-${i}`, { id: `id-${i}`, domain_name: `d${i}.example.com`, type: 'live', created: '2024-01-01 00:00:00' });
+    await group(project, 'domains'); // 19 listed
+    ctx.emulator.account().domains.set('id-late', { id: 'id-late', domain_name: 'late.example.com', type: 'live', created: '2024-01-01 00:00:00' });
     ctx.ui.inputAnswer('domainName', 'one-too-many.example.com').pickAnswer('domainType', 'live');
     await run('createDomain', project);
     assert.deepEqual(ctx.ui.errors(), ['Create domain failed: Domain limit reached: at most 20 custom domains; contact support for more (HTTP 409).']);
     assert.equal(sent('POST').length, 1, 'a create is sent once');
+  });
+
+  it('a name the project already has is refused as you type', async () => {
+    const project = await addProject();
+    ctx.ui.inputAnswer('domainName', 'Live.Example-TV.com');
+    await run('createDomain', project);
+    assert.deepEqual(ctx.ui.validationMessages, [{ id: 'domainName', message: 'live.example-tv.com is a playback domain of this project already.' }]);
+    assert.deepEqual(sent('POST'), []);
   });
 
   it('Set Bucket on a vod domain: picks a known bucket and sends bucket_name', async () => {
@@ -167,14 +185,20 @@ describe('creates whose reply is lost', () => {
     assert.match(ctx.ui.errors()[0] ?? '', /^Create domain failed: the connection was (reset|closed unexpectedly); a check of the list shows it did not happen, so you can try again\.$/);
   });
 
-  it('a signing key created with its reply lost is named, with the advice to replace it', async () => {
+  it('a signing key created with its reply lost is found by target and time (not name), and named, with the advice to replace it', async () => {
     const project = await addProject();
+    const before = new Set(ctx.emulator.account().keys.keys());
     ctx.emulator.addFault({ method: 'POST', path: '^/v1/signing-keys$', fault: { type: 'reset-mid-body' }, times: 1 });
     ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', 'Lost Reply');
     await run('createSigningKey', project);
-    const created = [...ctx.emulator.account().keys.values()].find((k) => k.name === 'Lost Reply')!;
-    assert.match(ctx.ui.notifications.find((n) => n.id === 'reconciled')?.message ?? '', new RegExp(`signing key ${created.id} exists, but its private key was lost with the reply`));
+    const created = [...ctx.emulator.account().keys.values()].filter((k) => !before.has(k.id));
+    assert.equal(created.length, 1);
+    assert.equal(created[0]!.name, null, 'the name was never sent: it follows the create');
+    const message = ctx.ui.notifications.find((n) => n.id === 'reconciled')?.message ?? '';
+    assert.match(message, new RegExp(`signing key ${created[0]!.id} exists, but its private key was lost with the reply`));
+    assert.equal(message.includes(SAMPLE.streamKeyId), false, 'an older key for the same stream is not taken for it');
     assert.equal(sent('POST', '^/v1/signing-keys$').length, 1);
+    assert.deepEqual(sent('PUT'), []);
   });
 });
 

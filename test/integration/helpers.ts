@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { QencodeCdnApi } from '../../src/extension';
+import type { TestSurface } from '../../src/test-surface';
 // Types only: the extension runs from its bundle, so its classes are not these (instanceof would fail).
 import type { BucketNode, DomainNode, GroupNode, Node, ProjectNode, SigningKeyNode, TlsNode } from '../../src/tree';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
@@ -12,7 +12,7 @@ export const EXTENSION_ID = 'qencode-cdn.qencode-cdn';
  * Shared state of the suite: one emulator on an ephemeral port, set as the API URL
  * before the extension activates, and the extension's test API.
  */
-export const ctx = {} as { emulator: Emulator; api: QencodeCdnApi; ui: ScriptedUi; afterActivation: { requests: number; secretReads: number } };
+export const ctx = {} as { emulator: Emulator; api: TestSurface; ui: ScriptedUi; afterActivation: { requests: number; secretReads: number } };
 
 let started: Promise<void> | undefined;
 
@@ -21,10 +21,12 @@ export function setup(): Promise<void> {
     ctx.emulator = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY, 'second-project-key-0042', 'third-project-key-0077'] });
     const url = await ctx.emulator.start();
     await vscode.workspace.getConfiguration('qencodeCdn').update('apiUrl', url, vscode.ConfigurationTarget.Global);
-    const ext = vscode.extensions.getExtension<QencodeCdnApi>(EXTENSION_ID);
+    const ext = vscode.extensions.getExtension<TestSurface | undefined>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
-    ctx.api = await ext.activate();
-    ctx.afterActivation = { requests: ctx.emulator.requests.length, secretReads: ctx.api.projects.secretReads };
+    const api = await ext.activate();
+    assert.ok(api, 'the test host (ExtensionMode.Test) gets the test surface');
+    ctx.api = api;
+    ctx.afterActivation = { requests: ctx.emulator.requests.length, secretReads: ctx.api.secretReads() };
     console.log(`VS Code ${vscode.version} (${vscode.env.appHost}, ui kind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'}), emulator at ${url}`);
   })();
   return started;
@@ -50,8 +52,12 @@ export function verifyUi(): void {
 
 export async function addProject(name = 'Production', key = DEMO_API_KEY): Promise<ProjectNode> {
   const project = await ctx.api.projects.add(name, key);
-  const node = ctx.api.explorer.projectNode(project.id);
-  assert.ok(node);
+  return projectNode(project.id);
+}
+
+export function projectNode(projectId: string): ProjectNode {
+  const node = ctx.api.explorer.roots().find((n) => n.project.id === projectId);
+  assert.ok(node, `project ${projectId} is in the tree`);
   return node;
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SAMPLE } from '../emulator/sample-data';
@@ -23,14 +24,17 @@ describe('signing keys', () => {
   });
   afterEach(verifyUi);
 
-  it('Create for a live stream: sends stream_id and name, writes the private key 0600 into .qencode/keys, offers to git-ignore it', async () => {
+  it('Create for a live stream: sends stream_id alone, then the name with a PUT; writes the private key 0600 into .qencode/keys, offers to git-ignore it', async () => {
     const project = await addProject();
     ctx.emulator.clearRequests();
     ctx.ui.notifyAnswers.set('privateKeyNotIgnored', 'Add to .gitignore');
     ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', 'Backup Encoder');
     await run('createSigningKey', project);
     assert.deepEqual(ctx.ui.errors(), []);
-    assert.deepEqual(sent('POST'), [{ method: 'POST', path: '/v1/signing-keys', body: { stream_id: SAMPLE.streamId, name: 'Backup Encoder' } }]);
+    const [post, put] = sent().filter((r) => r.method !== 'GET');
+    assert.deepEqual(post, { method: 'POST', path: '/v1/signing-keys', body: { stream_id: SAMPLE.streamId } });
+    const created = [...ctx.emulator.account().keys.values()].find((k) => k.name === 'Backup Encoder')!;
+    assert.deepEqual(put, { method: 'PUT', path: `/v1/signing-keys/${created.id}`, body: { name: 'Backup Encoder' } });
     const file = join(keysDir(), 'backup-encoder.pem');
     assert.ok(existsSync(file));
     assert.equal(statSync(file).mode & 0o777, 0o600);
@@ -65,7 +69,8 @@ describe('signing keys', () => {
       ctx.ui.pickAnswer('signingKeyFor', 'Media-storage bucket').pickAnswer('bucket', 'media-assets').inputAnswer('signingKeyName', 'Media');
       await run('createSigningKey', project);
     }
-    assert.deepEqual(sent('POST').map((r) => r.body), [{ bucket_name: 'media-assets', name: 'Media' }, { bucket_name: 'media-assets', name: 'Media' }]);
+    assert.deepEqual(sent('POST').map((r) => r.body), [{ bucket_name: 'media-assets' }, { bucket_name: 'media-assets' }]);
+    assert.deepEqual(sent('PUT').map((r) => r.body), [{ name: 'Media' }, { name: 'Media' }]);
     const first = readFileSync(join(keysDir(), 'media.pem'), 'utf8');
     const second = readFileSync(join(keysDir(), 'media-2.pem'), 'utf8');
     assert.notEqual(first, second);
@@ -126,15 +131,19 @@ describe('private keys are never lost', () => {
     await run('createSigningKey', project);
     return [...ctx.emulator.account().keys.values()].find((k) => k.name === name)!;
   };
+  const restoreWindow = () => {
+    ctx.api.privateKeys.window.folders = () => vscode.workspace.workspaceFolders;
+    ctx.api.privateKeys.window.trusted = () => vscode.workspace.isTrusted;
+  };
   const untitledWith = (text: string) => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().includes(text));
 
   beforeEach(async () => {
     await reset();
     rmSync(join(workspace(), '.qencode'), { recursive: true, force: true });
-    ctx.api.privateKeys.workspaceFolders = () => vscode.workspace.workspaceFolders;
+    restoreWindow();
   });
   afterEach(async () => {
-    ctx.api.privateKeys.workspaceFolders = () => vscode.workspace.workspaceFolders;
+    restoreWindow();
     rmSync(join(workspace(), '.qencode'), { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     verifyUi();
@@ -148,7 +157,7 @@ describe('private keys are never lost', () => {
     const key = await createStreamKey(project, 'Escape Attempt');
     assert.deepEqual(readdirSync(outside), [], 'nothing written outside the workspace');
     const warning = ctx.ui.notifications.find((n) => n.id === 'privateKeyUnsaved');
-    assert.match(warning?.message ?? '', /could not be saved to a file \(\.qencode\/keys leads outside the workspace folder/);
+    assert.match(warning?.message ?? '', /could not be saved to a file \(\.qencode\/keys is a symbolic link or not a folder/);
     assert.match(warning?.message ?? '', /Qencode will not show it again/);
     assert.ok(untitledWith('-----BEGIN RSA PRIVATE KEY-----'), 'the key is open in an untitled editor');
     const node = await keyNode(project, key.id);
@@ -176,16 +185,17 @@ describe('private keys are never lost', () => {
   });
 
   it('with no folder open, a Save dialog is offered and the file is written 0600', async () => {
-    ctx.api.privateKeys.workspaceFolders = () => undefined;
+    ctx.api.privateKeys.window.folders = () => undefined;
     const target = vscode.Uri.file(join(mkdtempSync(join(tmpdir(), 'qencode-dialog-')), 'chosen.pem'));
     const project = await addProject();
     await createStreamKey(project, 'No Folder', () => ctx.ui.saveAnswer('privateKeyFile', target));
+    assert.equal(ctx.ui.saveDialogs[0]?.options.defaultUri?.fsPath, join(homedir(), 'no-folder.pem'), 'the dialog starts in the home folder');
     assert.equal(statSync(target.fsPath).mode & 0o777, 0o600);
     assert.match(readFileSync(target.fsPath, 'utf8'), /^-----BEGIN RSA PRIVATE KEY-----/);
   });
 
   it('with no folder open and the dialog cancelled, the key opens in an editor with a warning', async () => {
-    ctx.api.privateKeys.workspaceFolders = () => undefined;
+    ctx.api.privateKeys.window.folders = () => undefined;
     const project = await addProject();
     await createStreamKey(project, 'Dialog Cancelled', () => ctx.ui.saveAnswer('privateKeyFile', CANCEL));
     assert.ok(untitledWith('-----BEGIN RSA PRIVATE KEY-----'));
@@ -207,5 +217,122 @@ describe('private keys are never lost', () => {
       assert.equal(logged.includes(line), false, 'no line of the key in the output channel');
       assert.ok(ctx.ui.notifications.every((n) => !n.message.includes(line)), 'no line of the key in a notification');
     }
+  });
+  it('a .qencode that is a symlink out of the workspace: mkdir does not follow it, nothing is created outside', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'qencode-outside-'));
+    symlinkSync(outside, join(workspace(), '.qencode'));
+    const project = await addProject();
+    await createStreamKey(project, 'Parent Link');
+    assert.deepEqual(readdirSync(outside), [], 'no keys folder and no key outside the workspace');
+    assert.match(ctx.ui.notifications.find((n) => n.id === 'privateKeyUnsaved')?.message ?? '', /\.qencode is a symbolic link or not a folder/);
+    assert.ok(untitledWith('-----BEGIN RSA PRIVATE KEY-----'), 'the key is open in an untitled editor');
+  });
+
+  it('Cancel pressed while a create is on the wire: the reply is still awaited, the key file exists and the row is there', async () => {
+    const project = await addProject();
+    await group(project, 'keys');
+    ctx.emulator.addFault({ method: 'POST', path: '^/v1/signing-keys$', fault: { type: 'latency', ms: 1500 }, times: 1 });
+    ctx.ui.onProgressStart = (title, cancel) => {
+      // The worst moment: the request has been sent, its reply not yet read.
+      if (title.startsWith('Creating a signing key')) setTimeout(cancel, 300);
+    };
+    const key = await createStreamKey(project, 'Impatient');
+    assert.ok(key, 'the key exists on the server');
+    const creating = ctx.ui.progresses.find((p) => p.title.startsWith('Creating a signing key'));
+    assert.equal(creating?.cancellable, false, 'the create offers no Cancel button');
+    assert.ok(existsSync(join(keysDir(), 'impatient.pem')), 'the private key was saved despite the cancel');
+    assert.equal(sent('POST', '^/v1/signing-keys$').length, 1);
+    assert.ok(rows(await group(project, 'keys')).some((r) => r.startsWith('Impatient')));
+    assert.deepEqual(ctx.ui.errors(), []);
+  });
+});
+
+describe('a hostile repository cannot run a program', () => {
+  let scratch: string;
+  let realPath: string | undefined;
+  const marker = () => join(scratch, 'fsmonitor-ran');
+  const gitMarker = () => join(scratch, 'git-ran');
+
+  beforeEach(async () => {
+    await reset();
+    rmSync(join(workspace(), '.qencode'), { recursive: true, force: true });
+    scratch = mkdtempSync(join(tmpdir(), 'qencode-hostile-'));
+    // A repository whose config runs a program whenever git reads its index.
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace(), stdio: 'ignore' });
+    git('init', '-q', '.');
+    writeFileSync(join(workspace(), 'README'), 'hostile\n');
+    git('add', 'README');
+    git('-c', 'user.email=a@example.com', '-c', 'user.name=a', 'commit', '-qm', 'init');
+    git('config', 'core.fsmonitor', `touch ${marker()}; true`);
+  });
+  afterEach(async () => {
+    if (realPath !== undefined) process.env.PATH = realPath;
+    realPath = undefined;
+    ctx.api.privateKeys.window.trusted = () => vscode.workspace.isTrusted;
+    for (const f of ['.git', '.qencode', 'README', '.gitignore']) rmSync(join(workspace(), f), { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    verifyUi();
+  });
+
+  /** A `git` first on PATH that leaves a marker, then runs the real one: shows whether git ran at all. */
+  function watchGit(): void {
+    const bin = join(scratch, 'bin');
+    mkdirSync(bin);
+    const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\ntouch '${gitMarker()}'\nexec '${real}' "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    realPath = process.env.PATH;
+    process.env.PATH = `${bin}:${realPath}`;
+  }
+
+  const createKey = async (name: string, answer?: () => void) => {
+    const project = await addProject();
+    ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', name);
+    answer?.();
+    await run('createSigningKey', project);
+  };
+
+  it('the repository\'s core.fsmonitor runs for plain git (so the test can fail)', () => {
+    rmSync(marker(), { force: true });
+    try {
+      execFileSync('git', ['check-ignore', '-q', '--', 'README'], { cwd: workspace(), stdio: 'ignore' });
+    } catch {
+      // exit 1: not ignored
+    }
+    assert.ok(existsSync(marker()), 'plain git ran the hostile fsmonitor');
+  });
+
+  it('trusted folder: git runs with core.fsmonitor neutralised, and the marker never appears', async () => {
+    rmSync(marker(), { force: true });
+    watchGit();
+    await createKey('Trusted Folder');
+    assert.ok(existsSync(join(keysDir(), 'trusted-folder.pem')));
+    assert.ok(existsSync(gitMarker()), 'git did run (to ask whether the key file is ignored)');
+    assert.equal(existsSync(marker()), false, 'the repository\'s fsmonitor command never ran');
+    assert.ok(ctx.ui.notifications.some((n) => n.id === 'privateKeyNotIgnored'), 'git\'s answer was used');
+  });
+
+  it('Restricted Mode: no git process starts, nothing is written unasked; a Save dialog starts in the folder', async () => {
+    rmSync(marker(), { force: true });
+    watchGit();
+    ctx.api.privateKeys.window.trusted = () => false;
+    const chosen = vscode.Uri.file(join(scratch, 'restricted.pem'));
+    await createKey('Restricted', () => ctx.ui.saveAnswer('privateKeyFile', chosen));
+    assert.equal(existsSync(gitMarker()), false, 'no git process started');
+    assert.equal(existsSync(marker()), false);
+    assert.equal(existsSync(join(workspace(), '.qencode')), false, 'nothing written into the untrusted folder unasked');
+    assert.equal(ctx.ui.saveDialogs[0]?.options.defaultUri?.fsPath, join(workspace(), 'restricted.pem'), 'the dialog starts in the folder');
+    assert.equal(statSync(chosen.fsPath).mode & 0o777, 0o600);
+    assert.match(readFileSync(chosen.fsPath, 'utf8'), /^-----BEGIN RSA PRIVATE KEY-----/);
+  });
+
+  it('Restricted Mode and the dialog cancelled: the key is in an editor with a warning, still no git', async () => {
+    watchGit();
+    ctx.api.privateKeys.window.trusted = () => false;
+    await createKey('Restricted Cancel', () => ctx.ui.saveAnswer('privateKeyFile', CANCEL));
+    assert.equal(existsSync(gitMarker()), false);
+    assert.ok(vscode.workspace.textDocuments.some((d) => d.isUntitled && d.getText().startsWith('-----BEGIN RSA PRIVATE KEY-----')));
+    assert.match(ctx.ui.notifications.find((n) => n.id === 'privateKeyUnsaved')?.message ?? '', /no file was chosen/);
   });
 });

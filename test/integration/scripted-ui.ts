@@ -105,7 +105,11 @@ export class ScriptedUi implements Ui {
     return this.notifyAnswers.get(id);
   }
 
-  async saveDialog(id: string): Promise<vscode.Uri | undefined> {
+  /** Every save dialog shown, with its options. */
+  readonly saveDialogs: { id: string; options: vscode.SaveDialogOptions }[] = [];
+
+  async saveDialog(id: string, options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined> {
+    this.saveDialogs.push({ id, options });
     const answer = this.take(id) as vscode.Uri | typeof CANCEL;
     return answer === CANCEL ? undefined : answer;
   }
@@ -121,13 +125,27 @@ export class ScriptedUi implements Ui {
   }
 
   readonly progressTitles: string[] = [];
+  /** Each progress shown: its title and whether it offered a Cancel button. */
+  readonly progresses: { title: string; cancellable: boolean }[] = [];
   /** Called on every progress report with a function that cancels, as the Cancel button would. */
   onProgress?: (message: string, cancel: () => void) => void;
+  /**
+   * Called when a progress starts, with a function that aborts its signal. It aborts
+   * even a progress shown without a Cancel button: the worst case, for tests that
+   * prove such work does not depend on the button being absent.
+   */
+  onProgressStart?: (title: string, cancel: () => void) => void;
 
-  async progress<T>(title: string, work: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
+  async progress<T>(
+    title: string,
+    work: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>,
+    options?: { cancellable?: boolean },
+  ): Promise<T> {
     this.progressTitles.push(title);
+    this.progresses.push({ title, cancellable: options?.cancellable ?? true });
     ScriptedUi.shown.push(title);
     const controller = new AbortController();
+    this.onProgressStart?.(title, () => controller.abort());
     return work((message) => this.onProgress?.(message, () => controller.abort()), controller.signal);
   }
 

@@ -61,7 +61,11 @@ describe('emulator', () => {
     assert.equal((await raw('POST', '/v1/domains', { name: 'x.example.com', type: 'hls' }, t)).status, 422);
     assert.equal((await raw('POST', '/v1/domains', '{not json', t)).status, 400);
     assert.equal((await raw('PUT', `/v1/buckets/${SAMPLE.mediaBucket}/policy/private`, undefined, t)).status, 400);
-    assert.equal((await raw('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, { 'X-Other': '1' }, t)).status, 400);
+    assert.deepEqual(await raw('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, { 'Access-Control-Allow-Origin': { origin: '*' } }, t), {
+      status: 400,
+      body: { error: 1, message: 'Invalid CORS policy', error_description: 'Access-Control-Allow-Origin: the value is an object, not a string' },
+    });
+    assert.equal((await raw('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, [{ 'Access-Control-Allow-Origin': '*' }], t)).status, 400);
   });
 
   it('CORS POST replaces the whole policy', async () => {

@@ -165,11 +165,12 @@ describe('TLS subscriptions', () => {
 });
 
 describe('signing keys', () => {
-  it('create for a stream returns the private key once', async () => {
-    const k = await api.createSigningKey(env.client, { streamId: SAMPLE.streamId }, 'Backup stream');
+  it('create for a stream sends stream_id alone and returns the private key once', async () => {
+    const k = await api.createSigningKey(env.client, { streamId: SAMPLE.streamId });
     const r = only();
     assert.equal(`${r.method} ${r.path}`, 'POST /v1/signing-keys');
-    assert.deepEqual(r.body, { stream_id: SAMPLE.streamId, name: 'Backup stream' });
+    assert.deepEqual(r.body, { stream_id: SAMPLE.streamId });
+    assert.deepEqual(Object.keys(r.body as object), ['stream_id'], 'the target field and nothing else');
     assert.match(k.privateKey, /^-----BEGIN RSA PRIVATE KEY-----\n[\s\S]+\n-----END RSA PRIVATE KEY-----\n?$/);
     assert.deepEqual(k.target, { kind: 'stream', streamId: SAMPLE.streamId });
     const again = await api.getSigningKey(env.client, k.id);
@@ -180,6 +181,36 @@ describe('signing keys', () => {
     await api.createSigningKey(env.client, { domainId: SAMPLE.eventsDomainId });
     await api.createSigningKey(env.client, { bucketName: SAMPLE.mediaBucket });
     assert.deepEqual(sent().map((r) => r.body), [{ domain_id: SAMPLE.eventsDomainId }, { bucket_name: 'media-assets' }]);
+  });
+
+  it('create takes the signal as its third argument; naming is a separate PUT', async () => {
+    const controller = new AbortController();
+    const k = await api.createSigningKey(env.client, { bucketName: SAMPLE.mediaBucket }, controller.signal);
+    assert.equal(k.name, null);
+    const named = await api.renameSigningKey(env.client, k.id, 'Media bucket', controller.signal);
+    assert.equal(named.name, 'Media bucket');
+    assert.deepEqual(
+      sent().map((r) => [r.method, r.path, r.body]),
+      [
+        ['POST', '/v1/signing-keys', { bucket_name: 'media-assets' }],
+        ['PUT', `/v1/signing-keys/${k.id}`, { name: 'Media bucket' }],
+      ],
+    );
+  });
+
+  it('create with an aborted signal sends nothing and says it was cancelled', async () => {
+    await env.client.verifyApiKey(); // a token in hand, so the aborted call starts no token request of its own
+    const controller = new AbortController();
+    controller.abort();
+    await rejects(api.createSigningKey(env.client, { streamId: SAMPLE.streamId }, controller.signal), { kind: 'cancelled' });
+    assert.deepEqual(sent(), []);
+  });
+
+  it('create refuses a target naming two fields (or none) before sending, so the body is never ambiguous', async () => {
+    const two = { streamId: SAMPLE.streamId, bucketName: SAMPLE.mediaBucket } as unknown as api.SigningKeyFor;
+    await rejects(api.createSigningKey(env.client, two), { kind: 'invalid-input' });
+    await rejects(api.createSigningKey(env.client, {} as unknown as api.SigningKeyFor), { kind: 'invalid-input' });
+    assert.equal(env.emulator.requests.length, 0);
   });
 
   it('create for a vod domain is refused by the API, and not retried', async () => {

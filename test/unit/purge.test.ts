@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { parsePurgeList, purgeLines, runPool, type Domain } from '../../src/core';
 
@@ -9,6 +10,19 @@ const domains: Domain[] = [
 ];
 
 describe('purge lists', () => {
+  it('never takes key material or a token for a path: a PEM, its body lines and a JWT are problems, and the line is not echoed whole', () => {
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const lines = [...purgeLines(pem), jwt, 'videos/a.ts', '3f2a9c0d1e4b5a6978877665544332211a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d'];
+    const r = parsePurgeList(lines, domains, 'media-assets');
+    assert.deepEqual(r.targets.map((x) => x.path), ['videos/a.ts', '3f2a9c0d1e4b5a6978877665544332211a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d']);
+    assert.equal(r.problems.length, lines.length - 2);
+    for (const p of r.problems) {
+      assert.match(p.reason, /looks like a key or a token/);
+      assert.ok(p.line.length <= 7, 'the problem does not repeat the secret');
+    }
+  });
+
   it('splits lines, skipping blanks and # comments', () => {
     assert.deepEqual(purgeLines('# paste paths\n\n a/b.ts \r\nc.m3u8\n#x\n'), ['a/b.ts', 'c.m3u8']);
   });

@@ -233,3 +233,80 @@ describe('base URL', () => {
     await c.close();
   });
 });
+
+describe('the account on errors', () => {
+  const account = 'project-7c1e';
+
+  it('an HTTP error from call() carries the client account, and the request was sent', async () => {
+    const client = env.makeClient({ account });
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const e = await failure(getDomain(client, missing));
+    assert.equal(e.account, account);
+    assert.equal(e.status, 404);
+    assert.equal(e.message, 'Get domain failed: Domain not found (HTTP 404).', 'the message is unchanged: the account is for the UI');
+    assert.deepEqual(env.emulator.requestsTo('GET', '^/v1/domains/').map((r) => r.path), [`/v1/domains/${missing}`]);
+  });
+
+  it('a refused key from verifyApiKey() carries it', async () => {
+    const client = env.makeClient({ account, apiKey: () => 'not-a-key-0000000000' });
+    const e = await failure(client.verifyApiKey());
+    assert.equal(e.kind, 'auth');
+    assert.equal(e.account, account);
+    assert.deepEqual(env.emulator.requests.map((r) => `${r.method} ${r.path}`), ['POST /v1/access_token/not-a-key-0000000000']);
+  });
+
+  it('so does a refused key met inside call(), and an auth failure after a fresh token', async () => {
+    const refused = await failure(listDomains(env.makeClient({ account, apiKey: () => 'not-a-key-0000000000' })));
+    assert.equal(refused.account, account);
+    assert.equal(refused.operation, 'get access token');
+    env.emulator.clearRequests();
+    env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 401, body: { error: 4, message: 'Invalid token' } } });
+    const e = await failure(listDomains(env.makeClient({ account })));
+    assert.equal(e.kind, 'auth');
+    assert.equal(e.account, account);
+    assert.equal(env.emulator.requestsTo('GET', '^/v1/domains$').length, 2);
+  });
+
+  it('so do network, timeout, cancelled and failure-in-200 errors', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((r) => server.close(() => r()));
+    const refused = await failure(listDomains(env.makeClient({ account, baseUrl: `http://127.0.0.1:${port}` })));
+    assert.equal(refused.kind, 'network');
+    assert.equal(refused.account, account);
+
+    env.emulator.addFault({ path: '^/v1/domains/', fault: { type: 'slow-headers', ms: 1000 }, times: 1 });
+    const slow = await failure(getDomain(env.makeClient({ account, timeouts: { headersMs: 100 }, retry: { maxRetries: 0 } }), SAMPLE.liveDomainId));
+    assert.equal(slow.kind, 'timeout');
+    assert.equal(slow.account, account);
+
+    const controller = new AbortController();
+    controller.abort();
+    const cancelled = await failure(listDomains(env.makeClient({ account }), undefined, controller.signal));
+    assert.equal(cancelled.kind, 'cancelled');
+    assert.equal(cancelled.account, account);
+
+    env.emulator.addFault({ method: 'POST', path: '/cache/purge$', fault: { type: 'error-in-200', shape: 'status-failed' }, times: 1 });
+    const inBody = await failure(purgeObject(env.makeClient({ account }), SAMPLE.mediaBucket, 'a.ts'));
+    assert.equal(inBody.account, account);
+  });
+
+  it('a bad base URL names the account too, and with() keeps it', () => {
+    let error: unknown;
+    try {
+      new QencodeClient({ baseUrl: 'http://api-cdn.qencode.com', apiKey: () => 'k', account });
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(isQencodeError(error, 'invalid-input'));
+    assert.equal(error.account, account);
+    assert.equal(error.with({ reason: 'another reason' }).account, account);
+    assert.equal(error.details().account, account);
+  });
+
+  it('without an account, errors carry none', async () => {
+    const e = await failure(getDomain(env.client, '00000000-0000-4000-8000-000000000000'));
+    assert.equal(e.account, undefined);
+  });
+});

@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import type { Explorer } from './tree';
+import type { Log } from './log';
+import type { PrivateKeys } from './private-keys';
+import type { Projects } from './projects';
+import type { Ui } from './ui';
+
+/**
+ * What activate() returns in ExtensionMode.Test only. Whatever activate() returns
+ * is readable by every installed extension, so outside the test host it returns
+ * nothing; this object is never built there.
+ */
+export interface TestSurface {
+  /** How long activate() took, measured by itself (the benchmark reads it). */
+  activateMs: number;
+  explorer: Explorer;
+  projects: Projects;
+  privateKeys: PrivateKeys;
+  treeView: vscode.TreeView<unknown>;
+  /** The output channel (its recent lines are what tests scan for secrets). */
+  log: Log;
+  /** Where the extension's state and logs live (the canary scan reads them). */
+  storage: { globalState: vscode.Memento; workspaceState: vscode.Memento; globalStorageUri: vscode.Uri; logUri: vscode.Uri };
+  /** The extension's SecretStorage, which other windows share. */
+  secrets: vscode.SecretStorage;
+  /** SecretStorage reads so far, counted by the wrapper below: activation must cause none. */
+  secretReads(): number;
+  /** Replaces the prompt seam (tests answer prompts by id); undefined restores the real one. */
+  setUi(ui: Ui | undefined): void;
+}
+
+/** A SecretStorage that counts reads; only the test host gets one. */
+export function countingSecrets(secrets: vscode.SecretStorage): { secrets: vscode.SecretStorage; reads: () => number } {
+  let reads = 0;
+  const counted: vscode.SecretStorage = {
+    get: (key) => {
+      reads++;
+      return secrets.get(key);
+    },
+    store: (key, value) => secrets.store(key, value),
+    delete: (key) => secrets.delete(key),
+    onDidChange: secrets.onDidChange,
+  };
+  return { secrets: counted, reads: () => reads };
+}

@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import * as vscode from 'vscode';
+import { list, DomainWire, SigningKeyWire, TlsSubscriptionWire, isInvalid, type Domain } from '../../src/core';
+// The compiled sources themselves (not the bundle), to build rows from arbitrary data.
+import { domainJson, signingKeyJson, tlsJson } from '../../src/commands';
+import { DomainNode, SigningKeyNode, TlsNode, type Node, type ProjectNode } from '../../src/tree';
+import { DEMO_API_KEY } from '../emulator/emulator';
+import { SAMPLE, sampleData } from '../emulator/sample-data';
+import { addProject, bucketNode, children, context, ctx, EXTENSION_ID, group, reset, rows, run, sent, verifyUi } from './helpers';
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(check(), what);
+}
+
+describe('trust boundaries: the smaller edges a user hits', () => {
+  beforeEach(reset);
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    verifyUi();
+  });
+
+  it('Re-enter API Key after a refused Add reopens Add, never another project', async () => {
+    await addProject('Production');
+    await addProject('Staging', 'second-project-key-0042');
+    ctx.ui.notifyAnswers.set('error', 'Re-enter API Key');
+    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'wrong-key-123456');
+    // What "Re-enter API Key" must open: Add again (a project pick would be unexpected).
+    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'third-project-key-0077');
+    await run('addApiKey');
+    await until(() => ctx.api.projects.list().length === 3, 'the second try added the project');
+    assert.deepEqual(ctx.api.projects.list().map((p) => p.name), ['Production', 'Staging', 'Typo']);
+  });
+
+  it("Re-enter API Key after a project's key is refused acts on that project", async () => {
+    const production = await addProject('Production');
+    const staging = await addProject('Staging', 'third-project-key-0077');
+    ctx.emulator.accounts.delete('third-project-key-0077'); // the key was revoked in the account
+    ctx.ui.notifyAnswers.set('error', 'Re-enter API Key');
+    ctx.ui.pickAnswer('domainType', 'Live streaming domains');
+    ctx.ui.inputAnswer('apiKey', 'second-project-key-0042');
+    await run('listDomainsByType', staging);
+    await until(() => ctx.ui.pending.length === 0, 'the key prompt was answered');
+    await until(() => ctx.ui.notifications.some((n) => n.message.includes('The API key of Staging was replaced')), 'the key of Staging was replaced');
+    assert.equal(await ctx.api.projects.apiKey(staging.project.id), 'second-project-key-0042');
+    assert.equal(await ctx.api.projects.apiKey(production.project.id), DEMO_API_KEY, 'the other project is untouched');
+  });
+
+  it('making a bucket public asks first; declining sends nothing', async () => {
+    const project = await addProject();
+    const bucket = await bucketNode(project, 'promo-clips');
+    ctx.emulator.clearRequests();
+    ctx.ui.pickAnswer('accessPolicy', 'public').confirmAnswer('publicPolicy', false);
+    await run('setAccessPolicy', bucket);
+    assert.deepEqual(sent(), []);
+    ctx.ui.pickAnswer('accessPolicy', 'public').confirmAnswer('publicPolicy', true);
+    await run('setAccessPolicy', bucket);
+    assert.deepEqual(sent().map((r) => `${r.method} ${r.path}`), ['PUT /v1/buckets/promo-clips/policy/public']);
+    assert.match(ctx.ui.confirms.find((c) => c.id === 'publicPolicy')?.detail ?? '', /anyone who has its URL/);
+  });
+
+  it('server text with a secret in it is redacted in the notification and in the error row', async () => {
+    const project = await addProject();
+    await group(project, 'domains'); // the key has been read, so it is known as a secret
+    const leaky = { error: 1, message: `API key ${DEMO_API_KEY} may not do this; token Bearer abc.def.ghi` };
+    ctx.emulator.addFault({ method: 'GET', path: '^/v1/domains/live$', fault: { type: 'status', status: 403, body: leaky } });
+    ctx.ui.pickAnswer('domainType', 'Live streaming domains');
+    await run('listDomainsByType', project);
+    const [message] = ctx.ui.errors();
+    assert.ok(message && !message.includes(DEMO_API_KEY), message);
+    assert.match(message, /API key \[redacted\] may not do this; token Bearer \[redacted\]/);
+    ctx.emulator.addFault({ method: 'GET', path: '^/v1/tls/subscriptions$', fault: { type: 'status', status: 403, body: leaky } });
+    const [errorRow] = await group(project, 'tls');
+    const item = errorRow!.treeItem();
+    assert.equal(item.contextValue, 'error');
+    assert.ok(!String(item.tooltip).includes(DEMO_API_KEY) && !String(item.description).includes(DEMO_API_KEY));
+    assert.match(String(item.tooltip), /\[redacted\]/);
+  });
+
+  it('Purge Paths in This Editor works only in a purge list, never in plain text (a private key, say)', async () => {
+    const project = await addProject();
+    await children(project);
+    const manifest = JSON.parse(readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8')) as {
+      contributes: { menus: Record<string, { command: string; when?: string }[]> };
+    };
+    const whens = Object.values(manifest.contributes.menus).flat().filter((m) => m.command === 'qencodeCdn.purgeFromEditor').map((m) => m.when);
+    assert.deepEqual(whens.sort(), ['editorLangId == qencode-purge-list', 'editorLangId == qencode-purge-list']);
+    const plain = await vscode.workspace.openTextDocument({ content: 'videos/a.ts\nvideos/b.ts\n', language: 'plaintext' });
+    await vscode.window.showTextDocument(plain);
+    ctx.emulator.clearRequests();
+    await run('purgeFromEditor');
+    assert.match(ctx.ui.errors()[0] ?? '', /works in a purge list only/);
+    assert.deepEqual(sent(), []);
+    assert.deepEqual(ctx.api.projects.purgeHistory(project.project.id), []);
+  });
+
+  it('a PEM selected in an editor is never purged nor kept in the purge history', async () => {
+    const project = await addProject();
+    await children(project);
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    const doc = await vscode.workspace.openTextDocument({ content: pem, language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
+    ctx.emulator.clearRequests();
+    ctx.ui.pickAnswer('purgeSource', (items) => items.find((i) => i.label.includes('selected'))).pickAnswer('bucket', 'media-assets');
+    await run('purgeObject', project);
+    assert.match(ctx.ui.errors()[0] ?? '', /nothing can be purged/);
+    assert.deepEqual(sent(), []);
+    assert.deepEqual(ctx.api.projects.purgeHistory(project.project.id), []);
+    const bodyLine = pem.split('\n')[1]!;
+    assert.ok(!ctx.ui.errors()[0]!.includes(bodyLine), 'the error does not repeat the key');
+  });
+
+  it('Remove API Key says everything it removes before the user confirms', async () => {
+    const project = await addProject('Production');
+    const id = project.project.id;
+    await ctx.api.projects.recordPurge(id, { at: '2024-01-01 00:00:00 UTC', targets: [{ bucket: 'media-assets', path: 'a.ts' }], purged: 1, failed: 0, notSent: 0 });
+    await ctx.api.projects.rememberTlsMessage(id, 'tls-1', "Create a CNAME for 'a.example.com' and point it to 'x.example.net.'.");
+    await ctx.api.projects.updateBuckets(id, (m) => ({ ...m, added: ['my-bucket'] }));
+    ctx.ui.confirmAnswer('removeProject', false);
+    await run('removeApiKey', project);
+    const detail = ctx.ui.confirms[0]?.detail ?? '';
+    for (const part of [/API key/, /purge history \(1 runs\)/, /CNAME instructions kept for 1 TLS subscriptions/, /buckets you added: my-bucket/, /Nothing changes in your Qencode account/]) assert.match(detail, part);
+    assert.equal(ctx.api.projects.list().length, 1, 'declined: nothing removed');
+  });
+
+  it("Compare CORS from a bucket's menu compares that bucket, not the open editor's", async () => {
+    const project = await addProject();
+    await run('editCors', await bucketNode(project, 'media-assets'));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.path, '/media-assets.cors.json');
+    ctx.emulator.clearRequests();
+    await run('compareCors', await bucketNode(project, 'promo-clips'));
+    const paths = sent().map((r) => r.path);
+    assert.ok(paths.length >= 1 && paths.every((p) => p === '/v1/buckets/promo-clips/cors'), paths.join(', '));
+    assert.match(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', /^promo-clips CORS/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Refresh on Buckets refreshes their CORS rows', async () => {
+    const project = await addProject();
+    assert.deepEqual(rows(await children(await bucketNode(project, 'promo-clips'))), ['Access-Control-Allow-Origin — *']);
+    ctx.emulator.account().buckets.get('promo-clips')!.cors = { 'Access-Control-Allow-Origin': 'https://player.example.com' };
+    const groups = await children(project);
+    await run('refreshNode', groups.find((g) => context(g) === 'group.buckets'));
+    assert.deepEqual(rows(await children(await bucketNode(project, 'promo-clips'))), ['Access-Control-Allow-Origin — https://player.example.com']);
+  });
+
+  it('a CORS reply that says "error" inside a 200 is an error row, not a header named error', async () => {
+    const project = await addProject();
+    const bucket = await bucketNode(project, 'media-assets');
+    ctx.emulator.addFault({ method: 'GET', path: '/cors$', fault: { type: 'status', status: 200, body: { error: 1, message: 'Bucket is locked' } } });
+    const nodes = await children(bucket);
+    assert.deepEqual(nodes.map(context), ['error']);
+    assert.match(String(nodes[0]!.treeItem().tooltip), /Bucket is locked/);
+  });
+});
+
+describe('no value in any reply breaks a group or a details view', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  /** A seed-shaped item with one field replaced by something odd. */
+  const odd = fc.oneof(
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.constantFrom('0000-00-00 00:00:00', '2023-13-45 99:99:99', '9999-99-99T99:99:99Z', '', ' ', 'NaN', '\u0000', '__proto__', 'constructor'),
+    fc.string(),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.array(fc.string(), { maxLength: 3 }),
+    fc.object({ maxDepth: 1 }),
+    fc.string({ minLength: 300, maxLength: 2000 }),
+  );
+  const mutate = (item: Record<string, unknown>) =>
+    fc.tuple(fc.subarray(Object.keys(item), { minLength: 1 }), fc.array(odd, { minLength: 4, maxLength: 4 })).map(([keys, values]) => {
+      const copy: Record<string, unknown> = { ...item };
+      keys.forEach((k, i) => {
+        if (values[i % values.length] === undefined) delete copy[k];
+        else copy[k] = values[i % values.length];
+      });
+      return copy;
+    });
+  const seed = sampleData();
+
+  it('random mutations of every field never throw from rows, tooltips or details (2,000 runs per kind)', async () => {
+    const project: ProjectNode = await addProject();
+    await children(project);
+    const render = (node: Node) => {
+      const item = node.treeItem();
+      return `${String(item.label)}${String(item.description)}${String(item.tooltip)}`;
+    };
+    const domains = list('domains', DomainWire);
+    const tls = list('tls_subscriptions', TlsSubscriptionWire);
+    const keys = list('signing_keys', SigningKeyWire);
+    const byId = new Map<string, Domain>();
+    for (const [kind, bases, schema, key] of [
+      ['domains', seed.domains, domains, 'domains'],
+      ['tls', seed.tls, tls, 'tls_subscriptions'],
+      ['keys', seed.keys, keys, 'signing_keys'],
+    ] as const) {
+      fc.assert(
+        fc.property(fc.constantFrom(...(bases as Record<string, unknown>[])).chain(mutate), (raw) => {
+          const parsed = schema.parse({ [key]: [raw] } as never) as unknown[];
+          for (const item of parsed) {
+            if (isInvalid(item as never)) continue;
+            if (kind === 'domains') {
+              render(new DomainNode(project.groups.domains, item as Domain));
+              JSON.stringify(domainJson(item as Domain));
+            } else if (kind === 'tls') {
+              const sub = item as Parameters<typeof tlsJson>[0];
+              render(new TlsNode(project.groups.tls, sub, undefined));
+              JSON.stringify(tlsJson(sub, undefined, sub.message));
+            } else {
+              const k = item as Parameters<typeof signingKeyJson>[0];
+              render(new SigningKeyNode(project.groups.keys, k, byId));
+              JSON.stringify(signingKeyJson(k, byId));
+            }
+          }
+        }),
+        { numRuns: 2000 },
+      );
+    }
+  });
+
+  it('the worst dates and shapes served by the API: every group still draws, bad items become invalid rows', async () => {
+    const project = await addProject();
+    const account = ctx.emulator.account();
+    const junk = (record: object) => record as never;
+    account.domains.set('bad-1', junk({ id: 'bad-1', domain_name: 'zero.example.com', type: 'live', created: '0000-00-00 00:00:00' }));
+    account.domains.set('bad-2', junk({ id: 'bad-2', domain_name: 'thirteen.example.com', type: 'vod', created: '2023-13-45 99:99:99' }));
+    account.tls.set('bad-3', junk({ id: 'bad-3', domain_id: SAMPLE.liveDomainId, status: 'pending', created: '2023-02-30 10:00:00' }));
+    account.keys.set('bad-4', junk({ id: 'bad-4', name: { nested: true }, stream_id: SAMPLE.streamId, created: '2024-01-01 00:00:00' }));
+    for (const kind of ['domains', 'tls', 'keys', 'buckets'] as const) {
+      const nodes = await group(project, kind);
+      for (const n of nodes) n.treeItem();
+      if (kind !== 'buckets') assert.ok(nodes.some((n) => context(n) === 'invalid'), `${kind} shows the bad item as an invalid row`);
+      assert.ok(nodes.some((n) => context(n) !== 'invalid' && context(n) !== 'error'), `${kind} still shows the good items`);
+    }
+  });
+});
