@@ -174,7 +174,15 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
 
   private async fetch(projectId: string, bucket: string, what: string): Promise<CorsPolicy> {
     try {
-      return await api.getCors(this.client(projectId), bucket);
+      const { policy, dropped } = await api.getCorsReply(this.client(projectId), bucket);
+      if (dropped.length) {
+        void this.ui().notify(
+          'corsDropped',
+          'warning',
+          t('The CORS policy of {0} holds headers this editor cannot show, as their values are not text: {1}. Saving leaves them on the CDN as they are (saving {} removes the whole policy).', bucket, dropped.join(', ')),
+        );
+      }
+      return policy;
     } catch (error) {
       if (error instanceof vscode.FileSystemError) throw error;
       const message = error instanceof Error ? error.message : String(error);

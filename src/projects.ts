@@ -175,7 +175,10 @@ export class Projects implements vscode.Disposable {
 
   /** The API returns a TLS subscription's CNAME instruction only when it is created, so it is kept here. */
   tlsMessage(projectId: string, tlsId: string): string | undefined {
-    return this.state.get<Record<string, string>>(tlsMessagesKey(projectId), {})[tlsId];
+    // Own keys only: an id such as "__proto__" must not read the prototype.
+    const all = this.state.get<Record<string, unknown>>(tlsMessagesKey(projectId), {});
+    const message = Object.hasOwn(all, tlsId) ? all[tlsId] : undefined;
+    return typeof message === 'string' ? message : undefined;
   }
 
   tlsMessageCount(projectId: string): number {

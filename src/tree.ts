@@ -4,11 +4,11 @@ import {
   formatWhen,
   isInvalid,
   isQencodeError,
-  getCors,
+  getCorsReply,
   listDomains,
   listSigningKeys,
   listTlsSubscriptions,
-  type CorsPolicy,
+  type CorsReply,
   type Domain,
   type InvalidItem,
   type Listed,
@@ -70,7 +70,7 @@ export class ProjectNode extends Node {
   private readonly cache = new Map<Resource, Promise<unknown>>();
   /** Set while the project has no key in SecretStorage, so the tree can say so. */
   needsKey = false;
-  private readonly cors = new Map<string, Promise<CorsPolicy>>();
+  private readonly cors = new Map<string, Promise<CorsReply>>();
   /** The bucket rows last shown, so one can be redrawn by name. */
   readonly bucketNodes = new Map<string, BucketNode>();
 
@@ -129,10 +129,10 @@ export class ProjectNode extends Node {
   }
 
   /** A bucket's CORS policy: one request when its row is first expanded, kept until invalidated. */
-  loadCors(bucket: string): Promise<CorsPolicy> {
+  loadCors(bucket: string): Promise<CorsReply> {
     let pending = this.cors.get(bucket);
     if (!pending) {
-      pending = getCors(this.projects.client(this.project.id), bucket);
+      pending = getCorsReply(this.projects.client(this.project.id), bucket);
       this.cors.set(bucket, pending);
       pending.catch(() => this.cors.get(bucket) === pending && this.cors.delete(bucket));
     }
@@ -229,7 +229,7 @@ export class GroupNode extends Node {
         if (buckets.length === 0) return [new MessageNode(this, t('No buckets known yet. Add one by name…'), 'qencodeCdn.addBucket')];
         p.bucketNodes.clear();
         return buckets.map((name) => {
-          const node = new BucketNode(this, name, [...sources.get(name)!], memory.added.includes(name), memory.policies[name]);
+          const node = new BucketNode(this, name, [...sources.get(name)!], memory.added.includes(name), Object.hasOwn(memory.policies, name) ? memory.policies[name] : undefined);
           p.bucketNodes.set(name, node);
           return node;
         });
@@ -347,7 +347,8 @@ export class TlsNode extends Node {
     const item = new vscode.TreeItem(this.domain?.name ?? t('domain {0}', s.domainId), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = Ctx.tls;
-    const [icon, color] = TLS_ICONS[s.status] ?? ['question', 'charts.purple'];
+    // Own keys only: a status such as "constructor" must not read the prototype.
+    const [icon, color] = Object.hasOwn(TLS_ICONS, s.status) ? TLS_ICONS[s.status]! : ['question', 'charts.purple'];
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     item.description = s.status;
     item.tooltip = [
@@ -450,10 +451,12 @@ export class BucketNode extends Node {
 
   /** Its CORS policy, one row per header. */
   override async children(): Promise<Node[]> {
-    const policy = await this.project.loadCors(this.name);
+    const { policy, dropped } = await this.project.loadCors(this.name);
     const entries = Object.entries(policy);
-    if (entries.length === 0) return [new MessageNode(this, t('No CORS policy. Edit…'), 'qencodeCdn.editCors')];
-    return entries.map(([header, value]) => new CorsHeaderNode(this, header, value));
+    // A header whose value is not text is shown as such, not silently left out.
+    const unusable = dropped.map((header, index) => new InvalidNode(this, { invalid: true, id: header, problem: t('its value is not text, so it cannot be shown or edited here') }, index));
+    if (entries.length === 0 && unusable.length === 0) return [new MessageNode(this, t('No CORS policy. Edit…'), 'qencodeCdn.editCors')];
+    return [...entries.map(([header, value]) => new CorsHeaderNode(this, header, value)), ...unusable];
   }
 }
 
@@ -536,7 +539,7 @@ export class ErrorNode extends Node {
 
 export class InvalidNode extends Node {
   constructor(
-    readonly parent: GroupNode,
+    readonly parent: GroupNode | BucketNode,
     readonly item: InvalidItem,
     readonly index: number,
   ) {

@@ -195,7 +195,7 @@ export class QencodeClient {
   /** One API call: token, send, validate, with one re-authentication and the retry policy. */
   async call<T>(spec: CallSpec<T>, signal?: AbortSignal): Promise<T> {
     try {
-      return await this.attempt(spec, signal);
+      return await this.callWithRetries(spec, signal);
     } catch (error) {
       throw this.withAccount(error);
     }
@@ -207,7 +207,7 @@ export class QencodeClient {
     return error.with({ account: this.account });
   }
 
-  private attempt<T>(spec: CallSpec<T>, signal: AbortSignal | undefined): Promise<T> {
+  private callWithRetries<T>(spec: CallSpec<T>, signal: AbortSignal | undefined): Promise<T> {
     return this.withDeadline(spec.operation, signal, async (s) => {
       let reauthenticated = false;
       for (let attempt = 0; ; attempt++) {
@@ -261,6 +261,7 @@ export class QencodeClient {
           if (error.status === 401 || error.status === 403 || KEY_REFUSED_CODES.has(error.code ?? -1)) {
             throw error.with({ kind: 'auth', reason: 'the API key was refused' });
           }
+          // Only a 404 that is not a refused key (code 3, key not found) means this host has no token route.
           if (error.kind === 'http' && error.status === 404) {
             notFoundAt.push(new URL(host).origin);
             const next = hosts[notFoundAt.length];
@@ -280,7 +281,11 @@ export class QencodeClient {
   private noteTokenHost(host: string): void {
     if (this.tokenServedBy === host) return;
     this.tokenServedBy = host;
-    this.options.onTokenHost?.(host);
+    try {
+      this.options.onTokenHost?.(host);
+    } catch {
+      // A logger's failure is not the token's.
+    }
   }
 
   /** Waits before the next attempt, or rethrows when the error or the attempt count says stop. */

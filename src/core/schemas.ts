@@ -48,7 +48,6 @@ export function parseTimestamp(text: string): Date | undefined {
   return Number.isFinite(date.getTime()) ? date : undefined;
 }
 
-
 const Timestamp = z
   .string()
   .max(64, TIMESTAMP_SHAPE)

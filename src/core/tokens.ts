@@ -31,6 +31,8 @@ export class TokenCache {
   /** A valid token: the cached one, the one being fetched, or a new one. */
   async get(signal?: AbortSignal): Promise<string> {
     if (this.token && this.now() < this.token.refreshAt) return this.token.value;
+    // A caller that has already given up starts no fetch (whose failure nobody would handle).
+    if (signal?.aborted) throw signal.reason;
     this.inFlight ??= this.fetchToken()
       .then((value) => {
         const fetchedAt = this.now();

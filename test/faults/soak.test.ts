@@ -33,7 +33,7 @@ it(`soak: ${OPERATIONS} operations with 5% faults`, { timeout: 600_000 }, async 
   const handlesBefore = process.getActiveResourcesInfo().length;
   emulator.randomFaults = {
     rate: 0.05,
-    faults: [{ type: 'status', status: 503 }, { type: 'status', status: 500 }, { type: 'rate-limit', retryAfter: 0 }, { type: 'reset' }, { type: 'malformed-json' }, { type: 'reset-mid-body' }],
+    faults: [{ type: 'status', status: 503 }, { type: 'status', status: 500 }, { type: 'rate-limit', retryAfter: 0 }, { type: 'reset' }, { type: 'malformed-json' }, { type: 'reset-mid-body' }, { type: 'error-in-200', shape: 'status-failed' }, { type: 'success-envelope' }],
   };
 
   // What the client was told: a domain it created (or deleted) for sure, or unknown after an ambiguous failure.

@@ -43,9 +43,9 @@ describe('buckets', () => {
     assert.ok(rows(await group(project, 'buckets')).includes('media-assets — authenticated · served by vod.example-tv.com'));
   });
 
-  it('Set Access Policy to public needs no confirmation', async () => {
+  it('Set Access Policy to public asks first, as it exposes every object', async () => {
     const project = await addProject();
-    ctx.ui.pickAnswer('accessPolicy', 'public');
+    ctx.ui.pickAnswer('accessPolicy', 'public').confirmAnswer('publicPolicy', true);
     await run('setAccessPolicy', await bucketNode(project, 'promo-clips'));
     assert.deepEqual(sent('PUT').map((r) => r.path), ['/v1/buckets/promo-clips/policy/public']);
   });

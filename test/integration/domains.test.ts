@@ -28,14 +28,14 @@ describe('playback domains', () => {
     ctx.ui.inputAnswer('domainName', 'https://live.example.com');
     await run('createDomain', project);
     assert.deepEqual(ctx.ui.validationMessages, [{ id: 'domainName', message: 'Enter the host name only, without "https://" or a path.' }]);
-    assert.deepEqual(sent(), []);
+    assert.deepEqual(sent().map((r) => `${r.method} ${r.path}`), ['GET /v1/domains'], 'only the list, for the 20-domain limit; no create');
   });
 
   it('cancelling at the type prompt sends nothing', async () => {
     const project = await addProject();
     ctx.ui.inputAnswer('domainName', 'new.example.com').pickAnswer('domainType', CANCEL);
     await run('createDomain', project);
-    assert.deepEqual(sent(), []);
+    assert.deepEqual(sent('POST'), []);
     assert.deepEqual(ctx.ui.notifications, []);
   });
 

@@ -142,8 +142,8 @@ describe('purging at scale', () => {
     assert.equal(ctx.api.projects.purgeHistory(project.project.id).length, 2);
   });
 
-  it('purges the lines selected in an editor', async () => {
-    const doc = await vscode.workspace.openTextDocument({ content: '# list\nhttps://vod.example-tv.com/one.ts\nhttps://vod.example-tv.com/two.ts\nhttps://vod.example-tv.com/three.ts\n', language: 'plaintext' });
+  it('purges the lines selected in a purge list', async () => {
+    const doc = await vscode.workspace.openTextDocument({ content: '# list\nhttps://vod.example-tv.com/one.ts\nhttps://vod.example-tv.com/two.ts\nhttps://vod.example-tv.com/three.ts\n', language: 'qencode-purge-list' });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 3, 0);
     ctx.emulator.clearRequests();

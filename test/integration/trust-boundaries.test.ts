@@ -7,7 +7,7 @@ import { list, DomainWire, SigningKeyWire, TlsSubscriptionWire, isInvalid, type 
 // The compiled sources themselves (not the bundle), to build rows from arbitrary data.
 import { domainJson, signingKeyJson, tlsJson } from '../../src/commands';
 import { DomainNode, SigningKeyNode, TlsNode, type Node, type ProjectNode } from '../../src/tree';
-import { DEMO_API_KEY } from '../emulator/emulator';
+import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 import { SAMPLE, sampleData } from '../emulator/sample-data';
 import { addProject, bucketNode, children, context, ctx, EXTENSION_ID, group, reset, rows, run, sent, verifyUi } from './helpers';
 
@@ -106,10 +106,10 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
     ctx.emulator.clearRequests();
-    ctx.ui.pickAnswer('purgeSource', (items) => items.find((i) => i.label.includes('selected'))).pickAnswer('bucket', 'media-assets');
+    ctx.ui.pickAnswer('purgeSource', (items) => items.find((i) => i.label.includes('selected')));
     await run('purgeObject', project);
     assert.match(ctx.ui.errors()[0] ?? '', /nothing can be purged/);
-    assert.deepEqual(sent(), []);
+    assert.deepEqual(sent('POST'), []);
     assert.deepEqual(ctx.api.projects.purgeHistory(project.project.id), []);
     const bodyLine = pem.split('\n')[1]!;
     assert.ok(!ctx.ui.errors()[0]!.includes(bodyLine), 'the error does not repeat the key');
@@ -241,5 +241,47 @@ describe('no value in any reply breaks a group or a details view', () => {
       if (kind !== 'buckets') assert.ok(nodes.some((n) => context(n) === 'invalid'), `${kind} shows the bad item as an invalid row`);
       assert.ok(nodes.some((n) => context(n) !== 'invalid' && context(n) !== 'error'), `${kind} still shows the good items`);
     }
+  });
+});
+
+describe('where the token comes from', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  it('a real key works when the API host has no token route: the token comes from the fallback host, every call from the API host', async () => {
+    const api = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY], tokenRoute: false });
+    const tokenOnly = new Emulator({ shareAccountsWith: api, apiRoutes: false });
+    const apiUrl = await api.start();
+    const tokenUrl = await tokenOnly.start();
+    const settings = vscode.workspace.getConfiguration('qencodeCdn');
+    await settings.update('apiUrl', apiUrl, vscode.ConfigurationTarget.Global);
+    await settings.update('tokenFallbackUrl', tokenUrl, vscode.ConfigurationTarget.Global);
+    try {
+      ctx.ui.inputAnswer('projectName', 'Fallback').inputAnswer('apiKey', DEMO_API_KEY);
+      await run('addApiKey');
+      assert.deepEqual(ctx.ui.errors(), []);
+      const project = ctx.api.explorer.roots()[0]!;
+      assert.equal((await group(project, 'domains')).length, 4);
+      assert.ok(api.requestsTo('POST', '^/v1/access_token/').length >= 1, 'the API host was asked first');
+      assert.ok(tokenOnly.requestsTo('POST', '^/v1/access_token/').length >= 1, 'the fallback host served the token');
+      assert.deepEqual(tokenOnly.requests.filter((r) => !r.path.startsWith('/v1/access_token/')), [], 'no API call went to the token host');
+      assert.deepEqual(api.requestsTo('GET').map((r) => r.path), ['/v1/domains']);
+      assert.ok(ctx.api.log.recent().some((l) => l.includes(`access token served by ${new URL(tokenUrl).origin}`)), 'the log says which host served the token');
+      assert.ok(ctx.api.log.recent().every((l) => !l.includes(DEMO_API_KEY)));
+    } finally {
+      await settings.update('apiUrl', ctx.emulator.url, vscode.ConfigurationTarget.Global);
+      await settings.update('tokenFallbackUrl', undefined, vscode.ConfigurationTarget.Global);
+      await api.stop();
+      await tokenOnly.stop();
+    }
+  });
+
+  it('no workspace can choose where the key is sent: both hosts are application settings, https-only', () => {
+    const manifest = JSON.parse(readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { scope?: string; default?: string }> } };
+    };
+    const props = manifest.contributes.configuration.properties;
+    for (const key of ['qencodeCdn.apiUrl', 'qencodeCdn.tokenFallbackUrl']) assert.equal(props[key]?.scope, 'application', key);
+    assert.equal(props['qencodeCdn.tokenFallbackUrl']?.default, 'https://api-live.qencode.com');
   });
 });

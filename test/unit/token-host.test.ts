@@ -159,6 +159,23 @@ describe('where the token comes from', () => {
     assert.equal(tokenOnly.requests.length, 0, 'the fallback was not asked');
   });
 
+  it('a 404 carrying "key not found" (code 3) is a refused key, not a missing route', async () => {
+    full.addFault({ method: 'POST', path: '^/v1/access_token/', fault: { type: 'status', status: 404, body: { error: 3, message: 'API key not found' } }, times: 1 });
+    const e = await failure(client({ baseUrl: full.url, tokenFallbackUrl: tokenOnly.url }).verifyApiKey());
+    assert.equal(e.kind, 'auth');
+    assert.deepEqual(full.requests.map((r) => r.status), [404]);
+    assert.equal(tokenOnly.requests.length, 0, 'the fallback was not asked');
+  });
+
+  it('a logger that throws does not break the token', async () => {
+    const broken = () => {
+      throw new Error('logger broke');
+    };
+    const c = client({ tokenFallbackUrl: tokenOnly.url, onTokenHost: broken });
+    assert.equal((await listDomains(c)).length, 4);
+    assert.equal(c.tokenHost, tokenOnly.url);
+  });
+
   it('a 401 at the fallback is "the API key was refused"', async () => {
     const c = client({ apiKey: () => 'not-a-key-0000000000', tokenFallbackUrl: tokenOnly.url });
     const e = await failure(c.verifyApiKey());

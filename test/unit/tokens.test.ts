@@ -90,3 +90,17 @@ describe('access tokens', () => {
     assert.deepEqual(env.emulator.requestsTo('GET', '^/v1/domains$').map((r) => r.status), [200, 401, 200]);
   });
 });
+
+describe('a caller that has given up', () => {
+  it('starts no token fetch when its signal is already aborted', async () => {
+    let fetches = 0;
+    const cache = new TokenCache(async () => {
+      fetches++;
+      return 'x.y.z';
+    });
+    const controller = new AbortController();
+    controller.abort(new Error('gone'));
+    await assert.rejects(cache.get(controller.signal), /gone/);
+    assert.equal(fetches, 0);
+  });
+});
