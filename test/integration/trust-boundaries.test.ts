@@ -149,6 +149,14 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     assert.deepEqual(rows(await children(await bucketNode(project, 'promo-clips'))), ['Access-Control-Allow-Origin — https://player.example.com']);
   });
 
+  it('a CORS reply the client cannot fully use shows what it can and says what it dropped', async () => {
+    const project = await addProject();
+    const bucket = await bucketNode(project, 'media-assets');
+    ctx.emulator.addFault({ method: 'GET', path: '/cors$', fault: { type: 'status', status: 200, body: { 'Access-Control-Max-Age': 1600, 'Access-Control-Allow-Origin': '*', 'X-Rules': { nested: true } } } });
+    const nodes = await children(bucket);
+    assert.deepEqual(rows(nodes), ['Access-Control-Max-Age — 1600', 'Access-Control-Allow-Origin — *', 'X-Rules — invalid: its value is not text, so it cannot be shown or edited here']);
+  });
+
   it('a CORS reply that says "error" inside a 200 is an error row, not a header named error', async () => {
     const project = await addProject();
     const bucket = await bucketNode(project, 'media-assets');
