@@ -1,14 +1,25 @@
 import * as vscode from 'vscode';
-import { registerCommands } from './commands';
-import { CorsFileSystem } from './cors';
+import { DataLayer } from './data';
 import { DETAILS_SCHEME, DetailsDocuments } from './documents';
-import { Log } from './log';
-import { PrivateKeys } from './private-keys';
-import { registerPurgeCommands } from './purging';
-import { Projects } from './projects';
-import { Explorer } from './tree';
+import { Explorer } from './explorer/explorer';
+import { Log, shown } from './log';
+import { bucketsGroup } from './resources/buckets/node';
+import { registerBucketCommands } from './resources/buckets/commands';
+import { CorsFileSystem } from './resources/buckets/cors-fs';
+import { registerCommonCommands } from './resources/common';
+import { registerDomainCommands } from './resources/domains/commands';
+import { domainsGroup } from './resources/domains/node';
+import { registerKeyCommands } from './resources/keys/commands';
+import { keysGroup } from './resources/keys/node';
+import { PrivateKeys } from './resources/keys/private-keys';
+import { reenterApiKey, registerProjectCommands } from './resources/projects/commands';
+import { Projects } from './resources/projects/store';
+import { registerPurgeCommands } from './resources/purge/commands';
+import { registerTlsCommands } from './resources/tls/commands';
+import { tlsGroup } from './resources/tls/node';
+import type { Services } from './services';
 import { countingSecrets, type TestSurface } from './test-surface';
-import { vscodeUi, type Ui } from './ui';
+import { EXPLORER_VIEW, redactingUi, vscodeUi, type Ui } from './ui';
 
 /**
  * The composition root. Activation does no network and no SecretStorage I/O: both
@@ -18,15 +29,27 @@ import { vscodeUi, type Ui } from './ui';
 export function activate(context: vscode.ExtensionContext): TestSurface | undefined {
   const started = performance.now();
   const testing = context.extensionMode === vscode.ExtensionMode.Test;
-  let ui: Ui = vscodeUi;
+  let current: Ui = vscodeUi;
+  // Whatever Ui is in place, server text it shows is redacted first.
+  const ui = redactingUi(() => current, shown);
   const log = new Log();
   const counted = testing ? countingSecrets(context.secrets) : undefined;
-  const projects = new Projects(counted?.secrets ?? context.secrets, context.globalState, log);
+  const projects = new Projects(counted?.secrets ?? context.secrets, context.globalState, log, () => ui);
+  const data = new DataLayer(
+    (projectId) => projects.client(projectId),
+    (projectId) => projects.buckets(projectId),
+  );
   const privateKeys = new PrivateKeys(log, () => ui);
-  const explorer = new Explorer(projects, (projectId, keyId) => privateKeys.isUnsaved(projectId, keyId));
-  const treeView = vscode.window.createTreeView('qencodeCdn.explorer', { treeDataProvider: explorer, canSelectMany: true, showCollapseAll: true });
+  const explorer = new Explorer(projects, data, [
+    domainsGroup,
+    tlsGroup((projectId, tlsId) => projects.tlsMessage(projectId, tlsId)),
+    keysGroup((projectId, keyId) => privateKeys.isUnsaved(projectId, keyId)),
+    bucketsGroup,
+  ]);
+  const treeView = vscode.window.createTreeView(EXPLORER_VIEW, { treeDataProvider: explorer, canSelectMany: true, showCollapseAll: true });
   const details = new DetailsDocuments();
-  const cors = new CorsFileSystem(projects, log, () => ui);
+  const cors = new CorsFileSystem(projects, data, log, () => ui);
+  const services: Services = { log, ui: () => ui, projects, data, explorer, details, reenterApiKey: (projectId) => reenterApiKey(services, projectId) };
 
   void addDemoProject(projects);
 
@@ -43,16 +66,26 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     cors,
     CorsFileSystem.register(cors),
-    cors.onDidSave(({ projectId, bucket }) => explorer.refreshBucket(projectId, bucket)),
-    projects.onDidChange(setHasProjects),
+    projects.onDidChange((project) => {
+      setHasProjects();
+      // A key replaced (here or in another window) or a rename: that project is read again; else the list changed.
+      if (project) {
+        explorer.roots(); // the row takes the new name before it is redrawn
+        data.forget(project.id);
+      } else explorer.redrawRoots();
+    }),
     // A private key saved (or not) changes the warning on its signing key.
     privateKeys.onDidChange(() => {
-      for (const node of explorer.roots()) explorer.redraw(node, ['keys']);
+      for (const root of explorer.roots()) root.data.changed('keys');
     }),
   );
-  const services = { log, ui: () => ui, projects, explorer, details, privateKeys, cors };
-  registerCommands(context, services);
+  registerProjectCommands(context, services);
+  registerDomainCommands(context, services);
+  registerTlsCommands(context, services);
+  registerKeyCommands(context, services, privateKeys);
+  registerBucketCommands(context, services, cors);
   registerPurgeCommands(context, services);
+  registerCommonCommands(context, services);
 
   const activateMs = performance.now() - started;
   if (!counted) return undefined;
@@ -60,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     activateMs,
     explorer,
     projects,
+    data,
     privateKeys,
     treeView,
     secrets: context.secrets,
@@ -67,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     log,
     storage: { globalState: context.globalState, workspaceState: context.workspaceState, globalStorageUri: context.globalStorageUri, logUri: context.logUri },
     setUi: (replacement) => {
-      ui = replacement ?? vscodeUi;
+      current = replacement ?? vscodeUi;
     },
   };
 }

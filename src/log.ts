@@ -12,6 +12,14 @@ export function shown(text: string): string {
   return redact(text, knownSecrets);
 }
 
+/** Whether a line holds, or is part of, a secret this session has handled (a private key's line, say). */
+export function isSecretMaterial(line: string): boolean {
+  const l = line.trim();
+  if (l.length < 16) return false;
+  for (const secret of knownSecrets) if (secret.includes(l) || l.includes(secret)) return true;
+  return false;
+}
+
 /**
  * The "Qencode CDN" output channel. Everything written passes through the one
  * redaction helper, with the secrets the extension currently knows added to it.

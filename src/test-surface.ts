@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import type { Explorer } from './tree';
+import type { DataLayer } from './data';
+import type { Explorer } from './explorer/explorer';
 import type { Log } from './log';
-import type { PrivateKeys } from './private-keys';
-import type { Projects } from './projects';
+import type { PrivateKeys } from './resources/keys/private-keys';
+import type { Projects } from './resources/projects/store';
 import type { Ui } from './ui';
 
 /**
@@ -15,6 +16,7 @@ export interface TestSurface {
   activateMs: number;
   explorer: Explorer;
   projects: Projects;
+  data: DataLayer;
   privateKeys: PrivateKeys;
   treeView: vscode.TreeView<unknown>;
   /** The output channel (its recent lines are what tests scan for secrets). */

@@ -32,6 +32,8 @@ export interface Ui {
     work: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>,
     options?: { cancellable?: boolean },
   ): Promise<T>;
+  /** Loading a list: the view's own progress bar, not a notification (nothing to cancel). */
+  loading<T>(title: string, work: () => Promise<T>): Promise<T>;
 }
 
 export const vscodeUi: Ui = {
@@ -67,4 +69,27 @@ export const vscodeUi: Ui = {
       }),
     );
   },
+  loading(title, work) {
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW }, title }, () => work()));
+  },
 };
+
+export const EXPLORER_VIEW = 'qencodeCdn.explorer';
+
+/**
+ * Every text a prompt shows passes through `redact` first, whichever Ui is in place:
+ * server messages end up in notifications, and they may quote a key or a token.
+ */
+export function redactingUi(inner: () => Ui, redact: (text: string) => string): Ui {
+  return {
+    pick: (items, options) => inner().pick(items, options),
+    input: (options) => inner().input(options),
+    confirm: (id, message, detail, action) => inner().confirm(id, redact(message), redact(detail), action),
+    ask: (id, message, detail, ...actions) => inner().ask(id, redact(message), redact(detail), ...actions),
+    notify: (id, severity, message, ...actions) => inner().notify(id, severity, redact(message), ...actions),
+    saveDialog: (id, options) => inner().saveDialog(id, options),
+    openDialog: (id, options) => inner().openDialog(id, options),
+    progress: (title, work, options) => inner().progress(redact(title), work, options),
+    loading: (title, work) => inner().loading(title, work),
+  };
+}

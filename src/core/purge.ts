@@ -30,17 +30,27 @@ export interface ParsedPurgeList {
  */
 export function looksLikeSecret(line: string): boolean {
   if (/^-----(BEGIN|END) /.test(line) || /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\./.test(line)) return true;
-  return /^[A-Za-z0-9+/]{40,}={0,2}$/.test(line) && /[a-z]/.test(line) && /[A-Z]/.test(line) && /\d/.test(line);
+  // A PEM body line is exactly 64 base64 characters; an id such as an IPFS hash is not.
+  return /^[A-Za-z0-9+/]{64}$/.test(line) && /[a-z]/.test(line) && /[A-Z]/.test(line) && /\d/.test(line);
 }
 
 const MEDIA_STORAGE_HOST = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.media-storage\.([a-z0-9-]+)\.qencode\.com$/;
 
 /** Splits text into entries: one per line, blank lines and `#` comments skipped. */
 export function purgeLines(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
+  const lines: string[] = [];
+  let inPem = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    // Everything from a PEM's BEGIN line to its END line is key material, whatever each line looks like.
+    if (/^-----BEGIN [A-Z0-9 ]+-----/.test(line)) inPem = true;
+    if (inPem) {
+      if (/^-----END [A-Z0-9 ]+-----/.test(line)) inPem = false;
+      continue;
+    }
+    if (line !== '' && !line.startsWith('#')) lines.push(line);
+  }
+  return lines;
 }
 
 /**

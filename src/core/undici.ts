@@ -4,8 +4,18 @@
  * bundle. undici is pinned to an exact version, so these paths are stable, and
  * the types still come from the package. They load on first use, not when the
  * extension loads: activation sends nothing, so it should not pay for them (~20 ms).
+ *
+ * This leans on undici's internals: the files below, and the root module's
+ * `Object.assign(Dispatcher.prototype, api)`, done here in its place. The unit test
+ * test/unit/undici-internals.test.ts checks both against the installed undici (and
+ * the exact pin in package.json), so an upgrade that moves them fails `npm test`;
+ * the check in load() is the last line, a clear error instead of
+ * "dispatcher.request is not a function" in a user's editor.
  */
 import type { Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentType } from 'undici';
+
+/** The undici modules required below, by path; the require calls must stay literal for the bundler. */
+export const UNDICI_INTERNALS = ['undici/lib/dispatcher/dispatcher', 'undici/lib/api', 'undici/lib/dispatcher/env-http-proxy-agent'] as const;
 
 let agentClass: typeof EnvHttpProxyAgentType | undefined;
 
@@ -14,9 +24,17 @@ function load(): typeof EnvHttpProxyAgentType {
     // As undici's root module does: the request/connect API lives on Dispatcher.prototype
     // (a proxy agent opens its CONNECT tunnel with it).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    Object.assign((require('undici/lib/dispatcher/dispatcher') as { prototype: object }).prototype, require('undici/lib/api') as object);
+    const dispatcher = require('undici/lib/dispatcher/dispatcher') as { prototype?: object } | undefined;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    agentClass = require('undici/lib/dispatcher/env-http-proxy-agent') as typeof EnvHttpProxyAgentType;
+    const api = require('undici/lib/api') as Partial<Record<'request' | 'connect', unknown>> | undefined;
+    if (typeof dispatcher?.prototype !== 'object' || typeof api?.request !== 'function' || typeof api.connect !== 'function') {
+      throw new Error('undici internals changed: lib/api or lib/dispatcher/dispatcher is not what this build expects');
+    }
+    Object.assign(dispatcher.prototype, api);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const agent = require('undici/lib/dispatcher/env-http-proxy-agent') as unknown;
+    if (typeof agent !== 'function') throw new Error('undici internals changed: lib/dispatcher/env-http-proxy-agent is not a class');
+    agentClass = agent as typeof EnvHttpProxyAgentType;
   }
   return agentClass;
 }

@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
 import type { TestSurface } from '../../src/test-surface';
-import type { GroupNode, Node, ProjectNode } from '../../src/tree';
+import type { GroupNode, Node, ProjectNode } from '../../src/explorer/nodes';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 
 /*
@@ -60,7 +60,7 @@ export async function run(): Promise<void> {
     const cr = emulator.requests.length;
     emulator.clearRequests();
     t = performance.now();
-    api.explorer.refreshProject(added.id);
+    project.invalidate();
     await fill(api, project);
     const w = performance.now() - t;
     if (i === 0) continue; // warm-up
@@ -81,7 +81,7 @@ export async function run(): Promise<void> {
   const bigId = (await api.projects.add('big', 'big-account-key-0001')).id;
   const bigProject = api.explorer.roots().find((n) => n.project.id === bigId)!;
   const groups = (await api.explorer.getChildren(bigProject)) as GroupNode[];
-  const keysGroup = groups.find((g) => g.kind === 'keys')!;
+  const keysGroup = groups.find((g) => g.kind.kind === 'keys')!;
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const t = performance.now();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CANCEL } from './scripted-ui';
-import { addProject, bucketNode, children, ctx, projectNode, reset, rows, run, sent, verifyUi } from './helpers';
-import type { ProjectNode } from '../../src/tree';
+import { addProject, bucketNode, children, ctx, reset, rows, run, sent, verifyUi } from './helpers';
+import type { ProjectNode } from '../../src/explorer/nodes';
 
 const calls = () => sent().map((r) => `${r.method} ${r.path}${r.body === undefined ? '' : ` ${JSON.stringify(r.body)}`}`);
 
@@ -152,8 +152,27 @@ describe('CORS policy as a JSON document', () => {
     assert.deepEqual(rows(await children(bucket)), ['Access-Control-Allow-Origin — *']);
     const editor = await openCors(project, 'promo-clips');
     await replaceAndSave(editor, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': 'false' });
-    const fresh = projectNode(project.project.id).bucketNodes.get('promo-clips')!;
-    assert.deepEqual(rows(await children(fresh)), ['Access-Control-Allow-Origin — *', 'Access-Control-Allow-Credentials — false']);
+    assert.deepEqual(rows(await children(bucket)), ['Access-Control-Allow-Origin — *', 'Access-Control-Allow-Credentials — false']);
+  });
+
+  it('a CORS save after a bucket picked from the palette redraws the very row the view holds (no stale rows)', async () => {
+    // What the view holds: the bucket rows it was given.
+    const held = await bucketNode(project, 'promo-clips');
+    assert.deepEqual(rows(await children(held)), ['Access-Control-Allow-Origin — *']);
+    const fired: unknown[] = [];
+    const listening = ctx.api.explorer.onDidChangeTreeData((node) => fired.push(node));
+    try {
+      // From the palette: the bucket is picked from a list, with no row clicked.
+      ctx.ui.pickAnswer('bucket', 'promo-clips');
+      await run('editCors');
+      const editor = vscode.window.activeTextEditor!;
+      assert.equal(editor.document.uri.path, '/promo-clips.cors.json');
+      await replaceAndSave(editor, { 'Access-Control-Allow-Origin': 'https://player.example.com' });
+      assert.ok(fired.includes(held), 'the save fired the row instance the view holds');
+      assert.deepEqual(rows(await children(held)), ['Access-Control-Allow-Origin — https://player.example.com']);
+    } finally {
+      listening.dispose();
+    }
   });
 
   it('the JSON schema flags a wrong header and value, and completes header names', async () => {

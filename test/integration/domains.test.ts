@@ -39,12 +39,23 @@ describe('playback domains', () => {
     assert.deepEqual(ctx.ui.notifications, []);
   });
 
-  it('at 20 domains, Create says so before the first question, and nothing is sent', async () => {
+  it('at 20 domains, Create says so before the first question; declining sends nothing', async () => {
     const project = await addProject();
     for (let i = 0; i < 16; i++) ctx.emulator.account().domains.set(`id-${i}`, { id: `id-${i}`, domain_name: `d${i}.example.com`, type: 'live', created: '2024-01-01 00:00:00' });
+    ctx.ui.confirmAnswer('domainLimit', false);
     await run('createDomain', project);
-    assert.deepEqual(ctx.ui.errors(), ['Create playback domain failed: project Production has 20 playback domains, the most Qencode allows. Delete one, or ask Qencode support to raise the limit']);
+    assert.equal(ctx.ui.confirms[0]?.message, 'Project Production has 20 playback domains, the most Qencode allows unless support raised the limit.');
+    assert.deepEqual(ctx.ui.errors(), []);
     assert.deepEqual(sent('POST'), [], 'no create was sent');
+  });
+
+  it('at 20 domains, "Try Anyway" (support raised the limit) lets the server decide', async () => {
+    const project = await addProject();
+    for (let i = 0; i < 16; i++) ctx.emulator.account().domains.set(`id-${i}`, { id: `id-${i}`, domain_name: `d${i}.example.com`, type: 'live', created: '2024-01-01 00:00:00' });
+    ctx.ui.confirmAnswer('domainLimit', true).inputAnswer('domainName', 'twenty-one.example.com').pickAnswer('domainType', 'live');
+    await run('createDomain', project);
+    assert.deepEqual(ctx.ui.errors(), ['Create domain failed: Domain limit reached: at most 20 custom domains; contact support for more (HTTP 409).']);
+    assert.equal(sent('POST').length, 1);
   });
 
   it('a limit the list did not show (another editor added one) is still refused by the API with its message', async () => {
@@ -73,7 +84,7 @@ describe('playback domains', () => {
     ctx.ui.pickAnswer('bucket', 'promo-clips');
     await run('setDomainBucket', vod);
     assert.deepEqual(sent('PUT'), [{ method: 'PUT', path: `/v1/domains/${SAMPLE.vodDomainId}`, body: { bucket_name: 'promo-clips' } }]);
-    assert.ok(rows(await group(project, 'domains')).includes('vod.example-tv.com — vod → promo-clips · 2023-06-09'));
+    assert.ok(rows(await group(project, 'domains')).includes('vod.example-tv.com — vod → promo-clips'));
   });
 
   it('Set Bucket from the palette offers vod domains only', async () => {

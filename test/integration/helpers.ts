@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestSurface } from '../../src/test-surface';
 // Types only: the extension runs from its bundle, so its classes are not these (instanceof would fail).
-import type { BucketNode, DomainNode, GroupNode, Node, ProjectNode, SigningKeyNode, TlsNode } from '../../src/tree';
+import type { GroupNode, Node, ProjectNode } from '../../src/explorer/nodes';
+import type { BucketNode } from '../../src/resources/buckets/node';
+import type { DomainNode } from '../../src/resources/domains/node';
+import type { SigningKeyNode } from '../../src/resources/keys/node';
+import type { TlsNode } from '../../src/resources/tls/node';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 import { ScriptedUi } from './scripted-ui';
 
@@ -65,7 +69,7 @@ export async function children(node?: Node): Promise<Node[]> {
   return ctx.api.explorer.getChildren(node);
 }
 
-export async function group(project: ProjectNode, kind: GroupNode['kind']): Promise<Node[]> {
+export async function group(project: ProjectNode, kind: GroupNode['kind']['kind']): Promise<Node[]> {
   const groups = await children(project);
   const g = groups.find((n): n is GroupNode => context(n) === `group.${kind}`);
   assert.ok(g, `group ${kind} is shown`);

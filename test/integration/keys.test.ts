@@ -39,12 +39,12 @@ describe('signing keys', () => {
     assert.ok(existsSync(file));
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.match(readFileSync(file, 'utf8'), /^-----BEGIN RSA PRIVATE KEY-----/);
-    assert.ok(rows(await group(project, 'keys')).includes(`Backup Encoder — for stream ${SAMPLE.streamId.slice(0, 8)}…`));
+    assert.ok(rows(await group(project, 'keys')).includes(`Backup Encoder — stream ${SAMPLE.streamId.slice(0, 8)}…`));
     await until(() => existsSync(join(workspace(), '.gitignore')), '.gitignore written');
     assert.match(readFileSync(join(workspace(), '.gitignore'), 'utf8'), /^\.qencode\/keys\/$/m);
   });
 
-  it('Create for a live domain picks from live domains only, and an unnamed key is named by its id', async () => {
+  it('Create for a live domain picks from live domains only; an unnamed key gets a readable file name and a label with its short id', async () => {
     const project = await addProject();
     let offered: string[] = [];
     ctx.ui
@@ -59,8 +59,8 @@ describe('signing keys', () => {
     const [request] = sent('POST');
     assert.deepEqual(request?.body, { domain_id: SAMPLE.eventsDomainId });
     const created = [...ctx.emulator.account().keys.values()].find((k) => k.domain_id === SAMPLE.eventsDomainId)!;
-    assert.ok(existsSync(join(keysDir(), `${created.id}.pem`)));
-    assert.ok(rows(await group(project, 'keys')).includes('(unnamed) — for live domain events.example-tv.com'));
+    assert.deepEqual(readdirSync(keysDir()), [`events.example-tv.com-${created.created.slice(0, 10)}.pem`], 'named by its domain and date, never the bare UUID');
+    assert.ok(rows(await group(project, 'keys')).includes(`unnamed · ${created.id.slice(0, 8)} — events.example-tv.com`));
   });
 
   it('Create for a bucket, and a second key of the same name never overwrites the first file', async () => {
@@ -98,7 +98,7 @@ describe('signing keys', () => {
     ctx.ui.inputAnswer('signingKeyName', 'Live site');
     await run('renameSigningKey', node);
     assert.deepEqual(sent(), [{ method: 'PUT', path: `/v1/signing-keys/${SAMPLE.domainKeyId}`, body: { name: 'Live site' } }]);
-    assert.ok(rows(await group(project, 'keys')).includes('Live site — for live domain live.example-tv.com'));
+    assert.ok(rows(await group(project, 'keys')).includes('Live site — live.example-tv.com'));
   });
 
   it('Delete several selected keys with one confirmation naming them', async () => {
@@ -109,7 +109,7 @@ describe('signing keys', () => {
     ctx.ui.confirmAnswer('deleteSigningKey', true);
     await run('deleteSigningKey', a, [a, b]);
     assert.deepEqual(sent('DELETE').map((r) => r.path), [`/v1/signing-keys/${SAMPLE.streamKeyId}`, `/v1/signing-keys/${SAMPLE.bucketKeyId}`]);
-    assert.deepEqual(rows(await group(project, 'keys')), ['(unnamed) — for live domain live.example-tv.com']);
+    assert.deepEqual(rows(await group(project, 'keys')), [`unnamed · ${SAMPLE.domainKeyId.slice(0, 8)} — live.example-tv.com`]);
   });
 
   it('Show Details GETs the key; Copy ID copies it', async () => {
@@ -313,7 +313,7 @@ describe('a hostile repository cannot run a program', () => {
     assert.ok(ctx.ui.notifications.some((n) => n.id === 'privateKeyNotIgnored'), 'git\'s answer was used');
   });
 
-  it('Restricted Mode: no git process starts, nothing is written unasked; a Save dialog starts in the folder', async () => {
+  it('Restricted Mode: no git process starts, nothing is written unasked; a Save dialog starts in the home folder, outside the repository', async () => {
     rmSync(marker(), { force: true });
     watchGit();
     ctx.api.privateKeys.window.trusted = () => false;
@@ -322,7 +322,7 @@ describe('a hostile repository cannot run a program', () => {
     assert.equal(existsSync(gitMarker()), false, 'no git process started');
     assert.equal(existsSync(marker()), false);
     assert.equal(existsSync(join(workspace(), '.qencode')), false, 'nothing written into the untrusted folder unasked');
-    assert.equal(ctx.ui.saveDialogs[0]?.options.defaultUri?.fsPath, join(workspace(), 'restricted.pem'), 'the dialog starts in the folder');
+    assert.equal(ctx.ui.saveDialogs[0]?.options.defaultUri?.fsPath, join(homedir(), 'restricted.pem'), 'the dialog starts in the home folder');
     assert.equal(statSync(chosen.fsPath).mode & 0o777, 0o600);
     assert.match(readFileSync(chosen.fsPath, 'utf8'), /^-----BEGIN RSA PRIVATE KEY-----/);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DEMO_API_KEY } from '../emulator/emulator';
-import { secretKey } from '../../src/projects';
+import { secretKey } from '../../src/resources/projects/store';
 import { CANCEL } from './scripted-ui';
 import { addProject, children, context, ctx, reset, rows, run, verifyUi } from './helpers';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { addProject, bucketNode, children, ctx, reset, run, sent, verifyUi } from './helpers';
-import type { ProjectNode } from '../../src/tree';
+import type { ProjectNode } from '../../src/explorer/nodes';
 
 const purges = () => sent('POST', '/cache/purge$');
 const fromFile = (items: readonly vscode.QuickPickItem[]) => items.find((i) => i.label.includes('text file'));
@@ -147,7 +147,9 @@ describe('purging at scale', () => {
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 3, 0);
     ctx.emulator.clearRequests();
+    ctx.ui.confirmAnswer('purgeList', true);
     await run('purgeFromEditor');
+    assert.equal(ctx.ui.confirms[0]?.message, 'Purge 2 objects in media-assets?');
     assert.deepEqual(purges().map((r) => (r.body as { path: string }).path).sort(), ['one.ts', 'two.ts']);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });

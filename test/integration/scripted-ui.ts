@@ -149,6 +149,14 @@ export class ScriptedUi implements Ui {
     return work((message) => this.onProgress?.(message, () => controller.abort()), controller.signal);
   }
 
+  /** Lists loaded under the view's progress bar. */
+  readonly loadingTitles: string[] = [];
+
+  async loading<T>(title: string, work: () => Promise<T>): Promise<T> {
+    this.loadingTitles.push(title);
+    return work();
+  }
+
   errors(): string[] {
     return this.notifications.filter((n) => n.severity === 'error').map((n) => n.message);
   }

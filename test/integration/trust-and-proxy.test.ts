@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startConnectProxy } from '../emulator/connect-proxy';
-import { addProject, ctx, group, reset, verifyUi } from './helpers';
+import { addProject, ctx, group, reset, rows, verifyUi } from './helpers';
 
 const listen = (server: Server) => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 const close = (server: Server) => new Promise<void>((r) => server.close(() => r()));
@@ -44,7 +44,8 @@ describe('workspace trust and proxies', () => {
     await http.update('noProxy', [], vscode.ConfigurationTarget.Global);
     try {
       const project = await addProject();
-      assert.equal((await group(project, 'domains')).length, 4);
+      const domains = await group(project, 'domains');
+      assert.equal(domains.length, 4, rows(domains).join(' | '));
       assert.ok(tunnels.includes(new URL(ctx.emulator.url).host), `tunnels: ${tunnels.join(', ')}`);
     } finally {
       await http.update('proxy', undefined, vscode.ConfigurationTarget.Global);

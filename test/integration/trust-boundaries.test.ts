@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import * as vscode from 'vscode';
 import { list, DomainWire, SigningKeyWire, TlsSubscriptionWire, isInvalid, type Domain } from '../../src/core';
 // The compiled sources themselves (not the bundle), to build rows from arbitrary data.
-import { domainJson, signingKeyJson, tlsJson } from '../../src/commands';
-import { DomainNode, SigningKeyNode, TlsNode, type Node, type ProjectNode } from '../../src/tree';
+import type { Node, ProjectNode } from '../../src/explorer/nodes';
+import { domainJson, DomainNode } from '../../src/resources/domains/node';
+import { signingKeyJson, SigningKeyNode } from '../../src/resources/keys/node';
+import { tlsJson, TlsNode } from '../../src/resources/tls/node';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 import { SAMPLE, sampleData } from '../emulator/sample-data';
+import { CANCEL } from './scripted-ui';
 import { addProject, bucketNode, children, context, ctx, EXTENSION_ID, group, reset, rows, run, sent, verifyUi } from './helpers';
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -106,13 +109,42 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
     ctx.emulator.clearRequests();
-    ctx.ui.pickAnswer('purgeSource', (items) => items.find((i) => i.label.includes('selected')));
+    let offered: string[] = [];
+    ctx.ui.pickAnswer('purgeSource', (items) => {
+      offered = items.map((i) => i.label);
+      return items[0];
+    });
+    ctx.ui.inputAnswer('objectPath', CANCEL);
     await run('purgeObject', project);
-    assert.match(ctx.ui.errors()[0] ?? '', /nothing can be purged/);
+    assert.ok(offered.length > 0 && !offered.some((l) => l.includes('selected')), `no line of a selected key is offered as a path: ${offered.join(', ')}`);
     assert.deepEqual(sent('POST'), []);
     assert.deepEqual(ctx.api.projects.purgeHistory(project.project.id), []);
-    const bodyLine = pem.split('\n')[1]!;
-    assert.ok(!ctx.ui.errors()[0]!.includes(bodyLine), 'the error does not repeat the key');
+  });
+
+  it('lines of a private key received in this session, selected without their armour, are not offered as paths', async () => {
+    const project = await addProject();
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    mkdirSync(join(folder, '.qencode'), { recursive: true });
+    writeFileSync(join(folder, '.qencode', 'keys'), 'not a folder'); // the key cannot be written: it opens in an editor
+    try {
+      ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', '');
+      await run('createSigningKey', project);
+      const doc = vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().startsWith('-----BEGIN'));
+      assert.ok(doc, 'the key is in an editor');
+      const editor = await vscode.window.showTextDocument(doc);
+      editor.selection = new vscode.Selection(2, 0, doc.lineCount - 2, 0); // body lines only, the short last one included
+      let offered: string[] = [];
+      ctx.ui.pickAnswer('purgeSource', (items) => {
+        offered = items.map((i) => i.label);
+        return items[0];
+      });
+      ctx.ui.inputAnswer('objectPath', CANCEL);
+      await run('purgeObject', project);
+      assert.ok(!offered.some((l) => l.includes('selected')), offered.join(', '));
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      rmSync(join(folder, '.qencode'), { recursive: true, force: true });
+    }
   });
 
   it('Remove API Key says everything it removes before the user confirms', async () => {
@@ -124,7 +156,7 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     ctx.ui.confirmAnswer('removeProject', false);
     await run('removeApiKey', project);
     const detail = ctx.ui.confirms[0]?.detail ?? '';
-    for (const part of [/API key/, /purge history \(1 runs\)/, /CNAME instructions kept for 1 TLS subscriptions/, /buckets you added: my-bucket/, /Nothing changes in your Qencode account/]) assert.match(detail, part);
+    for (const part of [/API key/, /purge history \(1 run\)/, /CNAME instructions kept for 1 TLS subscription /, /buckets you added: my-bucket/, /Nothing changes in your Qencode account/]) assert.match(detail, part);
     assert.equal(ctx.api.projects.list().length, 1, 'declined: nothing removed');
   });
 
@@ -154,7 +186,7 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     const bucket = await bucketNode(project, 'media-assets');
     ctx.emulator.addFault({ method: 'GET', path: '/cors$', fault: { type: 'status', status: 200, body: { 'Access-Control-Max-Age': 1600, 'Access-Control-Allow-Origin': '*', 'X-Rules': { nested: true } } } });
     const nodes = await children(bucket);
-    assert.deepEqual(rows(nodes), ['Access-Control-Max-Age — 1600', 'Access-Control-Allow-Origin — *', 'X-Rules — invalid: its value is not text, so it cannot be shown or edited here']);
+    assert.deepEqual(rows(nodes), ['Access-Control-Max-Age — 1600', 'Access-Control-Allow-Origin — *', 'X-Rules — invalid: not text, not editable here']);
   });
 
   it('a CORS reply that says "error" inside a 200 is an error row, not a header named error', async () => {
@@ -217,15 +249,15 @@ describe('no value in any reply breaks a group or a details view', () => {
           for (const item of parsed) {
             if (isInvalid(item as never)) continue;
             if (kind === 'domains') {
-              render(new DomainNode(project.groups.domains, item as Domain));
+              render(new DomainNode(project.group('domains'), item as Domain));
               JSON.stringify(domainJson(item as Domain));
             } else if (kind === 'tls') {
               const sub = item as Parameters<typeof tlsJson>[0];
-              render(new TlsNode(project.groups.tls, sub, undefined));
+              render(new TlsNode(project.group('tls'), sub, undefined, () => undefined));
               JSON.stringify(tlsJson(sub, undefined, sub.message));
             } else {
               const k = item as Parameters<typeof signingKeyJson>[0];
-              render(new SigningKeyNode(project.groups.keys, k, byId));
+              render(new SigningKeyNode(project.group('keys'), k, byId, () => false));
               JSON.stringify(signingKeyJson(k, byId));
             }
           }

@@ -10,17 +10,26 @@ const domains: Domain[] = [
 ];
 
 describe('purge lists', () => {
-  it('never takes key material or a token for a path: a PEM, its body lines and a JWT are problems, and the line is not echoed whole', () => {
-    const pem = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
-    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
-    const lines = [...purgeLines(pem), jwt, 'videos/a.ts', '3f2a9c0d1e4b5a6978877665544332211a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d'];
-    const r = parsePurgeList(lines, domains, 'media-assets');
-    assert.deepEqual(r.targets.map((x) => x.path), ['videos/a.ts', '3f2a9c0d1e4b5a6978877665544332211a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d']);
-    assert.equal(r.problems.length, lines.length - 2);
-    for (const p of r.problems) {
-      assert.match(p.reason, /looks like a key or a token/);
-      assert.ok(p.line.length <= 7, 'the problem does not repeat the secret');
+  it('never takes key material or a token for a path: a whole PEM (its short last line too) is skipped, loose PEM lines and a JWT are problems', () => {
+    for (const type of ['pkcs1', 'pkcs8'] as const) {
+      const pem = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type, format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+      assert.deepEqual(purgeLines(`videos/a.ts\n${pem}\nvideos/b.ts\n`), ['videos/a.ts', 'videos/b.ts'], `${type}: no line of the PEM is a path`);
+      // Lines of a PEM without its armour (a partial selection): its full-length lines are refused.
+      const body = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
+      const full = body.filter((l) => l.length === 64);
+      const r = parsePurgeList(full, domains, 'media-assets');
+      assert.deepEqual(r.targets, []);
+      assert.equal(r.problems.length, full.length);
+      for (const p of r.problems) {
+        assert.match(p.reason, /looks like a key or a token/);
+        assert.ok(p.line.length <= 7, 'the problem does not repeat the secret');
+      }
     }
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const ok = ['videos/a.ts', '3f2a9c0d1e4b5a6978877665544332211a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d', 'QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG'];
+    const r = parsePurgeList([jwt, ...ok], domains, 'media-assets');
+    assert.deepEqual(r.targets.map((x) => x.path), ok, 'hashes and IPFS-style ids are paths');
+    assert.equal(r.problems.length, 1);
   });
 
   it('splits lines, skipping blanks and # comments', () => {

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { QencodeClient, type ProxySettings } from './core';
-import type { Log } from './log';
+import { checkBaseUrl, DEFAULT_TOKEN_FALLBACK_URL, QencodeClient, type ProxySettings } from '../../core';
+import { EMPTY_BUCKET_MEMORY, type BucketMemory } from '../../data';
+import type { Log } from '../../log';
+import type { Ui } from '../../ui';
+
+const t = vscode.l10n.t;
 
 /** VS Code's proxy settings, as the client takes them; unset ones fall back to the environment. */
 function proxySettings(): ProxySettings {
@@ -13,6 +17,14 @@ function proxySettings(): ProxySettings {
     ...(noProxy.length ? { noProxy: noProxy.join(',') } : {}),
     strictSSL: http.get<boolean>('proxyStrictSSL', true),
   };
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 function isLoopback(url: string): boolean {
@@ -28,15 +40,16 @@ function isLoopback(url: string): boolean {
 export interface Project {
   id: string;
   name: string;
+  /**
+   * The origins the user has agreed to send this project's key to: those it was
+   * checked with, and any confirmed since. Absent for projects saved before it was
+   * kept: then Qencode's own two hosts.
+   */
+  origins?: string[];
 }
 
-/** What this editor remembers about a bucket; none of it is secret. */
-export interface BucketMemory {
-  /** Buckets the user added by name. */
-  added: string[];
-  /** The access policy last set from this editor, per bucket; the API cannot read it back. */
-  policies: Record<string, { policy: 'public' | 'authenticated'; at: string }>;
-}
+/** Qencode's own hosts: the API's, and the host of the reference's token example. */
+const QENCODE_ORIGINS = ['https://api-cdn.qencode.com', new URL(DEFAULT_TOKEN_FALLBACK_URL).origin];
 
 /** One purge run, as kept in the per-project history. */
 export interface PurgeRun {
@@ -71,10 +84,14 @@ export class Projects implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
 
+  /** One confirmation at a time per project, however many lists load at once. */
+  private readonly confirming = new Map<string, Promise<void>>();
+
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly state: vscode.Memento,
     private readonly log: Log,
+    private readonly ui: () => Ui,
   ) {
     // Other windows share the secret store: a key added, replaced or removed there shows here.
     this.subscriptions.push(
@@ -107,7 +124,11 @@ export class Projects implements vscode.Disposable {
   client(projectId: string): QencodeClient {
     let client = this.clients.get(projectId);
     if (!client) {
-      client = this.makeClient(async () => (await this.apiKey(projectId)) ?? '', projectId);
+      client = this.makeClient(async () => {
+        const key = (await this.apiKey(projectId)) ?? '';
+        if (key) await this.confirmOrigins(projectId);
+        return key;
+      }, projectId);
       this.clients.set(projectId, client);
     }
     return client;
@@ -134,8 +155,57 @@ export class Projects implements vscode.Disposable {
     }
   }
 
+  /**
+   * Where the key is about to go: the API URL, and the token host behind it. A
+   * setting can be changed by another extension too (application scope only keeps
+   * workspaces out), so a key is never sent to an origin it was not checked with
+   * unless the user confirms it.
+   */
+  private confirmOrigins(projectId: string): Promise<void> {
+    let pending = this.confirming.get(projectId);
+    if (!pending) {
+      pending = this.askForOrigins(projectId).finally(() => this.confirming.delete(projectId));
+      this.confirming.set(projectId, pending);
+    }
+    return pending;
+  }
+
+  private async askForOrigins(projectId: string): Promise<void> {
+    const project = this.get(projectId);
+    if (!project) throw new Error(t('this project was removed from the editor'));
+    const approved = project.origins ?? QENCODE_ORIGINS;
+    const unapproved = this.currentOrigins().filter((o) => !approved.includes(o));
+    if (unapproved.length === 0) return;
+    const send = t('Send Key');
+    const ok = await this.ui().confirm(
+      'sendKeyTo',
+      t('Send the API key of {0} to {1}?', project.name, unapproved.join(t(' and '))),
+      t(
+        "Qencode CDN's API settings now point there. The key was checked with {0}. Settings can be changed by you or by another extension: continue only if you made this change.",
+        approved.join(t(' and ')),
+      ),
+      send,
+    );
+    if (!ok) throw new Error(t('the API key of {0} was not sent to {1}: that was not confirmed. Check the settings qencodeCdn.apiUrl and qencodeCdn.tokenFallbackUrl', project.name, unapproved.join(', ')));
+    await this.setOrigins(projectId, [...approved, ...unapproved]);
+    this.log.info(`the API key of project ${project.name} may now be sent to ${unapproved.join(', ')} (confirmed)`);
+  }
+
+  /** The origins the key goes to with the current settings. */
+  currentOrigins(): string[] {
+    const fallback = this.tokenFallbackUrl();
+    return [originOf(this.apiUrl()), ...(fallback ? [originOf(fallback)] : [])];
+  }
+
+  private async setOrigins(projectId: string, origins: string[]): Promise<void> {
+    await this.state.update(
+      PROJECTS_KEY,
+      this.list().map((p) => (p.id === projectId ? { ...p, origins: [...new Set(origins)] } : p)),
+    );
+  }
+
   async add(name: string, apiKey: string): Promise<Project> {
-    const project = { id: randomUUID(), name };
+    const project: Project = { id: randomUUID(), name, origins: this.currentOrigins() };
     await this.secrets.store(secretKey(project.id), apiKey);
     await this.state.update(PROJECTS_KEY, [...this.list(), project]);
     this.changed.fire(undefined);
@@ -144,6 +214,8 @@ export class Projects implements vscode.Disposable {
 
   async replaceKey(projectId: string, apiKey: string): Promise<void> {
     await this.secrets.store(secretKey(projectId), apiKey);
+    // The new key was just checked with the current settings.
+    await this.setOrigins(projectId, [...(this.get(projectId)?.origins ?? []), ...this.currentOrigins()]);
     this.resetClient(projectId, this.get(projectId));
   }
 
@@ -166,7 +238,7 @@ export class Projects implements vscode.Disposable {
   }
 
   buckets(projectId: string): BucketMemory {
-    return this.state.get<BucketMemory>(bucketsKey(projectId), { added: [], policies: {} });
+    return { ...EMPTY_BUCKET_MEMORY, ...this.state.get<BucketMemory>(bucketsKey(projectId)) };
   }
 
   async updateBuckets(projectId: string, change: (memory: BucketMemory) => BucketMemory): Promise<void> {
@@ -209,6 +281,13 @@ export class Projects implements vscode.Disposable {
   tokenFallbackUrl(): string | undefined {
     const fallback = vscode.workspace.getConfiguration('qencodeCdn').get<string>('tokenFallbackUrl', '').trim();
     if (!fallback) return undefined;
+    try {
+      checkBaseUrl(fallback);
+    } catch (error) {
+      // A bad second host must not break every project: it is left out, and the log says why.
+      this.log.error(`qencodeCdn.tokenFallbackUrl is ignored: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
     return isLoopback(this.apiUrl()) && !isLoopback(fallback) ? undefined : fallback;
   }
 

@@ -1,53 +1,49 @@
 import * as vscode from 'vscode';
-import * as api from './core';
-import { parsePurgeList, purgeLines, runPool, validateObjectPath, type PurgeTarget } from './core';
-import type { Services } from './commands';
-import { answered, registerCommand } from './errors';
-import { check, makePickers } from './pickers';
-import type { PurgeRun } from './projects';
-import { BucketNode, ProjectNode, valid } from './tree';
+import * as api from '../../core';
+import { parsePurgeList, runPool, validateObjectPath, type PurgeTarget } from '../../core';
+import { answered, check, confirm, errorMessage, registerCommand } from '../../actions';
+import type { ProjectNode } from '../../explorer/nodes';
+import type { Services } from '../../services';
+import { BucketNode } from '../buckets/node';
+import { knownBucketsOf, pickBucket } from '../buckets/picker';
+import { pickProject } from '../projects/picker';
+import type { PurgeRun } from '../projects/store';
+import { describeTargets, outcome, stamp } from './history';
+import { entriesOf, openPurgeList, PURGE_LIST_LANGUAGE } from './purge-list';
 
 const t = vscode.l10n.t;
 
-/** The language of purge lists: "Purge Paths in This Editor" is offered there and nowhere else. */
-export const PURGE_LIST_LANGUAGE = 'qencode-purge-list';
-const PURGE_LIST_HEADER = '# Qencode CDN purge list: one object path or URL per line.\n# Then run "Qencode CDN: Purge Paths in This Editor" (or select some lines first).\n';
-
 /** Purging: one path, many paths (typed, selected, from a file) or URLs, and the per-project history. */
 export function registerPurgeCommands(context: vscode.ExtensionContext, s: Services): void {
-  const ui = () => s.ui();
-  const { pickProject, pickBucket, confirm } = makePickers(s);
   const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
 
   register('purgeObject', t('Purge objects'), async (node) => {
-    const project = await pickProject(node);
+    const ui = s.ui();
+    const project = await pickProject(s, node);
     const bucket = node instanceof BucketNode ? node.name : undefined;
     const editor = vscode.window.activeTextEditor;
-    const selected = editor && !editor.selection.isEmpty ? purgeLines(editor.document.getText(editor.selection)) : [];
+    const selected = editor && !editor.selection.isEmpty ? entriesOf(editor.document.getText(editor.selection)).lines : [];
     const source = answered(
-      await ui().pick(
+      await ui.pick(
         [
           { label: t('$(edit) Enter a path or URL…'), source: 'input' as const },
           ...(selected.length ? [{ label: t('$(selection) The {0} paths selected in the editor', selected.length), source: 'selection' as const }] : []),
           { label: t('$(file) Paths from a text file…'), detail: t('One path or URL per line.'), source: 'file' as const },
           { label: t('$(new-file) Open a purge list…'), detail: t('An editor to paste many paths or URLs into, then purge them all at once.'), source: 'list' as const },
         ],
-        { id: 'purgeSource', title: bucket ? t('Purge objects in {0}', bucket) : t('Purge objects in {0}', project.project.name) },
+        { id: 'purgeSource', title: t('Purge objects in {0}', bucket ?? project.project.name) },
       ),
     ).source;
     let lines: string[];
-    if (source === 'list') {
-      const doc = await vscode.workspace.openTextDocument({ content: PURGE_LIST_HEADER, language: PURGE_LIST_LANGUAGE });
-      await vscode.window.showTextDocument(doc);
-      return;
-    } else if (source === 'selection') {
+    if (source === 'list') return openPurgeList();
+    if (source === 'selection') {
       lines = selected;
     } else if (source === 'file') {
-      const file = answered(await ui().openDialog('purgeFile', { title: t('A text file of paths or URLs'), filters: { [t('Text')]: ['txt', 'csv', 'list'], [t('All files')]: ['*'] } }));
-      lines = purgeLines(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8'));
+      const file = answered(await ui.openDialog('purgeFile', { title: t('A text file of paths or URLs'), filters: { [t('Text')]: ['txt', 'csv', 'list', 'purgelist'], [t('All files')]: ['*'] } }));
+      lines = entriesOf(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')).lines;
     } else {
       const line = answered(
-        await ui().input({
+        await ui.input({
           id: 'objectPath',
           title: bucket ? t('Purge an object in {0}', bucket) : t('Purge an object'),
           prompt: t('An object path, e.g. videos/intro/master.m3u8, or its full URL'),
@@ -66,12 +62,15 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
       throw new Error(t('this works in a purge list only. Open one with "Purge Objects…", or save a list of paths as a .purgelist file'));
     }
     const text = editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection);
-    await purgeLinesIn(await pickProject(undefined), purgeLines(text), undefined);
+    const { lines } = entriesOf(text);
+    const project = await pickProject(s, undefined);
+    await purgeLinesIn(project, lines, undefined, true);
   });
 
   register('purgeBucket', t('Purge bucket'), async (node) => {
-    const { project, bucket } = await pickBucket(node);
+    const { project, bucket } = await pickBucket(s, node);
     await confirm(
+      s.ui(),
       'purgeBucket',
       t('Purge the CDN cache of every object in bucket {0}?', bucket),
       t('Viewers are served from storage until the CDN caches the objects again, which raises load and latency for a while.'),
@@ -81,69 +80,81 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
   });
 
   register('purgeHistory', t('Purge history'), async (node) => {
-    const project = await pickProject(node);
-    const runs = project.projects.purgeHistory(project.project.id);
-    if (runs.length === 0) return void ui().notify('purgeHistory', 'info', t('No purges from this editor in {0} yet.', project.project.name));
+    const ui = s.ui();
+    const project = await pickProject(s, node);
+    const runs = s.projects.purgeHistory(project.project.id);
+    if (runs.length === 0) return void ui.notify('purgeHistory', 'info', t('No purges from this editor in {0} yet.', project.project.name));
     const run = answered(
-      await ui().pick(
+      await ui.pick(
         runs.map((r) => ({ label: describeTargets(r.targets, r.truncated), description: outcome(r), detail: r.at, run: r })),
         { id: 'purgeRun', title: t('Purge history of {0}: choose a run to repeat', project.project.name) },
       ),
     ).run;
     const again = answered(
-      await ui().pick([{ label: t('Purge Again'), action: 'again' as const }, { label: t('Show Details'), action: 'details' as const }], { id: 'purgeRunAction', title: describeTargets(run.targets, run.truncated) }),
+      await ui.pick([{ label: t('Purge Again'), action: 'again' as const }, { label: t('Show Details'), action: 'details' as const }], { id: 'purgeRunAction', title: describeTargets(run.targets, run.truncated) }),
     ).action;
     if (again === 'details') return void (await s.details.show(project.project.name, `purge ${run.at}`, run));
     const wholeBuckets = run.targets.filter((x) => x.path === null).map((x) => x.bucket);
     for (const bucket of wholeBuckets) {
-      await confirm('purgeBucket', t('Purge the CDN cache of every object in bucket {0}?', bucket), t('This repeats a whole-bucket purge from the history.'), t('Purge Bucket'));
+      await confirm(ui, 'purgeBucket', t('Purge the CDN cache of every object in bucket {0}?', bucket), t('This repeats a whole-bucket purge from the history.'), t('Purge Bucket'));
       await purgeWholeBucket(project, bucket);
     }
     const objects = run.targets.filter((x): x is PurgeTarget => x.path !== null);
     if (objects.length) await runPurge(project, objects);
   });
 
-  /** Maps lines to targets, asks for a bucket only when plain paths need one, reports what cannot be mapped. */
-  async function purgeLinesIn(project: ProjectNode, lines: string[], defaultBucket: string | undefined): Promise<void> {
+  /**
+   * Maps lines to targets. A bucket is asked for only when plain paths need one and
+   * more than one bucket is known; the last one used comes first. What cannot be
+   * mapped is reported. A list from an editor is confirmed with its count.
+   */
+  async function purgeLinesIn(project: ProjectNode, lines: string[], defaultBucket: string | undefined, confirmCount = false): Promise<void> {
     if (lines.length === 0) throw new Error(t('there are no paths to purge'));
-    const domains = valid(await project.load('domains').catch(() => []));
+    const ui = s.ui();
+    const domains = await ui.loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => []));
     let parsed = parsePurgeList(lines, domains, defaultBucket);
     if (parsed.plainPaths.length) {
-      const { bucket } = await pickBucket(project);
+      const memory = s.projects.buckets(project.project.id);
+      const known = await knownBucketsOf(s, project);
+      const bucket = known.length === 1 ? known[0]!.name : (await pickBucket(s, project, memory.lastPurged)).bucket;
+      await s.projects.updateBuckets(project.project.id, (m) => ({ ...m, lastPurged: bucket }));
       parsed = parsePurgeList(lines, domains, bucket);
     }
     const { targets, problems } = parsed;
     const listed = problems.slice(0, 10).map((p) => `${p.line}: ${p.reason}`).join('\n') + (problems.length > 10 ? `\n${t('…and {0} more', problems.length - 10)}` : '');
     if (targets.length === 0) throw new Error(t('nothing can be purged. {0}', listed));
     if (problems.length) {
-      await confirm('purgeProblems', t('{0} of {1} entries cannot be purged. Purge the other {2}?', problems.length, lines.length, targets.length), listed, t('Purge {0}', targets.length));
+      await confirm(ui, 'purgeProblems', t('{0} of {1} entries cannot be purged. Purge the other {2}?', problems.length, lines.length, targets.length), listed, t('Purge {0}', targets.length));
+    } else if (confirmCount) {
+      await confirm(ui, 'purgeList', t('Purge {0}?', describeTargets(targets)), targets.slice(0, 10).map((x) => `${x.bucket}/${x.path}`).join('\n') + (targets.length > 10 ? `\n${t('…and {0} more', targets.length - 10)}` : ''), t('Purge'));
     }
     await runPurge(project, targets);
   }
 
   async function purgeWholeBucket(project: ProjectNode, bucket: string): Promise<void> {
-    const client = project.projects.client(project.project.id);
+    const client = s.projects.client(project.project.id);
     let ok = false;
     try {
-      await ui().progress(t('Purging bucket {0}…', bucket), (_r, signal) => api.purgeBucket(client, bucket, signal));
+      await s.ui().progress(t('Purging bucket {0}…', bucket), (_r, signal) => api.purgeBucket(client, bucket, signal));
       ok = true;
     } finally {
-      await project.projects.recordPurge(project.project.id, { at: stamp(), targets: [{ bucket, path: null }], purged: ok ? 1 : 0, failed: ok ? 0 : 1, notSent: 0 });
+      await s.projects.recordPurge(project.project.id, { at: stamp(), targets: [{ bucket, path: null }], purged: ok ? 1 : 0, failed: ok ? 0 : 1, notSent: 0 });
     }
-    void ui().notify('done', 'info', t('The CDN cache of bucket {0} is being purged.', bucket));
+    void s.ui().notify('done', 'info', t('The CDN cache of bucket {0} is being purged.', bucket));
   }
 
   /** Sends the purges with the configured concurrency, then reports, records, and offers a retry. */
   async function runPurge(project: ProjectNode, targets: PurgeTarget[]): Promise<void> {
-    const client = project.projects.client(project.project.id);
+    const ui = s.ui();
+    const client = s.projects.client(project.project.id);
     const concurrency = vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.concurrency', 4);
     const what = describeTargets(targets);
-    const result = await ui().progress(t('Purging {0}…', what), (report, signal) =>
+    const result = await ui.progress(t('Purging {0}…', what), (report, signal) =>
       runPool(targets, concurrency, (x, itemSignal) => api.purgeObject(client, x.bucket, x.path, itemSignal), signal, (settled, total) => report(`${settled} / ${total}`, 100 / total)),
     );
     const run: PurgeRun = { at: stamp(), targets, purged: result.done.length, failed: result.failed.length, notSent: result.notSent.length };
-    await project.projects.recordPurge(project.project.id, run);
-    for (const f of result.failed) s.log.error(`purge ${f.item.bucket}/${f.item.path}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+    await s.projects.recordPurge(project.project.id, run);
+    for (const f of result.failed) s.log.error(`purge ${f.item.bucket}/${f.item.path}: ${errorMessage(f.error)}`);
 
     const details = t('Show Details');
     const retry = t('Retry Failed');
@@ -160,34 +171,15 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
       message = targets.length === 1 ? t('The CDN cache of {0} in {1} is being purged.', targets[0]!.path, targets[0]!.bucket) : t('Purged {0}.', what);
     }
     actions.push(details);
-    const choice = await ui().notify('purgeSummary', result.failed.length || result.notSent.length ? 'warning' : 'info', message, ...actions);
+    const choice = await ui.notify('purgeSummary', result.failed.length || result.notSent.length ? 'warning' : 'info', message, ...actions);
     if (choice === retry) await runPurge(project, result.failed.map((f) => f.item));
     if (choice === rest) await runPurge(project, result.notSent);
     if (choice === details) {
       await s.details.show(project.project.name, `purge ${run.at}`, {
         purged: result.done,
-        failed: result.failed.map((f) => ({ ...f.item, error: f.error instanceof Error ? f.error.message : String(f.error) })),
+        failed: result.failed.map((f) => ({ ...f.item, error: errorMessage(f.error) })),
         notSent: result.notSent,
       });
     }
   }
 }
-
-function stamp(): string {
-  return `${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-/** "3 objects in media-assets", "media-assets (whole bucket)", "12 objects in 2 buckets". */
-function describeTargets(targets: { bucket: string; path: string | null }[], truncated?: boolean): string {
-  const buckets = [...new Set(targets.map((x) => x.bucket))];
-  const whole = targets.every((x) => x.path === null);
-  if (whole) return t('{0} (whole bucket)', buckets.join(', '));
-  const count = truncated ? `${targets.length}+` : String(targets.length);
-  if (targets.length === 1) return t('{0} in {1}', targets[0]!.path ?? '', buckets[0]!);
-  return buckets.length === 1 ? t('{0} objects in {1}', count, buckets[0]!) : t('{0} objects in {1} buckets', count, buckets.length);
-}
-
-function outcome(r: PurgeRun): string {
-  return [t('{0} purged', r.purged), ...(r.failed ? [t('{0} failed', r.failed)] : []), ...(r.notSent ? [t('{0} not sent', r.notSent)] : [])].join(', ');
-}
-

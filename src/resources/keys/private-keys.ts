@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CreatedSigningKey } from './core';
-import type { Log } from './log';
-import type { Ui } from './ui';
+import type { CreatedSigningKey } from '../../core';
+import type { Log } from '../../log';
+import type { Ui } from '../../ui';
+import { keyFileBase } from './key-file';
 
 const t = vscode.l10n.t;
 export const KEYS_DIR = path.join('.qencode', 'keys');
@@ -47,17 +48,21 @@ export class PrivateKeys implements vscode.Disposable {
     return this.unsaved.has(`${projectId}/${keyId}`);
   }
 
-  /** Puts a new private key somewhere the user controls; never throws and never drops it. */
-  async keep(projectId: string, key: CreatedSigningKey): Promise<KeptWhere> {
+  /**
+   * Puts a new private key somewhere the user controls; never throws and never drops it.
+   * `domainName` names the file of an unnamed key that signs for a live domain.
+   */
+  async keep(projectId: string, key: CreatedSigningKey, domainName?: string): Promise<KeptWhere> {
     const id = `${projectId}/${key.id}`;
     this.log.addSecret(key.privateKey);
     this.unsaved.set(id, key.privateKey);
     const label = key.name ?? key.id;
+    const base = keyFileBase(key, domainName);
     let reason: string;
     try {
       const folder = this.window.folders()?.find((f) => f.uri.scheme === 'file');
       if (folder && this.window.trusted()) {
-        const file = await writeKeyFile(folder.uri.fsPath, fileBase(key), key.privateKey);
+        const file = await writeKeyFile(folder.uri.fsPath, base, key.privateKey);
         this.markSaved(id);
         const gitIgnored = await isGitIgnored(folder.uri.fsPath, file);
         void this.announce(folder.uri.fsPath, file, label, gitIgnored);
@@ -65,17 +70,16 @@ export class PrivateKeys implements vscode.Disposable {
       }
       // In Restricted Mode nothing is written into the folder unasked and git is not run
       // (a hostile repository's config could make git run a program): the user chooses
-      // the file, starting in the folder. With no folder, in the home folder.
-      const start = folder ? folder.uri.fsPath : os.homedir();
+      // the file, starting in the home folder, outside the untrusted repository.
       const target = await this.ui().saveDialog('privateKeyFile', {
         title: folder
-          ? t('Save the private key of signing key {0} (this folder is in Restricted Mode, so you choose where)', label)
+          ? t('Save the private key of signing key {0}: this folder is in Restricted Mode, so choose where', label)
           : t('Save the private key of signing key {0}', label),
-        defaultUri: vscode.Uri.file(path.join(start, `${fileBase(key)}.pem`)),
+        defaultUri: vscode.Uri.file(path.join(os.homedir(), `${base}.pem`)),
         filters: { [t('PEM private key')]: ['pem'] },
       });
       if (target) {
-        if (target.scheme === 'file') await writeExclusive(target.fsPath, key.privateKey, true);
+        if (target.scheme === 'file') await writeChosenFile(target.fsPath, key.privateKey);
         else await vscode.workspace.fs.writeFile(target, Buffer.from(key.privateKey));
         this.markSaved(id);
         void this.ui().notify('privateKeySaved', 'info', t('The private key of signing key {0} was saved to {1}. It cannot be downloaded again.', label, target.fsPath || target.toString()));
@@ -119,7 +123,11 @@ export class PrivateKeys implements vscode.Disposable {
         t('The private key of signing key {0} was saved to {1}, but git does not ignore that file. Add {2} to .gitignore so it is never committed?', label, relative, '.qencode/keys/'),
         add,
       );
-      if (choice === add) await addToGitignore(root);
+      if (choice === add) {
+        await addToGitignore(root).catch((error: unknown) =>
+          this.ui().notify('gitignoreFailed', 'warning', t('.gitignore was not changed: {0}', error instanceof Error ? error.message : String(error))),
+        );
+      }
       return;
     }
     await this.ui().notify('privateKeySaved', 'info', t('The private key of signing key {0} was saved to {1}, readable only by you. It cannot be downloaded again.', label, relative));
@@ -129,16 +137,6 @@ export class PrivateKeys implements vscode.Disposable {
     this.subscription.dispose();
     this.changed.dispose();
   }
-}
-
-/** A file name from the key's name (or id) that cannot leave its folder. */
-export function fileBase(key: { id: string; name: string | null }): string {
-  const fromName = (key.name ?? '')
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(0, 60);
-  return fromName || key.id.replace(/[^a-zA-Z0-9-]/g, '');
 }
 
 /**
@@ -169,28 +167,39 @@ export async function writeKeyFile(root: string, base: string, pem: string): Pro
   }
   for (let n = 1; n <= 1000; n++) {
     const file = path.join(realDir, `${base}${n > 1 ? `-${n}` : ''}.pem`);
-    if (await writeExclusive(file, pem, false)) return file;
+    if (await writeExclusive(file, pem)) return file;
   }
   throw new Error(t('too many key files named {0} already exist', base));
 }
 
-/** O_CREAT|O_EXCL with mode 0600: fails on any existing file or link. Returns false on EEXIST unless `overwriteOk`. */
-async function writeExclusive(file: string, pem: string, overwriteOk: boolean): Promise<boolean> {
+/** O_CREAT|O_EXCL with mode 0600: fails on any existing file or link. Returns false when the name is taken. */
+async function writeExclusive(file: string, pem: string): Promise<boolean> {
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(file, overwriteOk ? 'w' : 'wx', 0o600);
+    handle = await fs.open(file, 'wx', 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && !overwriteOk) return false;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
+  await fillAndClose(handle, pem);
+  return true;
+}
+
+/** A file the user chose in the Save dialog: it may be replaced, but never through a symbolic link. */
+async function writeChosenFile(file: string, pem: string): Promise<void> {
+  const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fsConstants;
+  const handle = await fs.open(file, O_WRONLY | O_CREAT | O_TRUNC | (O_NOFOLLOW ?? 0), 0o600);
+  await fillAndClose(handle, pem);
+}
+
+async function fillAndClose(handle: fs.FileHandle, pem: string): Promise<void> {
   try {
-    await handle.chmod(0o600); // the umask may have loosened an overwrite-allowed file
+    await handle.chmod(0o600); // an existing file, or the umask, may have had looser rights
     await handle.writeFile(pem);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return true;
 }
 
 /**
@@ -205,31 +214,51 @@ const GIT_NEUTRAL_CONFIG = ['-c', 'core.fsmonitor=false', '-c', `core.hooksPath=
  * neutral directory (`-C` names the folder), so no program in the folder can stand in for git.
  */
 export async function isGitIgnored(root: string, file: string): Promise<boolean | undefined> {
-  const code = await new Promise<number | undefined>((resolve) => {
-    execFile(
-      'git',
-      [...GIT_NEUTRAL_CONFIG, '-C', root, 'check-ignore', '-q', '--', file],
-      { cwd: os.tmpdir(), timeout: 5000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' } },
-      (error) => {
-        if (!error) return resolve(0);
-        const c = (error as { code?: unknown }).code;
-        resolve(typeof c === 'number' ? c : undefined);
-      },
-    );
-  });
+  // On Windows a program is looked for in the working directory before PATH, so git is not run there at all.
+  const code =
+    process.platform === 'win32'
+      ? undefined
+      : await new Promise<number | undefined>((resolve) => {
+          execFile(
+            'git',
+            [...GIT_NEUTRAL_CONFIG, '-C', root, 'check-ignore', '-q', '--', file],
+            { cwd: os.tmpdir(), timeout: 5000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' } },
+            (error) => {
+              if (!error) return resolve(0);
+              const c = (error as { code?: unknown }).code;
+              resolve(typeof c === 'number' ? c : undefined);
+            },
+          );
+        });
   if (code === 0) return true;
   if (code === 1) return false;
+  const text = await readRegularFile(path.join(root, '.gitignore'));
+  if (text === undefined) return false;
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  return lines.some((l) => ['.qencode', '.qencode/', '/.qencode', '/.qencode/', '.qencode/keys', '.qencode/keys/', '/.qencode/keys/', '*.pem'].includes(l));
+}
+
+/** A file's text if it is a plain file (not a link, a FIFO or a device) of a sane size. */
+async function readRegularFile(file: string): Promise<string | undefined> {
   try {
-    const lines = (await fs.readFile(path.join(root, '.gitignore'), 'utf8')).split(/\r?\n/).map((l) => l.trim());
-    return lines.some((l) => ['.qencode', '.qencode/', '/.qencode', '/.qencode/', '.qencode/keys', '.qencode/keys/', '/.qencode/keys/', '*.pem'].includes(l));
+    const stat = await fs.lstat(file);
+    if (!stat.isFile() || stat.size > 1024 * 1024) return undefined;
+    return await fs.readFile(file, 'utf8');
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 async function addToGitignore(root: string): Promise<void> {
   const file = path.join(root, '.gitignore');
-  const existing = await fs.readFile(file, 'utf8').catch(() => '');
+  const existing = await readRegularFile(file);
+  if (existing === undefined && (await fs.lstat(file).catch(() => undefined))) throw new Error(t('.gitignore is not a plain file, so it was not changed'));
   const prefix = existing && !existing.endsWith('\n') ? '\n' : '';
-  await fs.appendFile(file, `${prefix}# Private keys of Qencode signing keys\n.qencode/keys/\n`);
+  const { O_WRONLY, O_CREAT, O_APPEND, O_NOFOLLOW } = fsConstants;
+  const handle = await fs.open(file, O_WRONLY | O_CREAT | O_APPEND | (O_NOFOLLOW ?? 0), 0o644);
+  try {
+    await handle.writeFile(`${prefix}# Private keys of Qencode signing keys\n.qencode/keys/\n`);
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
-import * as api from './core';
-import { isCorsHeader, isQencodeError, parseCorsDocument, validateBucketName, type CorsPolicy, CORS_HEADERS } from './core';
-import type { Log } from './log';
-import type { Projects } from './projects';
-import type { Ui } from './ui';
+import * as api from '../../core';
+import { isQencodeError, parseCorsDocument, validateBucketName, type CorsPolicy } from '../../core';
+import type { DataLayer } from '../../data';
+import { shown, type Log } from '../../log';
+import type { Ui } from '../../ui';
+import type { Projects } from '../projects/store';
+import { formatPolicy, planCorsSave, samePolicy } from './cors-plan';
 
 const t = vscode.l10n.t;
 export const CORS_SCHEME = 'qencode-cors';
@@ -21,17 +23,6 @@ function parseUri(uri: vscode.Uri): { projectId: string; bucket: string } {
   const m = /^\/([^/]+)\.cors\.json$/.exec(uri.path);
   if (!m || !uri.authority || !validateBucketName(m[1]!).ok) throw vscode.FileSystemError.FileNotFound(uri);
   return { projectId: uri.authority, bucket: m[1]! };
-}
-
-/** Pretty-printed, headers in the documented order, then any others the CDN holds. */
-export function formatPolicy(policy: CorsPolicy): string {
-  const keys = [...CORS_HEADERS.filter((h) => h in policy), ...Object.keys(policy).filter((k) => !isCorsHeader(k)).sort()];
-  return `${JSON.stringify(Object.fromEntries(keys.map((k) => [k, policy[k]])), null, 2)}\n`;
-}
-
-function samePolicy(a: CorsPolicy, b: CorsPolicy): boolean {
-  const ka = Object.keys(a).sort();
-  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
 }
 
 /**
@@ -52,12 +43,12 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   readonly onDidChangeFile = this.fileChanged.event;
   private readonly remoteChanged = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.remoteChanged.event;
-  /** Fires with (projectId, bucket) after a save changed the CDN's policy. */
-  private readonly saved = new vscode.EventEmitter<{ projectId: string; bucket: string }>();
-  readonly onDidSave = this.saved.event;
+  /** Buckets whose unusable headers the user was told of already, this session. */
+  private readonly warnedDropped = new Set<string>();
 
   constructor(
     private readonly projects: Projects,
+    private readonly data: DataLayer,
     private readonly log: Log,
     private readonly ui: () => Ui,
   ) {}
@@ -79,7 +70,8 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const { projectId, bucket } = parseUri(uri);
-    const policy = await this.fetch(projectId, bucket, t('Reading the CORS policy of {0}', bucket));
+    // What the tree read is reused while fresh (the same rule as the lists).
+    const policy = await this.fetch(projectId, bucket, t('Reading the CORS policy of {0}', bucket), true);
     this.entry(uri).policy = policy;
     return Buffer.from(formatPolicy(policy));
   }
@@ -91,20 +83,24 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     const wanted = parsed.value;
     const client = this.client(projectId);
     try {
-      const current = await api.getCors(client, bucket);
+      const { policy: current, dropped } = await api.getCorsReply(client, bucket);
       const snapshot = this.entry(uri).policy;
       if (snapshot && !samePolicy(snapshot, current)) await this.resolveConflict(uri, bucket, current);
-      if (!samePolicy(wanted, current)) {
-        const removed = Object.keys(current).filter((h) => !(h in wanted));
-        if (Object.keys(wanted).length === 0 || removed.some((h) => !isCorsHeader(h))) {
-          // An empty document, or a header this API cannot delete one by one: start from nothing.
-          await api.deleteCors(client, bucket);
-        } else {
-          for (const header of removed) await this.deleteHeader(client, bucket, header);
-        }
-        const changed = Object.entries(wanted).some(([k, v]) => current[k] !== v) || (Object.keys(wanted).length > 0 && removed.some((h) => !isCorsHeader(h)));
-        if (changed) await api.setCors(client, bucket, wanted);
+      const plan = planCorsSave(current, wanted);
+      if (plan.deleteAll && dropped.length) {
+        // The headers this editor cannot show would go too: say so before they do.
+        const remove = t('Remove Them Too');
+        const choice = await this.ui().ask(
+          'corsDropAll',
+          t('Saving replaces the whole CORS policy of {0}, which also removes headers this editor cannot show: {1}.', bucket, dropped.join(', ')),
+          t('Their values are not text. Remove them too, or cancel and keep the policy as it is.'),
+          remove,
+        );
+        if (choice !== remove) throw new vscode.FileSystemError(t('Not saved: the CORS policy of {0} was left as it is.', bucket));
       }
+      if (plan.deleteAll) await api.deleteCors(client, bucket);
+      for (const header of plan.deleteHeaders) await this.deleteHeader(client, bucket, header);
+      if (plan.post) await api.setCors(client, bucket, wanted);
       // Read back, so the editor shows what the CDN now holds.
       const now = await api.getCors(client, bucket);
       const entry = this.entry(uri);
@@ -115,10 +111,10 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
         entry.mtime += 1;
         this.fileChanged.fire([{ type: vscode.FileChangeType.Changed, uri }]);
       }
-      this.saved.fire({ projectId, bucket });
+      this.data.project(projectId).invalidate('cors', bucket);
     } catch (error) {
       if (error instanceof vscode.FileSystemError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = shown(error instanceof Error ? error.message : String(error));
       this.log.error(`save CORS policy of ${bucket}: ${message}`);
       throw new vscode.FileSystemError(message);
     }
@@ -150,7 +146,7 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   /** A read-only view of what the CDN holds now, beside the document. */
   async compareWithRemote(uri: vscode.Uri): Promise<void> {
     const { projectId, bucket } = parseUri(uri);
-    const remote = await this.fetch(projectId, bucket, t('Reading the CORS policy of {0}', bucket));
+    const remote = await this.fetch(projectId, bucket, t('Reading the CORS policy of {0}', bucket), false);
     // Comparing accepts the remote as the new base: the next save overwrites knowingly.
     this.entry(uri).policy = remote;
     await this.showDiff(uri, bucket, remote);
@@ -172,20 +168,25 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     return this.projects.client(projectId);
   }
 
-  private async fetch(projectId: string, bucket: string, what: string): Promise<CorsPolicy> {
+  /** The policy, from the data layer's cache when `cached` (and fresh from the CDN otherwise). */
+  private async fetch(projectId: string, bucket: string, what: string, cached: boolean): Promise<CorsPolicy> {
     try {
-      const { policy, dropped } = await api.getCorsReply(this.client(projectId), bucket);
-      if (dropped.length) {
+      const data = this.data.project(projectId);
+      if (!cached) data.invalidate('cors', bucket);
+      this.client(projectId);
+      const { policy, dropped } = await data.corsOf(bucket);
+      if (dropped.length && !this.warnedDropped.has(`${projectId}/${bucket}`)) {
+        this.warnedDropped.add(`${projectId}/${bucket}`);
         void this.ui().notify(
           'corsDropped',
           'warning',
-          t('The CORS policy of {0} holds headers this editor cannot show, as their values are not text: {1}. Saving leaves them on the CDN as they are (saving {} removes the whole policy).', bucket, dropped.join(', ')),
+          t('The CORS policy of {0} has headers this editor cannot show, as their values are not text: {1}. Saving leaves them as they are, unless the whole policy is replaced (you are asked first).', bucket, dropped.join(', ')),
         );
       }
       return policy;
     } catch (error) {
       if (error instanceof vscode.FileSystemError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = shown(error instanceof Error ? error.message : String(error));
       this.log.error(`${what}: ${message}`);
       throw new vscode.FileSystemError(message);
     }
@@ -214,6 +215,5 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   dispose(): void {
     this.fileChanged.dispose();
     this.remoteChanged.dispose();
-    this.saved.dispose();
   }
 }

@@ -1,0 +1,3 @@
+export * from './buckets';
+export * from './data-layer';
+export * from './project-data';

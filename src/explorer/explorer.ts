@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import type { Change, DataLayer } from '../data';
+import type { Projects } from '../resources/projects/store';
+import { ErrorNode, Node, ProjectNode, type GroupKind } from './nodes';
+
+/**
+ * The TreeDataProvider. It only draws: rows are views of the data layer, and when
+ * the data says "resource X of project P changed", it fires exactly the rows the
+ * view holds that show X, so VS Code redraws them. A load failure is a row, never a popup.
+ */
+export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly projectNodes = new Map<string, ProjectNode>();
+  /** The rows the view was given, by id: a fire must name the instance the view holds. */
+  private readonly held = new Map<string, Node>();
+  private readonly heldChildren = new Map<string, string[]>();
+  private readonly subscriptions: { dispose(): void }[];
+
+  constructor(
+    private readonly projects: Projects,
+    private readonly data: DataLayer,
+    private readonly kinds: readonly GroupKind[],
+  ) {
+    this.subscriptions = [data.onDidChange((change) => this.redraw(change))];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return node.treeItem();
+  }
+
+  getParent(node: Node): Node | undefined {
+    return node.parent;
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    let children: Node[];
+    try {
+      children = node ? await node.children() : this.roots();
+    } catch (error) {
+      children = node ? [new ErrorNode(node, error)] : [];
+    }
+    this.hold(node?.id ?? '', children);
+    return children;
+  }
+
+  /** One node per project, kept while the project exists, so a fire reaches the row the view holds. */
+  roots(): ProjectNode[] {
+    const list = this.projects.list();
+    for (const id of [...this.projectNodes.keys()]) if (!list.some((p) => p.id === id)) this.projectNodes.delete(id);
+    return list.map((project) => {
+      let node = this.projectNodes.get(project.id);
+      if (!node) {
+        node = new ProjectNode(project, this.data, this.kinds, () => this.projects.hasApiKey(project.id));
+        this.projectNodes.set(project.id, node);
+      }
+      node.project = project;
+      return node;
+    });
+  }
+
+  /** The project list changed (added, removed, renamed). */
+  redrawRoots(): void {
+    this.changed.fire(undefined);
+  }
+
+  /** Refresh everything: every list is read again. */
+  refresh(): void {
+    this.data.invalidateAll();
+    this.changed.fire(undefined);
+  }
+
+  /** Refresh on a row: it says which data is stale; a row with nothing to reload is just redrawn. */
+  refreshNode(node: Node): void {
+    if (!node.invalidate()) this.changed.fire(node);
+  }
+
+  private hold(parentId: string, children: Node[]): void {
+    for (const id of this.heldChildren.get(parentId) ?? []) this.held.delete(id);
+    for (const child of children) this.held.set(child.id, child);
+    this.heldChildren.set(
+      parentId,
+      children.map((c) => c.id),
+    );
+  }
+
+  /** Fires the held rows that show this change, but not those whose ancestor is redrawn anyway. */
+  private redraw(change: Change): void {
+    const candidates = [...this.projectNodes.values(), ...this.held.values()].filter((n) => n.shows(change));
+    const set = new Set(candidates);
+    const covered = (n: Node) => {
+      for (let p = n.parent; p; p = p.parent) if (set.has(p)) return true;
+      return false;
+    };
+    for (const node of new Set(candidates)) if (!covered(node)) this.changed.fire(node);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

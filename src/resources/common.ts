@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { registerCommand, withProgress } from '../actions';
+import type { QencodeClient } from '../core';
+import { Node } from '../explorer/nodes';
+import type { Services } from '../services';
+import { pickDomain } from './domains/picker';
+import { DomainNode } from './domains/node';
+
+const t = vscode.l10n.t;
+
+/** A row of an API item: it has an id to copy and details to fetch. */
+interface ItemNode extends Node {
+  readonly itemId: string;
+  details(client: QencodeClient, signal: AbortSignal): Promise<{ title: string; json: Record<string, unknown> }>;
+}
+
+const isItemNode = (node: unknown): node is ItemNode => node instanceof Node && 'itemId' in node && 'details' in node;
+
+/** Commands shared by the rows of every API item. */
+export function registerCommonCommands(context: vscode.ExtensionContext, s: Services): void {
+  const register = (id: string, name: string, handler: (node?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+
+  register('copyId', t('Copy ID'), async (node) => {
+    if (!isItemNode(node)) throw new Error(t('Copy ID works on a domain, TLS subscription or signing key in the explorer'));
+    await vscode.env.clipboard.writeText(node.itemId);
+  });
+
+  register('showDetails', t('Show details'), async (node) => {
+    const target: ItemNode = isItemNode(node) ? node : await pickDomain(s, node).then((d) => new DomainNode(d.project.group('domains'), d.domain));
+    const project = target.projectNode.project;
+    const { title, json } = await withProgress(s.ui(), t('Getting the details…'), (signal) => target.details(s.projects.client(project.id), signal));
+    await s.details.show(project.name, title, json);
+  });
+}

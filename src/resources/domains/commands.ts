@@ -1,0 +1,127 @@
+import * as vscode from 'vscode';
+import * as api from '../../core';
+import { MAX_DOMAINS, validateDomainName, type DomainType } from '../../core';
+import { answered, check, confirm, createOrReconcile, deleteEach, registerCommand, selection, withProgress } from '../../actions';
+import type { Services } from '../../services';
+import { pickBucket } from '../buckets/picker';
+import { pickProject } from '../projects/picker';
+import { DomainNode, domainJson } from './node';
+import { pickDomain } from './picker';
+
+const t = vscode.l10n.t;
+
+export function registerDomainCommands(context: vscode.ExtensionContext, s: Services): void {
+  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+
+  register('createDomain', t('Create playback domain'), async (node) => {
+    const ui = s.ui();
+    const project = await pickProject(s, node);
+    // The limit is told before the first question, not after the last.
+    const existing = await ui.loading(t('Loading playback domains…'), () => project.data.items('domains'));
+    if (existing.length >= MAX_DOMAINS) {
+      // Support can raise the limit, so the server has the last word; the user is told first.
+      await confirm(
+        ui,
+        'domainLimit',
+        t('Project {0} has {1} playback domains, the most Qencode allows unless support raised the limit.', project.project.name, existing.length),
+        t('Qencode will refuse a new one unless the limit of your account was raised. Delete a domain first, or try anyway.'),
+        t('Try Anyway'),
+      );
+    }
+    const taken = new Set(existing.map((d) => d.name));
+    const name = answered(
+      await ui.input({
+        id: 'domainName',
+        title: t('Create a playback domain in {0} ({1} of {2} used)', project.project.name, existing.length, MAX_DOMAINS),
+        prompt: t('The host name players will use, e.g. live.example.com. You will point it at Qencode with a CNAME record.'),
+        validateInput: (v) => check(validateDomainName)(v) ?? (taken.has(v.trim().toLowerCase()) ? t('{0} is a playback domain of this project already.', v.trim().toLowerCase()) : undefined),
+      }),
+    );
+    const type = answered(
+      await ui.pick(
+        [
+          { label: t('Live streaming'), description: 'live', detail: t('For live streams. A live domain cannot be changed after it is created.'), type: 'live' as DomainType },
+          { label: t('Media storage (VOD)'), description: 'vod', detail: t('Serves a media-storage bucket; you can change its bucket later.'), type: 'vod' as DomainType },
+        ],
+        { id: 'domainType', title: t('What will {0} serve?', name.trim().toLowerCase()) },
+      ),
+    ).type;
+    const client = s.projects.client(project.project.id);
+    const wanted = name.trim().toLowerCase();
+    const domain = await createOrReconcile(
+      ui,
+      t('Creating playback domain {0}…', wanted),
+      () => api.createDomain(client, { name, type }),
+      async () => ((await api.listDomains(client)).some((d) => !api.isInvalid(d) && d.name === wanted) ? t('domain {0} exists', wanted) : undefined),
+    );
+    project.data.invalidate('domains');
+    if (!domain) return;
+    const createTls = t('Create TLS Subscription');
+    const setBucket = t('Set Bucket…');
+    const choice = await ui.notify('done', 'info', t('Playback domain {0} created.', domain.name), ...(type === 'vod' ? [setBucket, createTls] : [createTls]));
+    const target = new DomainNode(project.group('domains'), domain);
+    if (choice === createTls) await vscode.commands.executeCommand('qencodeCdn.createTls', target);
+    if (choice === setBucket) await vscode.commands.executeCommand('qencodeCdn.setDomainBucket', target);
+  });
+
+  register('listDomainsByType', t('List playback domains by type'), async (node) => {
+    const ui = s.ui();
+    const project = await pickProject(s, node);
+    const type = answered(
+      await ui.pick(
+        [
+          { label: t('Live streaming domains'), type: 'live' as DomainType },
+          { label: t('Media storage (VOD) domains'), type: 'vod' as DomainType },
+        ],
+        { id: 'domainType', title: t('Which playback domains?') },
+      ),
+    ).type;
+    const listed = await withProgress(ui, t('Listing {0} domains…', type), (signal) => api.listDomains(s.projects.client(project.project.id), type, signal));
+    const domains = listed.filter((d): d is api.Domain => !api.isInvalid(d));
+    if (domains.length === 0) return void ui.notify('done', 'info', t('Project {0} has no {1} domains.', project.project.name, type));
+    const picked = answered(
+      await ui.pick(
+        domains.map((d) => ({ label: d.name, description: d.bucketName ? `→ ${d.bucketName}` : undefined, detail: d.id, domain: d })),
+        { id: 'domain', title: t('{0} {1} domains in {2}: choose one to see its details', domains.length, type, project.project.name) },
+      ),
+    );
+    await s.details.show(project.project.name, `domain ${picked.domain.name}`, domainJson(picked.domain));
+  });
+
+  register('setDomainBucket', t('Set domain bucket'), async (node) => {
+    const target = await pickDomain(s, node, (d) => d.type === 'vod', t('A media-storage (vod) domain'));
+    if (target.domain.type !== 'vod') throw new Error(t('{0} is a live domain; live domains cannot be changed after they are created', target.domain.name));
+    const { bucket } = await pickBucket(s, target.project);
+    const domain = await withProgress(s.ui(), t('Pointing {0} at bucket {1}…', target.domain.name, bucket), (signal) =>
+      api.setDomainBucket(s.projects.client(target.project.project.id), target.domain.id, bucket, signal),
+    );
+    target.project.data.replace('domains', domain);
+    void s.ui().notify('done', 'info', t('{0} now serves bucket {1}.', domain.name, domain.bucketName ?? bucket));
+  });
+
+  register('deleteDomain', t('Delete playback domain'), async (node, nodes) => {
+    const targets = selection(node, nodes, DomainNode).map((n) => ({ project: n.projectNode, domain: n.domain }));
+    if (targets.length === 0) targets.push(await pickDomain(s, node));
+    const names = targets.map((d) => d.domain.name);
+    await confirm(
+      s.ui(),
+      'deleteDomain',
+      targets.length === 1 ? t('Delete playback domain {0}?', names[0]!) : t('Delete {0} playback domains?', targets.length),
+      t('{0}\n\nPlayers that use it stop working, and its TLS subscription is deleted with it. This cannot be undone.', names.join('\n')),
+      t('Delete'),
+    );
+    try {
+      await deleteEach(s.ui(), targets, (d, signal) => api.deleteDomain(s.projects.client(d.project.project.id), d.domain.id, signal), (d) => d.domain.name);
+    } finally {
+      for (const project of new Set(targets.map((d) => d.project))) {
+        project.data.invalidate('domains');
+        project.data.invalidate('tls');
+      }
+    }
+  });
+
+  register('copyDomainName', t('Copy domain name'), async (node) => {
+    const d = await pickDomain(s, node);
+    await vscode.env.clipboard.writeText(d.domain.name);
+  });
+}

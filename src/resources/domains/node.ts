@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { formatWhen, getDomain, isoOrNull, type Domain, type QencodeClient } from '../../core';
+import { Ctx } from '../../explorer/context-values';
+import { Node, rows, type GroupKind, type GroupNode } from '../../explorer/nodes';
+
+const t = vscode.l10n.t;
+
+export class DomainNode extends Node {
+  constructor(
+    readonly parent: GroupNode,
+    readonly domain: Domain,
+  ) {
+    super();
+  }
+
+  get id(): string {
+    return `${this.parent.id}/${this.domain.id}`;
+  }
+
+  get itemId(): string {
+    return this.domain.id;
+  }
+
+  treeItem(): vscode.TreeItem {
+    const d = this.domain;
+    const item = new vscode.TreeItem(d.name, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.contextValue = d.type === 'live' ? Ctx.domainLive : Ctx.domainVod;
+    item.iconPath = new vscode.ThemeIcon(d.type === 'live' ? 'broadcast' : 'device-camera-video');
+    // The essential first, short enough for a 300 px sidebar; the rest is in the tooltip.
+    item.description = d.type === 'live' ? t('live') : d.bucketName ? t('vod → {0}', d.bucketName) : t('vod, no bucket');
+    item.tooltip = [
+      d.name,
+      t('Type: {0}', d.type === 'live' ? t('live streaming') : t('media storage (vod)')),
+      ...(d.type === 'vod' ? [t('Bucket: {0}', d.bucketName ?? t('none'))] : []),
+      t('Created: {0}', formatWhen(d.created)),
+      t('ID: {0}', d.id),
+    ].join('\n');
+    return item;
+  }
+
+  async details(client: QencodeClient, signal: AbortSignal): Promise<{ title: string; json: Record<string, unknown> }> {
+    const d = await getDomain(client, this.domain.id, signal);
+    return { title: `domain ${d.name}`, json: domainJson(d) };
+  }
+}
+
+export function domainJson(d: Domain): Record<string, unknown> {
+  return { id: d.id, domain_name: d.name, type: d.type, ...(d.type === 'vod' ? { bucket_name: d.bucketName ?? null } : {}), created: isoOrNull(d.created) };
+}
+
+export const domainsGroup: GroupKind = {
+  kind: 'domains',
+  contextValue: Ctx.groupDomains,
+  label: () => t('Playback Domains'),
+  icon: 'globe',
+  shows: ['domains'],
+  async rows(group) {
+    const domains = await group.parent.data.list('domains');
+    return rows(group, domains, (d) => new DomainNode(group, d), (d) => d.name, { label: t('No playback domains yet. Create one…'), command: 'qencodeCdn.createDomain' });
+  },
+  refresh: (data) => data.invalidate('domains'),
+};

@@ -1,0 +1,113 @@
+import * as vscode from 'vscode';
+import { answered, confirm, registerCommand, withProgress } from '../../actions';
+import { ErrorNode, Node, type ProjectNode } from '../../explorer/nodes';
+import type { Services } from '../../services';
+import { pickProject, projectById } from './picker';
+
+const t = vscode.l10n.t;
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+
+export function registerProjectCommands(context: vscode.ExtensionContext, s: Services): void {
+  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+  register('addApiKey', t('Add API key'), () => addApiKey(s));
+  register('replaceApiKey', t('Replace API key'), async (node) => replaceApiKey(s, await pickProject(s, node)));
+
+  register('removeApiKey', t('Remove API key'), async (node) => {
+    const project = await pickProject(s, node);
+    const id = project.project.id;
+    const runs = s.projects.purgeHistory(id).length;
+    const cnames = s.projects.tlsMessageCount(id);
+    const memory = s.projects.buckets(id);
+    const removed = [
+      t("its API key, from this machine's secret storage"),
+      ...(runs ? [plural(runs, t('its purge history (1 run)'), t('its purge history ({0} runs)', runs))] : []),
+      ...(cnames
+        ? [plural(cnames, t('the CNAME instructions kept for 1 TLS subscription (Qencode does not show them again)'), t('the CNAME instructions kept for {0} TLS subscriptions (Qencode does not show them again)', cnames))]
+        : []),
+      ...(memory.added.length ? [t('the buckets you added: {0}', memory.added.join(', '))] : []),
+      ...(Object.keys(memory.policies).length ? [t('the access policies remembered for its buckets')] : []),
+    ];
+    await confirm(
+      s.ui(),
+      'removeProject',
+      t('Remove project {0} from this editor?', project.project.name),
+      `${t('This removes from this editor:')}\n${removed.map((r) => `• ${r}`).join('\n')}\n\n${t('Nothing changes in your Qencode account.')}`,
+      t('Remove'),
+    );
+    await s.projects.remove(id);
+  });
+
+  register('renameProject', t('Rename project'), async (node) => {
+    const project = await pickProject(s, node);
+    const others = s.projects.list().filter((p) => p.id !== project.project.id).map((p) => p.name.toLowerCase());
+    const name = answered(
+      await s.ui().input({
+        id: 'projectName',
+        title: t('Rename project {0}', project.project.name),
+        value: project.project.name,
+        validateInput: (v) => (!v.trim() ? t('Enter a name.') : others.includes(v.trim().toLowerCase()) ? t('A project named {0} exists already.', v.trim()) : undefined),
+      }),
+    ).trim();
+    await s.projects.rename(project.project.id, name);
+  });
+
+  register('refresh', t('Refresh'), async () => s.explorer.refresh());
+  register('refreshNode', t('Refresh'), async (node) => {
+    if (node instanceof Node) s.explorer.refreshNode(node);
+    else s.explorer.refresh();
+  });
+  register('retry', t('Retry'), async (node) => {
+    if (!(node instanceof ErrorNode)) throw new Error(t('Retry works on a row that could not load'));
+    s.explorer.refreshNode(node);
+  });
+}
+
+export async function addApiKey(s: Services): Promise<void> {
+  const ui = s.ui();
+  const existing = s.projects.list().map((p) => p.name.toLowerCase());
+  const name = answered(
+    await ui.input({
+      id: 'projectName',
+      title: t('Add a Qencode project (1/2)'),
+      prompt: t('A name for this project, as you want to see it in the explorer'),
+      placeHolder: t('e.g. Production'),
+      validateInput: (v) => (!v.trim() ? t('Enter a name.') : existing.includes(v.trim().toLowerCase()) ? t('A project named {0} exists already.', v.trim()) : v.length > 100 ? t('Use at most 100 characters.') : undefined),
+    }),
+  ).trim();
+  const key = answered(
+    await ui.input({
+      id: 'apiKey',
+      title: t('Add a Qencode project (2/2)'),
+      prompt: t('The API key of project {0}: in your Qencode account, open the project and copy its API key.', name),
+      password: true,
+      validateInput: (v) => (!v.trim() ? t('Enter the API key.') : /\s/.test(v.trim()) ? t('An API key has no spaces.') : undefined),
+    }),
+  ).trim();
+  await withProgress(ui, t('Checking the API key of {0}…', name), (signal) => s.projects.verifyApiKey(key, signal));
+  await s.projects.add(name, key);
+  void ui.notify('done', 'info', t('Project {0} added.', name));
+}
+
+export async function replaceApiKey(s: Services, project: ProjectNode): Promise<void> {
+  const ui = s.ui();
+  const key = answered(
+    await ui.input({
+      id: 'apiKey',
+      title: t('API key of project {0}', project.project.name),
+      prompt: t('In your Qencode account, open the project and copy its API key.'),
+      password: true,
+      validateInput: (v) => (!v.trim() ? t('Enter the API key.') : undefined),
+    }),
+  ).trim();
+  await withProgress(ui, t('Checking the API key of {0}…', project.project.name), (signal) => s.projects.verifyApiKey(key, signal, project.project.id));
+  await s.projects.replaceKey(project.project.id, key);
+  void ui.notify('done', 'info', t('The API key of {0} was replaced.', project.project.name));
+}
+
+/** "Re-enter API Key" after a refused key: that project's key, or Add again when the key was being added. */
+export async function reenterApiKey(s: Services, projectId: string | undefined): Promise<void> {
+  const project = projectId === undefined ? undefined : projectById(s, projectId);
+  if (projectId !== undefined && !project) throw new Error(t('that project was removed from this editor'));
+  if (project) await replaceApiKey(s, project);
+  else await addApiKey(s);
+}
