@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { isLostReply, isQencodeError, type Validation } from './core';
+import { errorMessage, isLostReply, isQencodeError, type Validation } from './core';
+
+export { errorMessage };
 import type { Log } from './log';
 import type { Ui } from './ui';
 
@@ -28,11 +30,6 @@ export interface ActionContext {
   ui: () => Ui;
   /** "Re-enter API Key" after a refused key: the project whose key failed, or Add when the key was being added. */
   reenterApiKey: (projectId: string | undefined) => Promise<void>;
-}
-
-/** The message of anything thrown. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export function isCancellation(error: unknown): boolean {

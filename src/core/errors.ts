@@ -83,3 +83,8 @@ export function isQencodeError(error: unknown, kind?: ErrorKind): error is Qenco
 export function invalidInput(operation: string, reason: string): QencodeError {
   return new QencodeError({ operation, kind: 'invalid-input', reason });
 }
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

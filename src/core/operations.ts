@@ -35,7 +35,7 @@ import {
  * here, so nothing invalid is ever sent, whoever the caller is.
  */
 
-function valid<T>(operation: string, v: Validation<T>): T {
+function checked<T>(operation: string, v: Validation<T>): T {
   if (!v.ok) throw invalidInput(operation, v.message);
   return v.value;
 }
@@ -51,7 +51,7 @@ const SigningKeyList = list('signing_keys', SigningKeyWire);
 // ---- playback domains ----
 export async function createDomain(c: QencodeClient, input: { name: string; type: DomainType }, signal?: AbortSignal): Promise<Domain> {
   const operation = 'create domain';
-  const name = valid(operation, validateDomainName(input.name));
+  const name = checked(operation, validateDomainName(input.name));
   if (input.type !== 'live' && input.type !== 'vod') throw invalidInput(operation, 'the domain type must be "live" or "vod"');
   return c.call({ operation, method: 'POST', path: apiPath(operation, 'domains'), body: { name, type: input.type }, schema: DomainResponse, idempotent: false }, signal);
 }
@@ -71,7 +71,7 @@ export async function listDomains(c: QencodeClient, type?: DomainType, signal?: 
 /** Points a vod domain at a bucket. Live domains cannot be updated. */
 export async function setDomainBucket(c: QencodeClient, id: string, bucketName: string, signal?: AbortSignal): Promise<Domain> {
   const operation = 'update domain';
-  const bucket = valid(operation, validateBucketName(bucketName));
+  const bucket = checked(operation, validateBucketName(bucketName));
   return c.call({ operation, method: 'PUT', path: apiPath(operation, 'domains', id), body: { bucket_name: bucket }, schema: DomainResponse, idempotent: true }, signal);
 }
 
@@ -116,12 +116,24 @@ export async function createSigningKey(c: QencodeClient, target: SigningKeyFor, 
   const given = (['streamId', 'domainId', 'bucketName'] as const).filter((k) => k in target && (target as Record<string, unknown>)[k] !== undefined);
   if (given.length !== 1) throw invalidInput(operation, 'choose one target: a live stream, a live domain or a bucket');
   let body: { stream_id: string } | { domain_id: string } | { bucket_name: string };
-  if ('streamId' in target) body = { stream_id: valid(operation, validateStreamId(target.streamId)) };
+  if ('streamId' in target) body = { stream_id: checked(operation, validateStreamId(target.streamId)) };
   else if ('domainId' in target) {
     if (typeof target.domainId !== 'string' || !target.domainId.trim()) throw invalidInput(operation, 'choose a live domain');
     body = { domain_id: target.domainId };
-  } else body = { bucket_name: valid(operation, validateBucketName(target.bucketName)) };
-  return c.call({ operation, method: 'POST', path: apiPath(operation, 'signing-keys'), body, schema: CreatedSigningKeyResponse, idempotent: false }, signal);
+  } else body = { bucket_name: checked(operation, validateBucketName(target.bucketName)) };
+  return c.call(
+    {
+      operation,
+      method: 'POST',
+      path: apiPath(operation, 'signing-keys'),
+      body,
+      schema: CreatedSigningKeyResponse,
+      idempotent: false,
+      // The private key comes once: a reply that also says "error" still gives it to the user.
+      salvage: (key, failure) => ({ ...key, problem: `the server also reported a failure (${failure}); check the key in the list` }),
+    },
+    signal,
+  );
 }
 
 export async function getSigningKey(c: QencodeClient, id: string, signal?: AbortSignal): Promise<SigningKey> {
@@ -136,7 +148,7 @@ export async function listSigningKeys(c: QencodeClient, signal?: AbortSignal): P
 
 export async function renameSigningKey(c: QencodeClient, id: string, name: string, signal?: AbortSignal): Promise<SigningKey> {
   const operation = 'rename signing key';
-  const body = { name: valid(operation, validateSigningKeyName(name)) };
+  const body = { name: checked(operation, validateSigningKeyName(name)) };
   return c.call({ operation, method: 'PUT', path: apiPath(operation, 'signing-keys', id), body, schema: SigningKeyResponse, idempotent: true }, signal);
 }
 
@@ -151,7 +163,7 @@ export const ACCESS_POLICIES: readonly AccessPolicy[] = ['public', 'authenticate
 
 export async function setBucketPolicy(c: QencodeClient, bucketName: string, policy: AccessPolicy, signal?: AbortSignal): Promise<void> {
   const operation = 'set bucket access policy';
-  const bucket = valid(operation, validateBucketName(bucketName));
+  const bucket = checked(operation, validateBucketName(bucketName));
   if (!ACCESS_POLICIES.includes(policy)) throw invalidInput(operation, 'the policy must be "public" or "authenticated"');
   return c.call({ operation, method: 'PUT', path: apiPath(operation, 'buckets', bucket, 'policy', policy), schema: StatusWire, idempotent: true }, signal);
 }
@@ -162,7 +174,7 @@ export async function setBucketPolicy(c: QencodeClient, bucketName: string, poli
  */
 export async function getCorsReply(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<CorsReply> {
   const operation = 'get CORS policy';
-  const bucket = valid(operation, validateBucketName(bucketName));
+  const bucket = checked(operation, validateBucketName(bucketName));
   return c.call({ operation, method: 'GET', path: apiPath(operation, 'buckets', bucket, 'cors'), schema: CorsReplyWire, idempotent: true }, signal);
 }
 
@@ -173,21 +185,21 @@ export async function getCors(c: QencodeClient, bucketName: string, signal?: Abo
 
 export async function setCors(c: QencodeClient, bucketName: string, policy: CorsPolicy, signal?: AbortSignal): Promise<void> {
   const operation = 'set CORS policy';
-  const bucket = valid(operation, validateBucketName(bucketName));
-  const body = valid(operation, validateCorsDocument(policy));
+  const bucket = checked(operation, validateBucketName(bucketName));
+  const body = checked(operation, validateCorsDocument(policy));
   if (Object.keys(body).length === 0) throw invalidInput(operation, 'the policy is empty; delete the CORS policy instead');
   return c.call({ operation, method: 'POST', path: apiPath(operation, 'buckets', bucket, 'cors'), body, schema: StatusWire, idempotent: true }, signal);
 }
 
 export async function deleteCors(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete CORS policy';
-  const bucket = valid(operation, validateBucketName(bucketName));
+  const bucket = checked(operation, validateBucketName(bucketName));
   return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'buckets', bucket, 'cors'), schema: StatusWire, idempotent: true }, signal);
 }
 
 export async function deleteCorsHeader(c: QencodeClient, bucketName: string, header: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete CORS header';
-  const bucket = valid(operation, validateBucketName(bucketName));
+  const bucket = checked(operation, validateBucketName(bucketName));
   if (!isCorsHeader(header)) throw invalidInput(operation, `"${header}" is not a supported CORS header`);
   return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'buckets', bucket, 'cors', header), schema: StatusWire, idempotent: true }, signal);
 }
@@ -195,13 +207,13 @@ export async function deleteCorsHeader(c: QencodeClient, bucketName: string, hea
 /** Purges the CDN cache for every object in a bucket. A purge is an idempotent intent, so it may be retried. */
 export async function purgeBucket(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<void> {
   const operation = 'purge bucket';
-  const bucket = valid(operation, validateBucketName(bucketName));
+  const bucket = checked(operation, validateBucketName(bucketName));
   return c.call({ operation, method: 'POST', path: apiPath(operation, 'buckets', bucket, 'cache', 'purge_all'), schema: StatusWire, idempotent: true }, signal);
 }
 
 export async function purgeObject(c: QencodeClient, bucketName: string, objectPath: string, signal?: AbortSignal): Promise<void> {
   const operation = 'purge object';
-  const bucket = valid(operation, validateBucketName(bucketName));
-  const path = valid(operation, validateObjectPath(objectPath));
+  const bucket = checked(operation, validateBucketName(bucketName));
+  const path = checked(operation, validateObjectPath(objectPath));
   return c.call({ operation, method: 'POST', path: apiPath(operation, 'buckets', bucket, 'cache', 'purge'), body: { path }, schema: StatusWire, idempotent: true }, signal);
 }

@@ -93,6 +93,11 @@ export interface CallSpec<T> {
   schema: z.ZodType<T>;
   /** Safe to send again (reads, updates, deletes, purges). Creates are never retried. */
   idempotent: boolean;
+  /**
+   * A 2xx reply that says "error" but still carries a valid payload: kept through
+   * this, with the failure noted, when the payload exists nowhere else (a private key).
+   */
+  salvage?: (value: T, failure: string) => T;
 }
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-qencode-request-id', 'request-id', 'x-correlation-id'];
@@ -398,7 +403,12 @@ function interpret<T>(spec: CallSpec<T>, status: number, headers: ReplyHeaders, 
   }
   if (!ok || envelope.failed) {
     const cause = ok ? 'the API reported a failure without saying why' : statusCause(status);
-    throw new QencodeError({ ...base, ...withRetry, kind: 'http', reason: envelope.description ?? envelope.message ?? cause });
+    const reason = envelope.description ?? envelope.message ?? cause;
+    if (ok && parsed && spec.salvage) {
+      const kept = spec.schema.safeParse(payload(body, envelope) ?? {});
+      if (kept.success) return spec.salvage(kept.data, reason);
+    }
+    throw new QencodeError({ ...base, ...withRetry, kind: 'http', reason });
   }
   if (!parsed) {
     const type = String(headers['content-type'] ?? 'no content type');

@@ -251,6 +251,11 @@ export interface InvalidItem {
 }
 export type Listed<T> = T | InvalidItem;
 
+/** The items of a list that passed their schema. */
+export function validItems<T extends object>(items: readonly Listed<T>[]): T[] {
+  return items.filter((i): i is T => !isInvalid(i));
+}
+
 export function isInvalid<T extends object>(item: Listed<T>): item is InvalidItem {
   return 'invalid' in item && item.invalid === true;
 }

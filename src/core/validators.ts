@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorMessage } from './errors';
 import type { CorsPolicy } from './schemas';
 
 /*
@@ -159,7 +160,7 @@ export function parseCorsDocument(text: string): Validation<CorsPolicy> {
   try {
     doc = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
-    return fail(`The document is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`);
+    return fail(`The document is not valid JSON: ${errorMessage(error)}.`);
   }
   return validateCorsDocument(doc);
 }

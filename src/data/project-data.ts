@@ -1,6 +1,7 @@
 import {
   getCorsReply,
   isInvalid,
+  validItems,
   listDomains,
   listSigningKeys,
   listTlsSubscriptions,
@@ -67,7 +68,7 @@ export class ProjectData {
 
   /** The valid items of a list. */
   async items<R extends ListResource>(resource: R): Promise<Item<R>[]> {
-    return valid((await this.list(resource)) as Listed<object>[]) as Item<R>[];
+    return validItems((await this.list(resource)) as Listed<object>[]) as Item<R>[];
   }
 
   /** Domains by id; a failed domain list only costs the names, so it gives an empty map. */
@@ -126,10 +127,6 @@ export class ProjectData {
   changed(resource: Resource): void {
     this.emit({ projectId: this.projectId, resource });
   }
-}
-
-export function valid<T extends object>(items: readonly Listed<T>[]): T[] {
-  return items.filter((i): i is T => !isInvalid(i));
 }
 
 function firstOfEachId<T extends object>(items: Listed<T>[]): Listed<T>[] {

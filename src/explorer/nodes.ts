@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isInvalid, isQencodeError, type InvalidItem, type Listed } from '../core';
+import { errorMessage, isInvalid, isQencodeError, type InvalidItem, type Listed } from '../core';
 import type { Change, DataLayer, ProjectData, Resource } from '../data';
 import { shown } from '../log';
 import type { Project } from '../resources/projects/store';
@@ -26,9 +26,9 @@ export abstract class Node {
   /** The project this row belongs to. */
   get projectNode(): ProjectNode {
     // Every row's root is its project.
-    let n: Node = this;
-    while (n.parent) n = n.parent;
-    return n as ProjectNode;
+    let n: Node | undefined = this.parent;
+    while (n?.parent) n = n.parent;
+    return (n ?? this) as ProjectNode;
   }
 }
 
@@ -200,7 +200,7 @@ export class ErrorNode extends Node {
   }
 
   treeItem(): vscode.TreeItem {
-    const message = shown(this.error instanceof Error ? this.error.message : String(this.error));
+    const message = shown(errorMessage(this.error));
     const item = new vscode.TreeItem(this.isAuth ? t('API key rejected. Re-enter API Key…') : t('Could not load. Retry'), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = this.isAuth ? undefined : message;

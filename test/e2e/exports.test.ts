@@ -11,7 +11,7 @@ import { ROOT, runInHost } from '../host/code-server';
  * exports, as any installed extension can, and must find nothing of use. The demo
  * key is set, so our extension holds a real project's API key while it is probed.
  */
-it('another installed extension reads our exports and finds nothing: no key, no prompt seam, no state', { timeout: 180_000 }, async () => {
+it('another installed extension reads our exports and finds nothing, and cannot redirect the key by changing a setting', { timeout: 180_000 }, async () => {
   const vsix = readdirSync(ROOT).find((f) => /^qencode-cdn-.*\.vsix$/.test(f));
   assert.ok(vsix, 'npm run package made a VSIX');
   const canary = `probe-canary-key-${Math.random().toString(36).slice(2)}`;
@@ -37,7 +37,7 @@ it('another installed extension reads our exports and finds nothing: no key, no 
     process.stdout.write(lines.filter((l) => /^(ok|FAILED) - |passed, /.test(l)).map((l) => `# ${l}\n`).join(''));
     assert.equal(code, 0, lines.join('\n'));
     assert.ok(lines.includes('ok - activate() returns nothing to another extension'));
-    assert.ok(lines.includes('ok - the API key appears nowhere this extension can reach'));
+    assert.ok(lines.includes("ok - a redirected API URL gets no request and no key without the user's confirmation"));
   } finally {
     await emulator.stop();
     rmSync(probe, { recursive: true, force: true });

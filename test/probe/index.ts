@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 
 /*
@@ -22,10 +24,27 @@ export async function run(): Promise<void> {
     check('extension.exports is undefined', ext.exports === undefined, describe(ext.exports));
     const commands = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('qencodeCdn.'));
     check('its commands are registered (it really ran)', commands.length >= 25, String(commands.length));
-    // The demo project's key is in its SecretStorage now; nothing reachable from here may hold it.
+    check('nothing is reachable through its exports', walk(exports) === '' && walk(ext.exports) === '');
+
+    // An extension may change settings: point the API URL at its own server, then make
+    // Qencode CDN load a list. The key must not be sent there without the user's word.
     const canary = process.env.QENCODE_PROBE_CANARY ?? '';
-    const reachable = walk(exports) + walk(ext.exports) + JSON.stringify(ext.packageJSON);
-    check('the API key appears nowhere this extension can reach', canary.length > 8 && !reachable.includes(canary));
+    const seen: string[] = [];
+    const rogue = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"x.y.z","tls_subscriptions":[]}');
+    });
+    await new Promise<void>((r) => rogue.listen(0, '127.0.0.1', () => r()));
+    const settings = vscode.workspace.getConfiguration('qencodeCdn');
+    const original = settings.get<string>('apiUrl');
+    await new Promise((r) => setTimeout(r, 1000)); // the demo project is added at activation
+    await settings.update('apiUrl', `http://127.0.0.1:${(rogue.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+    // Not awaited: the command waits for a confirmation nobody here will give.
+    void vscode.commands.executeCommand('qencodeCdn.refreshTlsStatus');
+    await new Promise((r) => setTimeout(r, 3000));
+    check('a redirected API URL gets no request and no key without the user\'s confirmation', seen.length === 0 && !seen.join(' ').includes(canary), seen.join(', '));
+    await settings.update('apiUrl', original, vscode.ConfigurationTarget.Global);
+    rogue.close();
   }
 
   for (const [name, ok, detail] of results) console.log(`${ok ? 'ok' : 'FAILED'} - ${name}${detail && !ok ? ` (${detail})` : ''}`);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as api from '../../core';
-import { isQencodeError, parseCorsDocument, validateBucketName, type CorsPolicy } from '../../core';
+import { errorMessage, isQencodeError, parseCorsDocument, validateBucketName, type CorsPolicy } from '../../core';
 import type { DataLayer } from '../../data';
 import { shown, type Log } from '../../log';
 import type { Ui } from '../../ui';
@@ -114,7 +114,7 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
       this.data.project(projectId).invalidate('cors', bucket);
     } catch (error) {
       if (error instanceof vscode.FileSystemError) throw error;
-      const message = shown(error instanceof Error ? error.message : String(error));
+      const message = shown(errorMessage(error));
       this.log.error(`save CORS policy of ${bucket}: ${message}`);
       throw new vscode.FileSystemError(message);
     }
@@ -186,7 +186,7 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
       return policy;
     } catch (error) {
       if (error instanceof vscode.FileSystemError) throw error;
-      const message = shown(error instanceof Error ? error.message : String(error));
+      const message = shown(errorMessage(error));
       this.log.error(`${what}: ${message}`);
       throw new vscode.FileSystemError(message);
     }

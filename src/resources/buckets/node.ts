@@ -78,7 +78,8 @@ export class CorsHeaderNode extends Node {
   }
 
   treeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.header, vscode.TreeItemCollapsibleState.None);
+    // "Allow-Origin" rather than "Access-Control-Allow-Origin": the value matters, and a sidebar is narrow.
+    const item = new vscode.TreeItem(this.header.replace(/^Access-Control-/i, ''), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = Ctx.corsHeader;
     item.description = this.value;

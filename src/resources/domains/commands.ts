@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as api from '../../core';
-import { MAX_DOMAINS, validateDomainName, type DomainType } from '../../core';
+import { MAX_DOMAINS, validateDomainName, validItems, type DomainType } from '../../core';
 import { answered, check, confirm, createOrReconcile, deleteEach, registerCommand, selection, withProgress } from '../../actions';
 import type { Services } from '../../services';
 import { pickBucket } from '../buckets/picker';
@@ -52,7 +52,7 @@ export function registerDomainCommands(context: vscode.ExtensionContext, s: Serv
       ui,
       t('Creating playback domain {0}…', wanted),
       () => api.createDomain(client, { name, type }),
-      async () => ((await api.listDomains(client)).some((d) => !api.isInvalid(d) && d.name === wanted) ? t('domain {0} exists', wanted) : undefined),
+      async () => (validItems(await api.listDomains(client)).some((d) => d.name === wanted) ? t('domain {0} exists', wanted) : undefined),
     );
     project.data.invalidate('domains');
     if (!domain) return;
@@ -77,7 +77,7 @@ export function registerDomainCommands(context: vscode.ExtensionContext, s: Serv
       ),
     ).type;
     const listed = await withProgress(ui, t('Listing {0} domains…', type), (signal) => api.listDomains(s.projects.client(project.project.id), type, signal));
-    const domains = listed.filter((d): d is api.Domain => !api.isInvalid(d));
+    const domains = validItems(listed);
     if (domains.length === 0) return void ui.notify('done', 'info', t('Project {0} has no {1} domains.', project.project.name, type));
     const picked = answered(
       await ui.pick(

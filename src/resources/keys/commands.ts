@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as api from '../../core';
-import { isInvalid, newSigningKeys, validateSigningKeyName, validateStreamId, type SigningKeyFor } from '../../core';
+import { newSigningKeys, validItems, validateSigningKeyName, validateStreamId, type SigningKeyFor } from '../../core';
 import { answered, check, confirm, createOrReconcile, deleteEach, errorMessage, registerCommand, withProgress } from '../../actions';
 import type { Services } from '../../services';
 import { pickBucket } from '../buckets/picker';
@@ -50,14 +50,14 @@ export function registerKeyCommands(context: vscode.ExtensionContext, s: Service
     ).trim();
     const client = s.projects.client(project.project.id);
     // Read afresh just before the create, so a lost reply is matched against what existed then.
-    const before = new Set((await ui.loading(t('Loading signing keys…'), () => api.listSigningKeys(client))).filter((k) => !isInvalid(k)).map((k) => (k as api.SigningKey).id));
+    const before = new Set(validItems(await ui.loading(t('Loading signing keys…'), () => api.listSigningKeys(client))).map((k) => k.id));
     const created = await createOrReconcile(
       ui,
       t('Creating a signing key…'),
       // As the reference shows: the target alone. The name follows with a PUT.
       () => api.createSigningKey(client, target),
       async () => {
-        const keys = (await api.listSigningKeys(client)).filter((k): k is api.SigningKey => !isInvalid(k));
+        const keys = validItems(await api.listSigningKeys(client));
         const orphans = newSigningKeys(keys, before, target).map((k) => k.id);
         if (orphans.length === 0) return undefined;
         return orphans.length === 1

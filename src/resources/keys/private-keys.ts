@@ -3,7 +3,7 @@ import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CreatedSigningKey } from '../../core';
+import { errorMessage, type CreatedSigningKey } from '../../core';
 import type { Log } from '../../log';
 import type { Ui } from '../../ui';
 import { keyFileBase } from './key-file';
@@ -87,13 +87,13 @@ export class PrivateKeys implements vscode.Disposable {
       }
       reason = t('no file was chosen');
     } catch (error) {
-      reason = error instanceof Error ? error.message : String(error);
+      reason = errorMessage(error);
       this.log.error(`saving a private key failed: ${reason}`);
     }
     try {
       await this.showInEditor(key.privateKey);
     } catch (error) {
-      reason += `; ${error instanceof Error ? error.message : String(error)}`;
+      reason += `; ${errorMessage(error)}`;
     }
     void this.ui().notify(
       'privateKeyUnsaved',
@@ -125,7 +125,7 @@ export class PrivateKeys implements vscode.Disposable {
       );
       if (choice === add) {
         await addToGitignore(root).catch((error: unknown) =>
-          this.ui().notify('gitignoreFailed', 'warning', t('.gitignore was not changed: {0}', error instanceof Error ? error.message : String(error))),
+          this.ui().notify('gitignoreFailed', 'warning', t('.gitignore was not changed: {0}', errorMessage(error))),
         );
       }
       return;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { checkBaseUrl, DEFAULT_TOKEN_FALLBACK_URL, QencodeClient, type ProxySettings } from '../../core';
+import { checkBaseUrl, DEFAULT_TOKEN_FALLBACK_URL, errorMessage, QencodeClient, type ProxySettings } from '../../core';
 import { EMPTY_BUCKET_MEMORY, type BucketMemory } from '../../data';
 import type { Log } from '../../log';
 import type { Ui } from '../../ui';
@@ -285,7 +285,7 @@ export class Projects implements vscode.Disposable {
       checkBaseUrl(fallback);
     } catch (error) {
       // A bad second host must not break every project: it is left out, and the log says why.
-      this.log.error(`qencodeCdn.tokenFallbackUrl is ignored: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.error(`qencodeCdn.tokenFallbackUrl is ignored: ${errorMessage(error)}`);
       return undefined;
     }
     return isLoopback(this.apiUrl()) && !isLoopback(fallback) ? undefined : fallback;

@@ -25,7 +25,7 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
       ui,
       t('Creating a TLS subscription for {0}…', target.domain.name),
       () => api.createTlsSubscription(client, target.domain.id),
-      async () => ((await api.listTlsSubscriptions(client)).some((x) => !api.isInvalid(x) && x.domainId === target.domain.id) ? t('{0} has a TLS subscription', target.domain.name) : undefined),
+      async () => (api.validItems(await api.listTlsSubscriptions(client)).some((x) => x.domainId === target.domain.id) ? t('{0} has a TLS subscription', target.domain.name) : undefined),
     );
     if (sub) await s.projects.rememberTlsMessage(project.project.id, sub.id, sub.message);
     project.data.invalidate('tls');

@@ -6,7 +6,7 @@ import { ctx, setup } from './helpers';
 import { ScriptedUi } from './scripted-ui';
 
 /*
- * Runs last. Every API key, access token and private key the suite used is a
+ * Runs last (index.ts adds it after every other file). Every API key, access token and private key the suite used is a
  * canary. None may appear in the output channel, in anything shown to the user,
  * in globalState or workspaceState, in settings, in the extension host's logs, or
  * in any file written outside .qencode/keys/.

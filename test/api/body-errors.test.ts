@@ -63,6 +63,34 @@ const OPS: Op[] = [
   },
   { name: 'get CORS', operation: 'Get CORS policy', method: 'GET', path: `/v1/buckets/${SAMPLE.mediaBucket}/cors`, run: (c) => api.getCors(c, SAMPLE.mediaBucket) },
   { name: 'delete signing key', operation: 'Delete signing key', method: 'DELETE', path: `/v1/signing-keys/${SAMPLE.streamKeyId}`, run: (c) => api.deleteSigningKey(c, SAMPLE.streamKeyId) },
+  // The rest of the operations: a failure in a 200 is a failure for every one of them.
+  { name: 'get domain', operation: 'Get domain', method: 'GET', path: `/v1/domains/${SAMPLE.vodDomainId}`, run: (c) => api.getDomain(c, SAMPLE.vodDomainId) },
+  { name: 'list domains', operation: 'List domains', method: 'GET', path: '/v1/domains', run: (c) => api.listDomains(c) },
+  { name: 'list vod domains', operation: 'List domains', method: 'GET', path: '/v1/domains/vod', run: (c) => api.listDomains(c, 'vod') },
+  { name: 'create domain', operation: 'Create domain', method: 'POST', path: '/v1/domains', body: { name: 'new.example.com', type: 'live' }, run: (c) => api.createDomain(c, { name: 'new.example.com', type: 'live' }) },
+  {
+    name: 'set domain bucket',
+    operation: 'Update domain',
+    method: 'PUT',
+    path: `/v1/domains/${SAMPLE.vodDomainId}`,
+    body: { bucket_name: SAMPLE.promoBucket },
+    run: (c) => api.setDomainBucket(c, SAMPLE.vodDomainId, SAMPLE.promoBucket),
+  },
+  { name: 'create TLS subscription', operation: 'Create TLS subscription', method: 'POST', path: '/v1/tls/subscriptions', body: { domain_id: SAMPLE.eventsDomainId }, run: (c) => api.createTlsSubscription(c, SAMPLE.eventsDomainId) },
+  { name: 'get TLS subscription', operation: 'Get TLS subscription', method: 'GET', path: `/v1/tls/subscriptions/${SAMPLE.pendingTlsId}`, run: (c) => api.getTlsSubscription(c, SAMPLE.pendingTlsId) },
+  { name: 'list TLS subscriptions', operation: 'List TLS subscriptions', method: 'GET', path: '/v1/tls/subscriptions', run: (c) => api.listTlsSubscriptions(c) },
+  { name: 'delete TLS subscription', operation: 'Delete TLS subscription', method: 'DELETE', path: `/v1/tls/subscriptions/${SAMPLE.pendingTlsId}`, run: (c) => api.deleteTlsSubscription(c, SAMPLE.pendingTlsId) },
+  { name: 'get signing key', operation: 'Get signing key', method: 'GET', path: `/v1/signing-keys/${SAMPLE.streamKeyId}`, run: (c) => api.getSigningKey(c, SAMPLE.streamKeyId) },
+  { name: 'list signing keys', operation: 'List signing keys', method: 'GET', path: '/v1/signing-keys', run: (c) => api.listSigningKeys(c) },
+  { name: 'rename signing key', operation: 'Rename signing key', method: 'PUT', path: `/v1/signing-keys/${SAMPLE.streamKeyId}`, body: { name: 'x' }, run: (c) => api.renameSigningKey(c, SAMPLE.streamKeyId, 'x') },
+  { name: 'delete CORS policy', operation: 'Delete CORS policy', method: 'DELETE', path: `/v1/buckets/${SAMPLE.mediaBucket}/cors`, run: (c) => api.deleteCors(c, SAMPLE.mediaBucket) },
+  {
+    name: 'delete CORS header',
+    operation: 'Delete CORS header',
+    method: 'DELETE',
+    path: `/v1/buckets/${SAMPLE.mediaBucket}/cors/Access-Control-Max-Age`,
+    run: (c) => api.deleteCorsHeader(c, SAMPLE.mediaBucket, 'Access-Control-Max-Age'),
+  },
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -94,6 +122,23 @@ describe('a failure reported inside a 200 reply', () => {
       });
     }
   }
+
+  it('create signing key: a reply that says "error" but carries the private key keeps the key, with the failure noted', async () => {
+    const key = { id: '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a', stream_id: SAMPLE.streamId, created: '2024-06-01 12:00:00', name: null, private_key: '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n' };
+    env.emulator.addFault({ method: 'POST', path: '^/v1/signing-keys$', fault: { type: 'status', status: 200, body: { signing_key: key, status: 'error', message: 'Quota nearly reached' } }, times: 1 });
+    const created = await api.createSigningKey(env.client, { streamId: SAMPLE.streamId });
+    assert.equal(created.privateKey, key.private_key);
+    assert.equal(created.id, key.id);
+    assert.match(created.problem ?? '', /the server also reported a failure \(Quota nearly reached\)/);
+    assert.deepEqual(env.emulator.requestsTo('POST', '^/v1/signing-keys$').map((r) => r.body), [{ stream_id: SAMPLE.streamId }]);
+  });
+
+  it('create signing key: a reply that says "error" and carries no key is a failure (the command then re-reads the list)', async () => {
+    env.emulator.addFault({ method: 'POST', path: '^/v1/signing-keys$', fault: { type: 'error-in-200', body: { status: 'error', message: 'Bucket is locked' } }, times: 1 });
+    const e = await failure(api.createSigningKey(env.client, { streamId: SAMPLE.streamId }));
+    assert.equal(e.status, 200);
+    assert.equal(api.isLostReply(e), true, 'a 2xx failure on a create leaves it unknown whether it happened');
+  });
 
   it('the emulator fault shapes are failures too, and the request was not acted on', async () => {
     for (const shape of ['code', 'true', 'text', 'status-error', 'status-failed'] as const) {

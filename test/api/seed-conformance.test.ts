@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { SAMPLE } from '../emulator/sample-data';
 import { DEMO_API_KEY } from '../emulator/emulator';
 import { useEmulator } from './harness';
-import { SEED } from './seed-fixtures';
+import { SEED } from '../unit/seed-fixtures';
 
 /*
  * The emulator answers each curl example of the seed with the shape the seed shows:
