@@ -38,6 +38,9 @@ it('another installed extension reads our exports and finds nothing, and cannot 
     assert.equal(code, 0, lines.join('\n'));
     assert.ok(lines.includes('ok - activate() returns nothing to another extension'));
     assert.ok(lines.includes("ok - a redirected API URL gets no request and no key without the user's confirmation"));
+    // The key was there to take: with the real API URL the same command reached the API with it.
+    assert.equal(emulator.requestsTo('POST', '^/v1/access_token/').length, 1, 'the demo project had a working key');
+    assert.equal(emulator.requestsTo('GET', '^/v1/tls/subscriptions$').length, 1);
   } finally {
     await emulator.stop();
     rmSync(probe, { recursive: true, force: true });

@@ -325,3 +325,37 @@ describe('where the token comes from', () => {
     assert.equal(props['qencodeCdn.tokenFallbackUrl']?.default, 'https://api-live.qencode.com');
   });
 });
+
+describe('a key goes only where it was checked, unless the user says so', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  it('a changed API URL asks before the key is sent there; declining sends nothing, accepting is remembered', async () => {
+    const project = await addProject();
+    await group(project, 'domains');
+    const elsewhere = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY] });
+    const url = await elsewhere.start();
+    const settings = vscode.workspace.getConfiguration('qencodeCdn');
+    await settings.update('apiUrl', url, vscode.ConfigurationTarget.Global);
+    try {
+      ctx.ui.confirmAnswer('sendKeyTo', false);
+      const declined = await group(project, 'tls');
+      assert.equal(context(declined[0]!), 'error');
+      assert.match(String(declined[0]!.treeItem().tooltip), /was not sent to http:\/\/127\.0\.0\.1:\d+: that was not confirmed/);
+      assert.equal(elsewhere.requests.length, 0, 'nothing reached the new URL');
+      assert.match(ctx.ui.confirms[0]!.message, /^Send the API key of Production to http:\/\/127\.0\.0\.1:\d+\?$/);
+      ctx.ui.confirmAnswer('sendKeyTo', true);
+      await run('refreshNode', (await children(project)).find((g) => context(g) === 'group.tls'));
+      assert.equal((await group(project, 'tls')).length, 2);
+      assert.equal(elsewhere.requestsTo('POST', '^/v1/access_token/').length, 1);
+      // Remembered: the next client (after any settings change) does not ask again.
+      await settings.update('apiUrl', ctx.emulator.url, vscode.ConfigurationTarget.Global);
+      await settings.update('apiUrl', url, vscode.ConfigurationTarget.Global);
+      await run('refreshNode', (await children(project)).find((g) => context(g) === 'group.keys'));
+      assert.equal((await group(project, 'keys')).length, 3);
+    } finally {
+      await settings.update('apiUrl', ctx.emulator.url, vscode.ConfigurationTarget.Global);
+      await elsewhere.stop();
+    }
+  });
+});

@@ -38,6 +38,10 @@ export async function run(): Promise<void> {
     const settings = vscode.workspace.getConfiguration('qencodeCdn');
     const original = settings.get<string>('apiUrl');
     await new Promise((r) => setTimeout(r, 1000)); // the demo project is added at activation
+    // First with the real API URL: the list loads (the test runner checks the API saw it), so the project and its key exist.
+    void vscode.commands.executeCommand('qencodeCdn.refreshTlsStatus');
+    await new Promise((r) => setTimeout(r, 2000));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await settings.update('apiUrl', `http://127.0.0.1:${(rogue.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
     // Not awaited: the command waits for a confirmation nobody here will give.
     void vscode.commands.executeCommand('qencodeCdn.refreshTlsStatus');
