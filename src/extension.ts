@@ -15,7 +15,10 @@ import { PrivateKeys } from './resources/keys/private-keys';
 import { reenterApiKey, registerProjectCommands } from './resources/projects/commands';
 import { Projects } from './resources/projects/store';
 import { registerPurgeCommands } from './resources/purge/commands';
+import { registerCustomDomainCommands } from './resources/domains/setup';
 import { registerTlsCommands } from './resources/tls/commands';
+import { DnsChecks } from './resources/tls/dns';
+import { TlsWatch } from './resources/tls/watch';
 import { tlsGroup } from './resources/tls/node';
 import type { Services } from './services';
 import { countingSecrets, type TestSurface } from './test-surface';
@@ -40,9 +43,11 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     (projectId) => projects.buckets(projectId),
   );
   const privateKeys = new PrivateKeys(log, () => ui);
+  const dns = new DnsChecks();
+  const tlsWatch = new TlsWatch(projects, data, dns, () => ui, context.globalState, log);
   const explorer = new Explorer(projects, data, [
     domainsGroup,
-    tlsGroup((projectId, tlsId) => projects.tlsMessage(projectId, tlsId)),
+    tlsGroup({ messages: (projectId, tlsId) => projects.tlsMessage(projectId, tlsId), dns, watch: tlsWatch }),
     keysGroup((projectId, keyId) => privateKeys.isUnsaved(projectId, keyId)),
     bucketsGroup,
   ]);
@@ -74,6 +79,12 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
         data.forget(project.id);
       } else explorer.redrawRoots();
     }),
+    dns,
+    tlsWatch,
+    // A DNS verdict changed: the TLS rows say it.
+    dns.onDidChange(() => {
+      for (const root of explorer.roots()) root.data.changed('tls');
+    }),
     // A private key saved (or not) changes the warning on its signing key.
     privateKeys.onDidChange(() => {
       for (const root of explorer.roots()) root.data.changed('keys');
@@ -81,7 +92,8 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
   );
   registerProjectCommands(context, services);
   registerDomainCommands(context, services);
-  registerTlsCommands(context, services);
+  registerTlsCommands(context, services, { dns, watch: tlsWatch, treeView });
+  registerCustomDomainCommands(context, services, { dns, watch: tlsWatch, treeView });
   registerKeyCommands(context, services, privateKeys);
   registerBucketCommands(context, services, cors);
   registerPurgeCommands(context, services);
@@ -95,6 +107,8 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     projects,
     data,
     privateKeys,
+    dns,
+    tlsWatch,
     treeView,
     secrets: context.secrets,
     secretReads: counted.reads,

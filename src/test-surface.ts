@@ -4,6 +4,8 @@ import type { Explorer } from './explorer/explorer';
 import type { Log } from './log';
 import type { PrivateKeys } from './resources/keys/private-keys';
 import type { Projects } from './resources/projects/store';
+import type { DnsChecks } from './resources/tls/dns';
+import type { TlsWatch } from './resources/tls/watch';
 import type { Ui } from './ui';
 
 /**
@@ -18,6 +20,8 @@ export interface TestSurface {
   projects: Projects;
   data: DataLayer;
   privateKeys: PrivateKeys;
+  dns: DnsChecks;
+  tlsWatch: TlsWatch;
   treeView: vscode.TreeView<unknown>;
   /** The output channel (its recent lines are what tests scan for secrets). */
   log: Log;

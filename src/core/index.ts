@@ -10,3 +10,4 @@ export * from './purge';
 export * from './limits';
 export * from './reconcile';
 export * from './format';
+export * from './stream';

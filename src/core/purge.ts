@@ -81,37 +81,41 @@ export function parsePurgeList(lines: string[], domains: readonly Domain[], defa
       else plainPaths.push(line);
       continue;
     }
-    let url: URL;
-    try {
-      url = new URL(line);
-    } catch {
-      problems.push({ line, reason: 'not a valid URL' });
-      continue;
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      problems.push({ line, reason: `${url.protocol} addresses cannot be purged` });
-      continue;
-    }
-    let path: string;
-    try {
-      path = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
-    } catch {
-      problems.push({ line, reason: 'the path has broken %-escapes' });
-      continue;
-    }
-    const host = url.hostname.toLowerCase();
-    const storage = MEDIA_STORAGE_HOST.exec(host);
-    if (storage) {
-      add(line, storage[1]!, path);
-      continue;
-    }
-    const domain = domains.find((d) => d.name === host);
-    if (!domain) problems.push({ line, reason: `${host} maps to no known bucket (not a media-storage address, nor a vod playback domain of this project)` });
-    else if (domain.type !== 'vod') problems.push({ line, reason: `${host} is a live playback domain; only media-storage objects can be purged` });
-    else if (!domain.bucketName) problems.push({ line, reason: `the vod domain ${host} has no bucket set` });
-    else add(line, domain.bucketName, path);
+    const mapped = mapUrl(line, domains);
+    if ('reason' in mapped) problems.push({ line, reason: mapped.reason });
+    else add(line, mapped.bucket, mapped.path);
   }
   return { targets, problems, plainPaths };
+}
+
+/**
+ * Maps one URL to the bucket and path it names, or says why it names none: a
+ * media-storage address (`https://{bucket}.media-storage.{region}.qencode.com/{path}`),
+ * or a vod playback domain of `domains` that has a bucket. The path is decoded and not
+ * yet validated (parsePurgeList and the stream collector validate it).
+ */
+export function mapUrl(input: string | URL, domains: readonly Domain[]): PurgeTarget | { reason: string } {
+  let url: URL;
+  try {
+    url = typeof input === 'string' ? new URL(input) : input;
+  } catch {
+    return { reason: 'not a valid URL' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { reason: `${url.protocol} addresses cannot be purged` };
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
+  } catch {
+    return { reason: 'the path has broken %-escapes' };
+  }
+  const host = url.hostname.toLowerCase();
+  const storage = MEDIA_STORAGE_HOST.exec(host);
+  if (storage) return { bucket: storage[1]!, path };
+  const domain = domains.find((d) => d.name === host);
+  if (!domain) return { reason: `${host} maps to no known bucket (not a media-storage address, nor a vod playback domain of this project)` };
+  if (domain.type !== 'vod') return { reason: `${host} is a live playback domain; only media-storage objects can be purged` };
+  if (!domain.bucketName) return { reason: `the vod domain ${host} has no bucket set` };
+  return { bucket: domain.bucketName, path };
 }
 
 export interface PoolResult<T> {

@@ -103,25 +103,33 @@ export interface TlsSubscription {
   status: string;
   message?: string;
   created: Date;
+  /** When the certificate runs out, if the API says (the reference shows no such field; these names are read). */
+  expires?: Date;
 }
 
+/** Field names an expiry date may come under. One that is not a real date is left out, never fatal to the row. */
+const EXPIRY_FIELDS = ['expires', 'expires_at', 'expiry_date', 'expiration_date', 'valid_until', 'not_after'] as const;
+
 export const TlsSubscriptionWire = z
-  .object({
+  .looseObject({
     id: Id,
     domain_id: Id,
     status: z.string().min(1).max(100),
     message: z.string().max(10_000).nullish(),
     created: Timestamp,
   })
-  .transform(
-    (w): TlsSubscription => ({
+  .transform((w): TlsSubscription => {
+    const raw = EXPIRY_FIELDS.map((f) => (w as Record<string, unknown>)[f]).find((v) => typeof v === 'string');
+    const expires = typeof raw === 'string' ? parseTimestamp(raw) : undefined;
+    return {
       id: w.id,
       domainId: w.domain_id,
       status: w.status,
       ...(w.message ? { message: w.message } : {}),
       created: w.created,
-    }),
-  );
+      ...(expires ? { expires } : {}),
+    };
+  });
 
 // ---- signing keys ----
 /** What a signing key signs for: exactly one of these per key. */

@@ -2,7 +2,9 @@ import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from 'node:c
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { bucketName, corsHeaderName, corsPolicy, hostName, isDomainType, objectPath, signingKeyName } from './rules';
+import { MediaServer, type MediaObject, type MediaServerOptions } from './media';
 import { sampleData, type SampleData } from './sample-data';
+import { CERTIFICATE_DAYS, TlsIssuer, type IssuerOptions } from './tls-issuer';
 
 /*
  * A local Qencode Content Delivery API, faithful to the seed (shared/spec): the same
@@ -28,8 +30,13 @@ export interface EmulatorOptions {
   port?: number;
   apiKeys?: string[];
   tokenTtlSeconds?: number;
-  /** Pending TLS subscriptions become `issued` after this delay; undefined: only via admin. */
+  /** Pending TLS subscriptions become `issued` after this delay; undefined: only via admin (or `dns`). */
   tlsIssueDelayMs?: number;
+  /**
+   * Issue certificates as Qencode does: once the domain's CNAME resolves to the
+   * target at this DNS server; a CNAME pointing elsewhere fails after `failAfterMs`.
+   */
+  dns?: IssuerOptions;
   /** Added to every API request. */
   latencyMs?: number;
   seed?: boolean | SampleData;
@@ -39,6 +46,8 @@ export interface EmulatorOptions {
   tokenRoute?: boolean;
   /** false: every route but the token route answers 404 (a token-only host). Default true. */
   apiRoutes?: boolean;
+  /** Also serve the buckets' objects over HTTP, as media-storage hosts do (./media.ts): `emulator.media`. */
+  media?: boolean | MediaServerOptions;
   /**
    * Share that emulator's accounts, token secret and canary lists, so each accepts the
    * other's tokens; the request log stays this one's. A token-only host for `main`:
@@ -101,9 +110,9 @@ export interface RecordedRequest {
 }
 
 interface DomainRecord { id: string; domain_name: string; type: 'live' | 'vod'; bucket_name?: string; created: string }
-interface TlsRecord { id: string; domain_id: string; status: string; created: string; issueTimer?: NodeJS.Timeout }
+interface TlsRecord { id: string; domain_id: string; status: string; created: string; message?: string; expires?: string; issueTimer?: NodeJS.Timeout }
 interface KeyRecord { id: string; name: string | null; stream_id?: string; domain_id?: string; bucket_name?: string; created: string }
-interface BucketRecord { region: string; policy: 'public' | 'authenticated'; cors: Record<string, string> }
+interface BucketRecord { region: string; policy: 'public' | 'authenticated'; cors: Record<string, string>; objects: Map<string, MediaObject> }
 export interface PurgeRecord { bucket: string; path: string | null; at: string }
 
 export interface AccountState {
@@ -135,6 +144,7 @@ export class Emulator {
   private readonly secret: Buffer;
   private readonly sockets = new Set<Socket>();
   private server?: Server;
+  private issuer?: TlsIssuer;
   private seq = 0;
   private inFlight = 0;
   /** The most API requests in flight at once since the last reset. */
@@ -146,6 +156,8 @@ export class Emulator {
   readonly issuedPrivateKeys: string[];
   /** A share of API requests (0 to 1) that get one of these faults at random: for soak tests. */
   randomFaults?: { rate: number; faults: Fault[] };
+  /** The media server, when started with the `media` option. */
+  media?: MediaServer;
 
   constructor(private readonly options: EmulatorOptions = {}) {
     this.latencyMs = options.latencyMs ?? 0;
@@ -165,6 +177,15 @@ export class Emulator {
   }
 
   async start(): Promise<string> {
+    if (this.options.dns) {
+      this.issuer = new TlsIssuer(this.options.dns, CNAME_TARGET, timestamp);
+      for (const account of this.accounts.values()) {
+        for (const t of account.tls.values()) {
+          const domain = account.domains.get(t.domain_id);
+          if (t.status === 'pending' && domain) this.issuer.watch(t, domain.domain_name);
+        }
+      }
+    }
     this.server = createServer({ keepAlive: true }, (req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -174,11 +195,17 @@ export class Emulator {
       this.server!.once('error', reject);
       this.server!.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
+    if (this.options.media) {
+      this.media = new MediaServer(() => this.accounts.values(), this.options.media === true ? {} : this.options.media);
+      await this.media.start();
+    }
     return this.url;
   }
 
   async stop(): Promise<void> {
     for (const account of this.accounts.values()) for (const t of account.tls.values()) clearTimeout(t.issueTimer);
+    this.issuer?.stop();
+    await this.media?.stop();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -198,7 +225,7 @@ export class Emulator {
   }
 
   addBucket(name: string, region = 'us-west', apiKey?: string): void {
-    this.account(apiKey).buckets.set(name, { region, policy: 'public', cors: {} });
+    this.account(apiKey).buckets.set(name, { region, policy: 'public', cors: {}, objects: new Map() });
   }
 
   addFault(rule: FaultRule): void {
@@ -226,6 +253,7 @@ export class Emulator {
       if (t) {
         clearTimeout(t.issueTimer);
         t.status = status;
+        if (status === 'issued') t.expires = timestamp(new Date(Date.now() + CERTIFICATE_DAYS * 86_400_000));
         return;
       }
     }
@@ -233,7 +261,7 @@ export class Emulator {
   }
 
   load(account: AccountState, data: SampleData): void {
-    for (const b of data.buckets) account.buckets.set(b.name, { region: b.region, policy: b.policy ?? 'public', cors: { ...(b.cors ?? {}) } });
+    for (const b of data.buckets) account.buckets.set(b.name, { region: b.region, policy: b.policy ?? 'public', cors: { ...(b.cors ?? {}) }, objects: new Map((b.objects ?? []).map((o) => [o.path, { body: o.body, contentType: o.contentType }])) });
     for (const d of data.domains) account.domains.set(d.id, { ...d });
     for (const t of data.tls) account.tls.set(t.id, { ...t });
     for (const k of data.keys) account.keys.set(k.id, { ...k });
@@ -497,13 +525,17 @@ export class Emulator {
     if (typeof body.domain_id !== 'string') throw missing('domain_id');
     const domain = account.domains.get(body.domain_id);
     if (!domain) throw new ApiError(422, 1, `Domain ${body.domain_id} not found`);
-    if ([...account.tls.values()].some((t) => t.domain_id === domain.id)) throw new ApiError(409, 12, `Domain ${domain.domain_name} already has a TLS subscription`);
+    // A failed or expired subscription may be renewed by a new one; a live one may not be doubled.
+    if ([...account.tls.values()].some((t) => t.domain_id === domain.id && t.status !== 'failed' && t.status !== 'expired')) {
+      throw new ApiError(409, 12, `Domain ${domain.domain_name} already has a TLS subscription`);
+    }
     const t: TlsRecord = { status: 'pending', created: timestamp(), domain_id: domain.id, id: randomUUID() };
     if (this.options.tlsIssueDelayMs !== undefined) {
       t.issueTimer = setTimeout(() => (t.status = 'issued'), this.options.tlsIssueDelayMs);
       t.issueTimer.unref();
     }
     account.tls.set(t.id, t);
+    this.issuer?.watch(t, domain.domain_name);
     return {
       ...tlsView(t),
       message: `TLS subscription created. You should verify your domain ownership. Create a CNAME for '${domain.domain_name}' and point it to '${CNAME_TARGET}'.`,
@@ -577,7 +609,8 @@ export class Emulator {
 }
 
 function tlsView(t: TlsRecord) {
-  return { status: t.status, created: t.created, domain_id: t.domain_id, id: t.id };
+  // The CNAME instructions are in the create reply only; a failure's reason and an expiry date show when there is one.
+  return { status: t.status, created: t.created, domain_id: t.domain_id, id: t.id, ...(t.status === 'failed' && t.message ? { message: t.message } : {}), ...(t.expires ? { expires: t.expires } : {}) };
 }
 
 /** Splits the raw path into decoded segments; an encoded "/" stays inside its segment. */

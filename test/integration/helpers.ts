@@ -7,6 +7,7 @@ import type { BucketNode } from '../../src/resources/buckets/node';
 import type { DomainNode } from '../../src/resources/domains/node';
 import type { SigningKeyNode } from '../../src/resources/keys/node';
 import type { TlsNode } from '../../src/resources/tls/node';
+import { DnsServer } from '../emulator/dns-server';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 import { ScriptedUi } from './scripted-ui';
 
@@ -16,7 +17,25 @@ export const EXTENSION_ID = 'qencode-cdn.qencode-cdn';
  * Shared state of the suite: one emulator on an ephemeral port, set as the API URL
  * before the extension activates, and the extension's test API.
  */
-export const ctx = {} as { emulator: Emulator; api: TestSurface; ui: ScriptedUi; afterActivation: { requests: number; secretReads: number } };
+export const ctx = {} as { emulator: Emulator; dns: DnsServer; api: TestSurface; ui: ScriptedUi; focus: TestFocus; afterActivation: { requests: number; secretReads: number } };
+
+/** The window focus the TLS watch sees: unfocused unless a test says otherwise, so no poll runs behind other tests. */
+export class TestFocus {
+  private focusedNow = false;
+  private readonly listeners = new Set<() => void>();
+  focused = () => this.focusedNow;
+  onDidChange = (listener: () => void) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+  set(focused: boolean): void {
+    this.focusedNow = focused;
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+/** A schedule fast enough for a test: 150 ms doubling to 600 ms. */
+export const FAST_WATCH = { firstMs: 150, maxMs: 600 };
 
 let started: Promise<void> | undefined;
 
@@ -24,7 +43,11 @@ export function setup(): Promise<void> {
   started ??= (async () => {
     ctx.emulator = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY, 'second-project-key-0042', 'third-project-key-0077'] });
     const url = await ctx.emulator.start();
+    ctx.dns = new DnsServer();
+    const dnsServer = await ctx.dns.start();
     await vscode.workspace.getConfiguration('qencodeCdn').update('apiUrl', url, vscode.ConfigurationTarget.Global);
+    // The CNAME checks ask the suite's own DNS server, never the machine's.
+    await vscode.workspace.getConfiguration('qencodeCdn').update('dns.servers', [dnsServer], vscode.ConfigurationTarget.Global);
     const ext = vscode.extensions.getExtension<TestSurface | undefined>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
     const api = await ext.activate();
@@ -46,6 +69,10 @@ export async function reset(): Promise<void> {
   for (const p of ctx.api.projects.list()) await ctx.api.projects.remove(p.id);
   ctx.ui = new ScriptedUi();
   ctx.api.setUi(ctx.ui);
+  ctx.dns.zone.clear();
+  ctx.dns.silent.clear();
+  ctx.focus = new TestFocus();
+  ctx.api.tlsWatch.configure(ctx.focus, FAST_WATCH);
 }
 
 /** After each test: every scripted answer was used, and no prompt came unexpected. */
@@ -90,7 +117,7 @@ export function context(n: Node): string {
 }
 
 export const domainNode = async (p: ProjectNode, name: string) => find<DomainNode>(await group(p, 'domains'), /^domain\./, (n) => n.domain.name === name);
-export const tlsNode = async (p: ProjectNode, domain: string) => find<TlsNode>(await group(p, 'tls'), /^tls$/, (n) => n.domain?.name === domain);
+export const tlsNode = async (p: ProjectNode, domain: string) => find<TlsNode>(await group(p, 'tls'), /^tls\./, (n) => n.domain?.name === domain);
 export const keyNode = async (p: ProjectNode, id: string) => find<SigningKeyNode>(await group(p, 'keys'), /^signingKey/, (n) => n.key.id === id);
 export const bucketNode = async (p: ProjectNode, name: string) => find<BucketNode>(await group(p, 'buckets'), /^bucket/, (n) => n.name === name);
 

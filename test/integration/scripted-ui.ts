@@ -61,7 +61,11 @@ export class ScriptedUi implements Ui {
     return next.value;
   }
 
+  /** Called with each pick's options as it is shown (its title and placeholder are what a person reads). */
+  onPick?: (options: PickOptions) => void;
+
   async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions): Promise<T | undefined> {
+    this.onPick?.(options);
     const answer = this.take(options.id) as PickAnswer | typeof CANCEL;
     if (answer === CANCEL) return undefined;
     const found = typeof answer === 'function' ? answer(items) : items.find((i) => i.label === answer || i.description === answer);

@@ -11,15 +11,19 @@ describe('TLS subscriptions', () => {
     const project = await addProject();
     const domain = await domainNode(project, 'events.example-tv.com');
     ctx.emulator.clearRequests();
+    let record = '';
+    ctx.ui.onPick = (options) => (record = options.title ?? '');
+    ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('createTls', domain);
     assert.deepEqual(ctx.ui.errors(), []);
     assert.deepEqual(sent('POST'), [{ method: 'POST', path: '/v1/tls/subscriptions', body: { domain_id: SAMPLE.eventsDomainId } }]);
-    const cname = ctx.ui.notifications.find((n) => n.id === 'cname');
-    assert.ok(cname, `a CNAME notification; got ${JSON.stringify(ctx.ui.notifications)}`);
-    assert.match(cname.message, /events\.example-tv\.com CNAME j\.sni\.global\.fastly\.net\./);
+    assert.equal(record, 'Add this DNS record at your DNS provider: events.example-tv.com CNAME j.sni.global.fastly.net.');
     const node = await tlsNode(project, 'events.example-tv.com');
     assert.equal(node.subscription.status, 'pending');
-    assert.deepEqual(rows(await group(project, 'tls')), ['archive.example-tv.com — pending', 'events.example-tv.com — pending', 'live.example-tv.com — issued']);
+    assert.deepEqual(
+      rows(await group(project, 'tls')).map((r) => r.replace(/ · .*/, '')),
+      ['archive.example-tv.com — pending', 'events.example-tv.com — pending', 'live.example-tv.com — issued'],
+    );
   });
 });
 
@@ -34,6 +38,7 @@ describe('TLS subscriptions, more', () => {
       offered = items.map((i) => i.label);
       return items.find((i) => i.label === 'vod.example-tv.com');
     });
+    ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('createTls');
     assert.deepEqual(offered.sort(), ['events.example-tv.com', 'vod.example-tv.com']);
     assert.deepEqual(sent('POST').map((r) => r.body), [{ domain_id: SAMPLE.vodDomainId }]);
@@ -52,13 +57,12 @@ describe('TLS subscriptions, more', () => {
 
   it('Show CNAME Instructions uses the message kept from the create reply, and copies the target', async () => {
     const project = await addProject();
+    ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('createTls', await domainNode(project, 'events.example-tv.com'));
     const node = await tlsNode(project, 'events.example-tv.com');
-    assert.match(String(node.treeItem().tooltip), /Create a CNAME for 'events\.example-tv\.com'/);
-    ctx.ui.notifications.length = 0;
-    ctx.ui.notifyAnswers.set('cname', 'Copy CNAME Target');
+    assert.match(String(node.treeItem().tooltip), /CNAME record: events\.example-tv\.com CNAME j\.sni\.global\.fastly\.net\./);
+    ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Copy the target'))).pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('showCnameInstructions', node);
-    assert.match(ctx.ui.notifications[0]?.message ?? '', /events\.example-tv\.com CNAME j\.sni\.global\.fastly\.net\./);
     assert.equal(await vscode.env.clipboard.readText(), 'j.sni.global.fastly.net.');
   });
 

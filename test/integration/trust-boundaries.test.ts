@@ -253,7 +253,7 @@ describe('no value in any reply breaks a group or a details view', () => {
               JSON.stringify(domainJson(item as Domain));
             } else if (kind === 'tls') {
               const sub = item as Parameters<typeof tlsJson>[0];
-              render(new TlsNode(project.group('tls'), sub, undefined, () => undefined));
+              render(new TlsNode(project.group('tls'), sub, undefined, { messages: () => undefined }));
               JSON.stringify(tlsJson(sub, undefined, sub.message));
             } else {
               const k = item as Parameters<typeof signingKeyJson>[0];

@@ -1,35 +1,36 @@
 import * as vscode from 'vscode';
 import * as api from '../../core';
 import { confirm, createOrReconcile, deleteEach, registerCommand, selection } from '../../actions';
+import type { Node, ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { DomainNode } from '../domains/node';
 import { pickDomain } from '../domains/picker';
 import { pickProject } from '../projects/picker';
 import { parseCname } from './cname';
+import { describeVerdict, type DnsChecks } from './dns';
 import { TlsNode } from './node';
 import { pickTls } from './picker';
+import type { TlsWatch } from './watch';
 
 const t = vscode.l10n.t;
 
-export function registerTlsCommands(context: vscode.ExtensionContext, s: Services): void {
+export interface TlsServices {
+  dns: DnsChecks;
+  watch: TlsWatch;
+  treeView: vscode.TreeView<Node>;
+}
+
+export function registerTlsCommands(context: vscode.ExtensionContext, s: Services, tls: TlsServices): void {
   const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
 
   register('createTls', t('Create TLS subscription'), async (node) => {
-    const ui = s.ui();
     const project = await pickProject(s, node);
-    const existing = new Set((await ui.loading(t('Loading TLS subscriptions…'), () => project.data.items('tls'))).map((x) => x.domainId));
-    const target = node instanceof DomainNode ? { project, domain: node.domain } : await pickDomain(s, project, (d) => !existing.has(d.id), t('A domain without a TLS subscription'));
-    if (existing.has(target.domain.id)) throw new Error(t('{0} has a TLS subscription already', target.domain.name));
-    const client = s.projects.client(project.project.id);
-    const sub = await createOrReconcile(
-      ui,
-      t('Creating a TLS subscription for {0}…', target.domain.name),
-      () => api.createTlsSubscription(client, target.domain.id),
-      async () => (api.validItems(await api.listTlsSubscriptions(client)).some((x) => x.domainId === target.domain.id) ? t('{0} has a TLS subscription', target.domain.name) : undefined),
-    );
-    if (sub) await s.projects.rememberTlsMessage(project.project.id, sub.id, sub.message);
-    project.data.invalidate('tls');
-    if (sub) await showCname(s, target.domain.name, sub.message);
+    const existing = await s.ui().loading(t('Loading TLS subscriptions…'), () => project.data.items('tls'));
+    const live = new Set(existing.filter((x) => x.status !== 'failed' && x.status !== 'expired').map((x) => x.domainId));
+    const target = node instanceof DomainNode ? { project, domain: node.domain } : await pickDomain(s, project, (d) => !live.has(d.id), t('A domain without a TLS subscription'));
+    if (live.has(target.domain.id)) throw new Error(t('{0} has a TLS subscription already', target.domain.name));
+    const sub = await createTlsFor(s, tls, project, target.domain);
+    if (sub) await showCnameRecord(s, tls, target.domain.name, sub.message);
   });
 
   register('refreshTlsStatus', t('Refresh TLS status'), async (node) => {
@@ -43,7 +44,32 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
 
   register('showCnameInstructions', t('Show CNAME instructions'), async (node) => {
     const target = await pickTls(s, node);
-    await showCname(s, target.domain?.name ?? target.subscription.domainId, target.message);
+    await showCnameRecord(s, tls, target.domain?.name ?? target.subscription.domainId, target.message);
+  });
+
+  register('checkDns', t('Check DNS'), async (node) => {
+    const target = node instanceof DomainNode ? await tlsOfDomain(s, node.projectNode, node.domain) : await pickTls(s, node);
+    if (!target) throw new Error(t('{0} has no TLS subscription yet, so there is no CNAME to check. Create one first', (node as DomainNode).domain.name));
+    await checkDnsNow(s, tls, target);
+  });
+
+  register('renewTls', t('Renew TLS subscription'), async (node) => {
+    const target = await pickTls(s, node);
+    await renew(s, tls, target);
+  });
+
+  register('revealPendingTls', t('Show pending TLS subscriptions'), async () => {
+    const watched = tls.watch.watched();
+    if (watched.length === 0) return void s.ui().notify('noPendingTls', 'info', t('No TLS subscription is pending.'));
+    for (const root of s.explorer.roots()) {
+      const group = root.group('tls');
+      const rows = await s.explorer.getChildren(group);
+      const pending = rows.filter((r): r is TlsNode => r instanceof TlsNode && watched.some((w) => w.projectId === root.project.id && w.tlsId === r.subscription.id));
+      if (pending.length === 0) continue;
+      await tls.treeView.reveal(pending[0]!, { select: true, focus: true, expand: true });
+      if (pending.length > 1) tls.treeView.message = t('{0} TLS subscriptions are pending.', pending.length);
+      return;
+    }
   });
 
   register('deleteTls', t('Delete TLS subscription'), async (node, nodes) => {
@@ -63,19 +89,109 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
       for (const project of new Set(targets.map((x) => x.projectNode))) project.data.invalidate('tls');
     }
   });
+
+  // The failure notification of the watch acts through the same steps.
+  tls.watch.actions = {
+    renew: async (projectId, tlsId) => {
+      const target = await tlsById(s, projectId, tlsId);
+      if (target) await renew(s, tls, target);
+    },
+    checkDns: async (projectId, tlsId) => {
+      const target = await tlsById(s, projectId, tlsId);
+      if (target) await checkDnsNow(s, tls, target);
+    },
+  };
 }
 
-async function showCname(s: Services, domainName: string, message: string | undefined): Promise<void> {
+/**
+ * Creates a domain's TLS subscription, keeps its CNAME instructions (the API gives
+ * them once) and watches it. Undefined when the reply was lost but it happened.
+ */
+export async function createTlsFor(s: Services, tls: TlsServices, project: ProjectNode, domain: api.Domain): Promise<api.TlsSubscription | undefined> {
+  const client = s.projects.client(project.project.id);
+  const sub = await createOrReconcile(
+    s.ui(),
+    t('Creating a TLS subscription for {0}…', domain.name),
+    () => api.createTlsSubscription(client, domain.id),
+    async () => (api.validItems(await api.listTlsSubscriptions(client)).some((x) => x.domainId === domain.id && x.status === 'pending') ? t('{0} has a TLS subscription', domain.name) : undefined),
+  );
+  if (sub) {
+    await s.projects.rememberTlsMessage(project.project.id, sub.id, sub.message);
+    tls.watch.watch(project.project.id, sub.id, domain.name);
+  }
+  project.data.invalidate('tls');
+  return sub;
+}
+
+/**
+ * The DNS record to create, with its name and target one click from the clipboard,
+ * and what DNS says now. Asked again after each copy, until Done.
+ */
+export async function showCnameRecord(s: Services, tls: TlsServices, domainName: string, message: string | undefined): Promise<void> {
   const cname = parseCname(message);
   if (!cname) {
+    const dns = await tls.dns.check(domainName, undefined).catch(() => undefined);
     await s.ui().notify(
       'cname',
       'info',
-      message ?? t('Qencode gives the CNAME target for {0} only in the reply that creates the TLS subscription, and this editor did not keep it. Your Qencode account shows it with the domain.', domainName),
+      `${message ?? t('Qencode gives the CNAME target for {0} only in the reply that creates the TLS subscription, and this editor did not keep it. Your Qencode account shows it with the domain.', domainName)}${dns ? ` ${describeVerdict(dns.verdict)}.` : ''}`,
     );
     return;
   }
-  const copy = t('Copy CNAME Target');
-  const choice = await s.ui().notify('cname', 'info', t('To verify {0}, add the DNS record “{1} CNAME {2}”. The certificate is issued once the record resolves.', domainName, cname.name, cname.target), copy);
-  if (choice === copy) await vscode.env.clipboard.writeText(cname.target);
+  for (;;) {
+    const dns = await tls.dns.check(domainName, cname.target).catch(() => undefined);
+    const copyName = { label: t('$(copy) Copy the name'), description: cname.name, action: 'name' as const };
+    const copyTarget = { label: t('$(copy) Copy the target'), description: cname.target, action: 'target' as const };
+    const done = { label: t('$(check) Done'), description: t('the certificate is watched; you will be told when it is issued'), action: 'done' as const };
+    const picked = await s.ui().pick([copyName, copyTarget, done], {
+      id: 'cnameRecord',
+      title: t('Add this DNS record at your DNS provider: {0} CNAME {1}', cname.name, cname.target),
+      placeHolder: dns ? describeVerdict(dns.verdict) : t('DNS: could not be checked'),
+    });
+    if (!picked || picked.action === 'done') return;
+    await vscode.env.clipboard.writeText(picked.action === 'name' ? cname.name : cname.target);
+  }
+}
+
+async function checkDnsNow(s: Services, tls: TlsServices, target: TlsNode): Promise<void> {
+  const domain = target.domain?.name;
+  if (!domain) throw new Error(t('the domain of this TLS subscription is not in the list, so its name is unknown'));
+  tls.dns.forget(domain);
+  const result = await s.ui().loading(t('Checking the DNS of {0}…', domain), () => tls.dns.check(domain, target.cnameTarget, true));
+  target.projectNode.data.changed('tls');
+  const cname = parseCname(target.message);
+  const advice = result.verdict.kind === 'missing' || result.verdict.kind === 'wrong' ? (cname ? ` ${t('Add the record “{0} CNAME {1}”.', cname.name, cname.target)}` : '') : '';
+  void s.ui().notify('dnsChecked', result.verdict.kind === 'ok' ? 'info' : 'warning', `${domain}: ${describeVerdict(result.verdict)}.${advice}`);
+}
+
+async function renew(s: Services, tls: TlsServices, target: TlsNode): Promise<void> {
+  const domain = target.domain;
+  if (!domain) throw new Error(t('the domain of this TLS subscription is no longer in the list'));
+  if (target.subscription.status !== 'failed' && target.subscription.status !== 'expired') {
+    throw new Error(t('only a failed or expired subscription is renewed; this one is {0}', target.subscription.status));
+  }
+  await confirm(
+    s.ui(),
+    'renewTls',
+    t('Renew the TLS subscription of {0}?', domain.name),
+    t('A new subscription is created for the same domain, and watched until its certificate is issued. Make sure the CNAME record is right first.'),
+    t('Renew'),
+  );
+  const sub = await createTlsFor(s, tls, target.projectNode, domain);
+  if (sub) await showCnameRecord(s, tls, domain.name, sub.message);
+}
+
+async function tlsOfDomain(s: Services, project: ProjectNode, domain: api.Domain): Promise<TlsNode | undefined> {
+  const subs = await s.ui().loading(t('Loading TLS subscriptions…'), () => project.data.items('tls'));
+  // The newest one, when a failed subscription was renewed.
+  const sub = subs.filter((x) => x.domainId === domain.id).sort((a, b) => b.created.getTime() - a.created.getTime())[0];
+  return sub ? new TlsNode(project.group('tls'), sub, domain, { messages: (p, id) => s.projects.tlsMessage(p, id) }) : undefined;
+}
+
+async function tlsById(s: Services, projectId: string, tlsId: string): Promise<TlsNode | undefined> {
+  const project = s.explorer.roots().find((n) => n.project.id === projectId);
+  if (!project) return undefined;
+  const [subs, domains] = await Promise.all([project.data.items('tls'), project.data.domainsById()]);
+  const sub = subs.find((x) => x.id === tlsId);
+  return sub ? new TlsNode(project.group('tls'), sub, domains.get(sub.domainId), { messages: (p, id) => s.projects.tlsMessage(p, id) }) : undefined;
 }

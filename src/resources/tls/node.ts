@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
-import { formatWhen, getTlsSubscription, isoOrNull, type Domain, type QencodeClient, type TlsSubscription } from '../../core';
+import { formatDay, formatWhen, getTlsSubscription, isoOrNull, validItems, type Domain, type QencodeClient, type TlsSubscription } from '../../core';
 import { Ctx } from '../../explorer/context-values';
 import { Node, rows, type GroupKind, type GroupNode } from '../../explorer/nodes';
 import { shown } from '../../log';
+import { parseCname } from './cname';
+import { describeVerdict, shortVerdict, type DnsChecks } from './dns';
+import type { TlsWatch } from './watch';
 
 const t = vscode.l10n.t;
 
@@ -16,12 +19,24 @@ const TLS_ICONS: Record<string, [string, string]> = {
 /** Where the CNAME instructions of a subscription are kept, since the API gives them only once. */
 export type TlsMessages = (projectId: string, tlsId: string) => string | undefined;
 
+/** What TLS rows need besides their data. */
+export interface TlsRowServices {
+  messages: TlsMessages;
+  dns: DnsChecks;
+  watch?: TlsWatch;
+}
+
+/** A certificate this close to its end gets a warning. */
+export const EXPIRY_WARNING_DAYS = 14;
+
+const STATUS_CONTEXT: Record<string, string> = { pending: Ctx.tlsPending, issued: Ctx.tlsIssued, failed: Ctx.tlsFailed, expired: Ctx.tlsExpired };
+
 export class TlsNode extends Node {
   constructor(
     readonly parent: GroupNode,
     readonly subscription: TlsSubscription,
     readonly domain: Domain | undefined,
-    private readonly messages: TlsMessages,
+    private readonly services: Pick<TlsRowServices, 'messages'> & Partial<TlsRowServices>,
   ) {
     super();
   }
@@ -36,22 +51,50 @@ export class TlsNode extends Node {
 
   /** The create reply's CNAME instructions, kept since the API does not repeat them. */
   get message(): string | undefined {
-    return this.subscription.message ?? this.messages(this.projectNode.project.id, this.subscription.id);
+    return this.subscription.message ?? this.services.messages(this.projectNode.project.id, this.subscription.id);
+  }
+
+  /** The CNAME target Qencode named for this domain, when this editor saw it. */
+  get cnameTarget(): string | undefined {
+    return parseCname(this.message)?.target;
+  }
+
+  /** Whole days until the certificate expires, when the API says. */
+  daysLeft(now = Date.now()): number | undefined {
+    const expires = this.subscription.expires;
+    return expires ? Math.floor((expires.getTime() - now) / 86_400_000) : undefined;
   }
 
   treeItem(): vscode.TreeItem {
     const s = this.subscription;
-    const item = new vscode.TreeItem(this.domain?.name ?? t('domain {0}', s.domainId), vscode.TreeItemCollapsibleState.None);
+    const domainName = this.domain?.name;
+    const item = new vscode.TreeItem(domainName ?? t('domain {0}', s.domainId), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.contextValue = Ctx.tls;
     // Own keys only: a status such as "constructor" must not read the prototype.
-    const [icon, color] = Object.hasOwn(TLS_ICONS, s.status) ? TLS_ICONS[s.status]! : ['question', 'charts.purple'];
+    item.contextValue = Object.hasOwn(STATUS_CONTEXT, s.status) ? STATUS_CONTEXT[s.status]! : Ctx.tlsOther;
+    const days = this.daysLeft();
+    const expiring = s.status === 'issued' && days !== undefined && days < EXPIRY_WARNING_DAYS;
+    const [icon, color] = expiring ? ['warning', 'charts.orange'] : Object.hasOwn(TLS_ICONS, s.status) ? TLS_ICONS[s.status]! : ['question', 'charts.purple'];
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-    item.description = shown(s.status);
+    const dns = domainName ? this.services.dns?.current(domainName, this.cnameTarget) : undefined;
+    const status = shown(s.status);
+    // Short for the sidebar: the status, and what matters most about it.
+    item.description =
+      s.status === 'pending'
+        ? `${status} · ${dns ? shortVerdict(dns.verdict) : t('checking DNS')}`
+        : expiring
+          ? days < 0 ? t('expired {0} days ago', -days) : t('expires in {0} days', days)
+          : status;
+    const waitingOn = s.status === 'pending' && dns && (dns.verdict.kind === 'missing' || dns.verdict.kind === 'wrong');
+    const cname = parseCname(this.message);
     item.tooltip = [
-      t('TLS subscription for {0}', this.domain?.name ?? s.domainId),
-      t('Status: {0}', shown(s.status)),
-      ...(this.message ? [shown(this.message)] : []),
+      t('TLS subscription for {0}', domainName ?? s.domainId),
+      t('Status: {0}', status),
+      ...(dns ? [describeVerdict(dns.verdict)] : domainName ? [t('DNS: checking…')] : []),
+      ...(cname && s.status === 'pending' ? [t('CNAME record: {0} CNAME {1}', cname.name, cname.target)] : []),
+      ...(waitingOn && cname ? [t('This is why it is still pending: add the DNS record “{0} CNAME {1}”.', cname.name, cname.target)] : []),
+      ...(s.status === 'failed' && this.message ? [shown(this.message)] : s.status !== 'failed' && this.message && !cname ? [shown(this.message)] : []),
+      ...(s.expires ? [t('Expires: {0}', formatDay(s.expires))] : []),
       t('Created: {0}', formatWhen(s.created)),
       t('ID: {0}', s.id),
     ].join('\n');
@@ -68,7 +111,7 @@ export function tlsJson(sub: TlsSubscription, domain: Domain | undefined, messag
   return { id: sub.id, status: sub.status, domain_id: sub.domainId, domain_name: domain?.name, created: isoOrNull(sub.created), message };
 }
 
-export function tlsGroup(messages: TlsMessages): GroupKind {
+export function tlsGroup(services: TlsRowServices): GroupKind {
   return {
     kind: 'tls',
     contextValue: Ctx.groupTls,
@@ -76,13 +119,21 @@ export function tlsGroup(messages: TlsMessages): GroupKind {
     icon: 'shield',
     shows: ['tls', 'domains'],
     async rows(group) {
-      const data = group.parent.data;
+      const project = group.parent;
+      const data = project.data;
       // Both lists are asked for at once; a failed domain list only costs the names.
       const [tls, domains] = await Promise.all([data.list('tls'), data.domainsById()]);
-      return rows(group, tls, (s) => new TlsNode(group, s, domains.get(s.domainId), messages), (s) => domains.get(s.domainId)?.name ?? s.domainId, {
+      const subs = validItems(tls);
+      services.watch?.observe(project.project.id, subs, domains);
+      const nodes = rows(group, tls, (s) => new TlsNode(group, s, domains.get(s.domainId), services), (s) => domains.get(s.domainId)?.name ?? s.domainId, {
         label: t('No TLS subscriptions yet. Create one…'),
         command: 'qencodeCdn.createTls',
       });
+      // DNS is looked up in the background; a changed verdict redraws the group.
+      for (const n of nodes) {
+        if (n instanceof TlsNode && n.domain && !services.dns.isFresh(n.domain.name, n.cnameTarget)) void services.dns.check(n.domain.name, n.cnameTarget).catch(() => undefined);
+      }
+      return nodes;
     },
     refresh: (data) => data.invalidate('tls'),
   };

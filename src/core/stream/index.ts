@@ -1,0 +1,3 @@
+export * from './types';
+export { collectStream, collectFromText } from './collector';
+export { fromMediaOverrideUrl, toMediaOverrideUrl, withMediaOverride } from './media-override';

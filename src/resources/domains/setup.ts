@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import * as api from '../../core';
+import { MAX_DOMAINS, validateDomainName, validItems, type Domain, type DomainType } from '../../core';
+import { answered, check, confirm, createOrReconcile, errorMessage, registerCommand } from '../../actions';
+import type { ProjectNode } from '../../explorer/nodes';
+import type { Services } from '../../services';
+import { knownBucketsOf } from '../buckets/picker';
+import { pickProject } from '../projects/picker';
+import { createTlsFor, showCnameRecord, type TlsServices } from '../tls/commands';
+import { pickDomain } from './picker';
+
+const t = vscode.l10n.t;
+
+/**
+ * A custom domain from creation to an issued certificate: the domain, its bucket
+ * (vod), its TLS subscription, the CNAME record to create, and the watch. Each step
+ * can be skipped and taken up later with "Continue Setup…" on the domain's row; a
+ * failure leaves what was made and says what to do next.
+ */
+export function registerCustomDomainCommands(context: vscode.ExtensionContext, s: Services, tls: TlsServices): void {
+  const register = (id: string, name: string, handler: (node?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+
+  register('addCustomDomain', t('Add custom domain'), async (node) => {
+    const ui = s.ui();
+    const project = await pickProject(s, node);
+    const existing = await ui.loading(t('Loading playback domains…'), () => project.data.items('domains'));
+    // The limit is told before the first question, not after the last.
+    if (existing.length >= MAX_DOMAINS) {
+      await confirm(
+        ui,
+        'domainLimit',
+        t('Project {0} has {1} playback domains, the most Qencode allows unless support raised the limit.', project.project.name, existing.length),
+        t('Qencode will refuse a new one unless the limit of your account was raised. Delete a domain first, or try anyway.'),
+        t('Try Anyway'),
+      );
+    }
+    const taken = new Set(existing.map((d) => d.name));
+    const name = answered(
+      await ui.input({
+        id: 'domainName',
+        title: t('Add a custom domain to {0} (step 1 of 4; {1} of {2} domains used)', project.project.name, existing.length, MAX_DOMAINS),
+        prompt: t('The host name players will use, e.g. video.example.com. You will point it at Qencode with a CNAME record.'),
+        validateInput: (v) => check(validateDomainName)(v) ?? (taken.has(v.trim().toLowerCase()) ? t('{0} is a playback domain of this project already.', v.trim().toLowerCase()) : undefined),
+      }),
+    )
+      .trim()
+      .toLowerCase();
+    const type = answered(
+      await ui.pick(
+        [
+          { label: t('Media storage (VOD)'), description: 'vod', detail: t('Serves a media-storage bucket.'), type: 'vod' as DomainType },
+          { label: t('Live streaming'), description: 'live', detail: t('For live streams. A live domain cannot be changed after it is created.'), type: 'live' as DomainType },
+        ],
+        { id: 'domainType', title: t('What will {0} serve? (step 2 of 4)', name) },
+      ),
+    ).type;
+    const bucket = type === 'vod' ? await askBucket(s, project, name) : undefined;
+    const client = s.projects.client(project.project.id);
+    const domain = await createOrReconcile(
+      ui,
+      t('Creating playback domain {0}…', name),
+      () => api.createDomain(client, { name, type }),
+      async () => (validItems(await api.listDomains(client)).some((d) => d.name === name) ? t('domain {0} exists. Run "Continue Setup…" on its row to finish', name) : undefined),
+    );
+    project.data.invalidate('domains');
+    if (!domain) return;
+    await finish(s, tls, project, domain, bucket);
+  });
+
+  register('continueSetup', t('Continue custom domain setup'), async (node) => {
+    const target = await pickDomain(s, node);
+    const bucket = target.domain.type === 'vod' && !target.domain.bucketName ? await askBucket(s, target.project, target.domain.name) : undefined;
+    await finish(s, tls, target.project, target.domain, bucket);
+  });
+}
+
+/** The bucket of a vod domain: a known one, one typed in, or none for now. */
+async function askBucket(s: Services, project: ProjectNode, domain: string): Promise<string | undefined> {
+  const known = await knownBucketsOf(s, project);
+  const skip = { label: t('$(debug-step-over) Skip: set the bucket later'), bucket: undefined as string | undefined, typed: false };
+  const typed = { label: t('$(edit) Enter a bucket name…'), bucket: undefined as string | undefined, typed: true };
+  const picked = answered(
+    await s.ui().pick([...known.map((b) => ({ label: b.name, description: b.policy?.policy, bucket: b.name as string | undefined, typed: false })), typed, skip], {
+      id: 'bucket',
+      title: t('Which bucket will {0} serve? (step 3 of 4)', domain),
+      placeHolder: t('Media-storage bucket'),
+    }),
+  );
+  if (picked.typed) {
+    return answered(await s.ui().input({ id: 'bucketName', title: t('Bucket name'), prompt: t('The name of a media-storage bucket in project {0}', project.project.name), validateInput: check(api.validateBucketName) })).trim();
+  }
+  return picked.bucket;
+}
+
+/** The steps after the domain exists: its bucket, its TLS subscription, the CNAME record, the watch. */
+async function finish(s: Services, tls: TlsServices, project: ProjectNode, domain: Domain, bucket: string | undefined): Promise<void> {
+  const ui = s.ui();
+  const step = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw new Error(t('playback domain {0} exists, but {1} failed: {2} Run "Continue Setup…" on its row to finish.', domain.name, what, errorMessage(error)));
+    }
+  };
+  if (bucket) {
+    const updated = await step(t('pointing it at bucket {0}', bucket), () =>
+      ui.loading(t('Pointing {0} at bucket {1}…', domain.name, bucket), () => api.setDomainBucket(s.projects.client(project.project.id), domain.id, bucket)),
+    );
+    project.data.replace('domains', updated);
+  }
+  const subs = await ui.loading(t('Loading TLS subscriptions…'), () => project.data.items('tls'));
+  let sub = subs.filter((x) => x.domainId === domain.id).sort((a, b) => b.created.getTime() - a.created.getTime())[0];
+  if (!sub || sub.status === 'failed' || sub.status === 'expired') {
+    const create = t('Create the TLS Subscription');
+    const offer = await ui.pick(
+      [
+        { label: create, detail: t('HTTPS for {0}: Qencode issues the certificate once a CNAME record points the domain at it.', domain.name), go: true },
+        { label: t('$(debug-step-over) Later'), detail: t('Run "Continue Setup…" on the domain\'s row when you are ready.'), go: false },
+      ],
+      { id: 'tlsOffer', title: t('{0} is created. Create its TLS subscription now? (step 4 of 4)', domain.name) },
+    );
+    if (!offer?.go) {
+      void ui.notify('setupPaused', 'info', t('Playback domain {0} is ready without HTTPS. Run "Continue Setup…" on its row to create the TLS subscription.', domain.name));
+      return;
+    }
+    sub = await step(t('creating its TLS subscription'), () => createTlsFor(s, tls, project, domain));
+    if (!sub) return;
+  } else if (sub.status === 'issued') {
+    void ui.notify('setupDone', 'info', t('{0} is set up: its certificate is issued.', domain.name));
+    return;
+  } else {
+    tls.watch.watch(project.project.id, sub.id, domain.name);
+  }
+  await showCnameRecord(s, tls, domain.name, sub.message ?? s.projects.tlsMessage(project.project.id, sub.id));
+  void ui.notify('setupWatching', 'info', t('Watching the TLS subscription of {0}: you will be told when its certificate is issued.', domain.name));
+}

@@ -1,0 +1,233 @@
+import * as vscode from 'vscode';
+import { errorMessage, getTlsSubscription, type Domain, type TlsSubscription } from '../../core';
+import type { DataLayer } from '../../data';
+import type { Log } from '../../log';
+import type { Ui } from '../../ui';
+import type { Projects } from '../projects/store';
+import { parseCname } from './cname';
+import { describeVerdict, type DnsChecks } from './dns';
+import { DEFAULT_SCHEDULE, WatchSchedule, type ScheduleOptions } from './watch-schedule';
+
+const t = vscode.l10n.t;
+const STATE_KEY = 'qencodeCdn.tlsWatch';
+
+/** What is kept across a reload: ids and a name to show, never anything secret. */
+interface WatchedTls {
+  projectId: string;
+  tlsId: string;
+  domain?: string;
+}
+
+/** Where the window's focus is read; the test host replaces it. */
+export interface FocusSource {
+  focused(): boolean;
+  onDidChange(listener: () => void): vscode.Disposable;
+}
+
+const windowFocus: FocusSource = {
+  focused: () => vscode.window.state.focused,
+  onDidChange: (listener) => vscode.window.onDidChangeWindowState(() => listener()),
+};
+
+/**
+ * Watches pending TLS subscriptions until they are issued, fail or expire: one GET
+ * per pending subscription per poll (never a list), 15 s doubling to 5 min, only
+ * while the window is focused. A change updates its row and tells the user. The
+ * watched ids are kept in global state, so the watch survives a reload.
+ */
+export class TlsWatch implements vscode.Disposable {
+  private schedule: WatchSchedule;
+  private timer?: NodeJS.Timeout;
+  private readonly entries = new Map<string, WatchedTls>();
+  private readonly statusBar = vscode.window.createStatusBarItem('qencodeCdn.tlsWatch', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private focusSubscription?: vscode.Disposable;
+  private polling = false;
+  /** What the failure notification's buttons do (set by the TLS commands). */
+  actions?: { renew(projectId: string, tlsId: string): Promise<void>; checkDns(projectId: string, tlsId: string): Promise<void> };
+
+  constructor(
+    private readonly projects: Projects,
+    private readonly data: DataLayer,
+    private readonly dns: DnsChecks,
+    private readonly ui: () => Ui,
+    private readonly state: vscode.Memento,
+    private readonly log: Log,
+    private focus: FocusSource = windowFocus,
+    options: ScheduleOptions = DEFAULT_SCHEDULE,
+  ) {
+    this.schedule = new WatchSchedule(options);
+    this.statusBar.name = t('Qencode CDN: TLS certificates pending');
+    this.statusBar.command = 'qencodeCdn.revealPendingTls';
+    // Restored without any I/O: the first poll waits for the schedule.
+    for (const e of this.state.get<WatchedTls[]>(STATE_KEY, [])) this.add(e, false);
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('qencodeCdn.tls.watch')) this.arm();
+      }),
+      projects.onDidChange((project) => {
+        if (!project) for (const [key, e] of this.entries) if (!projects.get(e.projectId)) this.remove(key);
+      }),
+    );
+    this.followFocus();
+    this.arm();
+  }
+
+  /** For the test host: a window focus it controls, and a faster schedule. */
+  configure(focus: FocusSource, options?: ScheduleOptions): void {
+    this.focus = focus;
+    this.followFocus();
+    if (options) {
+      const keys = this.schedule.keys();
+      this.schedule = new WatchSchedule(options);
+      for (const k of keys) this.schedule.add(k, Date.now());
+    }
+    this.arm();
+  }
+
+  /** The subscriptions watched now. */
+  watched(): readonly WatchedTls[] {
+    return [...this.entries.values()];
+  }
+
+  watch(projectId: string, tlsId: string, domain?: string): void {
+    this.add({ projectId, tlsId, ...(domain ? { domain } : {}) }, true);
+  }
+
+  /** A TLS list was read: its pending subscriptions are watched, the others not. */
+  observe(projectId: string, subs: readonly TlsSubscription[], domains: Map<string, Domain>): void {
+    for (const sub of subs) {
+      const key = keyOf(projectId, sub.id);
+      if (sub.status === 'pending') {
+        if (!this.entries.has(key)) this.add({ projectId, tlsId: sub.id, ...(domains.get(sub.domainId) ? { domain: domains.get(sub.domainId)!.name } : {}) }, true);
+      } else if (this.entries.has(key)) this.remove(key);
+    }
+  }
+
+  private add(entry: WatchedTls, persist: boolean): void {
+    const key = keyOf(entry.projectId, entry.tlsId);
+    this.entries.set(key, entry);
+    this.schedule.add(key, Date.now());
+    if (persist) void this.persist();
+    this.arm();
+  }
+
+  private remove(key: string): void {
+    this.entries.delete(key);
+    this.schedule.remove(key);
+    void this.persist();
+    this.arm();
+  }
+
+  private persist(): Thenable<void> {
+    return this.state.update(STATE_KEY, [...this.entries.values()]);
+  }
+
+  private enabled(): boolean {
+    return vscode.workspace.getConfiguration('qencodeCdn').get<boolean>('tls.watch', true);
+  }
+
+  private followFocus(): void {
+    this.focusSubscription?.dispose();
+    // Back in focus: whatever fell due meanwhile is asked now.
+    this.focusSubscription = this.focus.onDidChange(() => this.arm());
+  }
+
+  /** One timer, for the next subscription due; none while unfocused, disabled or idle. */
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.updateStatusBar();
+    if (!this.enabled() || !this.focus.focused() || this.polling) return;
+    const next = this.schedule.nextDue();
+    if (next === undefined) return;
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, next - Date.now()));
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.enabled() || !this.focus.focused()) return this.arm();
+    this.polling = true;
+    try {
+      const now = Date.now();
+      const due = this.schedule.due(now);
+      for (const key of due) this.schedule.polled(key, now);
+      await Promise.all(due.map((key) => this.poll(key)));
+    } finally {
+      this.polling = false;
+      this.arm();
+    }
+  }
+
+  /** One GET for one subscription. */
+  private async poll(key: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    if (!this.projects.get(entry.projectId)) return this.remove(key);
+    let sub: TlsSubscription;
+    try {
+      sub = await getTlsSubscription(this.projects.client(entry.projectId), entry.tlsId);
+    } catch (error) {
+      // A subscription deleted elsewhere is no longer watched; any other failure waits for the next poll.
+      if ((error as { status?: number }).status === 404) return this.remove(key);
+      this.log.error(`TLS watch: ${errorMessage(error)}`);
+      return;
+    }
+    this.data.project(entry.projectId).replace('tls', sub);
+    const domain = entry.domain ?? sub.domainId;
+    const expected = parseCname(sub.message ?? this.projects.tlsMessage(entry.projectId, sub.id))?.target;
+    if (sub.status === 'pending') {
+      void this.dns.check(domain, expected).catch(() => undefined);
+      return;
+    }
+    this.remove(key);
+    await this.tell(entry, sub, domain, expected);
+  }
+
+  private async tell(entry: WatchedTls, sub: TlsSubscription, domain: string, expected: string | undefined): Promise<void> {
+    const ui = this.ui();
+    if (sub.status === 'issued') {
+      void ui.notify('tlsIssued', 'info', t('The TLS certificate for {0} was issued: HTTPS is ready.', domain));
+      return;
+    }
+    const dns = await this.dns.check(domain, expected, true).catch(() => undefined);
+    const renew = t('Renew…');
+    const checkDns = t('Check DNS');
+    const choice = await ui.notify(
+      'tlsFailed',
+      'error',
+      t(
+        'The TLS subscription for {0} is {1}{2}. {3} Fix the DNS record if it is wrong, then renew the subscription.',
+        domain,
+        sub.status,
+        sub.message ? `: ${sub.message}` : '',
+        dns ? describeVerdict(dns.verdict) + '.' : '',
+      ),
+      renew,
+      checkDns,
+    );
+    if (choice === renew) await this.actions?.renew(entry.projectId, sub.id);
+    if (choice === checkDns) await this.actions?.checkDns(entry.projectId, sub.id);
+  }
+
+  private updateStatusBar(): void {
+    const n = this.entries.size;
+    if (n === 0 || !this.enabled()) return this.statusBar.hide();
+    this.statusBar.text = `$(clock) ${n === 1 ? t('1 TLS pending') : t('{0} TLS pending', n)}`;
+    this.statusBar.tooltip = t('Qencode CDN is waiting for {0} TLS certificates: {1}. Click to see them.', n, [...this.entries.values()].map((e) => e.domain ?? e.tlsId).join(', '));
+    this.statusBar.show();
+  }
+
+  /** What the status bar shows now (the tests read it). */
+  statusText(): string | undefined {
+    return this.entries.size && this.enabled() ? this.statusBar.text : undefined;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.focusSubscription?.dispose();
+    this.statusBar.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+const keyOf = (projectId: string, tlsId: string) => `${projectId}/${tlsId}`;

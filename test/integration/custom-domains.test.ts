@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { SAMPLE } from '../emulator/sample-data';
+import { addProject, children, context, ctx, domainNode, group, reset, rows, run, sent, tlsNode, verifyUi } from './helpers';
+import type { TlsNode } from '../../src/resources/tls/node';
+import { TlsWatch } from '../../src/resources/tls/watch';
+
+const TARGET = 'j.sni.global.fastly.net.';
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check()) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(await check(), what);
+}
+
+const tlsPosts = () => sent('POST', '^/v1/tls/subscriptions$');
+
+describe('custom domains: the guided setup', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  it('from the first question to the CNAME shown: domain, bucket, TLS subscription, the record with Copy, the watch', async () => {
+    const project = await addProject();
+    let recordTitle = '';
+    let recordStatus = '';
+    ctx.ui
+      .inputAnswer('domainName', 'Video.Example-TV.com')
+      .pickAnswer('domainType', 'vod')
+      .pickAnswer('bucket', 'media-assets')
+      .pickAnswer('tlsOffer', 'Create the TLS Subscription')
+      .pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Copy the name')))
+      .pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Copy the target')))
+      .pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
+    ctx.ui.onPick = (options) => {
+      if (options.id === 'cnameRecord') {
+        recordTitle = options.title ?? '';
+        recordStatus = options.placeHolder ?? '';
+      }
+    };
+    await run('addCustomDomain', project);
+    assert.deepEqual(ctx.ui.errors(), []);
+    const created = [...ctx.emulator.account().domains.values()].find((d) => d.domain_name === 'video.example-tv.com')!;
+    assert.deepEqual(
+      sent().filter((r) => r.method !== 'GET'),
+      [
+        { method: 'POST', path: '/v1/domains', body: { name: 'video.example-tv.com', type: 'vod' } },
+        { method: 'PUT', path: `/v1/domains/${created.id}`, body: { bucket_name: 'media-assets' } },
+        { method: 'POST', path: '/v1/tls/subscriptions', body: { domain_id: created.id } },
+      ],
+    );
+    assert.equal(recordTitle, `Add this DNS record at your DNS provider: video.example-tv.com CNAME ${TARGET}`);
+    assert.equal(recordStatus, 'DNS: no CNAME yet');
+    assert.equal(await vscode.env.clipboard.readText(), TARGET, 'the last Copy put the target on the clipboard');
+    assert.match(ctx.ui.notifications.find((n) => n.id === 'setupWatching')?.message ?? '', /Watching the TLS subscription of video\.example-tv\.com/);
+    const sub = [...ctx.emulator.account().tls.values()].find((x) => x.domain_id === created.id)!;
+    assert.deepEqual(ctx.api.tlsWatch.watched().map((w) => w.tlsId), [sub.id]);
+    assert.equal(ctx.api.tlsWatch.statusText(), '$(clock) 1 TLS pending');
+    assert.ok(rows(await group(project, 'domains')).includes('video.example-tv.com — vod → media-assets'));
+  });
+
+  it('the 20-domain limit is stated before the first question', async () => {
+    const project = await addProject();
+    for (let i = 0; i < 16; i++) ctx.emulator.account().domains.set(`id-${i}`, { id: `id-${i}`, domain_name: `d${i}.example.com`, type: 'live', created: '2024-01-01 00:00:00' });
+    ctx.ui.confirmAnswer('domainLimit', false);
+    await run('addCustomDomain', project);
+    assert.deepEqual(sent('POST'), []);
+    assert.equal(ctx.ui.confirms[0]?.id, 'domainLimit');
+  });
+
+  it('each step can be skipped, and Continue Setup on the row takes it up where it stopped', async () => {
+    const project = await addProject();
+    ctx.ui.inputAnswer('domainName', 'later.example-tv.com').pickAnswer('domainType', 'vod').pickAnswer('bucket', (items) => items.find((i) => i.label.includes('Skip'))).pickAnswer('tlsOffer', (items) => items.find((i) => i.label.includes('Later')));
+    await run('addCustomDomain', project);
+    assert.deepEqual(sent('PUT'), [], 'no bucket was set');
+    assert.deepEqual(tlsPosts(), [], 'no TLS subscription was created');
+    assert.match(ctx.ui.notifications.find((n) => n.id === 'setupPaused')?.message ?? '', /Run "Continue Setup…" on its row/);
+    const row = await domainNode(project, 'later.example-tv.com');
+    ctx.ui.pickAnswer('bucket', 'promo-clips').pickAnswer('tlsOffer', 'Create the TLS Subscription').pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
+    await run('continueSetup', row);
+    assert.deepEqual(sent('PUT').map((r) => r.body), [{ bucket_name: 'promo-clips' }]);
+    assert.equal(tlsPosts().length, 1);
+    assert.equal(ctx.api.tlsWatch.watched().length, 1);
+  });
+
+  it('a failure at the TLS step leaves the domain and says what to do next', async () => {
+    const project = await addProject();
+    ctx.emulator.addFault({ method: 'POST', path: '^/v1/tls/subscriptions$', fault: { type: 'status', status: 409, body: { error: 12, message: 'Domain quota for certificates reached' } }, times: 1 });
+    ctx.ui.inputAnswer('domainName', 'broken.example-tv.com').pickAnswer('domainType', 'live').pickAnswer('tlsOffer', 'Create the TLS Subscription');
+    await run('addCustomDomain', project);
+    assert.match(ctx.ui.errors()[0] ?? '', /playback domain broken\.example-tv\.com exists, but creating its TLS subscription failed: .*Domain quota for certificates reached.* Run "Continue Setup…" on its row to finish/);
+    assert.ok(rows(await group(project, 'domains')).some((r) => r.startsWith('broken.example-tv.com')), 'the domain is there to continue from');
+  });
+});
+
+describe('custom domains: the TLS watch', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  it('a watched subscription turning issued updates its row, tells the user, and stops being watched', async () => {
+    const project = await addProject();
+    ctx.focus.set(true);
+    assert.ok(rows(await group(project, 'tls')).some((r) => r.startsWith('archive.example-tv.com — pending')));
+    assert.deepEqual(ctx.api.tlsWatch.watched().map((w) => w.tlsId), [SAMPLE.pendingTlsId], 'the pending subscription in the list is watched');
+    ctx.emulator.issueTls(SAMPLE.pendingTlsId);
+    await until(() => ctx.ui.notifications.some((n) => n.id === 'tlsIssued'), 'the user is told');
+    assert.equal(ctx.ui.notifications.find((n) => n.id === 'tlsIssued')?.message, 'The TLS certificate for archive.example-tv.com was issued: HTTPS is ready.');
+    const row = await tlsNode(project, 'archive.example-tv.com');
+    assert.equal(row.treeItem().contextValue, 'tls.issued');
+    assert.deepEqual(ctx.api.tlsWatch.watched(), []);
+    assert.equal(ctx.api.tlsWatch.statusText(), undefined, 'the status bar item is gone');
+  });
+
+  it('one request per pending subscription per poll, and never a list', async () => {
+    const project = await addProject();
+    await group(project, 'domains');
+    ctx.api.tlsWatch.watch(project.project.id, SAMPLE.pendingTlsId, 'archive.example-tv.com');
+    const other = { id: 'a1a2a3a4-b5b6-4c7c-8d8d-9e9e9e9e9e9e', domain_id: SAMPLE.eventsDomainId, status: 'pending', created: '2024-05-01 10:00:00' };
+    ctx.emulator.account().tls.set(other.id, other);
+    ctx.api.tlsWatch.watch(project.project.id, other.id, 'events.example-tv.com');
+    ctx.emulator.clearRequests();
+    ctx.focus.set(true);
+    await until(() => sent('GET').length >= 2, 'the first poll');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(sent('GET').map((r) => r.path).sort(), [`/v1/tls/subscriptions/${SAMPLE.pendingTlsId}`, `/v1/tls/subscriptions/${other.id}`].sort());
+    await until(() => sent('GET').length >= 4, 'the second poll', 3000);
+    assert.equal(sent('GET', '^/v1/tls/subscriptions$').length, 0, 'no list call');
+    assert.equal(sent('GET').length, 4, 'two polls of two subscriptions: four requests');
+    ctx.focus.set(false);
+  });
+
+  it('polling stops while the window is not focused, and resumes when it is', async () => {
+    const project = await addProject();
+    await group(project, 'tls');
+    ctx.emulator.clearRequests();
+    ctx.emulator.issueTls(SAMPLE.pendingTlsId);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(sent(), [], 'unfocused: nothing is asked');
+    ctx.focus.set(true);
+    await until(() => ctx.ui.notifications.some((n) => n.id === 'tlsIssued'), 'focused again: the change is found');
+    assert.equal(sent('GET').length, 1);
+  });
+
+  it('the watch survives a reload: the ids are in global state, and nothing secret', async () => {
+    const project = await addProject();
+    await group(project, 'tls');
+    const kept = ctx.api.storage.globalState.get<unknown[]>('qencodeCdn.tlsWatch');
+    assert.deepEqual(kept, [{ projectId: project.project.id, tlsId: SAMPLE.pendingTlsId, domain: 'archive.example-tv.com' }]);
+    // What a new window would build from it (the same module, the same state):
+    const restored = new TlsWatch(ctx.api.projects, ctx.api.data, ctx.api.dns, () => ctx.ui, ctx.api.storage.globalState, ctx.api.log, { focused: () => false, onDidChange: () => ({ dispose() {} }) });
+    try {
+      assert.deepEqual(restored.watched(), kept);
+    } finally {
+      restored.dispose();
+    }
+  });
+
+  it('the setting qencodeCdn.tls.watch turns it off', async () => {
+    const project = await addProject();
+    await vscode.workspace.getConfiguration('qencodeCdn').update('tls.watch', false, vscode.ConfigurationTarget.Global);
+    try {
+      await group(project, 'tls');
+      ctx.emulator.clearRequests();
+      ctx.focus.set(true);
+      await new Promise((r) => setTimeout(r, 800));
+      assert.deepEqual(sent(), []);
+      assert.equal(ctx.api.tlsWatch.statusText(), undefined);
+    } finally {
+      await vscode.workspace.getConfiguration('qencodeCdn').update('tls.watch', undefined, vscode.ConfigurationTarget.Global);
+      ctx.focus.set(false);
+    }
+  });
+});
+
+describe('custom domains: DNS, failure, renewal and expiry', () => {
+  beforeEach(reset);
+  afterEach(verifyUi);
+
+  /** A pending subscription whose CNAME instructions this editor kept. */
+  async function pendingWithInstructions() {
+    const project = await addProject();
+    await ctx.api.projects.rememberTlsMessage(project.project.id, SAMPLE.pendingTlsId, `Create a CNAME for 'archive.example-tv.com' and point it to '${TARGET}'.`);
+    return project;
+  }
+
+  it('a pending row whose CNAME is missing says so, and why it is pending', async () => {
+    const project = await pendingWithInstructions();
+    await group(project, 'tls');
+    await until(async () => String((await tlsNode(project, 'archive.example-tv.com')).treeItem().description) === 'pending · no CNAME', 'the DNS verdict reaches the row');
+    const tooltip = String((await tlsNode(project, 'archive.example-tv.com')).treeItem().tooltip);
+    assert.match(tooltip, /DNS: no CNAME yet/);
+    assert.match(tooltip, /This is why it is still pending: add the DNS record “archive\.example-tv\.com CNAME j\.sni\.global\.fastly\.net\.”/);
+  });
+
+  it('Check DNS re-checks on demand: points elsewhere, then to the target', async () => {
+    const project = await pendingWithInstructions();
+    ctx.dns.zone.set('archive.example-tv.com', { cname: 'old-cdn.example.net.' });
+    await run('checkDns', await tlsNode(project, 'archive.example-tv.com'));
+    assert.equal(ctx.ui.notifications.at(-1)?.message, 'archive.example-tv.com: DNS: points to old-cdn.example.net, expected j.sni.global.fastly.net. Add the record “archive.example-tv.com CNAME j.sni.global.fastly.net.”.');
+    assert.equal(String((await tlsNode(project, 'archive.example-tv.com')).treeItem().description), 'pending · CNAME wrong');
+    ctx.dns.zone.set('archive.example-tv.com', { cname: TARGET });
+    await run('checkDns', await domainNode(project, 'archive.example-tv.com'));
+    assert.equal(ctx.ui.notifications.at(-1)?.message, 'archive.example-tv.com: DNS: CNAME points to the target.');
+    assert.ok(ctx.dns.queries.filter((q) => q.name === 'archive.example-tv.com').length >= 2, 'the DNS server was asked each time');
+  });
+
+  it('without the CNAME instructions, the row still says what the name points to', async () => {
+    const project = await addProject();
+    ctx.dns.zone.set('archive.example-tv.com', { cname: 'somewhere.example.net.' });
+    await group(project, 'tls');
+    await until(async () => /DNS: points to somewhere\.example\.net/.test(String((await tlsNode(project, 'archive.example-tv.com')).treeItem().tooltip)), 'the row says where it points');
+  });
+
+  it('a failed subscription is told with the server\'s message, and Renew makes a new one for the same domain and watches it', async () => {
+    const project = await pendingWithInstructions();
+    ctx.focus.set(true);
+    await group(project, 'tls');
+    const sub = ctx.emulator.account().tls.get(SAMPLE.pendingTlsId)!;
+    sub.status = 'failed';
+    sub.message = 'Domain verification failed';
+    ctx.ui.notifyAnswers.set('tlsFailed', 'Renew…');
+    ctx.ui.confirmAnswer('renewTls', true).pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
+    await until(() => tlsPosts().length === 1, 'the renewal was sent');
+    assert.match(ctx.ui.notifications.find((n) => n.id === 'tlsFailed')?.message ?? '', /is failed: Domain verification failed\. DNS: no CNAME yet\./);
+    assert.deepEqual(tlsPosts()[0]!.body, { domain_id: SAMPLE.archiveDomainId });
+    await until(() => ctx.api.tlsWatch.watched().length === 1 && ctx.api.tlsWatch.watched()[0]!.tlsId !== SAMPLE.pendingTlsId, 'the new subscription is watched');
+    ctx.focus.set(false);
+  });
+
+  it('an issued certificate close to its expiry says so on its row', async () => {
+    const project = await addProject();
+    const issued = ctx.emulator.account().tls.get(SAMPLE.issuedTlsId)! as { expires?: string };
+    issued.expires = new Date(Date.now() + 9.5 * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+    const row: TlsNode = await tlsNode(project, 'live.example-tv.com');
+    const item = row.treeItem();
+    assert.equal(item.description, 'expires in 9 days');
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.match(String(item.tooltip), /Expires: \d{4}-\d{2}-\d{2}/);
+    assert.equal(context((await children(project)).find((g) => context(g) === 'group.tls')!), 'group.tls');
+  });
+});
