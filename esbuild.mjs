@@ -19,6 +19,18 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * The manifest parsers (m3u8-parser, mpd-parser: ~120 KB) are a bundle of their own,
+ * dist/stream-parsers.js, loaded on the first stream purge: the extension's start-up
+ * bundle holds none of them.
+ */
+const parsersApart = {
+  name: 'stream-parsers-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/parser-modules$/ }, () => ({ path: './stream-parsers.js', external: true }));
+  },
+};
+
 /** The options of the bundle; the bundle-size test builds with exactly these. */
 export function buildOptions(production) {
   return {
@@ -33,14 +45,30 @@ export function buildOptions(production) {
     sourcemap: !production,
     sourcesContent: false,
     metafile: true,
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, parsersApart],
+    logLevel: 'warning',
+  };
+}
+
+/** The parsers' own bundle, next to the extension's. */
+export function parserBuildOptions(production) {
+  return {
+    entryPoints: ['src/core/stream/parser-modules.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: 'dist/stream-parsers.js',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
     logLevel: 'warning',
   };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const production = process.argv.includes('--production');
-  const result = await esbuild.build(buildOptions(production));
+  const [result] = await Promise.all([esbuild.build(buildOptions(production)), esbuild.build(parserBuildOptions(production))]);
   mkdirSync('dist', { recursive: true });
   writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
   const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;

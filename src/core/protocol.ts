@@ -8,8 +8,9 @@ import type { z } from 'zod';
 import { QencodeError, type ErrorKind } from './errors';
 import { apiPath } from './paths';
 import { redact, redactPath } from './redact';
+import { GateClosedError, RateGate, type GateTicket } from './rate-gate';
 import { AccessTokenResponse, describeIssues } from './schemas';
-import { TokenCache } from './tokens';
+import { TokenCache, type StoredToken } from './tokens';
 import type { Dispatcher } from './undici';
 import {
   checkBaseUrl,
@@ -79,6 +80,30 @@ export interface ClientOptions {
   dispatcher?: Dispatcher;
   /** Proxy settings; without them HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply. */
   proxy?: ProxySettings;
+  /**
+   * Offer HTTP/2 by ALPN (default true): where the server takes it, every request to
+   * it goes over one connection; HTTP/1.1 stays the fallback. Not with `dispatcher`.
+   */
+  http2?: boolean;
+  /**
+   * CA certificates (PEM) to trust besides Node's bundled roots (`tls.rootCertificates`),
+   * for the API and an https proxy. Given, it replaces NODE_EXTRA_CA_CERTS for this
+   * client, as Node's `ca` option does. Not with `dispatcher`.
+   */
+  ca?: string | readonly string[];
+  /**
+   * A token kept from before (SecretStorage): used while it is valid, so a reload makes
+   * no token request; a 401 still refreshes it. See verifyApiKey() and onToken.
+   */
+  initialToken?: StoredToken;
+  /** Told of each token fetched, to keep for the next session (a throw is ignored). */
+  onToken?: (token: StoredToken) => void;
+  /**
+   * One rate gate per operation for all its calls (default true): the first 429 pauses
+   * every call of that operation until its Retry-After, then they go at a pace learned
+   * from the replies (rate-gate.ts). false: each call waits out its own 429s, alone.
+   */
+  rateGate?: boolean;
   onRequest?: (entry: RequestLogEntry) => void;
   /** For tests: jitter source and clock. */
   random?: () => number;
@@ -107,6 +132,8 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const TOKEN_REFUSED_CODES = new Set([4, 5]);
 const BUSY_CODE = 8;
 const KEY_REFUSED_CODES = new Set([2, 3]);
+/** 429s one call may wait out at its gate without spending a retry; past it, the retry policy counts them. */
+const MAX_GATED_RESENDS = 10;
 
 /** A checked base URL without its trailing slashes: the prefix of every request URL. */
 function normaliseBaseUrl(raw: string): string {
@@ -150,6 +177,7 @@ export class QencodeClient {
   private readonly transport: Transport;
   private readonly tokens: TokenCache;
   private readonly random: () => number;
+  private readonly gates = new Map<string, RateGate>();
 
   constructor(private readonly options: ClientOptions) {
     this.account = options.account;
@@ -166,9 +194,14 @@ export class QencodeClient {
       maxResponseBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       ...(options.proxy ? { proxy: options.proxy } : {}),
+      ...(options.http2 !== undefined ? { http2: options.http2 } : {}),
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
     });
     this.random = options.random ?? Math.random;
-    this.tokens = new TokenCache(() => this.fetchToken(), options.now);
+    this.tokens = new TokenCache(() => this.fetchToken(), options.now, {
+      ...(options.initialToken ? { initial: options.initialToken } : {}),
+      ...(options.onToken ? { onToken: options.onToken } : {}),
+    });
   }
 
   /** The URL of the host that served the last token (the base URL or the fallback); undefined before the first. */
@@ -176,14 +209,37 @@ export class QencodeClient {
     return this.tokenServedBy;
   }
 
-  /** Fetches a token now, bypassing the cache: how an API key is checked before it is saved. */
-  async verifyApiKey(signal?: AbortSignal): Promise<void> {
+  /**
+   * Fetches a token now, bypassing the cache: how an API key is checked before it is
+   * saved. Returns the token, which is the project's first: pass it as `initialToken`
+   * to the project's client (and keep it), so adding a key makes one token request.
+   */
+  async verifyApiKey(signal?: AbortSignal): Promise<StoredToken> {
     this.tokens.clear();
     try {
-      await withDeadline('get access token', this.timeouts.overallMs, signal, (s) => this.tokens.get(s));
+      const value = await withDeadline('get access token', this.timeouts.overallMs, signal, (s) => this.tokens.get(s));
+      return this.tokens.current() ?? { value, expiresAt: Date.now() };
     } catch (error) {
       throw this.withAccount(error);
     }
+  }
+
+  /**
+   * Opens the connection to the API now (TCP and TLS, through the proxy if any)
+   * without sending anything, so the first call finds it ready: call it while the
+   * token or the key is being read. Resolves true when a connection is up or was
+   * already there, false when it failed (the first call then connects as usual);
+   * never rejects. A no-op with a `dispatcher` of the caller's.
+   */
+  preconnect(): Promise<boolean> {
+    return this.transport.preconnect(this.baseUrl).catch(() => false);
+  }
+
+  /** The rate gate of an operation (see ClientOptions.rateGate): for its stats. */
+  gate(operation: string): RateGate {
+    let gate = this.gates.get(operation);
+    if (!gate) this.gates.set(operation, (gate = new RateGate()));
+    return gate;
   }
 
   /** Ends the connections at once; calls still under way reject. */
@@ -210,17 +266,38 @@ export class QencodeClient {
     /** The token of the attempt under way; undefined while it is being fetched. */
     let token: string | undefined;
     let reauthenticated = false;
+    const gate = this.options.rateGate === false ? undefined : this.gate(spec.operation);
+    /** The gate's pass for the attempt under way; undefined until the gate let it through. */
+    let ticket: GateTicket | undefined;
+    let gatedResends = 0;
     return this.withRetries({
       idempotent: spec.idempotent,
       signal,
       send: async (attempt) => {
         token = undefined;
+        ticket = undefined;
         token = await this.tokens.get(signal);
-        return this.send(spec, signal, attempt, token);
+        if (gate) ticket = await this.pass(gate, spec.operation, signal);
+        try {
+          const value = await this.send(spec, signal, attempt, token);
+          if (ticket) gate?.accepted(ticket);
+          return value;
+        } catch (error) {
+          if (gate && ticket && error instanceof QencodeError && error.status !== undefined) {
+            if (error.kind === 'rate-limited') gate.throttled(ticket, error.retryAfter === undefined ? undefined : error.retryAfter * 1000);
+            else gate.accepted(ticket);
+          }
+          throw error;
+        }
       },
       onFailure: (error) => {
         // The token request failed: it has had its own retries, so the call ends with its error.
         if (token === undefined) throw error;
+        // A 429 the gate has paused for: wait at the gate (in send) and send again, without spending a retry.
+        const pauseMs = (error.retryAfter ?? 1) * 1000;
+        if (gate && ticket && error.kind === 'rate-limited' && spec.idempotent && pauseMs > 0 && pauseMs <= this.retry.retryAfterCapMs && ++gatedResends <= MAX_GATED_RESENDS) {
+          return 'resend';
+        }
         if (!isTokenRefused(error)) return error;
         this.tokens.invalidate(token);
         if (reauthenticated) {
@@ -230,6 +307,16 @@ export class QencodeClient {
         return 'resend';
       },
     });
+  }
+
+  /** Waits at the gate; a pause beyond the Retry-After cap is a rate-limited error now, as the server's 429 would be. */
+  private async pass(gate: RateGate, operation: string, signal: AbortSignal): Promise<GateTicket> {
+    try {
+      return await gate.acquire(signal, this.retry.retryAfterCapMs);
+    } catch (error) {
+      if (!(error instanceof GateClosedError)) throw error;
+      throw new QencodeError({ operation, kind: 'rate-limited', retryAfter: Math.ceil(error.waitMs / 1000), reason: 'too many requests' });
+    }
   }
 
   private fetchToken(): Promise<string> {
@@ -331,6 +418,7 @@ export class QencodeClient {
         ...(spec.body !== undefined ? { body: JSON.stringify(spec.body) } : {}),
         signal,
         onStatus: (s) => (status = s),
+        idempotent: spec.idempotent,
       });
       const result = interpret(spec, reply.status, reply.headers, reply.text);
       log('ok');

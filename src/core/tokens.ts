@@ -2,6 +2,11 @@
  * Access-token cache with a single flight: concurrent callers share one token
  * request. A token is kept until its JWT `exp` less a margin (or 24 h less the
  * margin when `exp` cannot be read), and refreshed before it runs out.
+ *
+ * A token can outlive the process: `initial` is one kept from before (the extension
+ * keeps it in SecretStorage), used while it is valid; `onToken` is told of every token
+ * fetched, to keep. A kept token the server refuses is dropped like any other
+ * (invalidate), and the next call fetches a new one.
  */
 export const TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -19,14 +24,41 @@ export function readJwtExpiry(token: string): number | undefined {
   }
 }
 
+/** A token with its expiry, as kept between sessions. */
+export interface StoredToken {
+  value: string;
+  /** When it expires, ms since the epoch. */
+  expiresAt: number;
+}
+
+export interface TokenHooks {
+  /** A token kept from before: used while it is valid for longer than the refresh margin. */
+  initial?: StoredToken;
+  /** Told of each token fetched (not of the initial one). A throw is ignored. */
+  onToken?: (token: StoredToken) => void;
+}
+
 export class TokenCache {
-  private token?: { value: string; refreshAt: number };
+  private token?: { value: string; expiresAt: number; refreshAt: number };
   private inFlight?: Promise<string>;
 
   constructor(
     private readonly fetchToken: () => Promise<string>,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly hooks: TokenHooks = {},
+  ) {
+    const initial = hooks.initial;
+    if (initial && typeof initial.value === 'string' && initial.value && Number.isFinite(initial.expiresAt)) {
+      // Its lifetime is unknown, so the margin is the full one: never a token that runs out mid-call.
+      const refreshAt = initial.expiresAt - REFRESH_MARGIN_MS;
+      if (this.now() < refreshAt) this.token = { value: initial.value, expiresAt: initial.expiresAt, refreshAt };
+    }
+  }
+
+  /** The token held now, valid or not, with its expiry; undefined when there is none. */
+  current(): StoredToken | undefined {
+    return this.token ? { value: this.token.value, expiresAt: this.token.expiresAt } : undefined;
+  }
 
   /** A valid token: the cached one, the one being fetched, or a new one. */
   async get(signal?: AbortSignal): Promise<string> {
@@ -40,7 +72,13 @@ export class TokenCache {
         const lifetime = exp !== undefined ? exp - fetchedAt : TOKEN_LIFETIME_MS;
         // Refresh at exp less the margin, but never hold a token for less than half its life.
         const margin = Math.min(REFRESH_MARGIN_MS, Math.max(0, lifetime / 2));
-        this.token = { value, refreshAt: fetchedAt + lifetime - margin };
+        const expiresAt = fetchedAt + lifetime;
+        this.token = { value, expiresAt, refreshAt: expiresAt - margin };
+        try {
+          this.hooks.onToken?.({ value, expiresAt });
+        } catch {
+          // Keeping it is the caller's business; the token is good either way.
+        }
         return value;
       })
       .finally(() => {

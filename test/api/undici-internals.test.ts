@@ -9,7 +9,7 @@ import { createAgent, request, UNDICI_INTERNALS, type Dispatcher } from '../../s
 import { startConnectProxy } from '../emulator/connect-proxy';
 
 /*
- * src/core/undici.ts reaches into undici's internals: it requires three of its files
+ * src/core/undici.ts reaches into undici's internals: it requires five of its files
  * by path and patches Dispatcher.prototype as undici's root module does. An upgrade
  * that moves or changes them must fail here, in `npm test`, not at run time in a
  * user's editor. This file never loads undici's root module (node --test runs each
@@ -24,6 +24,8 @@ const EXPECTED_FILES: Record<(typeof UNDICI_INTERNALS)[number], string> = {
   'undici/lib/dispatcher/dispatcher': 'lib/dispatcher/dispatcher.js',
   'undici/lib/api': 'lib/api/index.js',
   'undici/lib/dispatcher/env-http-proxy-agent': 'lib/dispatcher/env-http-proxy-agent.js',
+  'undici/lib/dispatcher/client': 'lib/dispatcher/client.js',
+  'undici/lib/core/connect': 'lib/core/connect.js',
 };
 
 const rootLoaded = () => Object.keys(require.cache).some((f) => f === join(UNDICI_DIR, 'index.js'));
@@ -99,6 +101,8 @@ describe('undici internals used by src/core/undici.ts', () => {
         fromApi: patched.every((k) => Dispatcher.prototype[k] === api[k]),
         sameDispatcher: undici.Dispatcher === Dispatcher,
         sameAgent: undici.EnvHttpProxyAgent === require('undici/lib/dispatcher/env-http-proxy-agent'),
+        sameClient: undici.Client === require('undici/lib/dispatcher/client'),
+        sameConnector: undici.buildConnector === require('undici/lib/core/connect'),
       }));`;
     const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })) as Record<string, unknown>;
     assert.deepEqual(out.patched, out.api, 'the root adds lib/api to Dispatcher.prototype and nothing else');
@@ -106,6 +110,8 @@ describe('undici internals used by src/core/undici.ts', () => {
     assert.equal(out.fromApi, true);
     assert.equal(out.sameDispatcher, true, "lib/dispatcher/dispatcher is the root's Dispatcher");
     assert.equal(out.sameAgent, true, "lib/dispatcher/env-http-proxy-agent is the root's EnvHttpProxyAgent");
+    assert.equal(out.sameClient, true, "lib/dispatcher/client is the root's Client");
+    assert.equal(out.sameConnector, true, "lib/core/connect is the root's buildConnector");
   });
 
   it('a dispatcher from createAgent has a working request: a real one to a local server', async () => {

@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DnsServer } from '../emulator/dns-server';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 import { SAMPLE } from '../emulator/sample-data';
 import { launchBrowser, ROOT, startCodeServer, type Browser, type CodeServer } from '../host/code-server';
@@ -30,6 +31,7 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
       }
     });
   let emulator: Emulator;
+  let dns: DnsServer;
   let server: CodeServer;
   let browser: Browser;
   let wb: Workbench;
@@ -40,9 +42,12 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
     mkdirSync(RESULTS, { recursive: true });
     emulator = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY] });
     const apiUrl = await emulator.start();
+    dns = new DnsServer();
+    const dnsServer = await dns.start();
     workspace = mkdtempSync(join(tmpdir(), 'qencode-e2e-ws-'));
     server = await startCodeServer({ workspace, vsix: [join(ROOT, vsix)], settings: {
         'qencodeCdn.apiUrl': apiUrl,
+        'qencodeCdn.dns.servers': [dnsServer],
         // Text is typed in as a whole; the editor must not add brackets or indentation of its own.
         'editor.autoClosingBrackets': 'never',
         'editor.autoClosingQuotes': 'never',
@@ -58,6 +63,7 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
     await browser?.close();
     await server?.stop();
     await emulator?.stop();
+    await dns?.stop();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
@@ -103,11 +109,48 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
 
     await wb.contextMenu('player.example-tv.com');
     await wb.menuItem('Create TLS Subscription');
-    await wb.notification('CNAME');
+    await wb.choose('Add this DNS record', 'Done');
     await wb.expand('TLS Subscriptions');
-    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'pending' }).filter({ hasText: 'player.example-tv.com' }).waitFor();
+    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'player.example-tv.com' }).filter({ hasText: /no CNAME|checking DNS/ }).waitFor();
     const domainId = [...emulator.account().domains.values()].find((d) => d.domain_name === 'player.example-tv.com')?.id;
     assert.deepEqual(emulator.requestsTo('POST', '^/v1/tls/subscriptions$').map((r) => r.body), [{ domain_id: domainId }]);
+  });
+
+  step('adds a custom domain through the guided setup, and shows the DNS record to create', async () => {
+    emulator.clearRequests();
+    await wb.command('Qencode CDN: Add Custom Domain');
+    await wb.answer('Add a custom domain', 'watch.example-tv.com');
+    await wb.choose('What will watch.example-tv.com serve?', 'Media storage (VOD)');
+    await wb.choose('Which bucket will watch.example-tv.com serve?', 'media-assets');
+    await wb.choose('Create its TLS subscription now?', 'Create the TLS Subscription');
+    const record = wb.page.locator('.quick-input-widget', { hasText: 'Add this DNS record at your DNS provider: watch.example-tv.com CNAME j.sni.global.fastly.net.' });
+    await record.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page.locator('.quick-input-widget input[placeholder="DNS: no CNAME yet"]').waitFor();
+    await wb.screenshot(join(RESULTS, 'e2e-cname-record.png'));
+    await wb.choose('Add this DNS record', 'Done');
+    const domain = [...emulator.account().domains.values()].find((d) => d.domain_name === 'watch.example-tv.com')!;
+    assert.deepEqual(
+      emulator.requests.filter((r) => r.method !== 'GET' && !r.path.startsWith('/v1/access_token')).map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body)}`),
+      [
+        'POST /v1/domains {"name":"watch.example-tv.com","type":"vod"}',
+        `PUT /v1/domains/${domain.id} {"bucket_name":"media-assets"}`,
+        `POST /v1/tls/subscriptions {"domain_id":"${domain.id}"}`,
+      ],
+    );
+  });
+
+  step('shows the pending row with its DNS hint, and the status bar item of the watch', async () => {
+    await wb.page.keyboard.press('Escape');
+    const row = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'watch.example-tv.com' }).filter({ hasText: 'no CNAME' });
+    await row.waitFor({ timeout: 30_000 });
+    await row.hover();
+    await wb.page.waitForTimeout(1200); // the tooltip
+    await wb.screenshot(join(RESULTS, 'e2e-tls-pending-dns.png'));
+    const status = wb.page.locator('.statusbar-item', { hasText: 'TLS pending' });
+    await status.waitFor();
+    await wb.screenshot(join(RESULTS, 'e2e-status-bar.png'), wb.page.locator('.part.statusbar'));
+    await status.click();
+    await wb.page.locator('.part.sidebar .monaco-list-row.selected', { hasText: 'no CNAME' }).waitFor({ timeout: 15_000 });
   });
 
   step('edits a CORS header in the editor, saves, and sees it on the bucket node', async () => {
@@ -138,6 +181,14 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
     await wb.screenshot(join(RESULTS, 'e2e-cors-completion.png'));
     await wb.page.keyboard.press('Escape');
     await wb.command('File: Revert File');
+  });
+
+  step('reads well in a 300 px sidebar', async () => {
+    await wb.widenSidebar(300);
+    await wb.page.keyboard.press('Escape');
+    await wb.page.waitForTimeout(300);
+    await wb.screenshot(join(RESULTS, 'e2e-tree-300px.png'), wb.page.locator('.part.sidebar'));
+    await wb.widenSidebar(480);
   });
 
   step('takes a screenshot of the populated tree', async () => {

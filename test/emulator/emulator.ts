@@ -1,6 +1,8 @@
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import { createApiServer, type HttpsOptions } from './https';
+import { RateLimiter, type RateLimitOptions } from './rate-limit';
 import { bucketName, corsHeaderName, corsPolicy, hostName, isDomainType, objectPath, signingKeyName } from './rules';
 import { MediaServer, type MediaObject, type MediaServerOptions } from './media';
 import { sampleData, type SampleData } from './sample-data';
@@ -54,6 +56,10 @@ export interface EmulatorOptions {
    * `new Emulator({ shareAccountsWith: main, apiRoutes: false })`.
    */
   shareAccountsWith?: Emulator;
+  /** Serve HTTPS with the run's test certificate (./https.ts): h2 and HTTP/1.1 by ALPN, or HTTP/1.1 alone with `{ h2: false }`. */
+  https?: boolean | HttpsOptions;
+  /** Refuse API requests past N per second with 429 and Retry-After (./rate-limit.ts); also settable later as `rateLimiter`. */
+  rateLimit?: RateLimitOptions;
 }
 
 export type Fault =
@@ -107,6 +113,8 @@ export interface RecordedRequest {
   status?: number;
   startedAt: number;
   finishedAt?: number;
+  /** '1.1' or '2.0'. */
+  httpVersion?: string;
 }
 
 interface DomainRecord { id: string; domain_name: string; type: 'live' | 'vod'; bucket_name?: string; created: string }
@@ -158,6 +166,8 @@ export class Emulator {
   randomFaults?: { rate: number; faults: Fault[] };
   /** The media server, when started with the `media` option. */
   media?: MediaServer;
+  /** The rate limit in force, if any (the `rateLimit` option, or set by a test). */
+  rateLimiter?: RateLimiter;
 
   constructor(private readonly options: EmulatorOptions = {}) {
     this.latencyMs = options.latencyMs ?? 0;
@@ -168,12 +178,13 @@ export class Emulator {
     this.issuedTokens = shared?.issuedTokens ?? [];
     this.issuedPrivateKeys = shared?.issuedPrivateKeys ?? [];
     for (const key of options.apiKeys ?? (shared ? [] : [DEMO_API_KEY])) this.addAccount(key);
+    if (options.rateLimit) this.rateLimiter = new RateLimiter(options.rateLimit);
   }
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | null;
     if (!address) throw new Error('the emulator is not listening');
-    return `http://127.0.0.1:${address.port}`;
+    return `${this.options.https ? 'https' : 'http'}://127.0.0.1:${address.port}`;
   }
 
   async start(): Promise<string> {
@@ -186,7 +197,7 @@ export class Emulator {
         }
       }
     }
-    this.server = createServer({ keepAlive: true }, (req, res) => void this.handle(req, res));
+    this.server = await createApiServer(this.options.https, (req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -298,6 +309,7 @@ export class Emulator {
 
     const record: RecordedRequest = { seq: ++this.seq, method: req.method ?? 'GET', path: rawPath, body: undefined, hasAuth: !!req.headers.authorization, startedAt: Date.now() };
     if (req.headers.authorization) record.authorization = req.headers.authorization;
+    record.httpVersion = req.httpVersion;
     this.requests.push(record);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -323,6 +335,8 @@ export class Emulator {
         bodyIsJson = false;
       }
     }
+    const retryAfter = this.rateLimiter?.check(rawPath);
+    if (retryAfter !== undefined) return this.send(res, record, 429, { error: 8, message: 'Rate limit exceeded, try again later' }, { 'retry-after': String(retryAfter) });
     const fault = this.takeFault(record.method, rawPath);
     if (this.latencyMs > 0) await delay(this.latencyMs);
     if (fault?.type === 'latency') await delay(fault.ms);

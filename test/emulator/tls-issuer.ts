@@ -13,6 +13,8 @@ export interface IssuerOptions {
   failAfterMs?: number;
   /** How often a pending subscription's DNS is looked at. */
   checkMs?: number;
+  /** The least time a subscription stays pending, even with its CNAME right (the demo shows it pending first). */
+  issueAfterMs?: number;
 }
 
 export interface IssuableTls {
@@ -37,8 +39,10 @@ export class TlsIssuer {
 
   watch(t: IssuableTls, domain: string): void {
     let wrongSince: number | undefined;
+    const since = Date.now();
     const timer = setInterval(() => {
       if (t.status !== 'pending') return this.drop(timer);
+      if (Date.now() - since < (this.options.issueAfterMs ?? 0)) return;
       void this.pointsTo(domain).then((actual) => {
         if (t.status !== 'pending') return;
         const want = norm(this.target);

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DnsServer } from '../emulator/dns-server';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 import { demoData } from '../emulator/sample-data';
 import { ROOT, startCodeServer, type CodeServer } from './code-server';
@@ -18,7 +19,13 @@ const { values } = parseArgs({ options: { 'no-open': { type: 'boolean', default:
 async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const vsix = join(ROOT, `qencode-cdn-${version}.vsix`);
-  const emulator = new Emulator({ seed: demoData(), admin: true, apiKeys: [DEMO_API_KEY] });
+  // A DNS server of the demo's own: video.example-tv.com points at Qencode (its certificate is
+  // issued some 25 s after start-up); archive.example-tv.com has no CNAME yet (it stays pending, and says why).
+  const dns = new DnsServer();
+  const dnsServer = await dns.start();
+  dns.zone.set('video.example-tv.com', { cname: 'j.sni.global.fastly.net.', ttl: 60 });
+  dns.zone.set('j.sni.global.fastly.net', { a: '151.101.1.1', ttl: 60 });
+  const emulator = new Emulator({ seed: demoData(), admin: true, apiKeys: [DEMO_API_KEY], dns: { server: dnsServer, issueAfterMs: 25_000, failAfterMs: 60_000 } });
   const apiUrl = await emulator.start();
   const workspace = mkdtempSync(join(tmpdir(), 'qencode-demo-'));
   writeFileSync(
@@ -41,6 +48,7 @@ async function main(): Promise<void> {
       }
     }
     await emulator.stop();
+    await dns.stop();
     rmSync(workspace, { recursive: true, force: true });
     process.exit(code);
   };
@@ -48,7 +56,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   const env = { QENCODE_CDN_DEMO_API_KEY: DEMO_API_KEY };
-  const settings = { 'qencodeCdn.apiUrl': apiUrl };
+  const settings = { 'qencodeCdn.apiUrl': apiUrl, 'qencodeCdn.dns.servers': [dnsServer] };
   let openUrl: string;
   if (values.desktop) {
     if (spawnSync('code', ['--version']).status !== 0) throw new Error('--desktop needs the `code` command on PATH');
@@ -75,8 +83,11 @@ async function main(): Promise<void> {
       'Try first:',
       '  1. Click the Qencode CDN icon in the activity bar: the "Demo (local emulator)" project is there.',
       '  2. Expand Playback Domains and TLS Subscriptions; hover a row for every detail.',
-      '  3. Right-click a bucket: Edit CORS Policy, change a header, save.',
-      '  4. Command palette: "Qencode CDN: Purge Objects…" and paste a media-storage URL.',
+      '  3. Expand TLS Subscriptions: video.example-tv.com is pending and its CNAME is right, so the certificate',
+      '     is issued within a minute (watch the status bar); archive.example-tv.com says why it is still pending.',
+      '     Try "Add Custom Domain…" on Playback Domains.',
+      '  4. Right-click a bucket: Edit CORS Policy, change a header, save.',
+      '  5. Command palette: "Qencode CDN: Purge Objects…" and paste a media-storage URL.',
       '',
       'Press Ctrl-C to stop.',
       '',

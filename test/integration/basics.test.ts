@@ -47,10 +47,10 @@ describe('activation and basics', () => {
     assert.equal(sent().length, 0, 'groups load lazily');
     const domains = await group(project, 'domains');
     assert.deepEqual(rows(domains), [
-      'archive.example-tv.com — vod → vod-archive',
+      'archive.example-tv.com — → vod-archive',
       'events.example-tv.com — live',
       'live.example-tv.com — live',
-      'vod.example-tv.com — vod → media-assets',
+      'vod.example-tv.com — → media-assets',
     ]);
     assert.deepEqual(domains.map(context), ['domain.vod', 'domain.live', 'domain.live', 'domain.vod']);
     assert.deepEqual(sent().map((r) => `${r.method} ${r.path}`), ['GET /v1/domains']);

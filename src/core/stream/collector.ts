@@ -173,8 +173,14 @@ async function collect(rootUrl: string, rootText: string | undefined, options: C
 
   const toEntries = (node: Node, refs: ManifestRef[]): Entry[] => {
     const entries: Entry[] = [];
+    // A URI listed again in the same manifest (byte ranges of one file, say) is the same object.
+    const seen = new Set<string>();
     for (const ref of refs) {
       if (overLimit) break;
+      if (!ref.follow && !ref.leftOut) {
+        if (seen.has(ref.uri)) continue;
+        seen.add(ref.uri);
+      }
       if (ref.leftOut) {
         entries.push({ type: 'left', uri: ref.uri, reason: ref.leftOut });
         continue;
@@ -186,7 +192,7 @@ async function collect(rootUrl: string, rootText: string | undefined, options: C
         entries.push({ type: 'left', uri: ref.uri, reason: 'not a valid URI' });
         continue;
       }
-      url.hash = '';
+      if (url.hash) url.hash = '';
       const target = classify(url);
       if (typeof target === 'string') {
         entries.push({ type: 'left', uri: url.href, reason: target });

@@ -1,10 +1,11 @@
+import type { DashPlaylist, DashRepresentationInfo, MpdModule, ParserModules, XmlModule } from './parser-modules';
 import type { ManifestRef, ParsedManifest, StreamObjectKind } from './types';
 
 /*
  * DASH: what one MPD references, read with video.js's mpd-parser.
  *
- * The parsers are required on first use, not imported: they are in the bundle but do
- * not execute while the extension activates.
+ * The parsers are required on first use, not imported (through parser-modules.ts):
+ * they do not execute while the extension activates.
  *
  * mpd-parser does the work: BaseURL nesting (MPD, Period, AdaptationSet,
  * Representation), SegmentTemplate ($Number$ with startNumber and duration, $Time$
@@ -28,44 +29,15 @@ import type { ManifestRef, ParsedManifest, StreamObjectKind } from './types';
  *   `toPlaylists` expands them.
  */
 
-interface SegmentInfo {
-  template?: { timescale?: number; presentationTimeOffset?: number };
-  list?: unknown;
-  base?: unknown;
-  segmentTimeline?: { t?: number; d: number; r?: number }[];
-}
-interface RepresentationInfo {
-  attributes: Record<string, unknown> & { type?: string; periodStart?: number; periodDuration?: number; sourceDuration?: number; baseUrl?: string };
-  segmentInfo: SegmentInfo;
-}
-interface Resolved {
-  resolvedUri?: string;
-  map?: { resolvedUri?: string };
-}
-interface DashPlaylist {
-  attributes: Record<string, unknown>;
-  segments?: Resolved[];
-  sidx?: Resolved;
-}
-type MpdModule = {
-  inheritAttributes(mpd: unknown, options: { manifestUri: string }): { representationInfo: RepresentationInfo[] };
-  toPlaylists(representations: RepresentationInfo[]): DashPlaylist[];
-};
-type XmlModule = {
-  DOMParser: new (options: { errorHandler: (level: string, message: string) => void }) => {
-    parseFromString(text: string, type: string): { documentElement?: { tagName?: string; localName?: string } | null };
-  };
-};
-
-let mpdParser: MpdModule | undefined;
-let xmldom: XmlModule | undefined;
+let modules: { mpd: MpdModule; xml: XmlModule } | undefined;
 function load(): { mpd: MpdModule; xml: XmlModule } {
-  // Lazy on purpose (see the top of this file).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  mpdParser ??= require('mpd-parser') as MpdModule;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  xmldom ??= require('@xmldom/xmldom') as XmlModule;
-  return { mpd: mpdParser, xml: xmldom };
+  // Lazy on purpose (see the top of this file and parser-modules.ts).
+  if (!modules) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require('./parser-modules') as ParserModules;
+    modules = { mpd: m.loadMpd(), xml: m.loadXmldom() };
+  }
+  return modules;
 }
 
 /** True when the text is an XML document whose root element is an MPD. */
@@ -74,7 +46,7 @@ export function looksLikeDash(text: string): boolean {
 }
 
 /** See the top of this file: each static Period's length, and a timeline's final r="-1" end. */
-function fillPeriodDurations(representations: RepresentationInfo[]): void {
+function fillPeriodDurations(representations: DashRepresentationInfo[]): void {
   const starts = [...new Set(representations.map((r) => r.attributes.periodStart).filter((s): s is number => typeof s === 'number'))].sort((a, b) => a - b);
   for (const { attributes: a, segmentInfo } of representations) {
     if (a.type !== 'static' || typeof a.periodStart !== 'number') continue;
@@ -115,25 +87,33 @@ export function readDash(text: string, url: string): ParsedManifest {
   if (!root || (root.localName ?? root.tagName) !== 'MPD') throw new Error('the XML root element is not an MPD');
   const { representationInfo } = mpd.inheritAttributes(root, { manifestUri: url });
   fillPeriodDurations(representationInfo);
-  const playlists = mpd.toPlaylists(representationInfo);
   const periods = new Set(representationInfo.map((r) => r.attributes.periodStart)).size;
 
   const refs: ManifestRef[] = [];
-  playlists.forEach((playlist, i) => {
-    const info = representationInfo[i]!;
-    const a = playlist.attributes;
+  for (const info of representationInfo) {
+    const a = info.attributes;
     const type = trackType(a);
     const id = typeof a.id === 'string' || typeof a.id === 'number' ? String(a.id) : `${String(a.bandwidth ?? '?')}bps`;
     const rendition = `${type} ${id}`;
     const where = `Representation ${id}${periods > 1 ? ` of the Period starting at ${String(a.periodStart)} s` : ''}`;
     const kind: StreamObjectKind = type === 'text' ? 'subtitle' : 'segment';
+    const scheme = info.segmentInfo.template ? 'SegmentTemplate' : info.segmentInfo.list ? 'SegmentList' : 'SegmentBase';
+    const { template, segmentTimeline } = info.segmentInfo;
+    if (template && !segmentTimeline && a.type === 'static' && !(Number(a.periodDuration) > 0) && template.endNumber === undefined) {
+      throw new Error(`the SegmentTemplate of ${where} has no end: neither its Period nor the MPD gives a duration`);
+    }
+    let playlist: DashPlaylist;
+    try {
+      playlist = mpd.toPlaylists([info])[0]!;
+    } catch (error) {
+      throw new Error(`the ${scheme} of ${where} could not be expanded: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const add = (uri: string | undefined, k: StreamObjectKind) => uri && refs.push({ uri, kind: k, rendition });
     const segments = playlist.segments ?? [];
-    if ((info.segmentInfo.template || info.segmentInfo.list) && segments.length === 0) {
-      throw new Error(`the ${info.segmentInfo.template ? 'SegmentTemplate' : 'SegmentList'} of ${where} expands to no segments (does the MPD give the Period a duration?)`);
-    }
+    if ((template || info.segmentInfo.list) && segments.length === 0) throw new Error(`the ${scheme} of ${where} expands to no segments`);
     for (const s of [...(playlist.sidx ? [playlist.sidx] : []), ...segments]) {
-      add(s.map?.resolvedUri, 'init');
+      // SegmentBase's Initialization is often a byte range of the segment's own file: then it is that file.
+      if (s.map?.resolvedUri !== s.resolvedUri) add(s.map?.resolvedUri, 'init');
       add(s.resolvedUri, kind);
     }
     if (!playlist.sidx && segments.length === 0) {
@@ -142,6 +122,6 @@ export function readDash(text: string, url: string): ParsedManifest {
       if (!file || file === url || file.endsWith('/')) refs.push({ uri: file && file !== url ? file : where, kind, rendition, leftOut: `${where} has no segment information and its BaseURL names no file` });
       else add(file, kind);
     }
-  });
+  }
   return { refs };
 }

@@ -1,10 +1,11 @@
+import type { M3u8Module, M3u8Segment, ParserModules } from './parser-modules';
 import type { ManifestRef, ParsedManifest } from './types';
 
 /*
  * HLS: what one playlist references, read with video.js's m3u8-parser.
  *
- * The parser is required on first use, not imported: it (and its dependencies) is in
- * the bundle but does not execute while the extension activates.
+ * The parser is required on first use, not imported (through parser-modules.ts): it
+ * does not execute while the extension activates.
  *
  * Supplemented by hand, because m3u8-parser 7 does not expose them:
  * - `EXT-X-SESSION-KEY` and `EXT-X-SESSION-DATA` (master playlist tags it skips): read
@@ -12,41 +13,11 @@ import type { ManifestRef, ParsedManifest } from './types';
  *   for their attribute lists. Nothing else is read outside the parser.
  */
 
-/** The parts of m3u8-parser's result this module reads (it has no type definitions of its own). */
-interface M3u8Uri {
-  uri?: string;
-}
-interface M3u8Segment extends M3u8Uri {
-  key?: M3u8Uri;
-  map?: M3u8Uri;
-  parts?: M3u8Uri[];
-  preloadHints?: (M3u8Uri & { type?: string })[];
-}
-interface M3u8Manifest {
-  playlists?: (M3u8Uri & { attributes?: Record<string, unknown> })[];
-  mediaGroups?: Record<string, Record<string, Record<string, M3u8Uri>>>;
-  iFramePlaylists?: (M3u8Uri & { attributes?: Record<string, unknown> })[];
-  segments?: M3u8Segment[];
-  preloadSegment?: M3u8Segment;
-  renditionReports?: M3u8Uri[];
-  /** FairPlay, PlayReady and Widevine `EXT-X-KEY`s land here, not on the segments. */
-  contentProtection?: Record<string, { attributes?: { URI?: string } }>;
-  definitions?: Record<string, string>;
-}
-interface M3u8Parser {
-  push(text: string): void;
-  end(): void;
-  on(event: 'error' | 'warn', listener: (e: { message: string }) => void): void;
-  addParser(options: { expression: RegExp; customType: string; dataParser: (line: string) => unknown }): void;
-  manifest: M3u8Manifest;
-}
-type M3u8Module = { Parser: new (options?: { uri?: string; mainDefinitions?: Record<string, string> }) => M3u8Parser };
-
 let m3u8: M3u8Module | undefined;
 function loadParser(): M3u8Module {
-  // Lazy on purpose (see the top of this file).
+  // Lazy on purpose (see the top of this file and parser-modules.ts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (m3u8 ??= require('m3u8-parser') as M3u8Module);
+  return (m3u8 ??= (require('./parser-modules') as ParserModules).loadM3u8());
 }
 
 /** True when the text is an HLS playlist: its first line is `#EXTM3U` (RFC 8216 4.3.1.1). */
@@ -115,20 +86,27 @@ export function readHls(text: string, url: string, mainDefinitions?: Record<stri
       }
     }
   }
-  for (const p of m.playlists ?? []) if (p.uri) refs.push({ uri: p.uri, kind: 'playlist', follow: { label: label('video', p.attributes), subtitles: false } });
+  // m3u8-parser keeps variants and segments in one array (`playlists` and `segments` may be
+  // the same one, in a playlist that has both kinds of line): a variant has attributes.
+  for (const p of m.playlists ?? []) if (p.uri && p.attributes) refs.push({ uri: p.uri, kind: 'playlist', follow: { label: label('video', p.attributes), subtitles: false } });
   for (const p of m.iFramePlaylists ?? []) if (p.uri) refs.push({ uri: p.uri, kind: 'iframe-playlist', follow: { label: label('i-frames', p.attributes), subtitles: false } });
   // DRM key systems (their URIs are skd:, data: and the like; the collector says so).
   for (const system of Object.values(m.contentProtection ?? {})) if (system.attributes?.URI) refs.push({ uri: system.attributes.URI, kind: 'key' });
 
   const segmentKind = subtitles ? 'subtitle' : 'segment';
+  // The parser repeats the key and init section on every segment they apply to: listed once per change.
+  let lastKey: string | undefined;
+  let lastMap: string | undefined;
   const addSegment = (s: M3u8Segment) => {
-    if (s.key?.uri) refs.push({ uri: s.key.uri, kind: 'key' });
-    if (s.map?.uri) refs.push({ uri: s.map.uri, kind: 'init' });
+    if (s.key?.uri && s.key.uri !== lastKey) refs.push({ uri: s.key.uri, kind: 'key' });
+    if (s.map?.uri && s.map.uri !== lastMap) refs.push({ uri: s.map.uri, kind: 'init' });
+    lastKey = s.key?.uri;
+    lastMap = s.map?.uri;
     if (s.uri) refs.push({ uri: s.uri, kind: segmentKind });
     for (const part of s.parts ?? []) if (part.uri) refs.push({ uri: part.uri, kind: 'part' });
     for (const hint of s.preloadHints ?? []) if (hint.uri) refs.push({ uri: hint.uri, kind: hint.type === 'MAP' ? 'init' : 'part' });
   };
-  for (const s of m.segments ?? []) addSegment(s);
+  for (const s of m.segments ?? []) if (!s.attributes) addSegment(s);
   if (m.preloadSegment) addSegment(m.preloadSegment);
   for (const r of m.renditionReports ?? []) if (r.uri) refs.push({ uri: r.uri, kind: 'playlist', follow: { label: 'rendition report', subtitles: false } });
   return { refs, ...(m.definitions ? { definitions: m.definitions } : {}) };

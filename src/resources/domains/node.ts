@@ -28,7 +28,8 @@ export class DomainNode extends Node {
     item.contextValue = d.type === 'live' ? Ctx.domainLive : Ctx.domainVod;
     item.iconPath = new vscode.ThemeIcon(d.type === 'live' ? 'broadcast' : 'device-camera-video');
     // The essential first, short enough for a 300 px sidebar; the rest is in the tooltip.
-    item.description = d.type === 'live' ? t('live') : d.bucketName ? t('vod → {0}', d.bucketName) : t('vod, no bucket');
+    // The icon tells live from vod; what a vod domain serves comes first.
+    item.description = d.type === 'live' ? t('live') : d.bucketName ? `→ ${d.bucketName}` : t('no bucket');
     item.tooltip = [
       d.name,
       t('Type: {0}', d.type === 'live' ? t('live streaming') : t('media storage (vod)')),

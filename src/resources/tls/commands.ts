@@ -67,7 +67,6 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
       const pending = rows.filter((r): r is TlsNode => r instanceof TlsNode && watched.some((w) => w.projectId === root.project.id && w.tlsId === r.subscription.id));
       if (pending.length === 0) continue;
       await tls.treeView.reveal(pending[0]!, { select: true, focus: true, expand: true });
-      if (pending.length > 1) tls.treeView.message = t('{0} TLS subscriptions are pending.', pending.length);
       return;
     }
   });

@@ -78,21 +78,25 @@ export class TlsNode extends Node {
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     const dns = domainName ? this.services.dns?.current(domainName, this.cnameTarget) : undefined;
     const status = shown(s.status);
-    // Short for the sidebar: the status, and what matters most about it.
+    // Short for a 300 px sidebar: the icon tells the status; a pending row says what DNS says.
     item.description =
       s.status === 'pending'
-        ? `${status} · ${dns ? shortVerdict(dns.verdict) : t('checking DNS')}`
+        ? dns ? shortVerdict(dns.verdict) : t('checking DNS')
         : expiring
-          ? days < 0 ? t('expired {0} days ago', -days) : t('expires in {0} days', days)
+          ? days < 0 ? t('expired') : t('{0} days left', days)
           : status;
+    item.accessibilityInformation = { label: [domainName ?? s.domainId, status, String(item.description)].join(', ') };
     const waitingOn = s.status === 'pending' && dns && (dns.verdict.kind === 'missing' || dns.verdict.kind === 'wrong');
     const cname = parseCname(this.message);
     item.tooltip = [
       t('TLS subscription for {0}', domainName ?? s.domainId),
       t('Status: {0}', status),
       ...(dns ? [describeVerdict(dns.verdict)] : domainName ? [t('DNS: checking…')] : []),
-      ...(cname && s.status === 'pending' ? [t('CNAME record: {0} CNAME {1}', cname.name, cname.target)] : []),
-      ...(waitingOn && cname ? [t('This is why it is still pending: add the DNS record “{0} CNAME {1}”.', cname.name, cname.target)] : []),
+      ...(waitingOn && cname
+        ? [t('This is why it is still pending: add the DNS record “{0} CNAME {1}”.', cname.name, cname.target)]
+        : cname && s.status === 'pending'
+          ? [t('CNAME record: {0} CNAME {1}', cname.name, cname.target)]
+          : []),
       ...(s.status === 'failed' && this.message ? [shown(this.message)] : s.status !== 'failed' && this.message && !cname ? [shown(this.message)] : []),
       ...(s.expires ? [t('Expires: {0}', formatDay(s.expires))] : []),
       t('Created: {0}', formatWhen(s.created)),
