@@ -4,22 +4,27 @@
  *
  * - Open until the first 429: nothing is known of the limit, so nothing is slowed.
  * - A 429 pauses every request behind the gate until its Retry-After (1 s without
- *   one). A 429 to a request that was already in flight when the pause began joins
- *   that pause (extending it to its own Retry-After if later); it does not start another.
- * - When the pause ends, requests go out paced: one every 1/rate seconds, in the
- *   order they asked, never in a burst.
- * - The rate is learned from the replies: at each new pause it becomes what the
- *   server accepted in the last window (max(1 s, Retry-After)), times `decrease`
- *   (0.9), and never more than the rate that just drew the 429 (multiplicative
- *   decrease). While the pace holds requests back and no 429 comes, it grows by
- *   `increase` (0.5%) per second (additive increase), so a limit that was raised is
- *   found again, slowly.
- * - A measurement over less than a full window (the first seconds of a run) is a
- *   guess: until the next 429 the rate then grows fast (25% per second), as TCP's slow
- *   start does, so an underestimate costs seconds, not the whole run.
- * - A 429 with Retry-After: 0 pauses nothing and teaches nothing: the server said
- *   to retry at once.
+ *   one). A 429 to a request already in flight when the pause began (sent in an
+ *   earlier epoch) joins that pause, extending it to its own Retry-After if later; it
+ *   does not start another, nor teach anything.
+ * - When the pause ends, requests go out paced, one every 1/rate seconds in the order
+ *   they asked, never in a burst.
+ * - The rate is learned from the replies, at each new pause, and multiplied by
+ *   `decrease` (0.9) to stay under the limit:
+ *   - At the first 429 of a stretch of sending: what the server let through since the
+ *     stretch began, spread over the stretch and the pause ahead. This is exact when
+ *     the server's burst allowance is one pause's refill (a "50 per second" limit with
+ *     Retry-After: 1), and a guess otherwise; so until the next 429 the rate grows fast
+ *     (`probeIncrease`, 25% per second) while it holds requests back.
+ *   - At a later 429: the limit lies between what the server let through since the
+ *     last pause began (its bucket was empty then and is again now, so that is what it
+ *     refilled, less what overflowed a full bucket) and the pace that has just drawn
+ *     the 429. The rate becomes the higher of the first and 0.8 of the second, and
+ *     grows slowly after (`increase`, 0.5% per second held back: additive increase).
+ * - A 429 with Retry-After: 0 pauses nothing and teaches nothing: the server said to
+ *   retry at once.
  *
+ * test/unit/rate-gate.test.ts runs it in virtual time against a token bucket.
  * Nothing here sends or retries: the caller asks acquire() before each send and
  * reports the reply (accepted or throttled); the retry loop re-sends a throttled
  * request through the gate. See QencodeClient (protocol.ts).
@@ -34,11 +39,11 @@ export interface RateGateOptions {
   decrease?: number;
   /** Growth per second of held-back sending without a 429, as a share of the rate. Default 0.005. */
   increase?: number;
-  /** Growth per second while the rate is a guess (measured over less than a window). Default 0.25. */
+  /** Growth per second while the rate is a first guess (until the next 429). Default 0.25. */
   probeIncrease?: number;
   /** The pause after a 429 without Retry-After. Default 1000 ms. */
   defaultPauseMs?: number;
-  /** The shortest window the rate is measured over. Default 1000 ms. */
+  /** A gap in sending longer than this ends a stretch. Default 1000 ms. */
   windowMs?: number;
   /** The slowest pace, requests per second. Default 1. */
   minRate?: number;
