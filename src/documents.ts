@@ -17,10 +17,19 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
   }
 
   /** Opens (or updates) `qencode-details:/<project>/<title>.json` with this value. */
-  async show(projectName: string, title: string, value: unknown): Promise<vscode.TextEditor> {
+  show(projectName: string, title: string, value: unknown): Promise<vscode.TextEditor> {
+    return this.open(projectName, `${title}.json`, `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** A read-only Markdown document (a preview to read before acting). */
+  showMarkdown(projectName: string, title: string, markdown: string): Promise<vscode.TextEditor> {
+    return this.open(projectName, `${title}.md`, markdown);
+  }
+
+  private async open(projectName: string, file: string, text: string): Promise<vscode.TextEditor> {
     const safe = (s: string) => s.replace(/[\\/:*?"<>|#%]+/g, '-');
-    const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${safe(projectName)}/${safe(title)}.json` });
-    this.contents.set(uri.toString(), shown(`${JSON.stringify(value, null, 2)}\n`));
+    const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${safe(projectName)}/${safe(file)}` });
+    this.contents.set(uri.toString(), shown(text));
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     return vscode.window.showTextDocument(doc, { preview: true });

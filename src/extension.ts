@@ -15,6 +15,9 @@ import { PrivateKeys } from './resources/keys/private-keys';
 import { reenterApiKey, registerProjectCommands } from './resources/projects/commands';
 import { Projects } from './resources/projects/store';
 import { registerPurgeCommands } from './resources/purge/commands';
+import { PurgeRunner } from './resources/purge/runner';
+import { registerStreamCommands } from './resources/purge/stream';
+import { registerUrlActions } from './resources/purge/url-actions';
 import { registerCustomDomainCommands } from './resources/domains/setup';
 import { registerTlsCommands } from './resources/tls/commands';
 import { DnsChecks } from './resources/tls/dns';
@@ -96,7 +99,10 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
   registerCustomDomainCommands(context, services, { dns, watch: tlsWatch, treeView });
   registerKeyCommands(context, services, privateKeys);
   registerBucketCommands(context, services, cors);
-  registerPurgeCommands(context, services);
+  const runner = new PurgeRunner(services);
+  registerPurgeCommands(context, services, runner);
+  registerStreamCommands(context, services, runner);
+  registerUrlActions(context, services, runner, treeView);
   registerCommonCommands(context, services);
 
   const activateMs = performance.now() - started;

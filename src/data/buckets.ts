@@ -8,6 +8,8 @@ export interface BucketMemory {
   policies: Record<string, { policy: AccessPolicy; at: string }>;
   /** The bucket last purged in, so the next purge can start there. */
   lastPurged?: string;
+  /** The media-storage region of each bucket, as the user said (the API does not tell it). */
+  regions?: Record<string, string>;
 }
 
 export const EMPTY_BUCKET_MEMORY: BucketMemory = { added: [], policies: {} };

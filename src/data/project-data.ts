@@ -45,6 +45,8 @@ const LOADERS: { [R in ListResource]: (c: QencodeClient) => Promise<Lists[R]> } 
  */
 export class ProjectData {
   private readonly lists = new Map<ListResource, Promise<unknown>>();
+  /** The lists as last read, for readers that must not wait or cause a request (a hover). */
+  private readonly settled = new Map<ListResource, unknown>();
   private readonly cors = new Map<string, Promise<CorsReply>>();
 
   constructor(
@@ -58,12 +60,22 @@ export class ProjectData {
   list<R extends ListResource>(resource: R): Promise<Lists[R]> {
     let pending = this.lists.get(resource) as Promise<Lists[R]> | undefined;
     if (!pending) {
-      pending = LOADERS[resource](this.client()).then((items) => firstOfEachId(items as Listed<object>[]) as Lists[R]);
+      pending = LOADERS[resource](this.client()).then((items) => {
+        const checked = firstOfEachId(items as Listed<object>[]) as Lists[R];
+        this.settled.set(resource, checked);
+        return checked;
+      });
       this.lists.set(resource, pending);
       // A failed load is not kept: the next caller asks again.
       pending.catch(() => this.lists.get(resource) === pending && this.lists.delete(resource));
     }
     return pending;
+  }
+
+  /** The valid items of a list as last read, with no request and no wait; empty when never read. */
+  peek<R extends ListResource>(resource: R): Item<R>[] {
+    const items = this.settled.get(resource) as Lists[R] | undefined;
+    return items ? (validItems(items as Listed<object>[]) as Item<R>[]) : [];
   }
 
   /** The valid items of a list. */
@@ -100,7 +112,12 @@ export class ProjectData {
     const pending = this.lists.get(resource) as Promise<Lists[R]> | undefined;
     if (pending) {
       const id = (item as { id: string }).id;
-      this.lists.set(resource, pending.then((items) => items.map((i) => (!isInvalid(i) && (i as { id: string }).id === id ? item : i)) as Lists[R]));
+      const updated = pending.then((items) => {
+        const next = items.map((i) => (!isInvalid(i) && (i as { id: string }).id === id ? item : i)) as Lists[R];
+        this.settled.set(resource, next);
+        return next;
+      });
+      this.lists.set(resource, updated);
     }
     this.emit({ projectId: this.projectId, resource });
   }

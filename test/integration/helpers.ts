@@ -41,13 +41,15 @@ let started: Promise<void> | undefined;
 
 export function setup(): Promise<void> {
   started ??= (async () => {
-    ctx.emulator = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY, 'second-project-key-0042', 'third-project-key-0077'] });
+    ctx.emulator = new Emulator({ seed: true, media: true, apiKeys: [DEMO_API_KEY, 'second-project-key-0042', 'third-project-key-0077'] });
     const url = await ctx.emulator.start();
     ctx.dns = new DnsServer();
     const dnsServer = await ctx.dns.start();
     await vscode.workspace.getConfiguration('qencodeCdn').update('apiUrl', url, vscode.ConfigurationTarget.Global);
     // The CNAME checks ask the suite's own DNS server, never the machine's.
     await vscode.workspace.getConfiguration('qencodeCdn').update('dns.servers', [dnsServer], vscode.ConfigurationTarget.Global);
+    // Manifests are read from the emulator's media server, which stands in for media-storage hosts.
+    await vscode.workspace.getConfiguration('qencodeCdn').update('mediaStorageOverride', ctx.emulator.media!.url, vscode.ConfigurationTarget.Global);
     const ext = vscode.extensions.getExtension<TestSurface | undefined>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
     const api = await ext.activate();
@@ -65,6 +67,7 @@ export async function reset(): Promise<void> {
   for (const key of [...ctx.emulator.accounts.keys()]) ctx.emulator.addAccount(key, true);
   ctx.emulator.clearFaults();
   ctx.emulator.clearRequests();
+  ctx.emulator.media?.clearRequests();
   ctx.emulator.latencyMs = 0;
   for (const p of ctx.api.projects.list()) await ctx.api.projects.remove(p.id);
   ctx.ui = new ScriptedUi();

@@ -1,3 +1,5 @@
 export * from './types';
 export { collectStream, collectFromText } from './collector';
 export { fromMediaOverrideUrl, toMediaOverrideUrl, withMediaOverride } from './media-override';
+export * from './http-fetch';
+export * from './urls';

@@ -8,7 +8,7 @@ import type { Ui } from '../../ui';
 const t = vscode.l10n.t;
 
 /** VS Code's proxy settings, as the client takes them; unset ones fall back to the environment. */
-function proxySettings(): ProxySettings {
+export function proxySettings(): ProxySettings {
   const http = vscode.workspace.getConfiguration('http');
   const url = http.get<string>('proxy', '').trim();
   const noProxy = http.get<string[]>('noProxy', []);
@@ -27,7 +27,7 @@ function originOf(url: string): string {
   }
 }
 
-function isLoopback(url: string): boolean {
+export function isLoopback(url: string): boolean {
   try {
     const host = new URL(url).hostname;
     return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);

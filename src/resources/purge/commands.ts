@@ -1,20 +1,19 @@
 import * as vscode from 'vscode';
-import * as api from '../../core';
-import { parsePurgeList, runPool, validateObjectPath, type PurgeTarget } from '../../core';
-import { answered, check, confirm, errorMessage, registerCommand } from '../../actions';
+import { parsePurgeList, validateObjectPath, type PurgeTarget } from '../../core';
+import { answered, check, confirm, registerCommand } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { BucketNode } from '../buckets/node';
 import { knownBucketsOf, pickBucket } from '../buckets/picker';
 import { pickProject } from '../projects/picker';
-import type { PurgeRun } from '../projects/store';
-import { describeTargets, outcome, stamp } from './history';
+import { describeTargets, outcome } from './history';
+import type { PurgeRunner } from './runner';
 import { entriesOf, openPurgeList, PURGE_LIST_LANGUAGE } from './purge-list';
 
 const t = vscode.l10n.t;
 
 /** Purging: one path, many paths (typed, selected, from a file) or URLs, and the per-project history. */
-export function registerPurgeCommands(context: vscode.ExtensionContext, s: Services): void {
+export function registerPurgeCommands(context: vscode.ExtensionContext, s: Services, runner: PurgeRunner): void {
   const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
 
   register('purgeObject', t('Purge objects'), async (node) => {
@@ -76,7 +75,7 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
       t('Viewers are served from storage until the CDN caches the objects again, which raises load and latency for a while.'),
       t('Purge Bucket'),
     );
-    await purgeWholeBucket(project, bucket);
+    await runner.wholeBucket(project, bucket);
   });
 
   register('purgeHistory', t('Purge history'), async (node) => {
@@ -97,10 +96,10 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
     const wholeBuckets = run.targets.filter((x) => x.path === null).map((x) => x.bucket);
     for (const bucket of wholeBuckets) {
       await confirm(ui, 'purgeBucket', t('Purge the CDN cache of every object in bucket {0}?', bucket), t('This repeats a whole-bucket purge from the history.'), t('Purge Bucket'));
-      await purgeWholeBucket(project, bucket);
+      await runner.wholeBucket(project, bucket);
     }
     const objects = run.targets.filter((x): x is PurgeTarget => x.path !== null);
-    if (objects.length) await runPurge(project, objects);
+    if (objects.length) await runner.run(project, [objects]);
   });
 
   /**
@@ -128,58 +127,6 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
     } else if (confirmCount) {
       await confirm(ui, 'purgeList', t('Purge {0}?', describeTargets(targets)), targets.slice(0, 10).map((x) => `${x.bucket}/${x.path}`).join('\n') + (targets.length > 10 ? `\n${t('…and {0} more', targets.length - 10)}` : ''), t('Purge'));
     }
-    await runPurge(project, targets);
-  }
-
-  async function purgeWholeBucket(project: ProjectNode, bucket: string): Promise<void> {
-    const client = s.projects.client(project.project.id);
-    let ok = false;
-    try {
-      await s.ui().progress(t('Purging bucket {0}…', bucket), (_r, signal) => api.purgeBucket(client, bucket, signal));
-      ok = true;
-    } finally {
-      await s.projects.recordPurge(project.project.id, { at: stamp(), targets: [{ bucket, path: null }], purged: ok ? 1 : 0, failed: ok ? 0 : 1, notSent: 0 });
-    }
-    void s.ui().notify('done', 'info', t('The CDN cache of bucket {0} is being purged.', bucket));
-  }
-
-  /** Sends the purges with the configured concurrency, then reports, records, and offers a retry. */
-  async function runPurge(project: ProjectNode, targets: PurgeTarget[]): Promise<void> {
-    const ui = s.ui();
-    const client = s.projects.client(project.project.id);
-    const concurrency = vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.concurrency', 4);
-    const what = describeTargets(targets);
-    const result = await ui.progress(t('Purging {0}…', what), (report, signal) =>
-      runPool(targets, concurrency, (x, itemSignal) => api.purgeObject(client, x.bucket, x.path, itemSignal), signal, (settled, total) => report(`${settled} / ${total}`, 100 / total)),
-    );
-    const run: PurgeRun = { at: stamp(), targets, purged: result.done.length, failed: result.failed.length, notSent: result.notSent.length };
-    await s.projects.recordPurge(project.project.id, run);
-    for (const f of result.failed) s.log.error(`purge ${f.item.bucket}/${f.item.path}: ${errorMessage(f.error)}`);
-
-    const details = t('Show Details');
-    const retry = t('Retry Failed');
-    const rest = t('Purge the Rest');
-    let message: string;
-    const actions: string[] = [];
-    if (result.notSent.length) {
-      message = t('Purge cancelled: {0} purged, {1} failed, {2} not sent.', result.done.length, result.failed.length, result.notSent.length);
-      actions.push(rest);
-    } else if (result.failed.length) {
-      message = t('Purged {0} of {1}; {2} failed.', result.done.length, targets.length, result.failed.length);
-      actions.push(retry);
-    } else {
-      message = targets.length === 1 ? t('The CDN cache of {0} in {1} is being purged.', targets[0]!.path, targets[0]!.bucket) : t('Purged {0}.', what);
-    }
-    actions.push(details);
-    const choice = await ui.notify('purgeSummary', result.failed.length || result.notSent.length ? 'warning' : 'info', message, ...actions);
-    if (choice === retry) await runPurge(project, result.failed.map((f) => f.item));
-    if (choice === rest) await runPurge(project, result.notSent);
-    if (choice === details) {
-      await s.details.show(project.project.name, `purge ${run.at}`, {
-        purged: result.done,
-        failed: result.failed.map((f) => ({ ...f.item, error: errorMessage(f.error) })),
-        notSent: result.notSent,
-      });
-    }
+    await runner.run(project, [targets]);
   }
 }

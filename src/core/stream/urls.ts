@@ -1,0 +1,68 @@
+import { mapUrl } from '../purge';
+import type { Domain } from '../schemas';
+
+/*
+ * Qencode URLs in any text: a URL on a bucket's media-storage host or on a known vod
+ * domain. Cheap enough for a hover: it reads one line. No `vscode` here.
+ */
+export interface QencodeUrl {
+  url: string;
+  /** Offsets within the text (a line for `qencodeUrlAt`). */
+  start: number;
+  end: number;
+  bucket: string;
+  path: string;
+  /** The vod domain it was mapped through; undefined for a media-storage URL. */
+  domain?: string;
+  /** A manifest a stream can be purged from. */
+  manifest: boolean;
+}
+
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>()[\]{}`\\]+/gi;
+
+/** Trailing punctuation that ends a sentence, not the URL. */
+const trim = (s: string) => s.replace(/[.,;:!?]+$/, '');
+
+export function isManifestPath(path: string): boolean {
+  return /\.(m3u8|mpd)$/i.test(path);
+}
+
+/** Every Qencode URL in a text (a line, a selection). */
+export function qencodeUrlsIn(text: string, domains: readonly Domain[]): QencodeUrl[] {
+  const found: QencodeUrl[] = [];
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    const url = trim(m[0]);
+    const target = mapUrl(url, domains);
+    if ('reason' in target) continue;
+    const host = new URL(url).hostname.toLowerCase();
+    found.push({
+      url,
+      start: m.index,
+      end: m.index + url.length,
+      bucket: target.bucket,
+      path: target.path,
+      ...(host.includes('.media-storage.') ? {} : { domain: host }),
+      manifest: isManifestPath(target.path),
+    });
+  }
+  return found;
+}
+
+/** The Qencode URL under a position of a line, if there is one. */
+export function qencodeUrlAt(line: string, character: number, domains: readonly Domain[]): QencodeUrl | undefined {
+  // Only lines that could hold one are scanned (a 10,000-line file is hovered line by line anyway).
+  if (!/https?:\/\//i.test(line)) return undefined;
+  return qencodeUrlsIn(line, domains).find((u) => character >= u.start && character <= u.end);
+}
+
+/** `https://{bucket}.media-storage.{region}.qencode.com/{path}`, path segments encoded. */
+export function mediaStorageUrl(bucket: string, region: string, path: string): string {
+  return `https://${bucket}.media-storage.${region}.qencode.com/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** `https://{domain}/{path}`, for a vod playback domain. */
+export function playbackUrl(domain: string, path: string): string {
+  return `https://${domain}/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+export const MEDIA_STORAGE_REGIONS = ['us-west', 'eu-central'] as const;

@@ -1,0 +1,94 @@
+import * as vscode from 'vscode';
+import * as api from '../../core';
+import { errorMessage, runPool, type PurgeTarget } from '../../core';
+import type { ProjectNode } from '../../explorer/nodes';
+import type { Services } from '../../services';
+import type { PurgeRun } from '../projects/store';
+import { describeTargets, stamp } from './history';
+
+const t = vscode.l10n.t;
+
+/**
+ * Sends purges: with the configured concurrency, progress and Cancel; in phases when
+ * order matters (a stream's segments before its manifests, so a player never gets a
+ * fresh manifest that points at stale segments: a phase starts only when the one
+ * before it all succeeded); then reports, records the run, and offers Retry Failed.
+ */
+export class PurgeRunner {
+  constructor(private readonly s: Services) {}
+
+  async run(project: ProjectNode, phases: PurgeTarget[][], title?: string): Promise<void> {
+    const ui = this.s.ui();
+    const client = this.s.projects.client(project.project.id);
+    const concurrency = vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.concurrency', 4);
+    const all = phases.flat();
+    const what = title ?? describeTargets(all);
+    const results = await ui.progress(t('Purging {0}…', what), async (report, signal) => {
+      const out: api.PoolResult<PurgeTarget>[] = [];
+      let settledBefore = 0;
+      for (const phase of phases) {
+        const blocked = signal.aborted || out.some((r) => r.failed.length || r.notSent.length);
+        if (blocked) {
+          out.push({ done: [], failed: [], notSent: [...phase] });
+          continue;
+        }
+        const base = settledBefore;
+        out.push(
+          await runPool(phase, concurrency, (x, itemSignal) => api.purgeObject(client, x.bucket, x.path, itemSignal), signal, (settled) =>
+            report(`${base + settled} / ${all.length}`, 100 / all.length),
+          ),
+        );
+        settledBefore += phase.length;
+      }
+      return out;
+    });
+    const done = results.flatMap((r) => r.done);
+    const failed = results.flatMap((r) => r.failed);
+    const notSent = results.flatMap((r) => r.notSent);
+    const run: PurgeRun = { at: stamp(), targets: all, purged: done.length, failed: failed.length, notSent: notSent.length };
+    await this.s.projects.recordPurge(project.project.id, run);
+    for (const f of failed) this.s.log.error(`purge ${f.item.bucket}/${f.item.path}: ${errorMessage(f.error)}`);
+
+    const details = t('Show Details');
+    const retry = t('Retry Failed');
+    const rest = t('Purge the Rest');
+    const held = phases.length > 1 && failed.length > 0 && notSent.length > 0;
+    let message: string;
+    const actions: string[] = [];
+    if (failed.length) {
+      message = held
+        ? t('Purged {0} of {1}; {2} failed, so the {3} manifests after them were held back (a player must not get a fresh manifest pointing at stale segments).', done.length, all.length, failed.length, notSent.length)
+        : t('Purged {0} of {1}; {2} failed.', done.length, all.length, failed.length);
+      actions.push(retry);
+    } else if (notSent.length) {
+      message = t('Purge cancelled: {0} purged, {1} failed, {2} not sent.', done.length, failed.length, notSent.length);
+      actions.push(rest);
+    } else {
+      message = all.length === 1 ? t('The CDN cache of {0} in {1} is being purged.', all[0]!.path, all[0]!.bucket) : t('Purged {0}.', what);
+    }
+    actions.push(details);
+    const choice = await ui.notify('purgeSummary', failed.length || notSent.length ? 'warning' : 'info', message, ...actions);
+    // Again in the same order: what failed or was not sent, phase by phase.
+    const again = results.map((r) => [...r.failed.map((f) => f.item), ...r.notSent]).filter((p) => p.length > 0);
+    if (choice === retry || choice === rest) await this.run(project, again);
+    if (choice === details) {
+      await this.s.details.show(project.project.name, `purge ${run.at}`, {
+        purged: done,
+        failed: failed.map((f) => ({ ...f.item, error: errorMessage(f.error) })),
+        notSent,
+      });
+    }
+  }
+
+  async wholeBucket(project: ProjectNode, bucket: string): Promise<void> {
+    const client = this.s.projects.client(project.project.id);
+    let ok = false;
+    try {
+      await this.s.ui().progress(t('Purging bucket {0}…', bucket), (_r, signal) => api.purgeBucket(client, bucket, signal));
+      ok = true;
+    } finally {
+      await this.s.projects.recordPurge(project.project.id, { at: stamp(), targets: [{ bucket, path: null }], purged: ok ? 1 : 0, failed: ok ? 0 : 1, notSent: 0 });
+    }
+    void this.s.ui().notify('done', 'info', t('The CDN cache of bucket {0} is being purged.', bucket));
+  }
+}

@@ -1,0 +1,290 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  collectFromText,
+  collectStream,
+  errorMessage,
+  httpFetcher,
+  isManifestPath,
+  mapUrl,
+  MEDIA_STORAGE_REGIONS,
+  mediaStorageUrl,
+  playbackUrl,
+  validateObjectPath,
+  withMediaOverride,
+  type Domain,
+  type FetchText,
+  type StreamCollection,
+} from '../../core';
+import { answered, check, confirm, registerCommand } from '../../actions';
+import type { ProjectNode } from '../../explorer/nodes';
+import type { Services } from '../../services';
+import { BucketNode } from '../buckets/node';
+import { pickBucket } from '../buckets/picker';
+import { pickProject } from '../projects/picker';
+import { isLoopback, proxySettings } from '../projects/store';
+import type { PurgeRunner } from './runner';
+
+const t = vscode.l10n.t;
+
+/** Where a stream starts: its root manifest's URL, and its text when it is a local file. */
+interface StreamStart {
+  project: ProjectNode;
+  rootUrl: string;
+  localText?: string;
+}
+
+/**
+ * Purge Stream: reads the root manifest and every playlist it references, shows what
+ * would be purged (a preview, with what was left out and why), and after a
+ * confirmation purges the objects first and the manifests last.
+ */
+export function registerStreamCommands(context: vscode.ExtensionContext, s: Services, runner: PurgeRunner): void {
+  registerCommand(context, s, 'purgeStream', t('Purge stream'), async (node) => {
+    const start = await streamStart(s, node);
+    const collection = await collect(s, start);
+    await s.details.showMarkdown(start.project.project.name, `stream ${collection.root.path}`, preview(start, collection));
+    const ui = s.ui();
+    if (collection.overLimit) {
+      const instead = t('Purge Bucket Instead');
+      const choice = await ui.ask(
+        'streamTooLarge',
+        t('The stream {0} is larger than the purge limit ({1}).', collection.root.path, collection.limitReason ?? ''),
+        t('Purging the whole bucket {0} is faster for a stream this large, at the cost of a cold cache for everything else in it. The limit is the setting qencodeCdn.purge.streamLimit.', collection.bucket),
+        instead,
+      );
+      if (choice !== instead) return;
+      await confirm(ui, 'purgeBucket', t('Purge the CDN cache of every object in bucket {0}?', collection.bucket), t('Viewers are served from storage until the CDN caches the objects again.'), t('Purge Bucket'));
+      await runner.wholeBucket(start.project, collection.bucket);
+      return;
+    }
+    const media = collection.objects.slice(0, collection.manifestsFrom).map(({ bucket, path: p }) => ({ bucket, path: p }));
+    const manifests = collection.objects.slice(collection.manifestsFrom).map(({ bucket, path: p }) => ({ bucket, path: p }));
+    await confirm(
+      ui,
+      'purgeStream',
+      t('Purge the stream {0}: {1} objects in bucket {2}?', collection.root.path, collection.objects.length, collection.bucket),
+      `${countsLine(collection)}\n\n${t('Segments, keys and init sections first; then the {0} manifests, the root last, so a player never gets a fresh manifest that points at stale segments.', manifests.length)}${collection.leftOut.length ? `\n\n${t('{0} references are left out (see the preview).', collection.leftOut.length)}` : ''}`,
+      t('Purge Stream'),
+    );
+    await runner.run(start.project, [media, manifests].filter((p) => p.length > 0), t('the stream {0}', collection.root.path));
+  });
+
+  registerCommand(context, s, 'copyPlaybackUrl', t('Copy playback URL'), async (node) => {
+    if (node instanceof BucketNode || (node as { domain?: Domain } | undefined)?.domain?.type === 'vod') {
+      const project = (node as BucketNode).projectNode;
+      const domain = (node as { domain?: Domain }).domain;
+      const objectPath = answered(
+        await s.ui().input({ id: 'playbackPath', title: t('The path of an object, e.g. streams/launch/master.m3u8'), validateInput: check(validateObjectPath) }),
+      ).trim().replace(/^\/+/, '');
+      const url = domain ? playbackUrl(domain.name, objectPath) : mediaStorageUrl((node as BucketNode).name, await regionOf(s, project, (node as BucketNode).name), objectPath);
+      await vscode.env.clipboard.writeText(url);
+      void s.ui().notify('copied', 'info', t('Copied {0}', url));
+      return;
+    }
+    throw new Error(t('Copy Playback URL works on a bucket or a vod domain in the explorer'));
+  });
+}
+
+async function streamStart(s: Services, node: unknown): Promise<StreamStart> {
+  const ui = s.ui();
+  if (node instanceof vscode.Uri) return localStart(s, node);
+  if (node instanceof BucketNode) return bucketStart(s, node.projectNode, node.name);
+  const given = typeof (node as { url?: unknown } | undefined)?.url === 'string' ? (node as { url: string }).url : urlAtCursor();
+  if (given) return urlStart(s, given);
+  const source = answered(
+    await ui.pick(
+      [
+        { label: t('$(link) A manifest URL…'), detail: t('An HLS master playlist or a DASH MPD on a media-storage host or a vod domain.'), source: 'url' as const },
+        { label: t('$(database) A bucket and a path…'), source: 'bucket' as const },
+        { label: t('$(file) A manifest file in the workspace…'), detail: t('With the bucket and the folder it is published under.'), source: 'file' as const },
+      ],
+      { id: 'streamSource', title: t('Purge a stream: where does it start?') },
+    ),
+  ).source;
+  if (source === 'url') {
+    const url = answered(
+      await ui.input({
+        id: 'streamUrl',
+        title: t('The URL of the stream\'s master playlist or MPD'),
+        placeHolder: 'https://media-assets.media-storage.us-west.qencode.com/streams/launch/master.m3u8',
+        validateInput: (v) => (/^https?:\/\/\S+\.(m3u8|mpd)(\?\S*)?$/i.test(v.trim()) ? undefined : t('Enter an http(s) URL ending in .m3u8 or .mpd.')),
+      }),
+    );
+    return urlStart(s, url.trim());
+  }
+  if (source === 'bucket') {
+    const { project, bucket } = await pickBucket(s, undefined);
+    return bucketStart(s, project, bucket);
+  }
+  const file = answered(await ui.openDialog('streamFile', { title: t('A manifest file'), filters: { [t('Manifests')]: ['m3u8', 'mpd'] } }));
+  return localStart(s, file);
+}
+
+/** The manifest URL under the cursor of the active editor, if there is one (the project's domains map it later). */
+function urlAtCursor(): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const pos = editor.selection.active;
+  const line = editor.document.lineAt(pos.line).text;
+  for (const m of line.matchAll(/https?:\/\/[^\s"'<>()[\]{}`\\]+/gi)) {
+    const url = m[0].replace(/[.,;:!?]+$/, '');
+    if (pos.character < m.index || pos.character > m.index + url.length) continue;
+    try {
+      return isManifestPath(new URL(url).pathname) ? url : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+async function urlStart(s: Services, url: string): Promise<StreamStart> {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    throw new Error(t('"{0}" is not a URL', url));
+  }
+  // The project whose vod domain serves it, when one is known; else the user says.
+  const owners = s.explorer.roots().filter((r) => r.data.peek('domains').some((d) => d.name === host));
+  const project = owners.length === 1 ? owners[0]! : await pickProject(s, undefined);
+  return { project, rootUrl: url };
+}
+
+async function bucketStart(s: Services, project: ProjectNode, bucket: string): Promise<StreamStart> {
+  const manifest = answered(
+    await s.ui().input({
+      id: 'streamPath',
+      title: t('The path of the master playlist or MPD in {0}', bucket),
+      placeHolder: 'streams/launch/master.m3u8',
+      validateInput: (v) => check(validateObjectPath)(v) ?? (isManifestPath(v.trim()) ? undefined : t('A stream starts at a .m3u8 or .mpd file.')),
+    }),
+  )
+    .trim()
+    .replace(/^\/+/, '');
+  return { project, rootUrl: await bucketUrl(s, project, bucket, manifest) };
+}
+
+async function localStart(s: Services, file: vscode.Uri): Promise<StreamStart> {
+  if (!isManifestPath(file.path)) throw new Error(t('{0} is not a manifest (.m3u8 or .mpd)', path.basename(file.path)));
+  const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+  const project = await pickProject(s, undefined);
+  const { bucket } = await pickBucket(s, project);
+  const folder = vscode.workspace.getWorkspaceFolder(file);
+  const suggested = folder ? path.posix.dirname(path.relative(folder.uri.fsPath, file.fsPath).split(path.sep).join('/')) : '';
+  const prefix = answered(
+    await s.ui().input({
+      id: 'streamPrefix',
+      title: t('Where is {0} published in {1}? The folder of the bucket it is in', path.basename(file.path), bucket),
+      value: suggested === '.' ? '' : `${suggested}/`,
+      placeHolder: 'streams/launch/',
+      validateInput: (v) => (v.trim() === '' ? undefined : check(validateObjectPath)(v)),
+    }),
+  )
+    .trim()
+    .replace(/^\/+/, '')
+    .replace(/\/*$/, '/');
+  const rootPath = `${prefix === '/' ? '' : prefix}${path.basename(file.path)}`;
+  return { project, rootUrl: await bucketUrl(s, project, bucket, rootPath), localText: text };
+}
+
+/** A URL for an object of a bucket: on a vod domain that serves it, else on its media-storage host. */
+async function bucketUrl(s: Services, project: ProjectNode, bucket: string, objectPath: string): Promise<string> {
+  const domains = await s.ui().loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
+  const serving = domains.find((d) => d.type === 'vod' && d.bucketName === bucket);
+  return serving ? playbackUrl(serving.name, objectPath) : mediaStorageUrl(bucket, await regionOf(s, project, bucket), objectPath);
+}
+
+/** A bucket's media-storage region: the one the user said before, else asked and remembered. */
+async function regionOf(s: Services, project: ProjectNode, bucket: string): Promise<string> {
+  const memory = s.projects.buckets(project.project.id);
+  const known = memory.regions && Object.hasOwn(memory.regions, bucket) ? memory.regions[bucket] : undefined;
+  if (known) return known;
+  const region = answered(
+    await s.ui().pick(
+      MEDIA_STORAGE_REGIONS.map((r) => ({ label: r })),
+      { id: 'region', title: t('The media-storage region of bucket {0} (the API does not tell it; it is remembered)', bucket) },
+    ),
+  ).label;
+  await s.projects.updateBuckets(project.project.id, (m) => ({ ...m, regions: { ...m.regions, [bucket]: region } }));
+  return region;
+}
+
+/** Reads the manifests (cancellable: nothing has been sent yet). */
+async function collect(s: Services, start: StreamStart): Promise<StreamCollection> {
+  const ui = s.ui();
+  const domains = await ui.loading(t('Loading playback domains…'), () => start.project.data.items('domains').catch(() => [] as Domain[]));
+  const maxPaths = vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.streamLimit', 20_000);
+  const fetcher = httpFetcher({ proxy: proxySettings() });
+  const fetchText = mediaOverride(s, fetcher.fetchText, domains);
+  try {
+    return await ui.progress(t('Reading the manifests of {0}…', start.rootUrl), (_report, signal) => {
+      const options = { fetchText, toTarget: (url: URL) => mapUrl(url, domains), signal, maxPaths };
+      return start.localText !== undefined ? collectFromText(start.localText, start.rootUrl, options) : collectStream(start.rootUrl, options);
+    });
+  } catch (error) {
+    // Nothing was sent: say so, with the manifest and why.
+    throw new Error(t('the stream was not purged, and nothing was sent: {0}', errorMessage(error)));
+  } finally {
+    await fetcher.close();
+  }
+}
+
+/**
+ * `qencodeCdn.mediaStorageOverride`: the emulator's media server stands in for
+ * media-storage hosts (and the project's vod domains). Honoured only while the API URL
+ * is a local one, as the demo key is: it can never redirect a real account's reads.
+ */
+function mediaOverride(s: Services, fetchText: FetchText, domains: readonly Domain[]): FetchText {
+  const base = vscode.workspace.getConfiguration('qencodeCdn').get<string>('mediaStorageOverride', '').trim();
+  if (!base || !isLoopback(s.projects.apiUrl()) || !isLoopback(base)) return fetchText;
+  return withMediaOverride(fetchText, base, domains.filter((d) => d.type === 'vod').map((d) => d.name));
+}
+
+function countsLine(c: StreamCollection): string {
+  return Object.entries(c.counts)
+    .filter(([, n]) => (n as number) > 0)
+    .map(([kind, n]) => `${n as number} ${kind}`)
+    .join(', ');
+}
+
+/** What will be purged, before anything is sent. */
+function preview(start: StreamStart, c: StreamCollection): string {
+  const lines = [
+    `# ${t('Purge stream')}: ${c.root.path}`,
+    '',
+    `${t('Bucket')} **${c.bucket}** · ${t('project')} **${start.project.project.name}** · ${c.root.format.toUpperCase()} · ${t('{0} manifests read', c.manifestsRead)}${start.localText !== undefined ? ` · ${t('root read from a local file')}` : ''}`,
+    '',
+    `## ${t('{0} objects', c.objects.length)}`,
+    '',
+    `| ${t('kind')} | ${t('objects')} |`,
+    '|---|---:|',
+    ...Object.entries(c.counts)
+      .filter(([, n]) => (n as number) > 0)
+      .map(([kind, n]) => `| ${kind} | ${n as number} |`),
+    '',
+    `## ${t('Renditions')}`,
+    '',
+    `| ${t('rendition')} | ${t('objects')} | ${t('first')} | ${t('last')} |`,
+    '|---|---:|---|---|',
+    ...c.renditions.map((r) => `| ${r.name} | ${r.count} | \`${r.first}\` | \`${r.last}\` |`),
+    '',
+    `## ${t('Order')}`,
+    '',
+    t('{0} segments, keys and init sections first; then {1} manifests, deepest first, the root last.', c.manifestsFrom, c.objects.length - c.manifestsFrom),
+    '',
+    `## ${t('Left out ({0})', c.leftOut.length)}`,
+    '',
+    ...(c.leftOut.length ? c.leftOut.slice(0, 200).map((l) => `- \`${l.uri}\`: ${l.reason}`) : [t('Nothing: every reference is in bucket {0}.', c.bucket)]),
+    ...(c.leftOut.length > 200 ? [t('- …and {0} more', c.leftOut.length - 200)] : []),
+    '',
+    `## ${t('Limit')}`,
+    '',
+    c.overLimit
+      ? t('Over the limit: {0}. A bucket purge is offered instead.', c.limitReason ?? '')
+      : t('{0} paths, within the limit of {1} (qencodeCdn.purge.streamLimit).', c.objects.length, vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.streamLimit', 20_000)),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,171 @@
+import * as vscode from 'vscode';
+import { mapUrl, qencodeUrlAt, qencodeUrlsIn, type Domain, type PurgeTarget, type QencodeUrl } from '../../core';
+import { confirm, registerCommand } from '../../actions';
+import type { Node, ProjectNode } from '../../explorer/nodes';
+import type { Services } from '../../services';
+import { BucketNode } from '../buckets/node';
+import { pickProject } from '../projects/picker';
+import type { PurgeRunner } from './runner';
+
+const t = vscode.l10n.t;
+
+/** The commands a hover's links may run; no other command is trusted in it. */
+const HOVER_COMMANDS = ['qencodeCdn.purgeUrl', 'qencodeCdn.purgeStream', 'qencodeCdn.copyPath', 'qencodeCdn.revealBucket'];
+
+/**
+ * Qencode URLs wherever they appear: a hover with what the URL is and what can be
+ * done with it, code actions for one URL or every one in a selection, and a context
+ * key for the editor's context menu. Cheap: one line is read, no request is made,
+ * and the known vod domains are the data layer's lists as last read.
+ */
+export function registerUrlActions(context: vscode.ExtensionContext, s: Services, runner: PurgeRunner, treeView: vscode.TreeView<Node>): void {
+  const knownDomains = (): Domain[] => s.explorer.roots().flatMap((r) => r.data.peek('domains'));
+  const args = (value: unknown) => encodeURIComponent(JSON.stringify([value]));
+
+  context.subscriptions.push(
+    vscode.languages.registerHoverProvider({ scheme: '*' }, {
+      provideHover(document, position) {
+        const found = qencodeUrlAt(document.lineAt(position.line).text, position.character, knownDomains());
+        if (!found) return undefined;
+        const owner = ownerOf(s, found);
+        const md = new vscode.MarkdownString(undefined, true);
+        md.isTrusted = { enabledCommands: HOVER_COMMANDS };
+        md.appendMarkdown(`**$(cloud) ${t('Qencode media')}** · ${t('bucket')} \`${found.bucket}\`${owner ? ` · ${t('project')} ${escape(owner.project.project.name)}` : ''}\n\n`);
+        md.appendMarkdown(`${t('Path')}: \`${found.path}\`\n\n`);
+        if (found.domain) md.appendMarkdown(`${t('Served by the vod domain {0}', found.domain)}\n\n`);
+        else {
+          const serving = knownDomains().filter((d) => d.type === 'vod' && d.bucketName === found.bucket).map((d) => d.name);
+          if (serving.length) md.appendMarkdown(`${t('Also served by {0}', serving.join(', '))}\n\n`);
+        }
+        const policy = owner ? policyOf(s, owner, found.bucket) : undefined;
+        md.appendMarkdown(`${policy ? t('Access policy: {0} (set from this editor on {1})', policy.policy, policy.at) : owner ? t('Access policy: not known here (buckets are public by default)') : t('Not in a project loaded in this window yet.')}\n\n`);
+        const links = [
+          `[${t('Purge')}](command:qencodeCdn.purgeUrl?${args({ url: found.url })})`,
+          ...(found.manifest ? [`[${t('Purge Stream')}](command:qencodeCdn.purgeStream?${args({ url: found.url })})`] : []),
+          `[${t('Copy Path')}](command:qencodeCdn.copyPath?${args({ url: found.url })})`,
+          ...(owner ? [`[${t('Reveal Bucket')}](command:qencodeCdn.revealBucket?${args({ url: found.url })})`] : []),
+        ];
+        md.appendMarkdown(links.join(' · '));
+        const line = position.line;
+        return new vscode.Hover(md, new vscode.Range(line, found.start, line, found.end));
+      },
+    }),
+    vscode.languages.registerCodeActionsProvider(
+      { scheme: '*' },
+      {
+        provideCodeActions(document, range) {
+          const domains = knownDomains();
+          const text = range.isEmpty ? document.lineAt(range.start.line).text : document.getText(range);
+          const urls = range.isEmpty ? [qencodeUrlAt(text, range.start.character, domains)].filter((u): u is QencodeUrl => !!u) : qencodeUrlsIn(text, domains);
+          if (urls.length === 0) return [];
+          const action = (title: string, command: string, value: unknown) => {
+            const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix.append('qencode'));
+            a.command = { title, command, arguments: [value] };
+            return a;
+          };
+          if (urls.length === 1) {
+            const u = urls[0]!;
+            return [action(t('Qencode: purge {0}', u.path), 'qencodeCdn.purgeUrl', { url: u.url }), ...(u.manifest ? [action(t('Qencode: purge the stream {0}', u.path), 'qencodeCdn.purgeStream', { url: u.url })] : [])];
+          }
+          return [action(t('Qencode: purge the {0} Qencode URLs in the selection', urls.length), 'qencodeCdn.purgeUrl', { urls: urls.map((u) => u.url) })];
+        },
+      },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
+    // For the editor's context menu: is the cursor on a Qencode URL, and is it a manifest?
+    vscode.window.onDidChangeTextEditorSelection((e) => setCursorKey(e.textEditor, knownDomains())),
+  );
+
+  registerCommand(context, s, 'purgeUrl', t('Purge URL'), async (value) => {
+    const urls = urlsOf(value) ?? cursorUrls(knownDomains());
+    if (!urls?.length) throw new Error(t('put the cursor on a Qencode URL, or select some'));
+    const project = await projectFor(s, urls);
+    const domains = await s.ui().loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
+    const targets: PurgeTarget[] = [];
+    const problems: string[] = [];
+    for (const url of urls) {
+      const target = mapUrl(url, domains);
+      if ('reason' in target) problems.push(`${url}: ${target.reason}`);
+      else targets.push(target);
+    }
+    if (targets.length === 0) throw new Error(t('nothing can be purged: {0}', problems.join('; ')));
+    await confirm(
+      s.ui(),
+      'purgeUrl',
+      targets.length === 1 ? t('Purge {0} in {1}?', targets[0]!.path, targets[0]!.bucket) : t('Purge {0} objects?', targets.length),
+      [...targets.slice(0, 10).map((x) => `${x.bucket}/${x.path}`), ...(problems.length ? ['', t('Left out:'), ...problems] : [])].join('\n'),
+      t('Purge'),
+    );
+    await runner.run(project, [targets]);
+  });
+
+  registerCommand(context, s, 'copyPath', t('Copy path'), async (value) => {
+    const [url] = urlsOf(value) ?? cursorUrls(knownDomains()) ?? [];
+    if (!url) throw new Error(t('put the cursor on a Qencode URL'));
+    const target = mapUrl(url, knownDomains());
+    if ('reason' in target) throw new Error(target.reason);
+    await vscode.env.clipboard.writeText(target.path);
+  });
+
+  registerCommand(context, s, 'revealBucket', t('Reveal bucket'), async (value) => {
+    const [url] = urlsOf(value) ?? cursorUrls(knownDomains()) ?? [];
+    const found = url ? qencodeUrlsIn(url, knownDomains())[0] : undefined;
+    if (!found) throw new Error(t('put the cursor on a Qencode URL'));
+    const owner = ownerOf(s, found);
+    if (!owner) throw new Error(t('bucket {0} is not in a project loaded in this window', found.bucket));
+    const rows = await s.explorer.getChildren(owner.project.group('buckets'));
+    const row = rows.find((r): r is BucketNode => r instanceof BucketNode && r.name === found.bucket);
+    if (!row) throw new Error(t('bucket {0} is not listed in project {1}', found.bucket, owner.project.project.name));
+    await treeView.reveal(row, { select: true, focus: true, expand: true });
+  });
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+/** `{ url }` or `{ urls }`, as hover links and code actions pass them. */
+function urlsOf(value: unknown): string[] | undefined {
+  const v = value as { url?: unknown; urls?: unknown } | undefined;
+  if (typeof v?.url === 'string') return [v.url];
+  if (Array.isArray(v?.urls) && v.urls.every((u) => typeof u === 'string')) return v.urls as string[];
+  return undefined;
+}
+
+function cursorUrls(domains: readonly Domain[]): string[] | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const sel = editor.selection;
+  const urls = sel.isEmpty ? [qencodeUrlAt(editor.document.lineAt(sel.active.line).text, sel.active.character, domains)].filter((u): u is QencodeUrl => !!u) : qencodeUrlsIn(editor.document.getText(sel), domains);
+  return urls.length ? urls.map((u) => u.url) : undefined;
+}
+
+function setCursorKey(editor: vscode.TextEditor, domains: readonly Domain[]): void {
+  const pos = editor.selection.active;
+  const found = qencodeUrlAt(editor.document.lineAt(pos.line).text, pos.character, domains);
+  void vscode.commands.executeCommand('setContext', 'qencodeCdn.urlAtCursor', found ? (found.manifest ? 'manifest' : 'object') : undefined);
+}
+
+/** The loaded project whose buckets include this URL's (from what the data layer has read, with no request). */
+function ownerOf(s: Services, url: QencodeUrl): { project: ProjectNode } | undefined {
+  for (const project of s.explorer.roots()) {
+    const domains = project.data.peek('domains');
+    if (url.domain && domains.some((d) => d.name === url.domain)) return { project };
+    const keys = project.data.peek('keys');
+    const memory = s.projects.buckets(project.project.id);
+    if (domains.some((d) => d.bucketName === url.bucket) || keys.some((k) => k.target.kind === 'bucket' && k.target.bucketName === url.bucket) || memory.added.includes(url.bucket)) return { project };
+  }
+  return undefined;
+}
+
+function policyOf(s: Services, owner: { project: ProjectNode }, bucket: string): { policy: string; at: string } | undefined {
+  const policies = s.projects.buckets(owner.project.project.id).policies;
+  return Object.hasOwn(policies, bucket) ? policies[bucket] : undefined;
+}
+
+async function projectFor(s: Services, urls: readonly string[]): Promise<ProjectNode> {
+  const roots = s.explorer.roots();
+  const hosts = new Set(urls.map((u) => new URL(u).hostname.toLowerCase()));
+  const owners = roots.filter((r) => r.data.peek('domains').some((d) => hosts.has(d.name)));
+  return owners.length === 1 ? owners[0]! : pickProject(s, undefined);
+}

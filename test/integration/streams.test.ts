@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { launchStreams } from '../emulator/stream-fixtures';
+import { addProject, bucketNode, ctx, domainNode, reset, run, sent, verifyUi } from './helpers';
+
+const MASTER_URL = 'https://media-assets.media-storage.us-west.qencode.com/streams/launch/master.m3u8';
+const { hls, dash } = launchStreams();
+const isManifest = (p: string) => /\.(m3u8|mpd)$/.test(p);
+const purged = () => sent('POST', '/cache/purge$').map((r) => (r.body as { path: string }).path);
+
+/** Every object purged once; all media before any manifest; the root last. */
+function assertStreamPurge(expected: readonly string[], root: string): void {
+  const paths = purged();
+  assert.deepEqual([...paths].sort(), [...expected].sort(), 'exactly the stream, each object once');
+  const firstManifest = paths.findIndex(isManifest);
+  assert.ok(firstManifest > 0 && paths.slice(firstManifest).every(isManifest), 'manifests come after every other object');
+  assert.equal(paths.at(-1), root, 'the root manifest last');
+}
+
+describe('purge a whole stream', () => {
+  beforeEach(reset);
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    verifyUi();
+  });
+
+  it('from a master playlist URL: a preview, a confirmation, then every object with the manifests last', async () => {
+    const project = await addProject();
+    ctx.ui.confirmAnswer('purgeStream', true);
+    await run('purgeStream', { url: MASTER_URL });
+    assert.deepEqual(ctx.ui.errors(), []);
+    const preview = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(preview, /# Purge stream: streams\/launch\/master\.m3u8/);
+    assert.match(preview, /Bucket \*\*media-assets\*\* · project \*\*Production\*\* · HLS/);
+    assert.match(preview, /\| key \| 1 \|/);
+    assert.match(ctx.ui.confirms[0]!.message, /^Purge the stream streams\/launch\/master\.m3u8: 31 objects in bucket media-assets\?$/);
+    assertStreamPurge(hls.objects.map((o) => o.path), hls.root);
+    assert.equal(ctx.emulator.media!.pathsRead().filter(isManifest).length, 6, 'each manifest read once');
+    const [run1] = ctx.api.projects.purgeHistory(project.project.id);
+    assert.equal(run1?.purged, 31);
+  });
+
+  it('from a bucket and a path (DASH), read through the vod domain that serves the bucket', async () => {
+    const project = await addProject();
+    ctx.ui.inputAnswer('streamPath', dash.root).confirmAnswer('purgeStream', true);
+    await run('purgeStream', await bucketNode(project, 'media-assets'));
+    assert.deepEqual(ctx.ui.errors(), []);
+    assertStreamPurge(dash.objects.map((o) => o.path), dash.root);
+  });
+
+  it('from a local manifest file, with the bucket and folder it is published under', async () => {
+    await addProject();
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    mkdirSync(join(folder, 'out-stream'), { recursive: true });
+    const file = join(folder, 'out-stream', 'master.m3u8');
+    writeFileSync(file, String(hls.objects.find((o) => o.path === hls.root)!.body));
+    try {
+      ctx.ui.pickAnswer('bucket', 'media-assets').inputAnswer('streamPrefix', 'streams/launch/').confirmAnswer('purgeStream', true);
+      await run('purgeStream', vscode.Uri.file(file));
+      assert.deepEqual(ctx.ui.errors(), []);
+      assertStreamPurge(hls.objects.map((o) => o.path), hls.root);
+      assert.ok(!ctx.emulator.media!.pathsRead().includes(hls.root), 'the root came from the file, not the server');
+    } finally {
+      rmSync(join(folder, 'out-stream'), { recursive: true, force: true });
+    }
+  });
+
+  it('a manifest that cannot be read stops the run with a clear message, and nothing is sent', async () => {
+    await addProject();
+    ctx.emulator.media!.addFault({ path: 'video/360p/index.m3u8', fault: { type: 'status', status: 404 }, times: 1 });
+    await run('purgeStream', { url: MASTER_URL });
+    assert.match(ctx.ui.errors()[0] ?? '', /the stream was not purged, and nothing was sent: .*video\/360p\/index\.m3u8.*404/);
+    assert.deepEqual(purged(), []);
+  });
+
+  it('past the limit, a bucket purge is offered instead', async () => {
+    await addProject();
+    await vscode.workspace.getConfiguration('qencodeCdn').update('purge.streamLimit', 10, vscode.ConfigurationTarget.Global);
+    try {
+      ctx.ui.askAnswer('streamTooLarge', 'Purge Bucket Instead').confirmAnswer('purgeBucket', true);
+      await run('purgeStream', { url: MASTER_URL });
+      assert.deepEqual(purged(), []);
+      assert.deepEqual(sent('POST').map((r) => r.path), ['/v1/buckets/media-assets/cache/purge_all']);
+    } finally {
+      await vscode.workspace.getConfiguration('qencodeCdn').update('purge.streamLimit', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('a cancel halfway leaves the history right: what was purged, and what was not sent', async () => {
+    const project = await addProject();
+    ctx.emulator.latencyMs = 40;
+    let reports = 0;
+    ctx.ui.onProgress = (_message, cancel) => {
+      if (++reports === 10) cancel();
+    };
+    ctx.ui.confirmAnswer('purgeStream', true);
+    await run('purgeStream', { url: MASTER_URL });
+    const [last] = ctx.api.projects.purgeHistory(project.project.id);
+    assert.ok(last, 'the run is recorded');
+    assert.equal(last.purged + last.failed + last.notSent, 31);
+    assert.ok(last.notSent > 0 && last.purged >= 10, `purged ${last.purged}, not sent ${last.notSent}`);
+    // A purge in flight at the cancel may reach the CDN though its reply is abandoned (it counts as not sent: sending it again is harmless).
+    assert.ok(purged().length >= last.purged && purged().length <= last.purged + 4, `the CDN received ${purged().length}, the history says ${last.purged} purged`);
+    assert.ok(!purged().some(isManifest), 'no manifest was purged before the segments were');
+    assert.match(ctx.ui.notifications.find((n) => n.id === 'purgeSummary')?.message ?? '', /Purge cancelled/);
+  });
+
+  it('Copy Playback URL: a vod domain in its own form, a bucket in the media-storage form (its region asked once)', async () => {
+    const project = await addProject();
+    ctx.ui.inputAnswer('playbackPath', 'streams/launch/master.m3u8');
+    await run('copyPlaybackUrl', await domainNode(project, 'vod.example-tv.com'));
+    assert.equal(await vscode.env.clipboard.readText(), 'https://vod.example-tv.com/streams/launch/master.m3u8');
+    ctx.ui.inputAnswer('playbackPath', 'a b.m3u8').pickAnswer('region', 'eu-central');
+    await run('copyPlaybackUrl', await bucketNode(project, 'promo-clips'));
+    assert.equal(await vscode.env.clipboard.readText(), 'https://promo-clips.media-storage.eu-central.qencode.com/a%20b.m3u8');
+    ctx.ui.inputAnswer('playbackPath', 'c.ts');
+    await run('copyPlaybackUrl', await bucketNode(project, 'promo-clips'));
+    assert.equal(await vscode.env.clipboard.readText(), 'https://promo-clips.media-storage.eu-central.qencode.com/c.ts', 'the region is remembered');
+  });
+});
+
+describe('Qencode URLs in any file', () => {
+  beforeEach(reset);
+  afterEach(async () => {
+    // The scratch documents are dirty: revert them, so closing asks nothing.
+    for (let i = 0; i < 10 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    verifyUi();
+  });
+
+  async function hoverAt(text: string, needle: string): Promise<{ doc: vscode.TextDocument; hovers: vscode.Hover[] }> {
+    const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+    await vscode.window.showTextDocument(doc);
+    const offset = text.indexOf(needle) + 10;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(offset));
+    return { doc, hovers };
+  }
+
+  const ours = (hovers: vscode.Hover[]) =>
+    hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+      .filter((v) => v.includes('Qencode media'));
+
+  it('a media-storage URL in a plain text file: bucket, path, project, and links that act', async () => {
+    const project = await addProject();
+    await bucketNode(project, 'media-assets'); // the lists are loaded, as after a look at the tree
+    const { hovers } = await hoverAt(`Stream for the launch: ${MASTER_URL} (see the ticket)\n`, MASTER_URL);
+    const [md] = ours(hovers);
+    assert.ok(md, 'our hover is there');
+    assert.match(md, /bucket `media-assets` · project Production/);
+    assert.match(md, /Path: `streams\/launch\/master\.m3u8`/);
+    assert.match(md, /Also served by vod\.example-tv\.com/);
+    const links = [...md.matchAll(/\[([^\]]+)\]\(command:([\w.]+)\?([^)]+)\)/g)].map((m) => ({ label: m[1]!, command: m[2]!, args: JSON.parse(decodeURIComponent(m[3]!)) as unknown[] }));
+    assert.deepEqual(links.map((l) => l.label), ['Purge', 'Purge Stream', 'Copy Path', 'Reveal Bucket']);
+    // Clicking "Purge" runs exactly what the link names:
+    const purge = links.find((l) => l.label === 'Purge')!;
+    ctx.emulator.clearRequests();
+    ctx.ui.confirmAnswer('purgeUrl', true);
+    await vscode.commands.executeCommand(purge.command, ...purge.args);
+    assert.deepEqual(sent('POST').map((r) => `${r.path} ${JSON.stringify(r.body)}`), ['/v1/buckets/media-assets/cache/purge {"path":"streams/launch/master.m3u8"}']);
+  });
+
+  it('with no project loaded, a media-storage URL still shows its bucket and path', async () => {
+    const { hovers } = await hoverAt(`x ${MASTER_URL}\n`, MASTER_URL);
+    const [md] = ours(hovers);
+    assert.match(md ?? '', /bucket `media-assets`/);
+    assert.match(md ?? '', /Not in a project loaded in this window yet/);
+    assert.deepEqual(sent(), [], 'a hover makes no request');
+  });
+
+  it('a code action purges every Qencode URL in the selection', async () => {
+    const project = await addProject();
+    await bucketNode(project, 'media-assets');
+    const text = `a ${MASTER_URL}\nb https://vod.example-tv.com/clips/one.mp4\nc https://example.com/not-ours.mp4\n`;
+    const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+    await vscode.window.showTextDocument(doc);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, 3, 0));
+    const all = actions.find((a) => a.title === 'Qencode: purge the 2 Qencode URLs in the selection');
+    assert.ok(all, actions.map((a) => a.title).join(' | '));
+    ctx.emulator.clearRequests();
+    ctx.ui.confirmAnswer('purgeUrl', true);
+    await vscode.commands.executeCommand(all.command!.command, ...(all.command!.arguments ?? []));
+    assert.deepEqual(purged().sort(), ['clips/one.mp4', 'streams/launch/master.m3u8']);
+  });
+});
