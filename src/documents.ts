@@ -21,9 +21,9 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
     return this.open(projectName, `${title}.json`, `${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** A read-only Markdown document (a preview to read before acting). */
-  showMarkdown(projectName: string, title: string, markdown: string): Promise<vscode.TextEditor> {
-    return this.open(projectName, `${title}.md`, markdown);
+  /** A read-only Markdown document (a preview to read before acting), as text: it reads well, and never depends on a webview. */
+  async showMarkdown(projectName: string, title: string, markdown: string): Promise<void> {
+    await this.open(projectName, `${title}.md`, markdown);
   }
 
   private async open(projectName: string, file: string, text: string): Promise<vscode.TextEditor> {

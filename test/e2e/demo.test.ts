@@ -64,6 +64,27 @@ describe('npm run demo', { timeout: 300_000 }, () => {
     }
     await tlsRow('video.example-tv.com', 'issued').waitFor({ timeout: 5000 });
     await tlsRow('archive.example-tv.com', 'no CNAME').waitFor();
+    // The stream in README.md: right-click its URL, Purge Stream…, read the preview, confirm.
+    const apiUrl = /Emulator:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+    await browser.page.keyboard.press('Control+Shift+E');
+    await browser.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).click();
+    const link = browser.page.locator('.monaco-editor .view-line span', { hasText: 'master.m3u8' }).first();
+    await link.waitFor({ timeout: 15_000 });
+    await link.click();
+    await browser.page.waitForTimeout(500);
+    await link.click({ button: 'right' });
+    await wb.menuItem('Purge Stream…');
+    await browser.page.locator('.tabs-container .tab', { hasText: 'stream streams' }).waitFor({ timeout: 30_000 });
+    const dialog = browser.page.locator('.monaco-dialog-box', { hasText: 'Purge the stream streams/launch/master.m3u8: 31 objects in bucket media-assets?' });
+    await dialog.waitFor({ timeout: 15_000 });
+    await browser.page.screenshot({ path: join(ROOT, 'test-results', 'e2e-stream-preview.png') });
+    await dialog.locator('.monaco-button', { hasText: 'Purge Stream' }).click();
+    await wb.notification('Purged the stream streams/launch/master.m3u8');
+    const state = (await (await fetch(`${apiUrl}/_emulator/state`)).json()) as { account1: { purges: { bucket: string; path: string | null }[] } };
+    const purged = state.account1.purges.filter((p) => p.path?.startsWith('streams/launch/')).map((p) => p.path!);
+    assert.equal(purged.length, 31, 'the whole HLS stream');
+    assert.equal(purged.at(-1), 'streams/launch/master.m3u8', 'the master last');
+
     await wb.command('Qencode CDN: Purge History');
     await browser.page.locator('.quick-input-widget .monaco-list-row', { hasText: '3 objects in live-archive' }).waitFor();
     await browser.page.keyboard.press('Escape');

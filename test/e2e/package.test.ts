@@ -23,6 +23,7 @@ it('packs exactly the bundle, media, README, LICENSE, CHANGELOG, package.json an
     'media/qencode.svg',
     'media/screenshot-custom-domain.png',
     'media/screenshot-explorer.png',
+    'media/screenshot-stream-purge.png',
     'package.json',
     'package.nls.json',
   ]);

@@ -25,12 +25,23 @@ async function main(): Promise<void> {
   const dnsServer = await dns.start();
   dns.zone.set('video.example-tv.com', { cname: 'j.sni.global.fastly.net.', ttl: 60 });
   dns.zone.set('j.sni.global.fastly.net', { a: '151.101.1.1', ttl: 60 });
-  const emulator = new Emulator({ seed: demoData(), admin: true, apiKeys: [DEMO_API_KEY], dns: { server: dnsServer, issueAfterMs: 25_000, failAfterMs: 60_000 } });
+  const emulator = new Emulator({ seed: demoData(), admin: true, apiKeys: [DEMO_API_KEY], dns: { server: dnsServer, issueAfterMs: 25_000, failAfterMs: 60_000 }, media: true });
   const apiUrl = await emulator.start();
   const workspace = mkdtempSync(join(tmpdir(), 'qencode-demo-'));
   writeFileSync(
     join(workspace, 'README.md'),
-    '# Qencode CDN demo\n\nOpen the **Qencode CDN** view in the activity bar. Everything here talks to a local emulator: nothing reaches a real account.\n',
+    [
+      '# Qencode CDN demo',
+      '',
+      'Open the **Qencode CDN** view in the activity bar. Everything here talks to a local emulator: nothing reaches a real account.',
+      '',
+      'The launch stream, re-encoded last night (hover the URL; right-click it: *Purge Stream…*):',
+      '',
+      'https://media-assets.media-storage.us-west.qencode.com/streams/launch/master.m3u8',
+      '',
+      'Its DASH version: https://vod.example-tv.com/streams/launch/dash/manifest.mpd',
+      '',
+    ].join('\n'),
   );
   let server: CodeServer | undefined;
   let desktop: ReturnType<typeof spawn> | undefined;
@@ -56,7 +67,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   const env = { QENCODE_CDN_DEMO_API_KEY: DEMO_API_KEY };
-  const settings = { 'qencodeCdn.apiUrl': apiUrl, 'qencodeCdn.dns.servers': [dnsServer] };
+  // The media server stands in for media-storage hosts (honoured only with a local API URL).
+  const settings = { 'qencodeCdn.apiUrl': apiUrl, 'qencodeCdn.dns.servers': [dnsServer], 'qencodeCdn.mediaStorageOverride': emulator.media!.url };
   let openUrl: string;
   if (values.desktop) {
     if (spawnSync('code', ['--version']).status !== 0) throw new Error('--desktop needs the `code` command on PATH');
@@ -87,7 +99,9 @@ async function main(): Promise<void> {
       '     is issued within a minute (watch the status bar); archive.example-tv.com says why it is still pending.',
       '     Try "Add Custom Domain…" on Playback Domains.',
       '  4. Right-click a bucket: Edit CORS Policy, change a header, save.',
-      '  5. Command palette: "Qencode CDN: Purge Objects…" and paste a media-storage URL.',
+      '  5. Open README.md in the workspace: hover the master.m3u8 URL, right-click it, Purge Stream…: a preview,',
+      '     then every segment purged before the manifests.',
+      '  6. Command palette: "Qencode CDN: Purge Objects…" and paste a media-storage URL.',
       '',
       'Press Ctrl-C to stop.',
       '',

@@ -31,10 +31,11 @@ describe('purge a whole stream', () => {
     ctx.ui.confirmAnswer('purgeStream', true);
     await run('purgeStream', { url: MASTER_URL });
     assert.deepEqual(ctx.ui.errors(), []);
-    const preview = vscode.window.activeTextEditor?.document.getText() ?? '';
+    const preview = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'qencode-details' && d.uri.path.endsWith('.md'))?.getText() ?? '';
     assert.match(preview, /# Purge stream: streams\/launch\/master\.m3u8/);
     assert.match(preview, /Bucket \*\*media-assets\*\* · project \*\*Production\*\* · HLS/);
-    assert.match(preview, /\| key \| 1 \|/);
+    assert.match(preview, /\| keys \| 1 \|/);
+    assert.match(ctx.ui.confirms[0]!.detail, /^1 key, 3 init sections, 18 media segments, 3 subtitle segments, 4 playlists, 1 I-frame playlist, 1 root manifest/);
     assert.match(ctx.ui.confirms[0]!.message, /^Purge the stream streams\/launch\/master\.m3u8: 31 objects in bucket media-assets\?$/);
     assertStreamPurge(hls.objects.map((o) => o.path), hls.root);
     assert.equal(ctx.emulator.media!.pathsRead().filter(isManifest).length, 6, 'each manifest read once');

@@ -88,7 +88,13 @@ export function registerStreamCommands(context: vscode.ExtensionContext, s: Serv
 
 async function streamStart(s: Services, node: unknown): Promise<StreamStart> {
   const ui = s.ui();
-  if (node instanceof vscode.Uri) return localStart(s, node);
+  if (node instanceof vscode.Uri) {
+    // A manifest file (the Explorer's or an editor's menu); else an editor's menu on a URL in any file.
+    if (isManifestPath(node.path)) return localStart(s, node);
+    const atCursor = urlAtCursor();
+    if (atCursor) return urlStart(s, atCursor);
+    throw new Error(t('put the cursor on the URL of a manifest (.m3u8 or .mpd), or use this on a manifest file'));
+  }
   if (node instanceof BucketNode) return bucketStart(s, node.projectNode, node.name);
   const given = typeof (node as { url?: unknown } | undefined)?.url === 'string' ? (node as { url: string }).url : urlAtCursor();
   if (given) return urlStart(s, given);
@@ -242,10 +248,27 @@ function mediaOverride(s: Services, fetchText: FetchText, domains: readonly Doma
   return withMediaOverride(fetchText, base, domains.filter((d) => d.type === 'vod').map((d) => d.name));
 }
 
+const KIND_LABELS: Record<string, [string, string]> = {
+  segment: ['media segment', 'media segments'],
+  subtitle: ['subtitle segment', 'subtitle segments'],
+  part: ['partial segment', 'partial segments'],
+  init: ['init section', 'init sections'],
+  key: ['key', 'keys'],
+  data: ['session data file', 'session data files'],
+  playlist: ['playlist', 'playlists'],
+  'iframe-playlist': ['I-frame playlist', 'I-frame playlists'],
+  manifest: ['root manifest', 'root manifests'],
+};
+
+function kindLabel(kind: string, n: number): string {
+  const [one, many] = Object.hasOwn(KIND_LABELS, kind) ? KIND_LABELS[kind]! : [kind, kind];
+  return n === 1 ? one : many;
+}
+
 function countsLine(c: StreamCollection): string {
   return Object.entries(c.counts)
     .filter(([, n]) => (n as number) > 0)
-    .map(([kind, n]) => `${n as number} ${kind}`)
+    .map(([kind, n]) => `${n as number} ${kindLabel(kind, n as number)}`)
     .join(', ');
 }
 
@@ -262,7 +285,7 @@ function preview(start: StreamStart, c: StreamCollection): string {
     '|---|---:|',
     ...Object.entries(c.counts)
       .filter(([, n]) => (n as number) > 0)
-      .map(([kind, n]) => `| ${kind} | ${n as number} |`),
+      .map(([kind, n]) => `| ${kindLabel(kind, 2)} | ${n as number} |`),
     '',
     `## ${t('Renditions')}`,
     '',

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { mediaStorageUrl, playbackUrl, qencodeUrlAt, qencodeUrlsIn, type Domain } from '../../src/core';
+
+const created = new Date();
+const domains: Domain[] = [
+  { id: '1', name: 'vod.example-tv.com', type: 'vod', bucketName: 'media-assets', created },
+  { id: '2', name: 'live.example-tv.com', type: 'live', created },
+];
+
+describe('Qencode URLs in text', () => {
+  const line = 'See https://media-assets.media-storage.us-west.qencode.com/streams/a%20b/master.m3u8, or (https://vod.example-tv.com/clips/one.mp4). Not https://example.com/x.m3u8 nor https://live.example-tv.com/live.m3u8.';
+
+  it('finds media-storage URLs and vod-domain URLs, with bucket, decoded path and manifest flag; trailing punctuation is not part of them', () => {
+    const found = qencodeUrlsIn(line, domains);
+    assert.deepEqual(
+      found.map((u) => ({ url: u.url, bucket: u.bucket, path: u.path, domain: u.domain, manifest: u.manifest })),
+      [
+        { url: 'https://media-assets.media-storage.us-west.qencode.com/streams/a%20b/master.m3u8', bucket: 'media-assets', path: 'streams/a b/master.m3u8', domain: undefined, manifest: true },
+        { url: 'https://vod.example-tv.com/clips/one.mp4', bucket: 'media-assets', path: 'clips/one.mp4', domain: 'vod.example-tv.com', manifest: false },
+      ],
+    );
+    assert.equal(line.slice(found[0]!.start, found[0]!.end), found[0]!.url);
+  });
+
+  it('the URL under a position, or none (another host, a live domain, off the URL)', () => {
+    assert.equal(qencodeUrlAt(line, line.indexOf('media-assets'), domains)?.bucket, 'media-assets');
+    assert.equal(qencodeUrlAt(line, line.indexOf('example.com/x'), domains), undefined);
+    assert.equal(qencodeUrlAt(line, line.indexOf('live.example'), domains), undefined);
+    assert.equal(qencodeUrlAt(line, 0, domains), undefined);
+    assert.equal(qencodeUrlAt('no links here at all', 3, domains), undefined);
+  });
+
+  it('without known domains, a media-storage URL is still recognised', () => {
+    assert.equal(qencodeUrlAt(line, line.indexOf('streams'), [])?.path, 'streams/a b/master.m3u8');
+    assert.equal(qencodeUrlAt(line, line.indexOf('clips'), []), undefined);
+  });
+
+  it('builds playback URLs with each path segment encoded', () => {
+    assert.equal(mediaStorageUrl('media-assets', 'eu-central', 'a b/c#d.ts'), 'https://media-assets.media-storage.eu-central.qencode.com/a%20b/c%23d.ts');
+    assert.equal(playbackUrl('vod.example-tv.com', 'x/y.m3u8'), 'https://vod.example-tv.com/x/y.m3u8');
+  });
+
+  it('a 10,000-line file: scanning one line stays cheap', () => {
+    const lines = Array.from({ length: 10_000 }, (_, i) => (i % 10 === 0 ? `${i}: https://media-assets.media-storage.us-west.qencode.com/s/${i}.m3u8` : `${i}: plain text without links, just words`));
+    let hits = 0;
+    for (const [i, l] of lines.entries()) if (qencodeUrlAt(l, 20, domains)) hits++;
+    assert.equal(hits, 1000);
+  });
+});
