@@ -19,6 +19,8 @@ describe('HTTP/2 through a CONNECT proxy', () => {
     proxy = await startConnectProxy();
   });
   after(async () => {
+    // The proxy's close waits for its tunnels: the clients holding them go first.
+    await env.closeClients();
     await proxy.stop();
     Object.assign(process.env, saved);
   });

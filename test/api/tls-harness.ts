@@ -41,7 +41,11 @@ export function useTlsEmulator(options: EmulatorOptions = {}) {
   function counts() {
     return { requests: ctx.emulator.requests.length, connections: ctx.relay.stats.connections, handshakes: ctx.relay.stats.handshakes };
   }
-  return Object.assign(ctx, { makeClient, reset, counts });
+  /** Closes every client made so far (their connections end). */
+  async function closeClients(): Promise<void> {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  }
+  return Object.assign(ctx, { makeClient, reset, counts, closeClients });
 }
 
 /** The three lists a first expand of every group asks for, in parallel as the tree does. */

@@ -67,7 +67,10 @@ export function registerStreamCommands(context: vscode.ExtensionContext, s: Serv
       `${countsLine(collection)}\n\n${t('Segments, keys and init sections first; then the {0} manifests, the root last, so a player never gets a fresh manifest that points at stale segments.', manifests.length)}${collection.leftOut.length ? `\n\n${t('{0} references are left out (see the preview).', collection.leftOut.length)}` : ''}`,
       t('Purge Stream'),
     );
-    await runner.run(start.project, [media, manifests].filter((p) => p.length > 0), t('the stream {0}', collection.root.path));
+    // Three steps, each started when the one before has all succeeded: the objects, the playlists, the root.
+    const root = manifests.filter((m) => m.path === collection.root.path);
+    const playlists = manifests.filter((m) => m.path !== collection.root.path);
+    await runner.run(start.project, [media, playlists, root].filter((p) => p.length > 0), t('the stream {0}', collection.root.path));
   });
 
   registerCommand(context, s, 'copyPlaybackUrl', t('Copy playback URL'), async (node) => {
