@@ -80,13 +80,16 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
       if (project) {
         explorer.roots(); // the row takes the new name before it is redrawn
         data.forget(project.id);
-      } else explorer.redrawRoots();
+      } else {
+        data.keepOnly(projects.list().map((p) => p.id));
+        explorer.redrawRoots();
+      }
     }),
     dns,
     tlsWatch,
     // A DNS verdict changed: the TLS rows say it.
-    dns.onDidChange(() => {
-      for (const root of explorer.roots()) root.data.changed('tls');
+    dns.onDidChange((domain) => {
+      for (const root of explorer.roots()) if (root.data.peek('domains').some((d) => d.name === domain)) root.data.changed('tls');
     }),
     // A private key saved (or not) changes the warning on its signing key.
     privateKeys.onDidChange(() => {

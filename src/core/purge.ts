@@ -128,6 +128,11 @@ export interface PoolResult<T> {
 /**
  * Runs `work` over items with at most `concurrency` at once. On abort nothing more
  * starts; what was in flight is aborted by the same signal.
+ *
+ * Rate limits: the workers of a bulk purge share one rate gate, the client's for the
+ * operation (QencodeClient.gate, rate-gate.ts). The first 429 pauses every worker until
+ * its Retry-After, and they go on at a pace learned from the replies; a throttled
+ * purge is sent again through the gate, so none is lost and none sent twice.
  */
 export async function runPool<T>(
   items: readonly T[],
@@ -157,3 +162,5 @@ export async function runPool<T>(
   result.notSent.push(...items.slice(next));
   return result;
 }
+
+export { GateClosedError, RateGate, type GateStats, type GateTicket, type RateGateOptions } from './rate-gate';

@@ -3,7 +3,6 @@
  * QencodeErrors. It sends bytes and hands back a status, headers and text; what
  * those mean (Qencode's bodies, tokens, retries) is protocol.ts's business.
  */
-import { createSecureContext, rootCertificates } from 'node:tls';
 import { kPreconnect, originPoolFactory } from './connections';
 import { createAgent, request, type Dispatcher } from './undici';
 import { QencodeError, invalidInput } from './errors';
@@ -191,7 +190,10 @@ function makeDispatcher(options: TransportOptions): Dispatcher {
   const http2 = options.http2 ?? true;
   const extra = typeof options.ca === 'string' ? [options.ca] : (options.ca ?? []);
   // One context for every connection: parsing Node's ~150 roots again per connection costs ~30 ms a handshake.
-  const secureContext = extra.length ? createSecureContext({ ca: [...rootCertificates, ...extra] }) : undefined;
+  // node:tls is loaded here, not with the module: activation loads this file and sends nothing.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tlsModule = extra.length ? (require('node:tls') as typeof import('node:tls')) : undefined;
+  const secureContext = tlsModule?.createSecureContext({ ca: [...tlsModule.rootCertificates, ...extra] });
   const tls = { rejectUnauthorized: proxy?.strictSSL ?? true, ...(secureContext ? { secureContext } : {}) };
   return createAgent({
     factory: originPoolFactory(),

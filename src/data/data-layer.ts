@@ -27,6 +27,11 @@ export class DataLayer {
     this.emit({ projectId, resource: 'project' });
   }
 
+  /** Only these projects' data is kept (a removed project's goes). */
+  keepOnly(projectIds: readonly string[]): void {
+    for (const id of [...this.projects.keys()]) if (!projectIds.includes(id)) this.projects.delete(id);
+  }
+
   /** Refresh everything. */
   invalidateAll(): void {
     for (const data of this.projects.values()) data.invalidateAll();

@@ -118,6 +118,8 @@ export class ProjectData {
         return next;
       });
       this.lists.set(resource, updated);
+      // A load that fails under the replacement is not kept either.
+      updated.catch(() => this.lists.get(resource) === updated && this.lists.delete(resource));
     }
     this.emit({ projectId: this.projectId, resource });
   }

@@ -75,13 +75,35 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (!node.invalidate()) this.changed.fire(node);
   }
 
+  /** The row with this id as the view holds it, if the view has it. */
+  heldRow(id: string): Node | undefined {
+    return this.held.get(id);
+  }
+
+  /**
+   * Shows a row: its parent is revealed and expanded first, so VS Code asks for the
+   * children itself and the row found is the instance the view holds.
+   */
+  async reveal(view: vscode.TreeView<Node>, parent: Node, match: (row: Node) => boolean): Promise<boolean> {
+    await view.reveal(parent, { expand: true, select: false, focus: false });
+    const ids = this.heldChildren.get(parent.id) ?? (await this.getChildren(parent)).map((c) => c.id);
+    const row = ids.map((id) => this.held.get(id)).find((n): n is Node => !!n && match(n));
+    if (!row) return false;
+    await view.reveal(row, { select: true, focus: true, expand: true });
+    return true;
+  }
+
   private hold(parentId: string, children: Node[]): void {
-    for (const id of this.heldChildren.get(parentId) ?? []) this.held.delete(id);
+    const keep = new Set(children.map((c) => c.id));
+    // Rows gone from under this parent are dropped, with everything under them.
+    const drop = (id: string) => {
+      this.held.delete(id);
+      for (const child of this.heldChildren.get(id) ?? []) drop(child);
+      this.heldChildren.delete(id);
+    };
+    for (const id of this.heldChildren.get(parentId) ?? []) if (!keep.has(id)) drop(id);
     for (const child of children) this.held.set(child.id, child);
-    this.heldChildren.set(
-      parentId,
-      children.map((c) => c.id),
-    );
+    this.heldChildren.set(parentId, [...keep]);
   }
 
   /** Fires the held rows that show this change, but not those whose ancestor is redrawn anyway. */

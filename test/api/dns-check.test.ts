@@ -38,9 +38,9 @@ describe('the DNS check, against a local DNS server', () => {
     assert.deepEqual(r.verdict, { kind: 'wrong', actual: 'other.cdn.example.net', expected: 'j.sni.global.fastly.net', chain: ['other.cdn.example.net'] });
   });
 
-  it('NXDOMAIN, or a name with an address but no CNAME: no CNAME yet', async () => {
+  it('NXDOMAIN: no CNAME yet; a name with an address record but no CNAME says so', async () => {
     assert.deepEqual((await checkCname('nothing.example.com', TARGET, { servers })).verdict, { kind: 'missing' });
-    assert.deepEqual((await checkCname('plain.example.com', TARGET, { servers })).verdict, { kind: 'missing' });
+    assert.deepEqual((await checkCname('plain.example.com', TARGET, { servers })).verdict, { kind: 'missing', address: true });
   });
 
   it('without the CNAME instructions, it still says what the name points to', async () => {

@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { originPoolFactory } from '../../src/core/connections';
 import { createAgent, request, UNDICI_INTERNALS, type Dispatcher } from '../../src/core/undici';
 import { startConnectProxy } from '../emulator/connect-proxy';
+import { testCertificates } from '../emulator/https';
 
 /*
  * src/core/undici.ts reaches into undici's internals: it requires five of its files
@@ -40,6 +44,10 @@ describe('undici internals used by src/core/undici.ts', () => {
   let server: Server;
   let url = '';
   let proxy: Awaited<ReturnType<typeof startConnectProxy>>;
+  let h2Server: Http2SecureServer;
+  let h2Url = '';
+  let h2Connections = 0;
+  let tls: { secureContext: ReturnType<typeof createSecureContext> };
   const dispatchers: Dispatcher[] = [];
   const saved = { ...process.env };
 
@@ -57,11 +65,21 @@ describe('undici internals used by src/core/undici.ts', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     proxy = await startConnectProxy();
+    const certs = await testCertificates();
+    tls = { secureContext: createSecureContext({ ca: [...rootCertificates, certs.ca] }) };
+    h2Server = createSecureServer({ cert: certs.cert, key: certs.key, allowHTTP1: true }, (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ httpVersion: req.httpVersion, url: req.url }));
+    });
+    h2Server.on('connection', () => h2Connections++);
+    await new Promise<void>((r) => h2Server.listen(0, '127.0.0.1', r));
+    h2Url = `https://127.0.0.1:${(h2Server.address() as AddressInfo).port}`;
   });
 
   after(async () => {
     await Promise.all(dispatchers.map((d) => d.destroy()));
     await proxy.stop();
+    await new Promise<void>((r) => h2Server.close(() => r()));
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     Object.assign(process.env, saved);
@@ -133,5 +151,24 @@ describe('undici internals used by src/core/undici.ts', () => {
     assert.deepEqual(await res.body.json(), { method: 'GET', url: '/through-proxy', body: '' });
     assert.deepEqual(proxy.tunnels, [new URL(url).host], 'one tunnel, opened with CONNECT to the server');
     assert.equal(rootLoaded(), false, "the tunnel was opened without undici's root module");
+  });
+
+  it('HTTP/2 with undici.ts\'s Client and connector: three requests at once share one connection (connections.ts)', async () => {
+    h2Connections = 0;
+    const dispatcher = createAgent({ factory: originPoolFactory(), allowH2: true, connect: tls, noProxy: '*' });
+    dispatchers.push(dispatcher);
+    const replies = await Promise.all([1, 2, 3].map((i) => request(dispatcher, `${h2Url}/h2/${i}`, { method: 'GET' }).then((r) => r.body.json())));
+    assert.deepEqual(replies, [1, 2, 3].map((i) => ({ httpVersion: '2.0', url: `/h2/${i}` })));
+    assert.equal(h2Connections, 1);
+    assert.equal(rootLoaded(), false, "h2 without undici's root module");
+  });
+
+  it('HTTP/2 inside a CONNECT tunnel: ALPN is offered by requestTls', async () => {
+    proxy.tunnels.length = 0;
+    const dispatcher = createAgent({ factory: originPoolFactory(), allowH2: true, connect: tls, requestTls: { ...tls, allowH2: true }, httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '' });
+    dispatchers.push(dispatcher);
+    const replies = await Promise.all([1, 2].map((i) => request(dispatcher, `${h2Url}/tunnel/${i}`, { method: 'GET' }).then((r) => r.body.json())));
+    assert.deepEqual(replies, [1, 2].map((i) => ({ httpVersion: '2.0', url: `/tunnel/${i}` })));
+    assert.deepEqual(proxy.tunnels, [new URL(h2Url).host], 'one tunnel');
   });
 });

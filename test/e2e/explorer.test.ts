@@ -122,7 +122,7 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
     await wb.answer('Add a custom domain', 'watch.example-tv.com');
     await wb.choose('What will watch.example-tv.com serve?', 'Media storage (VOD)');
     await wb.choose('Which bucket will watch.example-tv.com serve?', 'media-assets');
-    await wb.choose('Create its TLS subscription now?', 'Create the TLS Subscription');
+    await wb.choose('Create the TLS subscription of watch.example-tv.com now?', 'Create the TLS Subscription');
     const record = wb.page.locator('.quick-input-widget', { hasText: 'Add this DNS record at your DNS provider: watch.example-tv.com CNAME j.sni.global.fastly.net.' });
     await record.waitFor({ state: 'visible', timeout: 30_000 });
     await wb.page.locator('.quick-input-widget input[placeholder="DNS: no CNAME yet"]').waitFor();

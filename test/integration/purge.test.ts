@@ -136,7 +136,7 @@ describe('purging at scale', () => {
     assert.deepEqual(history[0]!.targets, [{ bucket: 'vod-archive', path: 'a/b.m3u8' }]);
     assert.equal(history[0]!.purged, 1);
     ctx.emulator.clearRequests();
-    ctx.ui.pickAnswer('purgeRun', (items) => items[0]).pickAnswer('purgeRunAction', 'Purge Again');
+    ctx.ui.pickAnswer('purgeRun', (items) => items[0]).pickAnswer('purgeRunAction', 'Purge Again').confirmAnswer('purgeAgain', true);
     await run('purgeHistory', project);
     assert.deepEqual(purges(), [{ method: 'POST', path: '/v1/buckets/vod-archive/cache/purge', body: { path: 'a/b.m3u8' } }]);
     assert.equal(ctx.api.projects.purgeHistory(project.project.id).length, 2);

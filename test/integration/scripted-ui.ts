@@ -103,9 +103,13 @@ export class ScriptedUi implements Ui {
     return answer === CANCEL ? undefined : answer;
   }
 
+  /** Notifications (by id) that stay open: their promise never settles, as when nobody closes them. */
+  readonly heldOpen = new Set<string>();
+
   async notify(id: string, severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
     this.notifications.push({ id, severity, message, actions });
     ScriptedUi.shown.push(message, ...actions);
+    if (this.heldOpen.has(id)) return new Promise<string | undefined>(() => undefined);
     return this.notifyAnswers.get(id);
   }
 

@@ -41,6 +41,12 @@ describe('purge a whole stream', () => {
     assert.equal(ctx.emulator.media!.pathsRead().filter(isManifest).length, 6, 'each manifest read once');
     const [run1] = ctx.api.projects.purgeHistory(project.project.id);
     assert.equal(run1?.purged, 31);
+    assert.deepEqual(run1?.phases, [25, 5, 1], 'the steps are kept: objects, playlists, the root');
+    // Purge Again repeats it in the same steps.
+    ctx.emulator.clearRequests();
+    ctx.ui.pickAnswer('purgeRun', (items) => items[0]).pickAnswer('purgeRunAction', 'Purge Again').confirmAnswer('purgeAgain', true);
+    await run('purgeHistory', project);
+    assertStreamPurge(hls.objects.map((o) => o.path), hls.root);
   });
 
   it('from a bucket and a path (DASH), read through the vod domain that serves the bucket', async () => {
@@ -142,17 +148,20 @@ describe('Qencode URLs in any file', () => {
     hovers
       .flatMap((h) => h.contents)
       .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
-      .filter((v) => v.includes('Qencode media'));
+      .filter((v) => v.includes('Qencode media'))
+      // What a person reads: Markdown escapes removed.
+      .map((v) => ({ raw: v, read: v.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1') }));
 
   it('a media-storage URL in a plain text file: bucket, path, project, and links that act', async () => {
     const project = await addProject();
     await bucketNode(project, 'media-assets'); // the lists are loaded, as after a look at the tree
     const { hovers } = await hoverAt(`Stream for the launch: ${MASTER_URL} (see the ticket)\n`, MASTER_URL);
-    const [md] = ours(hovers);
-    assert.ok(md, 'our hover is there');
-    assert.match(md, /bucket `media-assets` · project Production/);
-    assert.match(md, /Path: `streams\/launch\/master\.m3u8`/);
-    assert.match(md, /Also served by vod\.example-tv\.com/);
+    const [hover] = ours(hovers);
+    assert.ok(hover, 'our hover is there');
+    const md = hover.raw;
+    assert.match(hover.read, /bucket media-assets · project Production/);
+    assert.match(hover.read, /Path: streams\/launch\/master\.m3u8/);
+    assert.match(hover.read, /Also served by vod\.example-tv\.com/);
     const links = [...md.matchAll(/\[([^\]]+)\]\(command:([\w.]+)\?([^)]+)\)/g)].map((m) => ({ label: m[1]!, command: m[2]!, args: JSON.parse(decodeURIComponent(m[3]!)) as unknown[] }));
     assert.deepEqual(links.map((l) => l.label), ['Purge', 'Purge Stream', 'Copy Path', 'Reveal Bucket']);
     // Clicking "Purge" runs exactly what the link names:
@@ -165,10 +174,21 @@ describe('Qencode URLs in any file', () => {
 
   it('with no project loaded, a media-storage URL still shows its bucket and path', async () => {
     const { hovers } = await hoverAt(`x ${MASTER_URL}\n`, MASTER_URL);
-    const [md] = ours(hovers);
-    assert.match(md ?? '', /bucket `media-assets`/);
-    assert.match(md ?? '', /Not in a project loaded in this window yet/);
+    const [hover] = ours(hovers);
+    assert.match(hover?.read ?? '', /bucket media-assets/);
+    assert.match(hover?.read ?? '', /Not in a project loaded in this window yet/);
     assert.deepEqual(sent(), [], 'a hover makes no request');
+  });
+
+  it('a crafted URL cannot slip a command link of its own into the hover', async () => {
+    // Decoded, its path closes a code span and opens a link: x` [Copy Path](command:qencodeCdn.purgeUrl?[{"urls":["https://evil"]}]) `y.m3u8
+    const crafted = 'https://media-assets.media-storage.us-west.qencode.com/x%60%20%5BCopy%20Path%5D%28command:qencodeCdn.purgeUrl%3F%5B%7B%22urls%22%3A%5B%22https%3A%2F%2Fevil%22%5D%7D%5D%29%20%60y.m3u8';
+    const { hovers } = await hoverAt(`see ${crafted}\n`, crafted);
+    const [hover] = ours(hovers);
+    assert.ok(hover, 'the URL is still described');
+    const labels = [...hover.raw.matchAll(/\[([^\]]*)\]\(command:/g)].map((m) => m[1]);
+    assert.deepEqual(labels, ['Purge', 'Purge Stream', 'Copy Path'], 'only the links the extension wrote, once each');
+    assert.ok(!hover.raw.includes('https%3A%2F%2Fevil') && !/\(command:qencodeCdn\.purgeUrl\?%5B%7B%22urls/.test(hover.raw), 'no link carries the crafted arguments');
   });
 
   it('a code action purges every Qencode URL in the selection', async () => {

@@ -102,7 +102,8 @@ async function collect(rootUrl: string, rootText: string | undefined, options: C
     throw new StreamCollectError(rootUrl, 'not a valid URL');
   }
   rootParsed.hash = '';
-  if (rootParsed.protocol !== 'https:' && rootParsed.protocol !== 'http:') throw new StreamCollectError(rootUrl, `${rootParsed.protocol} addresses cannot be read`);
+  const unsafe = readableProblem(rootParsed);
+  if (unsafe) throw new StreamCollectError(rootUrl, unsafe);
   const rootMapped = toTarget(rootParsed);
   if ('reason' in rootMapped) throw new StreamCollectError(rootUrl, `it is not an object in a bucket: ${rootMapped.reason}`);
   const rootPath = validateObjectPath(rootMapped.path);
@@ -112,6 +113,8 @@ async function collect(rootUrl: string, rootText: string | undefined, options: C
   /** Where an absolute URL belongs: an object of this bucket, or the reason it is not collected. */
   const classify = (url: URL): StreamTarget | string => {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return `a ${url.protocol} URI is not an object in a bucket (a DRM key system's URI, or inline data)`;
+    const unsafeChild = readableProblem(url);
+    if (unsafeChild) return `not read or purged: ${unsafeChild}`;
     const mapped = toTarget(url);
     if ('reason' in mapped) return `not in this bucket: ${mapped.reason}`;
     if (mapped.bucket !== bucket) return `not in this bucket: it is in the bucket ${mapped.bucket}, the stream in ${bucket}`;
@@ -162,7 +165,7 @@ async function collect(rootUrl: string, rootText: string | undefined, options: C
     let refs: ManifestRef[];
     try {
       const parent = node.from ? nodes.get(node.from) : undefined;
-      const parsed = hls ? readHls(text, node.url, parent?.definitions, node.subtitles) : readDash(text, node.url);
+      const parsed = hls ? readHls(text, node.url, parent?.definitions, node.subtitles) : readDash(text, node.url, limits.maxPaths);
       refs = parsed.refs;
       if (parsed.definitions) node.definitions = parsed.definitions;
     } catch (error) {
@@ -335,4 +338,16 @@ function arrange(root: Node, nodes: Map<string, Node>, status: { overLimit: stri
     ...(status.overLimit ? { limitReason: status.overLimit } : {}),
     manifestsRead: status.manifestsRead,
   };
+}
+
+/**
+ * Only what a media-storage host or a playback domain serves is read: https on its
+ * own port, with no credentials. A hostile manifest cannot make the editor send a
+ * cleartext request, or one to another port of a host it can name.
+ */
+function readableProblem(url: URL): string | undefined {
+  if (url.protocol !== 'https:') return `only https addresses are read, not ${url.protocol}`;
+  if (url.port !== '') return `only the default https port is read, not ${url.port}`;
+  if (url.username || url.password) return 'an address with credentials in it is not read';
+  return undefined;
 }

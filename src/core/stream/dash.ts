@@ -78,7 +78,33 @@ function trackType(a: Record<string, unknown>): string {
  * section(s) and segments, or its one file. Throws on malformed XML, on an MPD that
  * mpd-parser rejects, and on a SegmentTemplate or SegmentList that expands to nothing.
  */
-export function readDash(text: string, url: string): ParsedManifest {
+/**
+ * How many segments a Representation would expand to, read from its attributes
+ * before anything is expanded: a two-line MPD may name a hundred million segments.
+ */
+function segmentCount(info: DashRepresentationInfo): number {
+  const a = info.attributes;
+  const { template, segmentTimeline, list } = info.segmentInfo as DashRepresentationInfo['segmentInfo'] & { list?: { segmentUrls?: unknown[] } };
+  if (segmentTimeline?.length) {
+    let n = 0;
+    for (const s of segmentTimeline) {
+      const r = s.r ?? 0;
+      // A final r="-1" repeats to the Period's end.
+      n += r >= 0 ? 1 + r : Math.ceil(((Number(a.periodDuration) || 0) * (template?.timescale ?? 1)) / Math.max(1, s.d));
+    }
+    return n;
+  }
+  if (template) {
+    const t = template as { duration?: number; timescale?: number; startNumber?: number; endNumber?: unknown };
+    if (typeof t.endNumber === 'number') return Math.max(0, t.endNumber - (t.startNumber ?? 1) + 1);
+    const seconds = Number(a.periodDuration) || Number(a.sourceDuration) || 0;
+    const each = (Number(t.duration ?? a.duration) || 0) / (t.timescale ?? 1);
+    return each > 0 ? Math.ceil(seconds / each) : 0;
+  }
+  return Array.isArray(list?.segmentUrls) ? list.segmentUrls.length : 1;
+}
+
+export function readDash(text: string, url: string, maxSegments = Number.POSITIVE_INFINITY): ParsedManifest {
   const { mpd, xml } = load();
   const problems: string[] = [];
   const doc = new xml.DOMParser({ errorHandler: (level, message) => problems.push(`${level}: ${message.replace(/\s+/g, ' ').trim()}`) }).parseFromString(text, 'application/xml');
@@ -88,6 +114,11 @@ export function readDash(text: string, url: string): ParsedManifest {
   const { representationInfo } = mpd.inheritAttributes(root, { manifestUri: url });
   fillPeriodDurations(representationInfo);
   const periods = new Set(representationInfo.map((r) => r.attributes.periodStart)).size;
+
+  // Counted before any expansion, which is synchronous and would hold everything in memory.
+  let total = 0;
+  for (const info of representationInfo) total += segmentCount(info);
+  if (total > maxSegments) throw new Error(`it would expand to ${total} segments, more than the limit of ${maxSegments} paths`);
 
   const refs: ManifestRef[] = [];
   for (const info of representationInfo) {

@@ -1,4 +1,5 @@
 import { mapUrl } from '../purge';
+import { validateObjectPath } from '../validators';
 import type { Domain } from '../schemas';
 
 /*
@@ -33,7 +34,8 @@ export function qencodeUrlsIn(text: string, domains: readonly Domain[]): Qencode
   for (const m of text.matchAll(URL_IN_TEXT)) {
     const url = trim(m[0]);
     const target = mapUrl(url, domains);
-    if ('reason' in target) continue;
+    // A path that is not an object path (control characters once decoded, say) is not offered at all.
+    if ('reason' in target || !validateObjectPath(target.path).ok) continue;
     const host = new URL(url).hostname.toLowerCase();
     found.push({
       url,

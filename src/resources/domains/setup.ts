@@ -38,7 +38,7 @@ export function registerCustomDomainCommands(context: vscode.ExtensionContext, s
     const name = answered(
       await ui.input({
         id: 'domainName',
-        title: t('Add a custom domain to {0} (step 1 of 4; {1} of {2} domains used)', project.project.name, existing.length, MAX_DOMAINS),
+        title: t('Add a custom domain to {0} ({1} of {2} domains used)', project.project.name, existing.length, MAX_DOMAINS),
         prompt: t('The host name players will use, e.g. video.example.com. You will point it at Qencode with a CNAME record.'),
         validateInput: (v) => check(validateDomainName)(v) ?? (taken.has(v.trim().toLowerCase()) ? t('{0} is a playback domain of this project already.', v.trim().toLowerCase()) : undefined),
       }),
@@ -51,7 +51,7 @@ export function registerCustomDomainCommands(context: vscode.ExtensionContext, s
           { label: t('Media storage (VOD)'), description: 'vod', detail: t('Serves a media-storage bucket.'), type: 'vod' as DomainType },
           { label: t('Live streaming'), description: 'live', detail: t('For live streams. A live domain cannot be changed after it is created.'), type: 'live' as DomainType },
         ],
-        { id: 'domainType', title: t('What will {0} serve? (step 2 of 4)', name) },
+        { id: 'domainType', title: t('What will {0} serve?', name) },
       ),
     ).type;
     const bucket = type === 'vod' ? await askBucket(s, project, name) : undefined;
@@ -82,7 +82,7 @@ async function askBucket(s: Services, project: ProjectNode, domain: string): Pro
   const picked = answered(
     await s.ui().pick([...known.map((b) => ({ label: b.name, description: b.policy?.policy, bucket: b.name as string | undefined, typed: false })), typed, skip], {
       id: 'bucket',
-      title: t('Which bucket will {0} serve? (step 3 of 4)', domain),
+      title: t('Which bucket will {0} serve?', domain),
       placeHolder: t('Media-storage bucket'),
     }),
   );
@@ -117,7 +117,7 @@ async function finish(s: Services, tls: TlsServices, project: ProjectNode, domai
         { label: create, detail: t('HTTPS for {0}: Qencode issues the certificate once a CNAME record points the domain at it.', domain.name), go: true },
         { label: t('$(debug-step-over) Later'), detail: t('Run "Continue Setup…" on the domain\'s row when you are ready.'), go: false },
       ],
-      { id: 'tlsOffer', title: t('{0} is created. Create its TLS subscription now? (step 4 of 4)', domain.name) },
+      { id: 'tlsOffer', title: t('Create the TLS subscription of {0} now?', domain.name) },
     );
     if (!offer?.go) {
       void ui.notify('setupPaused', 'info', t('Playback domain {0} is ready without HTTPS. Run "Continue Setup…" on its row to create the TLS subscription.', domain.name));

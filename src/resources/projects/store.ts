@@ -58,6 +58,8 @@ export interface PurgeRun {
   targets: { bucket: string; path: string | null }[];
   /** The run had more targets than the history keeps. */
   truncated?: boolean;
+  /** Sent in steps, in order (a stream: objects, playlists, root): the size of each. */
+  phases?: number[];
   purged: number;
   failed: number;
   notSent: number;

@@ -99,7 +99,20 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
       await runner.wholeBucket(project, bucket);
     }
     const objects = run.targets.filter((x): x is PurgeTarget => x.path !== null);
-    if (objects.length) await runner.run(project, [objects]);
+    if (objects.length === 0) return;
+    // The history keeps the first 1000 targets of a run: a part of a run is not repeated as if it were all of it.
+    if (run.truncated) {
+      throw new Error(t('this run had more objects than the history keeps, so it cannot be repeated whole. Purge the stream or the list again instead'));
+    }
+    await confirm(ui, 'purgeAgain', t('Purge {0} again?', describeTargets(objects)), objects.slice(0, 10).map((x) => `${x.bucket}/${x.path}`).join('\n') + (objects.length > 10 ? `\n${t('…and {0} more', objects.length - 10)}` : ''), t('Purge Again'));
+    // In the same steps as the first time (a stream's manifests after its objects).
+    const phases: PurgeTarget[][] = [];
+    let at = 0;
+    for (const size of run.phases ?? [objects.length]) {
+      phases.push(objects.slice(at, at + size));
+      at += size;
+    }
+    await runner.run(project, phases.filter((p) => p.length > 0));
   });
 
   /**

@@ -45,7 +45,7 @@ export class PurgeRunner {
     const done = results.flatMap((r) => r.done);
     const failed = results.flatMap((r) => r.failed);
     const notSent = results.flatMap((r) => r.notSent);
-    const run: PurgeRun = { at: stamp(), targets: all, purged: done.length, failed: failed.length, notSent: notSent.length };
+    const run: PurgeRun = { at: stamp(), targets: all, purged: done.length, failed: failed.length, notSent: notSent.length, ...(phases.length > 1 ? { phases: phases.map((p) => p.length) } : {}) };
     await this.s.projects.recordPurge(project.project.id, run);
     for (const f of failed) this.s.log.error(`purge ${f.item.bucket}/${f.item.path}: ${errorMessage(f.error)}`);
 

@@ -49,7 +49,7 @@ export function registerStreamCommands(context: vscode.ExtensionContext, s: Serv
       const instead = t('Purge Bucket Instead');
       const choice = await ui.ask(
         'streamTooLarge',
-        t('The stream {0} is larger than the purge limit ({1}).', collection.root.path, collection.limitReason ?? ''),
+        t('The stream {0} has more than {1} objects, the most that are purged one by one.', collection.root.path, vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.streamLimit', 20_000)),
         t('Purging the whole bucket {0} is faster for a stream this large, at the cost of a cold cache for everything else in it. The limit is the setting qencodeCdn.purge.streamLimit.', collection.bucket),
         instead,
       );
@@ -117,7 +117,7 @@ async function streamStart(s: Services, node: unknown): Promise<StreamStart> {
         id: 'streamUrl',
         title: t('The URL of the stream\'s master playlist or MPD'),
         placeHolder: 'https://media-assets.media-storage.us-west.qencode.com/streams/launch/master.m3u8',
-        validateInput: (v) => (/^https?:\/\/\S+\.(m3u8|mpd)(\?\S*)?$/i.test(v.trim()) ? undefined : t('Enter an http(s) URL ending in .m3u8 or .mpd.')),
+        validateInput: (v) => (/^https:\/\/\S+\.(m3u8|mpd)(\?\S*)?$/i.test(v.trim()) ? undefined : t('Enter an https URL ending in .m3u8 or .mpd.')),
       }),
     );
     return urlStart(s, url.trim());
@@ -185,7 +185,7 @@ async function localStart(s: Services, file: vscode.Uri): Promise<StreamStart> {
   const prefix = answered(
     await s.ui().input({
       id: 'streamPrefix',
-      title: t('Where is {0} published in {1}? The folder of the bucket it is in', path.basename(file.path), bucket),
+      title: t('Which folder of bucket {1} is {0} published in?', path.basename(file.path), bucket),
       value: suggested === '.' ? '' : `${suggested}/`,
       placeHolder: 'streams/launch/',
       validateInput: (v) => (v.trim() === '' ? undefined : check(validateObjectPath)(v)),
@@ -213,7 +213,7 @@ async function regionOf(s: Services, project: ProjectNode, bucket: string): Prom
   const region = answered(
     await s.ui().pick(
       MEDIA_STORAGE_REGIONS.map((r) => ({ label: r })),
-      { id: 'region', title: t('The media-storage region of bucket {0} (the API does not tell it; it is remembered)', bucket) },
+      { id: 'region', title: t('Which media-storage region is bucket {0} in? (asked once)', bucket) },
     ),
   ).label;
   await s.projects.updateBuckets(project.project.id, (m) => ({ ...m, regions: { ...m.regions, [bucket]: region } }));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { mapUrl, qencodeUrlAt, qencodeUrlsIn, type Domain, type PurgeTarget, type QencodeUrl } from '../../core';
+import { mapUrl, qencodeUrlAt, qencodeUrlsIn, validateObjectPath, type Domain, type PurgeTarget, type QencodeUrl } from '../../core';
 import { confirm, registerCommand } from '../../actions';
 import type { Node, ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
@@ -30,15 +30,24 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
         const owner = ownerOf(s, found);
         const md = new vscode.MarkdownString(undefined, true);
         md.isTrusted = { enabledCommands: HOVER_COMMANDS };
-        md.appendMarkdown(`**$(cloud) ${t('Qencode media')}** · ${t('bucket')} \`${found.bucket}\`${owner ? ` · ${t('project')} ${escape(owner.project.project.name)}` : ''}\n\n`);
-        md.appendMarkdown(`${t('Path')}: \`${found.path}\`\n\n`);
-        if (found.domain) md.appendMarkdown(`${t('Served by the vod domain {0}', found.domain)}\n\n`);
+        // Everything that comes from the file or the server is added as text, never as Markdown:
+        // a crafted URL must not close a code span and slip in a link of its own.
+        const text = (value: string) => md.appendText(value.replace(/[\r\n]+/g, ' '));
+        md.appendMarkdown(`**$(cloud) ${t('Qencode media')}** · `);
+        text(t('bucket {0}', found.bucket));
+        if (owner) text(` · ${t('project {0}', owner.project.project.name)}`);
+        md.appendMarkdown('\n\n');
+        text(t('Path: {0}', found.path));
+        md.appendMarkdown('\n\n');
+        if (found.domain) text(t('Served by the vod domain {0}', found.domain));
         else {
           const serving = knownDomains().filter((d) => d.type === 'vod' && d.bucketName === found.bucket).map((d) => d.name);
-          if (serving.length) md.appendMarkdown(`${t('Also served by {0}', serving.join(', '))}\n\n`);
+          if (serving.length) text(t('Also served by {0}', serving.join(', ')));
         }
+        md.appendMarkdown('\n\n');
         const policy = owner ? policyOf(s, owner, found.bucket) : undefined;
-        md.appendMarkdown(`${policy ? t('Access policy: {0} (set from this editor on {1})', policy.policy, policy.at) : owner ? t('Access policy: not known here (buckets are public by default)') : t('Not in a project loaded in this window yet.')}\n\n`);
+        text(policy ? t('Access policy: {0} (set from this editor on {1})', policy.policy, policy.at) : owner ? t('Access policy: not known here (buckets are public by default)') : t('Not in a project loaded in this window yet.'));
+        md.appendMarkdown('\n\n');
         const links = [
           `[${t('Purge')}](command:qencodeCdn.purgeUrl?${args({ url: found.url })})`,
           ...(found.manifest ? [`[${t('Purge Stream')}](command:qencodeCdn.purgeStream?${args({ url: found.url })})`] : []),
@@ -88,12 +97,16 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
       if ('reason' in target) problems.push(`${url}: ${target.reason}`);
       else targets.push(target);
     }
-    if (targets.length === 0) throw new Error(t('nothing can be purged: {0}', problems.join('; ')));
+    if (targets.length === 0) throw new Error(t('nothing can be purged: {0}', problems.slice(0, 5).join('; ')));
     await confirm(
       s.ui(),
       'purgeUrl',
       targets.length === 1 ? t('Purge {0} in {1}?', targets[0]!.path, targets[0]!.bucket) : t('Purge {0} objects?', targets.length),
-      [...targets.slice(0, 10).map((x) => `${x.bucket}/${x.path}`), ...(problems.length ? ['', t('Left out:'), ...problems] : [])].join('\n'),
+      [
+        ...targets.slice(0, 10).map((x) => `${x.bucket}/${x.path}`),
+        ...(targets.length > 10 ? [t('…and {0} more', targets.length - 10)] : []),
+        ...(problems.length ? ['', t('Left out ({0}):', problems.length), ...problems.slice(0, 5)] : []),
+      ].join('\n'),
       t('Purge'),
     );
     await runner.run(project, [targets]);
@@ -104,7 +117,9 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
     if (!url) throw new Error(t('put the cursor on a Qencode URL'));
     const target = mapUrl(url, knownDomains());
     if ('reason' in target) throw new Error(target.reason);
-    await vscode.env.clipboard.writeText(target.path);
+    const checked = validateObjectPath(target.path);
+    if (!checked.ok) throw new Error(checked.message);
+    await vscode.env.clipboard.writeText(checked.value);
   });
 
   registerCommand(context, s, 'revealBucket', t('Reveal bucket'), async (value) => {
@@ -113,15 +128,9 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
     if (!found) throw new Error(t('put the cursor on a Qencode URL'));
     const owner = ownerOf(s, found);
     if (!owner) throw new Error(t('bucket {0} is not in a project loaded in this window', found.bucket));
-    const rows = await s.explorer.getChildren(owner.project.group('buckets'));
-    const row = rows.find((r): r is BucketNode => r instanceof BucketNode && r.name === found.bucket);
-    if (!row) throw new Error(t('bucket {0} is not listed in project {1}', found.bucket, owner.project.project.name));
-    await treeView.reveal(row, { select: true, focus: true, expand: true });
+    const shown = await s.explorer.reveal(treeView, owner.project.group('buckets'), (r) => r instanceof BucketNode && r.name === found.bucket);
+    if (!shown) throw new Error(t('bucket {0} is not listed in project {1}', found.bucket, owner.project.project.name));
   });
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
 /** `{ url }` or `{ urls }`, as hover links and code actions pass them. */
@@ -140,10 +149,18 @@ function cursorUrls(domains: readonly Domain[]): string[] | undefined {
   return urls.length ? urls.map((u) => u.url) : undefined;
 }
 
+let cursorKey: string | undefined;
+
 function setCursorKey(editor: vscode.TextEditor, domains: readonly Domain[]): void {
   const pos = editor.selection.active;
-  const found = qencodeUrlAt(editor.document.lineAt(pos.line).text, pos.character, domains);
-  void vscode.commands.executeCommand('setContext', 'qencodeCdn.urlAtCursor', found ? (found.manifest ? 'manifest' : 'object') : undefined);
+  const line = editor.document.lineAt(pos.line).text;
+  // Only the part of a line around the cursor: a minified file's one line can be megabytes long.
+  const from = Math.max(0, pos.character - 2048);
+  const found = qencodeUrlAt(line.slice(from, pos.character + 2048), pos.character - from, domains);
+  const value = found ? (found.manifest ? 'manifest' : 'object') : undefined;
+  if (value === cursorKey) return;
+  cursorKey = value;
+  void vscode.commands.executeCommand('setContext', 'qencodeCdn.urlAtCursor', value);
 }
 
 /** The loaded project whose buckets include this URL's (from what the data layer has read, with no request). */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as api from '../../core';
-import { confirm, createOrReconcile, deleteEach, registerCommand, selection } from '../../actions';
+import { confirm, createOrReconcile, deleteEach, registerCommand, runAction, selection } from '../../actions';
 import type { Node, ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { DomainNode } from '../domains/node';
@@ -62,12 +62,8 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
     const watched = tls.watch.watched();
     if (watched.length === 0) return void s.ui().notify('noPendingTls', 'info', t('No TLS subscription is pending.'));
     for (const root of s.explorer.roots()) {
-      const group = root.group('tls');
-      const rows = await s.explorer.getChildren(group);
-      const pending = rows.filter((r): r is TlsNode => r instanceof TlsNode && watched.some((w) => w.projectId === root.project.id && w.tlsId === r.subscription.id));
-      if (pending.length === 0) continue;
-      await tls.treeView.reveal(pending[0]!, { select: true, focus: true, expand: true });
-      return;
+      const shown = await s.explorer.reveal(tls.treeView, root.group('tls'), (r) => r instanceof TlsNode && watched.some((w) => w.projectId === root.project.id && w.tlsId === r.subscription.id));
+      if (shown) return;
     }
   });
 
@@ -91,14 +87,16 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
 
   // The failure notification of the watch acts through the same steps.
   tls.watch.actions = {
-    renew: async (projectId, tlsId) => {
-      const target = await tlsById(s, projectId, tlsId);
-      if (target) await renew(s, tls, target);
-    },
-    checkDns: async (projectId, tlsId) => {
-      const target = await tlsById(s, projectId, tlsId);
-      if (target) await checkDnsNow(s, tls, target);
-    },
+    renew: (projectId, tlsId) =>
+      runAction(s, t('Renew TLS subscription'), async () => {
+        const target = await tlsById(s, projectId, tlsId);
+        if (target) await renew(s, tls, target);
+      }),
+    checkDns: (projectId, tlsId) =>
+      runAction(s, t('Check DNS'), async () => {
+        const target = await tlsById(s, projectId, tlsId);
+        if (target) await checkDnsNow(s, tls, target);
+      }),
   };
 }
 
@@ -108,16 +106,20 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
  */
 export async function createTlsFor(s: Services, tls: TlsServices, project: ProjectNode, domain: api.Domain): Promise<api.TlsSubscription | undefined> {
   const client = s.projects.client(project.project.id);
+  let found: api.TlsSubscription | undefined;
   const sub = await createOrReconcile(
     s.ui(),
     t('Creating a TLS subscription for {0}…', domain.name),
     () => api.createTlsSubscription(client, domain.id),
-    async () => (api.validItems(await api.listTlsSubscriptions(client)).some((x) => x.domainId === domain.id && x.status === 'pending') ? t('{0} has a TLS subscription', domain.name) : undefined),
+    async () => {
+      found = api.validItems(await api.listTlsSubscriptions(client)).find((x) => x.domainId === domain.id && x.status === 'pending');
+      return found ? t('{0} has a TLS subscription; its CNAME instructions were in the lost reply, so your Qencode account shows them', domain.name) : undefined;
+    },
   );
-  if (sub) {
-    await s.projects.rememberTlsMessage(project.project.id, sub.id, sub.message);
-    tls.watch.watch(project.project.id, sub.id, domain.name);
-  }
+  if (sub) await s.projects.rememberTlsMessage(project.project.id, sub.id, sub.message);
+  // Watched either way, even when only the check found it.
+  const watched = sub ?? found;
+  if (watched) tls.watch.watch(project.project.id, watched.id, domain.name);
   project.data.invalidate('tls');
   return sub;
 }

@@ -7,7 +7,8 @@ import { Resolver } from 'node:dns/promises';
  */
 export type DnsVerdict =
   | { kind: 'ok'; chain: string[] }
-  | { kind: 'missing' }
+  /** `address`: the name resolves, but by an address record of its own (or a flattened or proxied one), not a CNAME. */
+  | { kind: 'missing'; address?: boolean }
   | { kind: 'wrong'; actual: string; expected: string; chain: string[] }
   /** The CNAME instructions were never seen here: what the name points to, without a judgement. */
   | { kind: 'points'; actual: string; chain: string[] }
@@ -66,7 +67,10 @@ export async function checkCname(domain: string, expected: string | undefined, o
   } catch (error) {
     return { verdict: { kind: 'unchecked', why: describe(error) }, checkedAt: now(), ttlMs: UNCHECKED_TTL_MS };
   }
-  if (chain.length === 0) return { verdict: { kind: 'missing' }, checkedAt: now(), ttlMs: MISSING_TTL_MS };
+  if (chain.length === 0) {
+    const address = await resolver.resolve4(normaliseHost(domain)).then((a) => a.length > 0, () => false);
+    return { verdict: address ? { kind: 'missing', address } : { kind: 'missing' }, checkedAt: now(), ttlMs: MISSING_TTL_MS };
+  }
   const ttlMs = await recordTtl(resolver, domain);
   const actual = chain[0]!;
   if (!want) return { verdict: { kind: 'points', actual, chain }, checkedAt: now(), ttlMs };

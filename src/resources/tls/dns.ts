@@ -64,7 +64,7 @@ export function describeVerdict(v: DnsVerdict): string {
     case 'ok':
       return t('DNS: CNAME points to the target');
     case 'missing':
-      return t('DNS: no CNAME yet');
+      return v.address ? t('DNS: no CNAME; the name has an address record instead (a flattened or proxied record cannot be checked)') : t('DNS: no CNAME yet');
     case 'wrong':
       return t('DNS: points to {0}, expected {1}', v.actual, v.expected);
     case 'points':

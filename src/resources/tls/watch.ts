@@ -94,13 +94,19 @@ export class TlsWatch implements vscode.Disposable {
     this.add({ projectId, tlsId, ...(domain ? { domain } : {}) }, true);
   }
 
-  /** A TLS list was read: its pending subscriptions are watched, the others not. */
+  /** A TLS list was read: its pending subscriptions are watched, the ended ones not. */
   observe(projectId: string, subs: readonly TlsSubscription[], domains: Map<string, Domain>): void {
     for (const sub of subs) {
       const key = keyOf(projectId, sub.id);
-      if (sub.status === 'pending') {
+      if (sub.status.toLowerCase() === 'pending') {
         if (!this.entries.has(key)) this.add({ projectId, tlsId: sub.id, ...(domains.get(sub.domainId) ? { domain: domains.get(sub.domainId)!.name } : {}) }, true);
-      } else if (this.entries.has(key)) this.remove(key);
+      } else if (this.entries.has(key) && ENDED.has(sub.status.toLowerCase())) {
+        // Seen ended in a list before the next poll: the user is told all the same.
+        const entry = this.entries.get(key)!;
+        this.remove(key);
+        const expected = parseCname(sub.message ?? this.projects.tlsMessage(projectId, sub.id))?.target;
+        void this.tell(entry, sub, entry.domain ?? domains.get(sub.domainId)?.name ?? sub.domainId, expected).catch((error: unknown) => this.log.error(`TLS watch: ${errorMessage(error)}`));
+      }
     }
   }
 
@@ -108,19 +114,25 @@ export class TlsWatch implements vscode.Disposable {
     const key = keyOf(entry.projectId, entry.tlsId);
     this.entries.set(key, entry);
     this.schedule.add(key, Date.now());
-    if (persist) void this.persist();
+    if (persist) void this.persist(entry);
     this.arm();
   }
 
   private remove(key: string): void {
     this.entries.delete(key);
     this.schedule.remove(key);
-    void this.persist();
+    void this.persist(undefined, key);
     this.arm();
   }
 
-  private persist(): Thenable<void> {
-    return this.state.update(STATE_KEY, [...this.entries.values()]);
+  /**
+   * Written as a change to what is stored, not as this window's whole list: every
+   * window shares global state, and one must not drop what another watches.
+   */
+  private persist(added?: WatchedTls, removedKey?: string): Thenable<void> {
+    const stored = this.state.get<WatchedTls[]>(STATE_KEY, []).filter((e) => keyOf(e.projectId, e.tlsId) !== removedKey);
+    if (added && !stored.some((e) => keyOf(e.projectId, e.tlsId) === keyOf(added.projectId, added.tlsId))) stored.push(added);
+    return this.state.update(STATE_KEY, stored);
   }
 
   private enabled(): boolean {
@@ -173,34 +185,37 @@ export class TlsWatch implements vscode.Disposable {
       return;
     }
     this.data.project(entry.projectId).replace('tls', sub);
-    const domain = entry.domain ?? sub.domainId;
+    const domain = entry.domain;
     const expected = parseCname(sub.message ?? this.projects.tlsMessage(entry.projectId, sub.id))?.target;
-    if (sub.status === 'pending') {
-      void this.dns.check(domain, expected).catch(() => undefined);
+    // Watched until it ends: issued, failed or expired. Any other status (pending, or one this
+    // editor does not know) is asked about again.
+    if (!ENDED.has(sub.status.toLowerCase())) {
+      if (domain) void this.dns.check(domain, expected).catch(() => undefined);
       return;
     }
     this.remove(key);
-    await this.tell(entry, sub, domain, expected);
+    // Not awaited: a notification left open must not hold up the watch of the others.
+    void this.tell(entry, sub, domain ?? t('the domain {0}', sub.domainId), expected).catch((error: unknown) => this.log.error(`TLS watch: ${errorMessage(error)}`));
   }
 
   private async tell(entry: WatchedTls, sub: TlsSubscription, domain: string, expected: string | undefined): Promise<void> {
     const ui = this.ui();
-    if (sub.status === 'issued') {
+    if (sub.status.toLowerCase() === 'issued') {
       void ui.notify('tlsIssued', 'info', t('The TLS certificate for {0} was issued: HTTPS is ready.', domain));
       return;
     }
-    const dns = await this.dns.check(domain, expected, true).catch(() => undefined);
+    const dns = entry.domain ? await this.dns.check(entry.domain, expected, true).catch(() => undefined) : undefined;
     const renew = t('Renew…');
     const checkDns = t('Check DNS');
     const choice = await ui.notify(
       'tlsFailed',
       'error',
       t(
-        'The TLS subscription for {0} is {1}{2}. {3} Fix the DNS record if it is wrong, then renew the subscription.',
+        'The TLS subscription for {0} has {1}{2}. {3}Fix the DNS record if it is wrong, then renew the subscription.',
         domain,
-        sub.status,
+        sub.status.toLowerCase() === 'expired' ? t('expired') : t('failed'),
         sub.message ? `: ${sub.message}` : '',
-        dns ? describeVerdict(dns.verdict) + '.' : '',
+        dns ? `${describeVerdict(dns.verdict)}. ` : '',
       ),
       renew,
       checkDns,
@@ -213,7 +228,8 @@ export class TlsWatch implements vscode.Disposable {
     const n = this.entries.size;
     if (n === 0 || !this.enabled()) return this.statusBar.hide();
     this.statusBar.text = `$(clock) ${n === 1 ? t('1 TLS pending') : t('{0} TLS pending', n)}`;
-    this.statusBar.tooltip = t('Qencode CDN is waiting for {0} TLS certificates: {1}. Click to see them.', n, [...this.entries.values()].map((e) => e.domain ?? e.tlsId).join(', '));
+    const names = [...this.entries.values()].map((e) => e.domain ?? e.tlsId).join(', ');
+    this.statusBar.tooltip = n === 1 ? t('Qencode CDN is waiting for the TLS certificate of {0}. Click to see it.', names) : t('Qencode CDN is waiting for {0} TLS certificates: {1}. Click to see them.', n, names);
     this.statusBar.show();
   }
 
@@ -231,3 +247,6 @@ export class TlsWatch implements vscode.Disposable {
 }
 
 const keyOf = (projectId: string, tlsId: string) => `${projectId}/${tlsId}`;
+
+/** The statuses a subscription does not leave: the watch stops at them. */
+const ENDED = new Set(['issued', 'failed', 'expired']);
