@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
   const counted = testing ? countingSecrets(context.secrets) : undefined;
   const projects = new Projects(counted?.secrets ?? context.secrets, context.globalState, log, () => ui);
   const data = new DataLayer(
-    (projectId) => projects.client(projectId),
+    (projectId) => projects.readyClient(projectId),
     (projectId) => projects.buckets(projectId),
   );
   const privateKeys = new PrivateKeys(log, () => ui);

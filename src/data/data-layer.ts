@@ -8,7 +8,7 @@ export class DataLayer {
   private readonly listeners = new Set<(change: Change) => void>();
 
   constructor(
-    private readonly client: (projectId: string) => QencodeClient,
+    private readonly client: (projectId: string) => Promise<QencodeClient>,
     private readonly memory: (projectId: string) => BucketMemory,
   ) {}
 

@@ -51,7 +51,7 @@ export class ProjectData {
 
   constructor(
     readonly projectId: string,
-    private readonly client: () => QencodeClient,
+    private readonly client: () => Promise<QencodeClient>,
     private readonly memory: () => BucketMemory,
     private readonly emit: (change: Change) => void,
   ) {}
@@ -60,7 +60,9 @@ export class ProjectData {
   list<R extends ListResource>(resource: R): Promise<Lists[R]> {
     let pending = this.lists.get(resource) as Promise<Lists[R]> | undefined;
     if (!pending) {
-      pending = LOADERS[resource](this.client()).then((items) => {
+      pending = this.client()
+        .then((client) => LOADERS[resource](client))
+        .then((items) => {
         const checked = firstOfEachId(items as Listed<object>[]) as Lists[R];
         this.settled.set(resource, checked);
         return checked;
@@ -100,7 +102,7 @@ export class ProjectData {
   corsOf(bucket: string): Promise<CorsReply> {
     let pending = this.cors.get(bucket);
     if (!pending) {
-      pending = getCorsReply(this.client(), bucket);
+      pending = this.client().then((client) => getCorsReply(client, bucket));
       this.cors.set(bucket, pending);
       pending.catch(() => this.cors.get(bucket) === pending && this.cors.delete(bucket));
     }

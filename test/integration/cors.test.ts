@@ -52,6 +52,15 @@ describe('CORS policy as a JSON document', () => {
     assert.deepEqual(calls(), ['GET /v1/buckets/media-assets/cors']);
   });
 
+  it('opening the document after the bucket was expanded reuses the policy just read (no second GET)', async () => {
+    const bucket = await bucketNode(project, 'media-assets');
+    await children(bucket);
+    ctx.emulator.clearRequests();
+    await run('editCors', bucket);
+    assert.match(vscode.window.activeTextEditor!.document.getText(), /Access-Control-Max-Age/);
+    assert.deepEqual(calls(), [], 'the expanded rows and the document share one read');
+  });
+
   it('an empty policy opens as {}', async () => {
     const editor = await openCors(project, 'vod-archive');
     assert.equal(editor.document.getText(), '{}\n');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { DEMO_API_KEY } from '../emulator/emulator';
-import { secretKey } from '../../src/resources/projects/store';
+import { secretKey, tokenKey } from '../../src/resources/projects/store';
 import { CANCEL } from './scripted-ui';
-import { addProject, children, context, ctx, reset, rows, run, verifyUi } from './helpers';
+import { addProject, children, context, ctx, group, reset, rows, run, verifyUi } from './helpers';
 
 const tokenRequests = () => ctx.emulator.requestsTo('POST', '^/v1/access_token/');
 
@@ -19,6 +19,35 @@ describe('projects and API keys', () => {
     assert.equal(project?.name, 'Production');
     assert.equal(await ctx.api.projects.apiKey(project!.id), DEMO_API_KEY);
     assert.deepEqual(rows(await children()), ['Production']);
+  });
+
+  it("the token from the key check is the project's first: adding a key and loading a list make one token request", async () => {
+    ctx.ui.inputAnswer('projectName', 'Production').inputAnswer('apiKey', DEMO_API_KEY);
+    await run('addApiKey');
+    const project = ctx.api.explorer.roots()[0]!;
+    assert.equal((await group(project, 'domains')).length, 4);
+    assert.equal(tokenRequests().length, 1, 'one token request in all');
+  });
+
+  it('a window reload reuses the kept token (no token request); a refused one is refreshed; Remove deletes it', async () => {
+    const project = await addProject();
+    await group(project, 'domains');
+    const kept = JSON.parse((await ctx.api.secrets.get(tokenKey(project.project.id)))!) as { value: string; expiresAt: number; origin: string };
+    assert.ok(kept.value.startsWith('eyJ') && kept.expiresAt > Date.now() && kept.origin === new URL(ctx.emulator.url).origin, 'the token is kept in SecretStorage with its expiry and origin');
+    // What a reload does: a new client for the project.
+    (ctx.api.projects as unknown as { resetClient(id: string): void }).resetClient(project.project.id);
+    ctx.emulator.clearRequests();
+    await run('refreshNode', (await children(project)).find((g) => context(g) === 'group.tls'));
+    assert.equal((await group(project, 'tls')).length, 2);
+    assert.deepEqual(tokenRequests(), [], 'no token request after the reload');
+    assert.equal(ctx.emulator.requestsTo('GET', '^/v1/tls/subscriptions$')[0]?.authorization, `Bearer ${kept.value}`, 'the kept token was used');
+    // The server forgets it: a 401 gets a fresh one, which is kept in turn.
+    ctx.emulator.addFault({ method: 'GET', path: '^/v1/signing-keys$', fault: { type: 'status', status: 401, body: { error: 4, message: 'Invalid token' } }, times: 1 });
+    assert.equal((await group(project, 'keys')).length, 3);
+    assert.equal(tokenRequests().length, 1);
+    ctx.ui.confirmAnswer('removeProject', true);
+    await run('removeApiKey', project);
+    assert.equal(await ctx.api.secrets.get(tokenKey(project.project.id)), undefined, 'Remove API Key deletes the kept token too');
   });
 
   it('a bad key is refused with a clear message, and nothing is stored', async () => {

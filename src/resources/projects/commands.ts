@@ -83,8 +83,8 @@ export async function addApiKey(s: Services): Promise<void> {
       validateInput: (v) => (!v.trim() ? t('Enter the API key.') : /\s/.test(v.trim()) ? t('An API key has no spaces.') : undefined),
     }),
   ).trim();
-  await withProgress(ui, t('Checking the API key of {0}…', name), (signal) => s.projects.verifyApiKey(key, signal));
-  await s.projects.add(name, key);
+  const token = await withProgress(ui, t('Checking the API key of {0}…', name), (signal) => s.projects.verifyApiKey(key, signal));
+  await s.projects.add(name, key, token);
   void ui.notify('done', 'info', t('Project {0} added.', name));
 }
 
@@ -99,8 +99,8 @@ export async function replaceApiKey(s: Services, project: ProjectNode): Promise<
       validateInput: (v) => (!v.trim() ? t('Enter the API key.') : undefined),
     }),
   ).trim();
-  await withProgress(ui, t('Checking the API key of {0}…', project.project.name), (signal) => s.projects.verifyApiKey(key, signal, project.project.id));
-  await s.projects.replaceKey(project.project.id, key);
+  const token = await withProgress(ui, t('Checking the API key of {0}…', project.project.name), (signal) => s.projects.verifyApiKey(key, signal, project.project.id));
+  await s.projects.replaceKey(project.project.id, key, token);
   void ui.notify('done', 'info', t('The API key of {0} was replaced.', project.project.name));
 }
 

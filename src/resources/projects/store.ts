@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { checkBaseUrl, DEFAULT_TOKEN_FALLBACK_URL, errorMessage, QencodeClient, type ProxySettings } from '../../core';
+import { checkBaseUrl, DEFAULT_TOKEN_FALLBACK_URL, errorMessage, QencodeClient, type ProxySettings, type StoredToken } from '../../core';
 import { EMPTY_BUCKET_MEMORY, type BucketMemory } from '../../data';
 import type { Log } from '../../log';
 import type { Ui } from '../../ui';
@@ -72,6 +72,13 @@ const PROJECTS_KEY = 'qencodeCdn.projects';
 const purgeHistoryKey = (projectId: string) => `qencodeCdn.purgeHistory.${projectId}`;
 /** The SecretStorage key that holds a project's API key. */
 export const secretKey = (projectId: string) => `qencodeCdn.apiKey.${projectId}`;
+/** The SecretStorage key that holds a project's last access token (valid 24 h), so a reload asks for none. */
+export const tokenKey = (projectId: string) => `qencodeCdn.token.${projectId}`;
+
+/** A token as kept: with the origin it was issued for, so it is never sent anywhere else. */
+interface KeptToken extends StoredToken {
+  origin: string;
+}
 const bucketsKey = (projectId: string) => `qencodeCdn.buckets.${projectId}`;
 const tlsMessagesKey = (projectId: string) => `qencodeCdn.tlsMessages.${projectId}`;
 
@@ -88,6 +95,7 @@ export class Projects implements vscode.Disposable {
 
   /** One confirmation at a time per project, however many lists load at once. */
   private readonly confirming = new Map<string, Promise<void>>();
+  private readonly readying = new Map<string, Promise<QencodeClient>>();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -123,17 +131,58 @@ export class Projects implements vscode.Disposable {
   }
 
   /** A client that reads the key from SecretStorage when it needs a token. */
-  client(projectId: string): QencodeClient {
+  client(projectId: string, initialToken?: StoredToken): QencodeClient {
     let client = this.clients.get(projectId);
     if (!client) {
-      client = this.makeClient(async () => {
-        const key = (await this.apiKey(projectId)) ?? '';
-        if (key) await this.confirmOrigins(projectId);
-        return key;
-      }, projectId);
+      client = this.makeClient(
+        async () => {
+          const key = (await this.apiKey(projectId)) ?? '';
+          if (key) await this.confirmOrigins(projectId);
+          return key;
+        },
+        projectId,
+        { initialToken, keep: true },
+      );
       this.clients.set(projectId, client);
     }
     return client;
+  }
+
+  /**
+   * The client, with the token kept from the last session when it is still valid and
+   * was issued for the API URL in use: after a reload the lists go out at once, with
+   * no token request. Read on first need, never at activation.
+   */
+  async readyClient(projectId: string): Promise<QencodeClient> {
+    const existing = this.clients.get(projectId);
+    if (existing) return existing;
+    let pending = this.readying.get(projectId);
+    if (!pending) {
+      pending = this.keptToken(projectId)
+        .then((token) => this.client(projectId, token))
+        .finally(() => this.readying.delete(projectId));
+      this.readying.set(projectId, pending);
+    }
+    return pending;
+  }
+
+  private async keptToken(projectId: string): Promise<StoredToken | undefined> {
+    try {
+      const raw = await this.secrets.get(tokenKey(projectId));
+      if (!raw) return undefined;
+      const kept = JSON.parse(raw) as Partial<KeptToken>;
+      if (typeof kept.value !== 'string' || typeof kept.expiresAt !== 'number' || kept.origin !== originOf(this.apiUrl())) return undefined;
+      this.log.addSecret(kept.value);
+      return { value: kept.value, expiresAt: kept.expiresAt };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private keepToken(projectId: string, token: StoredToken): void {
+    this.log.addSecret(token.value);
+    const kept: KeptToken = { ...token, origin: originOf(this.apiUrl()) };
+    void Promise.resolve(this.secrets.store(tokenKey(projectId), JSON.stringify(kept))).catch(() => undefined);
   }
 
   async apiKey(projectId: string): Promise<string | undefined> {
@@ -146,12 +195,18 @@ export class Projects implements vscode.Disposable {
     return !!(await this.apiKey(projectId));
   }
 
-  /** Checks a key by fetching a token with it. Throws the client's error when refused. */
-  async verifyApiKey(apiKey: string, signal?: AbortSignal, projectId?: string): Promise<void> {
+  /**
+   * Checks a key by fetching a token with it. Throws the client's error when refused.
+   * The token is the project's first: give it to add() or replaceKey(), so adding a
+   * key makes one token request, not two.
+   */
+  async verifyApiKey(apiKey: string, signal?: AbortSignal, projectId?: string): Promise<StoredToken> {
     this.log.addSecret(apiKey);
     const client = this.makeClient(() => apiKey, projectId);
     try {
-      await client.verifyApiKey(signal);
+      const token = await client.verifyApiKey(signal);
+      this.log.addSecret(token.value);
+      return token;
     } finally {
       await client.close();
     }
@@ -206,16 +261,20 @@ export class Projects implements vscode.Disposable {
     );
   }
 
-  async add(name: string, apiKey: string): Promise<Project> {
+  async add(name: string, apiKey: string, token?: StoredToken): Promise<Project> {
     const project: Project = { id: randomUUID(), name, origins: this.currentOrigins() };
     await this.secrets.store(secretKey(project.id), apiKey);
+    if (token) this.keepToken(project.id, token);
     await this.state.update(PROJECTS_KEY, [...this.list(), project]);
     this.changed.fire(undefined);
     return project;
   }
 
-  async replaceKey(projectId: string, apiKey: string): Promise<void> {
+  async replaceKey(projectId: string, apiKey: string, token?: StoredToken): Promise<void> {
     await this.secrets.store(secretKey(projectId), apiKey);
+    // The old key's token goes with it.
+    if (token) this.keepToken(projectId, token);
+    else await this.secrets.delete(tokenKey(projectId));
     // The new key was just checked with the current settings.
     await this.setOrigins(projectId, [...(this.get(projectId)?.origins ?? []), ...this.currentOrigins()]);
     this.resetClient(projectId, this.get(projectId));
@@ -231,6 +290,7 @@ export class Projects implements vscode.Disposable {
 
   async remove(projectId: string): Promise<void> {
     await this.secrets.delete(secretKey(projectId));
+    await this.secrets.delete(tokenKey(projectId));
     await this.state.update(PROJECTS_KEY, this.list().filter((p) => p.id !== projectId));
     await this.state.update(bucketsKey(projectId), undefined);
     await this.state.update(tlsMessagesKey(projectId), undefined);
@@ -294,12 +354,18 @@ export class Projects implements vscode.Disposable {
   }
 
   /** `account` names the project, so an error can say whose key failed; a key being added has none. */
-  private makeClient(apiKey: () => string | Promise<string>, account?: string): QencodeClient {
+  /** `tokens.keep`: a project's own client keeps each new token in SecretStorage (a key being checked does not). */
+  private makeClient(apiKey: () => string | Promise<string>, account?: string, tokens: { initialToken?: StoredToken; keep?: boolean } = {}): QencodeClient {
+    const { initialToken } = tokens;
     const tokenFallbackUrl = this.tokenFallbackUrl();
     return new QencodeClient({
       baseUrl: this.apiUrl(),
       apiKey,
       proxy: proxySettings(),
+      // Every list over one connection where the API offers HTTP/2 (HTTP/1.1 otherwise).
+      http2: true,
+      ...(initialToken ? { initialToken } : {}),
+      ...(account && tokens.keep ? { onToken: (token: StoredToken) => this.keepToken(account, token) } : {}),
       onRequest: (e) => this.log.request(e),
       onTokenHost: (url) => this.log.info(`access token served by ${new URL(url).origin}`),
       ...(tokenFallbackUrl ? { tokenFallbackUrl } : {}),
