@@ -56,6 +56,8 @@ export class ProjectNode extends Node {
     private readonly dataLayer: DataLayer,
     kinds: readonly GroupKind[],
     private readonly hasKey: () => Promise<boolean>,
+    /** Opens the API connection while the user looks at the groups, so the first expand pays no handshake. */
+    private readonly warm: () => void = () => undefined,
   ) {
     super();
     this.groups = kinds.map((k) => new GroupNode(this, k));
@@ -98,6 +100,7 @@ export class ProjectNode extends Node {
   override async children(): Promise<Node[]> {
     this.needsKey = !(await this.hasKey());
     if (this.needsKey) return [new NeedsKeyNode(this)];
+    this.warm();
     return this.groups;
   }
 

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { launchBrowser, ROOT, runInHost, startCodeServer } from '../host/code-server';
 import { Workbench } from '../e2e/workbench';
+import { streamBench } from './streams';
 import { latencyBench, latencyReport } from './latency';
 
 /*
@@ -202,6 +203,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) overhead.push(await clientOverhead(url));
   await emulator.stop();
 
+  process.stdout.write('Streams: a 5,000-segment master to its preview, and the hover on a 10,000-line file:\n');
+  const streams = await streamBench(RUNS);
+  process.stdout.write(`  preview after ${streams.previewMs.map((t) => Math.round(t)).join(', ')} ms (bound ${streams.boundMs} ms); hover ${streams.hoverFileMs.map((t) => r1(t)).join(', ')} ms per 10,000 lines\n`);
+
   process.stdout.write('Real latency: over TLS through a relay that delays every packet (20 and 150 ms RTT):\n');
   const realLatency = await latencyBench(RUNS, (line) => process.stdout.write(`${line}\n`));
   const latencyTable = latencyReport(realLatency);
@@ -229,6 +234,7 @@ async function main(): Promise<void> {
     bigList: { keys: hosts[0]!.bigList.keys, ms: stat(hosts.map((h) => h.bigList.ms)), firstRenderedMs: stat(rendered), heapGrowthMb: stat(hosts.map((h) => h.bigList.heapGrowthMb)) },
     purge: { paths: 1000, latencyMs: PURGE_LATENCY, concurrency: CONCURRENCY, perSecond: stat(purge), boundPerSecond: bound, serialPerSecond: stat(serial), curlPerSecond: stat(curl) },
     clientOverheadRps: stat(overhead),
+    streams: { segments: streams.segments, latencyMs: streams.latencyMs, manifests: streams.manifests, previewMs: stat(streams.previewMs), boundMs: streams.boundMs, hoverPerLineUs: stat(streams.hoverPerLineUs), hoverFileMs: stat(streams.hoverFileMs) },
     realLatency,
   };
   const ratios = {
@@ -250,6 +256,9 @@ async function main(): Promise<void> {
     ['module load <= 60 ms median', results.moduleLoadMs.median <= 60],
     ['activate() does no network and no SecretStorage I/O', results.activationIo.requests === 0 && results.activationIo.secretReads === 0],
     ['bundle <= 700 KB', bundle.bytes <= BUNDLE_BUDGET],
+    ['stream preview (5,000 segments) <= 3x its round-trip bound', results.streams.previewMs.median <= 3 * results.streams.boundMs],
+    ['stream preview reads each manifest once (1 + 4)', results.streams.manifests === 5],
+    ['hover <= 20 µs per line (no network, one line read)', results.streams.hoverPerLineUs.median <= 20],
     ...latencyTable.budgets,
   ];
 
@@ -266,6 +275,8 @@ async function main(): Promise<void> {
     ['  baseline: same client, concurrency 1', fmt(results.purge.serialPerSecond, '/s'), `ours is ${r1(ratios.purgeVsSerial)}x faster`],
     ['  baseline: a loop of curl, one per path', fmt(results.purge.curlPerSecond, '/s'), `ours is ${r1(ratios.purgeVsCurl)}x faster`],
     ['Client + emulator, no latency', fmt(results.clientOverheadRps, 'req/s'), 'regression guard'],
+    [`Purge Stream: ${results.streams.segments}-segment master URL to the preview, ${results.streams.latencyMs} ms per request`, fmt(results.streams.previewMs, 'ms'), `bound ${results.streams.boundMs} ms (the tree is 2 levels deep): ${r2(results.streams.previewMs.median / results.streams.boundMs)}x; ${results.streams.manifests} manifests read`],
+    ['Hover on a 10,000-line file (every line hovered)', fmt(results.streams.hoverFileMs, 'ms'), `${r1(results.streams.hoverPerLineUs.median)} µs per line; no request`],
     ...latencyTable.rows,
   ];
 

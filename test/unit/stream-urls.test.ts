@@ -44,7 +44,7 @@ describe('Qencode URLs in text', () => {
   it('a 10,000-line file: scanning one line stays cheap', () => {
     const lines = Array.from({ length: 10_000 }, (_, i) => (i % 10 === 0 ? `${i}: https://media-assets.media-storage.us-west.qencode.com/s/${i}.m3u8` : `${i}: plain text without links, just words`));
     let hits = 0;
-    for (const [i, l] of lines.entries()) if (qencodeUrlAt(l, 20, domains)) hits++;
+    for (const l of lines) if (qencodeUrlAt(l, 20, domains)) hits++;
     assert.equal(hits, 1000);
   });
 });
