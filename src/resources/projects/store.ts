@@ -131,12 +131,15 @@ export class Projects implements vscode.Disposable {
   }
 
   /** A client that reads the key from SecretStorage when it needs a token. */
-  client(projectId: string, initialToken?: StoredToken): QencodeClient {
+  client(projectId: string, initialToken?: StoredToken, prefetchedKey?: string): QencodeClient {
     let client = this.clients.get(projectId);
     if (!client) {
+      let prefetched = prefetchedKey;
       client = this.makeClient(
         async () => {
-          const key = (await this.apiKey(projectId)) ?? '';
+          // The key read with the kept token serves the first token request; later ones read it afresh.
+          const key = prefetched ?? (await this.apiKey(projectId)) ?? '';
+          prefetched = undefined;
           if (key) await this.confirmOrigins(projectId);
           return key;
         },
@@ -158,8 +161,9 @@ export class Projects implements vscode.Disposable {
     if (existing) return existing;
     let pending = this.readying.get(projectId);
     if (!pending) {
-      pending = this.keptToken(projectId)
-        .then((token) => this.client(projectId, token))
+      // Both secrets at once: a SecretStorage read is a round trip to the window.
+      pending = Promise.all([this.keptToken(projectId), this.apiKey(projectId)])
+        .then(([token, key]) => this.client(projectId, token, key))
         .finally(() => this.readying.delete(projectId));
       this.readying.set(projectId, pending);
     }
