@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as api from '../../src/core';
-import { QencodeClient, QencodeError } from '../../src/core';
+import { QencodeClient } from '../../src/core';
 import { SAMPLE } from '../emulator/sample-data';
-import { useEmulator } from './harness';
+import { useEmulator, failure } from './harness';
 
 /*
  * Qencode's other APIs report a failure inside a 200: `error` non-zero, true or
@@ -13,15 +13,6 @@ import { useEmulator } from './harness';
  */
 const env = useEmulator();
 
-async function failure(p: Promise<unknown>): Promise<QencodeError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof QencodeError, `expected a QencodeError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection: the reply reported a failure');
-}
 
 /** Every body shape that must be a failure, with the reason the user must see. */
 const FAILURE_BODIES: { name: string; body: Record<string, unknown>; reason: string; code?: number }[] = [

@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import { after, before, beforeEach } from 'node:test';
-import { QencodeClient, type ClientOptions } from '../../src/core';
+import { QencodeClient, QencodeError, type ClientOptions } from '../../src/core';
 import { DEMO_API_KEY, Emulator, type EmulatorOptions } from '../emulator/emulator';
 
 /** One seeded emulator per test file, on an ephemeral port, with a fresh log per test. */
@@ -29,4 +30,15 @@ export function useEmulator(options: EmulatorOptions = { seed: true }) {
     return client;
   }
   return Object.assign(ctx, { makeClient });
+}
+
+/** The QencodeError a call rejects with; fails the test when it resolves or throws something else. */
+export async function failure(p: Promise<unknown>): Promise<QencodeError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof QencodeError, `expected a QencodeError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a rejection');
 }

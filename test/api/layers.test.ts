@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { listDomains, QencodeClient, QencodeError, type RequestLogEntry } from '../../src/core';
+import { listDomains, QencodeClient, type RequestLogEntry } from '../../src/core';
 import { Transport, withDeadline } from '../../src/core/transport';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
-import { useEmulator } from './harness';
+import { useEmulator, failure } from './harness';
 
 /*
  * src/core/http.ts is two layers: transport.ts, the wire, which knows nothing of
@@ -14,15 +14,6 @@ import { useEmulator } from './harness';
  */
 const env = useEmulator();
 
-async function failure(p: Promise<unknown>): Promise<QencodeError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof QencodeError, `expected a QencodeError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('the transport alone', () => {
   let server: Server;

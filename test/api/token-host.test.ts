@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { failure } from './harness';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DEFAULT_TOKEN_FALLBACK_URL, isQencodeError, listDomains, QencodeClient, QencodeError, type ClientOptions, type RequestLogEntry } from '../../src/core';
+import { DEFAULT_TOKEN_FALLBACK_URL, isQencodeError, listDomains, QencodeClient, type ClientOptions, type RequestLogEntry } from '../../src/core';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 
 /*
@@ -27,15 +28,6 @@ function client(overrides: Partial<ClientOptions>): QencodeClient {
   return c;
 }
 
-async function failure(p: Promise<unknown>): Promise<QencodeError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof QencodeError, `expected a QencodeError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 before(async () => {
   api = new Emulator({ seed: true, tokenRoute: false });

@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { checkBaseUrl, getDomain, isQencodeError, listDomains, purgeObject, QencodeClient, QencodeError, createDomain, redact, redactPath, type RequestLogEntry } from '../../src/core';
+import { checkBaseUrl, getDomain, isQencodeError, listDomains, purgeObject, QencodeClient, createDomain, redact, redactPath, type RequestLogEntry } from '../../src/core';
 import { SAMPLE } from '../emulator/sample-data';
-import { useEmulator } from './harness';
+import { useEmulator, failure } from './harness';
 
 const env = useEmulator();
 const domainGets = () => env.emulator.requestsTo('GET', '^/v1/domains$');
 
-async function failure(p: Promise<unknown>): Promise<QencodeError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof QencodeError, `expected a QencodeError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('retries', () => {
   it('a GET is retried on 503 and then succeeds', async () => {

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import * as api from '../../core';
-import { MAX_DOMAINS, validateDomainName, validItems, type DomainType } from '../../core';
-import { answered, check, confirm, createOrReconcile, deleteEach, registerCommand, selection, withProgress } from '../../actions';
+import { validItems, type DomainType } from '../../core';
+import { answered, confirm, createOrReconcile, deleteEach, registerCommand, selection, withProgress } from '../../actions';
 import type { Services } from '../../services';
 import { pickBucket } from '../buckets/picker';
 import { pickProject } from '../projects/picker';
 import { DomainNode, domainJson } from './node';
-import { pickDomain } from './picker';
+import { askNewDomainName, pickDomain } from './picker';
 
 const t = vscode.l10n.t;
 
@@ -16,26 +16,11 @@ export function registerDomainCommands(context: vscode.ExtensionContext, s: Serv
   register('createDomain', t('Create playback domain'), async (node) => {
     const ui = s.ui();
     const project = await pickProject(s, node);
-    // The limit is told before the first question, not after the last.
-    const existing = await ui.loading(t('Loading playback domains…'), () => project.data.items('domains'));
-    if (existing.length >= MAX_DOMAINS) {
-      // Support can raise the limit, so the server has the last word; the user is told first.
-      await confirm(
-        ui,
-        'domainLimit',
-        t('Project {0} has {1} playback domains, the most Qencode allows unless support raised the limit.', project.project.name, existing.length),
-        t('Qencode will refuse a new one unless the limit of your account was raised. Delete a domain first, or try anyway.'),
-        t('Try Anyway'),
-      );
-    }
-    const taken = new Set(existing.map((d) => d.name));
-    const name = answered(
-      await ui.input({
-        id: 'domainName',
-        title: t('Create a playback domain in {0} ({1} of {2} used)', project.project.name, existing.length, MAX_DOMAINS),
-        prompt: t('The host name players will use, e.g. live.example.com. You will point it at Qencode with a CNAME record.'),
-        validateInput: (v) => check(validateDomainName)(v) ?? (taken.has(v.trim().toLowerCase()) ? t('{0} is a playback domain of this project already.', v.trim().toLowerCase()) : undefined),
-      }),
+    const name = await askNewDomainName(
+      s,
+      project,
+      (used, max) => t('Create a playback domain in {0} ({1} of {2} used)', project.project.name, used, max),
+      t('The host name players will use, e.g. live.example.com. You will point it at Qencode with a CNAME record.'),
     );
     const type = answered(
       await ui.pick(
@@ -43,11 +28,11 @@ export function registerDomainCommands(context: vscode.ExtensionContext, s: Serv
           { label: t('Live streaming'), description: 'live', detail: t('For live streams. A live domain cannot be changed after it is created.'), type: 'live' as DomainType },
           { label: t('Media storage (VOD)'), description: 'vod', detail: t('Serves a media-storage bucket; you can change its bucket later.'), type: 'vod' as DomainType },
         ],
-        { id: 'domainType', title: t('What will {0} serve?', name.trim().toLowerCase()) },
+        { id: 'domainType', title: t('What will {0} serve?', name) },
       ),
     ).type;
     const client = s.projects.client(project.project.id);
-    const wanted = name.trim().toLowerCase();
+    const wanted = name;
     const domain = await createOrReconcile(
       ui,
       t('Creating playback domain {0}…', wanted),

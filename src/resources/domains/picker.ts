@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { answered } from '../../actions';
-import type { Domain } from '../../core';
+import { answered, check, confirm } from '../../actions';
+import { MAX_DOMAINS, validateDomainName, type Domain } from '../../core';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { pickProject } from '../projects/picker';
@@ -25,4 +25,34 @@ export async function pickDomain(s: Services, node: unknown, filter: (d: Domain)
     { id: 'domain', title: t('Choose a playback domain'), placeHolder },
   );
   return { project, domain: answered(picked).domain };
+}
+
+/**
+ * The name of a new playback domain, with the 20-domain limit told before the first
+ * question (support can raise it, so the server has the last word) and a name the
+ * project already has refused as it is typed. `title` gets the number of domains used.
+ */
+export async function askNewDomainName(s: Services, project: ProjectNode, title: (used: number, max: number) => string, prompt: string): Promise<string> {
+  const ui = s.ui();
+  const existing = await ui.loading(t('Loading playback domains…'), () => project.data.items('domains'));
+  if (existing.length >= MAX_DOMAINS) {
+    await confirm(
+      ui,
+      'domainLimit',
+      t('Project {0} has {1} playback domains, the most Qencode allows unless support raised the limit.', project.project.name, existing.length),
+      t('Qencode will refuse a new one unless the limit of your account was raised. Delete a domain first, or try anyway.'),
+      t('Try Anyway'),
+    );
+  }
+  const taken = new Set(existing.map((d) => d.name));
+  return answered(
+    await ui.input({
+      id: 'domainName',
+      title: title(existing.length, MAX_DOMAINS),
+      prompt,
+      validateInput: (v) => check(validateDomainName)(v) ?? (taken.has(v.trim().toLowerCase()) ? t('{0} is a playback domain of this project already.', v.trim().toLowerCase()) : undefined),
+    }),
+  )
+    .trim()
+    .toLowerCase();
 }

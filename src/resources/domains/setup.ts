@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import * as api from '../../core';
-import { MAX_DOMAINS, validateDomainName, validItems, type Domain, type DomainType } from '../../core';
-import { answered, check, confirm, createOrReconcile, errorMessage, registerCommand } from '../../actions';
+import { validItems, type Domain, type DomainType } from '../../core';
+import { answered, check, createOrReconcile, errorMessage, registerCommand } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { knownBucketsOf } from '../buckets/picker';
 import { pickProject } from '../projects/picker';
 import { createTlsFor, showCnameRecord, type TlsServices } from '../tls/commands';
-import { pickDomain } from './picker';
+import { askNewDomainName, pickDomain } from './picker';
 
 const t = vscode.l10n.t;
 
@@ -23,28 +23,12 @@ export function registerCustomDomainCommands(context: vscode.ExtensionContext, s
   register('addCustomDomain', t('Add custom domain'), async (node) => {
     const ui = s.ui();
     const project = await pickProject(s, node);
-    const existing = await ui.loading(t('Loading playback domains…'), () => project.data.items('domains'));
-    // The limit is told before the first question, not after the last.
-    if (existing.length >= MAX_DOMAINS) {
-      await confirm(
-        ui,
-        'domainLimit',
-        t('Project {0} has {1} playback domains, the most Qencode allows unless support raised the limit.', project.project.name, existing.length),
-        t('Qencode will refuse a new one unless the limit of your account was raised. Delete a domain first, or try anyway.'),
-        t('Try Anyway'),
-      );
-    }
-    const taken = new Set(existing.map((d) => d.name));
-    const name = answered(
-      await ui.input({
-        id: 'domainName',
-        title: t('Add a custom domain to {0} ({1} of {2} domains used)', project.project.name, existing.length, MAX_DOMAINS),
-        prompt: t('The host name players will use, e.g. video.example.com. You will point it at Qencode with a CNAME record.'),
-        validateInput: (v) => check(validateDomainName)(v) ?? (taken.has(v.trim().toLowerCase()) ? t('{0} is a playback domain of this project already.', v.trim().toLowerCase()) : undefined),
-      }),
-    )
-      .trim()
-      .toLowerCase();
+    const name = await askNewDomainName(
+      s,
+      project,
+      (used, max) => t('Add a custom domain to {0} ({1} of {2} domains used)', project.project.name, used, max),
+      t('The host name players will use, e.g. video.example.com. You will point it at Qencode with a CNAME record.'),
+    );
     const type = answered(
       await ui.pick(
         [
