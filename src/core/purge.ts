@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { validateObjectPath } from './validators';
 import type { Domain } from './schemas';
 
@@ -142,25 +143,40 @@ export async function runPool<T>(
   onSettled?: (settled: number, total: number) => void,
 ): Promise<PoolResult<T>> {
   const result: PoolResult<T> = { done: [], failed: [], notSent: [] };
+  const size = Math.max(1, Math.min(Math.floor(concurrency) || 1, items.length));
+  // Every request in flight listens to the signal (its deadline, a wait at the rate gate, a token
+  // wait): up to 32 workers would trip Node's "possible EventEmitter memory leak" warning at 10.
+  // The workers get a signal of the pool's own, sized for them, that follows the caller's.
+  const pool = new AbortController();
+  setMaxListeners(LISTENERS_PER_WORKER * size + 10, pool.signal);
+  const follow = () => pool.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
   let next = 0;
   let settled = 0;
   const worker = async () => {
-    while (next < items.length && !signal.aborted) {
+    while (next < items.length && !pool.signal.aborted) {
       const item = items[next++]!;
       try {
-        await work(item, signal);
+        await work(item, pool.signal);
         result.done.push(item);
       } catch (error) {
-        if (signal.aborted) result.notSent.push(item);
+        if (pool.signal.aborted) result.notSent.push(item);
         else result.failed.push({ item, error });
       }
       onSettled?.(++settled, items.length);
     }
   };
-  const size = Math.max(1, Math.min(Math.floor(concurrency) || 1, items.length));
-  await Promise.all(Array.from({ length: size }, worker));
+  try {
+    await Promise.all(Array.from({ length: size }, worker));
+  } finally {
+    signal.removeEventListener('abort', follow);
+  }
   result.notSent.push(...items.slice(next));
   return result;
 }
+
+/** The most abort listeners one request adds to its signal at once. */
+const LISTENERS_PER_WORKER = 4;
 
 export { GateClosedError, RateGate, type GateStats, type GateTicket, type RateGateOptions } from './rate-gate';

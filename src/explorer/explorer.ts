@@ -29,6 +29,12 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     return node.treeItem();
   }
 
+  /** Called on hover, for a row drawn without a tooltip. */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    item.tooltip ??= node.tooltip();
+    return item;
+  }
+
   getParent(node: Node): Node | undefined {
     return node.parent;
   }
@@ -96,16 +102,20 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   private hold(parentId: string, children: Node[]): void {
-    const keep = new Set(children.map((c) => c.id));
-    // Rows gone from under this parent are dropped, with everything under them.
-    const drop = (id: string) => {
-      this.held.delete(id);
-      for (const child of this.heldChildren.get(id) ?? []) drop(child);
-      this.heldChildren.delete(id);
-    };
-    for (const id of this.heldChildren.get(parentId) ?? []) if (!keep.has(id)) drop(id);
-    for (const child of children) this.held.set(child.id, child);
-    this.heldChildren.set(parentId, [...keep]);
+    const ids = children.map((c) => c.id);
+    const before = this.heldChildren.get(parentId);
+    if (before) {
+      // Rows gone from under this parent are dropped, with everything under them.
+      const keep = new Set(ids);
+      const drop = (id: string) => {
+        this.held.delete(id);
+        for (const child of this.heldChildren.get(id) ?? []) drop(child);
+        this.heldChildren.delete(id);
+      };
+      for (const id of before) if (!keep.has(id)) drop(id);
+    }
+    for (let i = 0; i < children.length; i++) this.held.set(ids[i]!, children[i]!);
+    this.heldChildren.set(parentId, ids);
   }
 
   /** Fires the held rows that show this change, but not those whose ancestor is redrawn anyway. */

@@ -11,7 +11,15 @@ const t = vscode.l10n.t;
 export abstract class Node {
   abstract readonly id: string;
   abstract readonly parent: Node | undefined;
+  /** The row as drawn. Its tooltip is not in it: see tooltip(). */
   abstract treeItem(): vscode.TreeItem;
+  /**
+   * The row's tooltip, made when the user hovers it (the explorer's resolveTreeItem), not
+   * when it is drawn: a list of 5,000 keys draws 5,000 rows and is hovered on a few.
+   */
+  tooltip(): string | undefined {
+    return undefined;
+  }
   children(): Promise<Node[]> {
     return Promise.resolve([]);
   }
@@ -91,10 +99,13 @@ export class ProjectNode extends Node {
     item.contextValue = this.needsKey ? Ctx.projectNeedsKey : Ctx.project;
     item.iconPath = this.needsKey ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('project');
     item.description = this.needsKey ? t('needs API key') : undefined;
-    item.tooltip = this.needsKey
+    return item;
+  }
+
+  override tooltip(): string {
+    return this.needsKey
       ? t('Project {0}: its API key is not in this machine\'s secret storage. Use "Replace API Key…" to enter it.', this.project.name)
       : t('Project {0}', this.project.name);
-    return item;
   }
 
   override async children(): Promise<Node[]> {
@@ -110,15 +121,15 @@ export class ProjectNode extends Node {
 }
 
 export class GroupNode extends Node {
+  /** Made once: every row's id starts with it, and a list can have thousands of rows. */
+  readonly id: string;
+
   constructor(
     readonly parent: ProjectNode,
     readonly kind: GroupKind,
   ) {
     super();
-  }
-
-  get id(): string {
-    return `${this.parent.id}/${this.kind.kind}`;
+    this.id = `${parent.id}/${kind.kind}`;
   }
 
   treeItem(): vscode.TreeItem {
@@ -143,6 +154,8 @@ export class GroupNode extends Node {
   }
 }
 
+const collator = new Intl.Collator();
+
 /**
  * One row per valid item (the data layer already turned a repeated id into an
  * invalid item), an InvalidNode per bad one, a message when the list is empty.
@@ -158,8 +171,10 @@ export function rows<T extends object>(
   const good: T[] = [];
   const bad: Node[] = [];
   items.forEach((item, index) => (isInvalid(item) ? bad.push(new InvalidNode(group, item, index)) : good.push(item)));
-  good.sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
-  return [...good.map(make), ...bad];
+  // Each key made once, compared by one collator (as localeCompare would): a list can have thousands of rows.
+  const keyed = good.map((item) => ({ item, key: sortKey(item) }));
+  keyed.sort((a, b) => collator.compare(a.key, b.key));
+  return [...keyed.map((k) => make(k.item)), ...bad];
 }
 
 export class NeedsKeyNode extends Node {
@@ -207,13 +222,16 @@ export class ErrorNode extends Node {
     const item = new vscode.TreeItem(this.isAuth ? t('API key rejected. Re-enter API Key…') : t('Could not load. Retry'), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = this.isAuth ? undefined : message;
-    item.tooltip = message;
     item.contextValue = this.isAuth ? Ctx.authError : Ctx.error;
     item.iconPath = this.isAuth ? new vscode.ThemeIcon('key', new vscode.ThemeColor('list.errorForeground')) : new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
     item.command = this.isAuth
       ? { command: 'qencodeCdn.replaceApiKey', title: t('Re-enter API Key…'), arguments: [this.projectNode] }
       : { command: 'qencodeCdn.retry', title: t('Retry'), arguments: [this] };
     return item;
+  }
+
+  override tooltip(): string {
+    return shown(errorMessage(this.error));
   }
 }
 
@@ -236,9 +254,12 @@ export class InvalidNode extends Node {
     item.id = this.id;
     item.contextValue = Ctx.invalid;
     item.description = t('invalid: {0}', problem);
-    item.tooltip = t('The API returned this item in a shape the extension does not understand, so it is not shown: {0}', problem);
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     return item;
+  }
+
+  override tooltip(): string {
+    return t('The API returned this item in a shape the extension does not understand, so it is not shown: {0}', shown(this.item.problem));
   }
 }
 

@@ -144,7 +144,8 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
     const row = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'watch.example-tv.com' }).filter({ hasText: 'no CNAME' });
     await row.waitFor({ timeout: 30_000 });
     await row.hover();
-    await wb.page.waitForTimeout(1200); // the tooltip
+    // The tooltip is made on hover (resolveTreeItem): the row says why it is pending.
+    await wb.page.locator('.monaco-hover, .workbench-hover', { hasText: 'add the DNS record' }).first().waitFor({ timeout: 10_000 });
     await wb.screenshot(join(RESULTS, 'e2e-tls-pending-dns.png'));
     const status = wb.page.locator('.statusbar-item', { hasText: 'TLS pending' });
     await status.waitFor();

@@ -10,10 +10,10 @@ describe('buckets', () => {
     const project = await addProject();
     const buckets = await group(project, 'buckets');
     assert.deepEqual(rows(buckets), ['media-assets', 'promo-clips', 'vod-archive']);
-    assert.match(String(buckets[0]!.treeItem().tooltip), /Known because: served by vod\.example-tv\.com/);
-    assert.match(String(buckets[1]!.treeItem().tooltip), /Known because: signing key Promo clips/);
+    assert.match(String(buckets[0]!.tooltip()), /Known because: served by vod\.example-tv\.com/);
+    assert.match(String(buckets[1]!.tooltip()), /Known because: signing key Promo clips/);
     assert.deepEqual(sent().map((r) => r.path).sort(), ['/v1/domains', '/v1/signing-keys']);
-    assert.match(String(buckets[0]!.treeItem().tooltip), /cannot read a bucket's access policy/);
+    assert.match(String(buckets[0]!.tooltip()), /cannot read a bucket's access policy/);
   });
 
   it('Add Bucket validates the name by the S3 rules, and Remove from List takes it away', async () => {
@@ -29,7 +29,7 @@ describe('buckets', () => {
     const added = (await group(project, 'buckets')).find((n) => rows([n])[0] === 'raw-uploads');
     assert.ok(added, 'raw-uploads is listed');
     assert.equal(added.treeItem().contextValue, 'bucket.added');
-    assert.match(String(added.treeItem().tooltip), /added by you/);
+    assert.match(String(added.tooltip()), /added by you/);
     await run('removeBucket', await bucketNode(project, 'raw-uploads'));
     assert.ok(!rows(await group(project, 'buckets')).some((r) => r.startsWith('raw-uploads')));
   });

@@ -162,7 +162,7 @@ describe('private keys are never lost', () => {
     assert.ok(untitledWith('-----BEGIN RSA PRIVATE KEY-----'), 'the key is open in an untitled editor');
     const node = await keyNode(project, key.id);
     assert.equal(node.treeItem().contextValue, 'signingKey.unsaved');
-    assert.match(String(node.treeItem().tooltip), /not saved to a file/);
+    assert.match(String(node.tooltip()), /not saved to a file/);
   });
 
   it('a write failure leaves the key in an editor; saving that text anywhere clears the warning', async () => {

@@ -61,7 +61,7 @@ describe('TLS subscriptions, more', () => {
     ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('createTls', await domainNode(project, 'events.example-tv.com'));
     const node = await tlsNode(project, 'events.example-tv.com');
-    assert.match(String(node.treeItem().tooltip), /events\.example-tv\.com CNAME j\.sni\.global\.fastly\.net\./, 'the record, from the create reply');
+    assert.match(String(node.tooltip()), /events\.example-tv\.com CNAME j\.sni\.global\.fastly\.net\./, 'the record, from the create reply');
     ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Copy the target'))).pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('showCnameInstructions', node);
     assert.equal(await vscode.env.clipboard.readText(), 'j.sni.global.fastly.net.');

@@ -11,11 +11,31 @@ describe('tree behaviour', () => {
     ctx.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 500 } });
     const [errorNode] = await group(project, 'domains');
     assert.equal(context(errorNode!), 'error');
-    assert.match(String(errorNode!.treeItem().tooltip), /List domains failed: Injected HTTP 500/);
+    assert.match(String(errorNode!.tooltip()), /List domains failed: Injected HTTP 500/);
     assert.deepEqual(ctx.ui.notifications, []);
     ctx.emulator.clearFaults();
     await run('retry', errorNode);
     assert.equal((await group(project, 'domains')).length, 4);
+  });
+
+  it('rows are drawn without their tooltips, which are made on hover (resolveTreeItem), for every kind of row', async () => {
+    const project = await addProject();
+    const explorer = ctx.api.explorer;
+    const all = [project, ...(await children(project))];
+    for (const kind of ['domains', 'tls', 'keys', 'buckets'] as const) all.push(...(await group(project, kind)));
+    const bucket = all.find((n) => context(n).startsWith('bucket'))!;
+    all.push(...(await explorer.getChildren(bucket)));
+    let resolved = 0;
+    for (const node of all) {
+      const item = explorer.getTreeItem(node);
+      assert.equal(item.tooltip, undefined, `${String(item.label)} is drawn without a tooltip`);
+      const tooltip = node.tooltip();
+      if (tooltip === undefined) continue;
+      assert.equal(explorer.resolveTreeItem(item, node).tooltip, tooltip, `${String(item.label)}: hovering shows its tooltip`);
+      resolved++;
+    }
+    // The project, every domain, TLS subscription, key and bucket, and the CORS headers.
+    assert.ok(resolved >= 12, `${resolved} tooltips`);
   });
 
   it('an auth failure is a node that asks to re-enter the API key', async () => {

@@ -119,4 +119,31 @@ describe('runPool', () => {
     assert.equal(r.failed.length, 0);
     assert.ok(r.notSent.length >= 13);
   });
+
+  it('at the highest concurrency setting (32), requests listening to the signal raise no listener-leak warning, and the caller\'s abort still reaches them', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      let aborted = 0;
+      const r = await runPool(Array.from({ length: 64 }, (_, i) => i), 32, async (n, signal) => {
+        // As a request does: its deadline, a wait at the rate gate and a token wait each listen.
+        const waits = [0, 1, 2].map(() => new Promise<void>((res, rej) => {
+          const onAbort = () => (clearTimeout(t), aborted++, rej(new Error('aborted')));
+          const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), res()), 20);
+          signal.addEventListener('abort', onAbort, { once: true });
+        }));
+        if (n === 40) setTimeout(() => controller.abort(), 1);
+        await Promise.all(waits);
+      }, controller.signal);
+      await new Promise((res) => setImmediate(res));
+      assert.deepEqual(warnings, []);
+      assert.ok(aborted > 0, 'the abort reached the requests in flight');
+      assert.equal(r.done.length + r.notSent.length, 64);
+      assert.ok(r.notSent.length > 0);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

@@ -35,14 +35,18 @@ export class BucketNode extends Node {
     item.iconPath = new vscode.ThemeIcon(b.policy?.policy === 'authenticated' ? 'lock' : 'database');
     // Only what fits a 300 px sidebar; why it is known is in the tooltip.
     item.description = b.policy?.policy;
-    item.tooltip = [
+    return item;
+  }
+
+  override tooltip(): string {
+    const b = this.bucket;
+    return [
       t('Bucket {0}', b.name),
       t('Known because: {0}', b.sources.map(describeSource).join('; ')),
       b.policy ? t('Access policy: {0}, set from this editor on {1}.', b.policy.policy, b.policy.at) : t('Access policy: not set from this editor.'),
       t("The API cannot read a bucket's access policy, so this shows only what was last set here (buckets are public by default)."),
       t('Expand to see its CORS policy.'),
     ].join('\n');
-    return item;
   }
 
   /** Its CORS policy, one row per header; a header whose value is not text is shown as such. */
@@ -83,10 +87,13 @@ export class CorsHeaderNode extends Node {
     item.id = this.id;
     item.contextValue = Ctx.corsHeader;
     item.description = this.value;
-    item.tooltip = `${this.header}: ${this.value}\n${t('Click to edit the CORS policy of {0}.', this.parent.name)}`;
     item.iconPath = new vscode.ThemeIcon('symbol-field');
     item.command = { command: 'qencodeCdn.editCors', title: t('Edit CORS Policy'), arguments: [this.parent] };
     return item;
+  }
+
+  override tooltip(): string {
+    return `${this.header}: ${this.value}\n${t('Click to edit the CORS policy of {0}.', this.parent.name)}`;
   }
 }
 

@@ -30,14 +30,18 @@ export class DomainNode extends Node {
     // The essential first, short enough for a 300 px sidebar; the rest is in the tooltip.
     // The icon tells live from vod; what a vod domain serves comes first.
     item.description = d.type === 'live' ? t('live') : d.bucketName ? `→ ${d.bucketName}` : t('no bucket');
-    item.tooltip = [
+    return item;
+  }
+
+  override tooltip(): string {
+    const d = this.domain;
+    return [
       d.name,
       t('Type: {0}', d.type === 'live' ? t('live streaming') : t('media storage (vod)')),
       ...(d.type === 'vod' ? [t('Bucket: {0}', d.bucketName ?? t('none'))] : []),
       t('Created: {0}', formatWhen(d.created)),
       t('ID: {0}', d.id),
     ].join('\n');
-    return item;
   }
 
   async details(client: QencodeClient, signal: AbortSignal): Promise<{ title: string; json: Record<string, unknown> }> {

@@ -62,14 +62,19 @@ export class SigningKeyNode extends Node {
           : target.kind === 'bucket'
             ? t('bucket {0}', target.bucketName)
             : t('unknown target');
-    item.tooltip = [
+    return item;
+  }
+
+  override tooltip(): string {
+    const k = this.key;
+    const unsaved = this.isUnsaved(this.projectNode.project.id, k.id);
+    return [
       k.name ?? t('Unnamed signing key'),
       t('Signs for: {0}', signingKeyTarget(k, this.domains)),
       t('Created: {0}', formatWhen(k.created)),
       t('ID: {0}', k.id),
       ...(unsaved ? ['', t('Its private key was received but not saved to a file. It is still open in an editor in this window: save it now, it cannot be downloaded again.')] : []),
     ].join('\n');
-    return item;
   }
 
   async details(client: QencodeClient, signal: AbortSignal): Promise<{ title: string; json: Record<string, unknown> }> {

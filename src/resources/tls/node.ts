@@ -86,9 +86,17 @@ export class TlsNode extends Node {
           ? days < 0 ? t('expired') : t('{0} days left', days)
           : status;
     item.accessibilityInformation = { label: [domainName ?? s.domainId, status, String(item.description)].join(', ') };
+    return item;
+  }
+
+  override tooltip(): string {
+    const s = this.subscription;
+    const domainName = this.domain?.name;
+    const dns = domainName ? this.services.dns?.current(domainName, this.cnameTarget) : undefined;
+    const status = shown(s.status);
     const waitingOn = s.status === 'pending' && dns && (dns.verdict.kind === 'missing' || dns.verdict.kind === 'wrong');
     const cname = parseCname(this.message);
-    item.tooltip = [
+    return [
       t('TLS subscription for {0}', domainName ?? s.domainId),
       t('Status: {0}', status),
       ...(dns ? [describeVerdict(dns.verdict)] : domainName ? [t('DNS: checking…')] : []),
@@ -102,7 +110,6 @@ export class TlsNode extends Node {
       t('Created: {0}', formatWhen(s.created)),
       t('ID: {0}', s.id),
     ].join('\n');
-    return item;
   }
 
   async details(client: QencodeClient, signal: AbortSignal): Promise<{ title: string; json: Record<string, unknown> }> {
