@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { SAMPLE } from '../emulator/sample-data';
-import { addProject, ctx, domainNode, group, reset, rows, run, sent, tlsNode, verifyUi } from './helpers';
+import { addProject, ctx, domainNode, group, reset, rows, run, sent, tlsNode, until, verifyUi } from './helpers';
 import type { TlsNode } from '../../src/resources/tls/node';
 import { TlsWatch } from '../../src/resources/tls/watch';
 
 const TARGET = 'j.sni.global.fastly.net.';
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check()) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(await check(), what);
-}
 
 const tlsPosts = () => sent('POST', '^/v1/tls/subscriptions$');
 

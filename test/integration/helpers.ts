@@ -141,3 +141,10 @@ export function sent(method?: string, path?: string | RegExp): { method: string;
 export function run(command: string, ...args: unknown[]): Thenable<unknown> {
   return vscode.commands.executeCommand(`qencodeCdn.${command}`, ...args);
 }
+
+/** Waits for `check` to hold (VS Code's events cross a process), then asserts it. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check()) && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(await check(), what);
+}

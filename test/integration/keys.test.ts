@@ -6,15 +6,10 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SAMPLE } from '../emulator/sample-data';
 import { CANCEL } from './scripted-ui';
-import { addProject, ctx, group, keyNode, reset, rows, run, sent, verifyUi } from './helpers';
+import { addProject, ctx, group, keyNode, reset, rows, run, sent, until, verifyUi } from './helpers';
 
 const workspace = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
 const keysDir = () => join(workspace(), '.qencode', 'keys');
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(check(), what);
-}
 
 describe('signing keys', () => {
   beforeEach(async () => {

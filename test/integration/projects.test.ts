@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { DEMO_API_KEY } from '../emulator/emulator';
 import { secretKey, tokenKey } from '../../src/resources/projects/store';
 import { CANCEL } from './scripted-ui';
-import { addProject, children, context, ctx, group, reset, rows, run, verifyUi } from './helpers';
+import { addProject, children, context, ctx, group, reset, rows, run, until, verifyUi } from './helpers';
 
 const tokenRequests = () => ctx.emulator.requestsTo('POST', '^/v1/access_token/');
 
@@ -119,8 +119,9 @@ describe('projects and API keys', () => {
   it('a key that vanished from SecretStorage (another window) shows as "needs API key", not a crash', async () => {
     const project = await addProject('Production');
     assert.equal((await children(project)).length, 4);
-    // What another window sharing the store would do:
+    // What another window sharing the store would do; its change event reaches this window a moment later.
     await ctx.api.secrets.delete(secretKey(project.project.id));
+    await until(async () => rows(await children(project))[0] === 'Enter the API key for this project…', 'the row asks for the key');
     const nodes = await children(project);
     assert.deepEqual(rows(nodes), ['Enter the API key for this project…']);
     assert.equal(context(nodes[0]!), 'authError');
@@ -128,6 +129,17 @@ describe('projects and API keys', () => {
     ctx.ui.inputAnswer('apiKey', DEMO_API_KEY);
     await run('replaceApiKey', project);
     assert.equal((await children(project)).length, 4);
+  });
+
+  it('a refresh of a project reads nothing from SecretStorage before its lists (whether it has a key is known)', async () => {
+    const project = await addProject('Production');
+    for (const g of await children(project)) await ctx.api.explorer.getChildren(g);
+    const reads = ctx.api.secretReads();
+    ctx.emulator.clearRequests();
+    ctx.api.explorer.refreshNode(project);
+    for (const g of await children(project)) await ctx.api.explorer.getChildren(g);
+    assert.equal(ctx.api.secretReads(), reads);
+    assert.deepEqual(ctx.emulator.requests.map((r) => `${r.method} ${r.path}`).sort(), ['GET /v1/domains', 'GET /v1/signing-keys', 'GET /v1/tls/subscriptions']);
   });
 
   it('with no project, palette commands offer to add an API key instead of failing', async () => {

@@ -12,12 +12,7 @@ import { tlsJson, TlsNode } from '../../src/resources/tls/node';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 import { SAMPLE, sampleData } from '../emulator/sample-data';
 import { CANCEL } from './scripted-ui';
-import { addProject, bucketNode, children, context, ctx, EXTENSION_ID, group, reset, rows, run, sent, verifyUi } from './helpers';
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  assert.ok(check(), what);
-}
+import { addProject, bucketNode, children, context, ctx, EXTENSION_ID, group, reset, rows, run, sent, until, verifyUi } from './helpers';
 
 describe('trust boundaries: the smaller edges a user hits', () => {
   beforeEach(reset);

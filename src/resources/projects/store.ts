@@ -88,6 +88,10 @@ const tlsMessagesKey = (projectId: string) => `qencodeCdn.tlsMessages.${projectI
  */
 export class Projects implements vscode.Disposable {
   private readonly clients = new Map<string, QencodeClient>();
+  /** Whether each project has a key in SecretStorage, as last read or written here (see hasApiKey). */
+  private readonly keyPresent = new Map<string, boolean>();
+  /** Key changes seen from SecretStorage's events (another window's, or a keychain's). */
+  private keyChanges = 0;
   private readonly changed = new vscode.EventEmitter<Project | undefined>();
   /** Fires with the project whose key changed, or undefined when the list changed. */
   readonly onDidChange = this.changed.event;
@@ -107,7 +111,11 @@ export class Projects implements vscode.Disposable {
     this.subscriptions.push(
       secrets.onDidChange((e) => {
         const project = this.list().find((p) => secretKey(p.id) === e.key);
-        if (project) this.resetClient(project.id, project);
+        if (project) {
+          this.keyChanges++;
+          this.keyPresent.delete(project.id);
+          this.resetClient(project.id, project);
+        }
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (['qencodeCdn.apiUrl', 'qencodeCdn.tokenFallbackUrl', 'http.proxy', 'http.noProxy', 'http.proxyStrictSSL'].some((k) => e.affectsConfiguration(k))) {
@@ -190,13 +198,21 @@ export class Projects implements vscode.Disposable {
   }
 
   async apiKey(projectId: string): Promise<string | undefined> {
+    const changesBefore = this.keyChanges;
     const key = await this.secrets.get(secretKey(projectId));
     if (key) this.log.addSecret(key);
+    // A read that a change overtook says what was there before it: not kept.
+    if (changesBefore === this.keyChanges) this.keyPresent.set(projectId, !!key);
     return key;
   }
 
+  /**
+   * Whether the project has a key here. Asked each time a project row is expanded or
+   * refreshed: known from the last read or write (a change in another window clears
+   * it), so a refresh does not wait on a SecretStorage round trip before its lists.
+   */
   async hasApiKey(projectId: string): Promise<boolean> {
-    return !!(await this.apiKey(projectId));
+    return this.keyPresent.get(projectId) ?? !!(await this.apiKey(projectId));
   }
 
   /**
@@ -268,6 +284,7 @@ export class Projects implements vscode.Disposable {
   async add(name: string, apiKey: string, token?: StoredToken): Promise<Project> {
     const project: Project = { id: randomUUID(), name, origins: this.currentOrigins() };
     await this.secrets.store(secretKey(project.id), apiKey);
+    this.keyPresent.set(project.id, true);
     if (token) this.keepToken(project.id, token);
     await this.state.update(PROJECTS_KEY, [...this.list(), project]);
     this.changed.fire(undefined);
@@ -276,6 +293,7 @@ export class Projects implements vscode.Disposable {
 
   async replaceKey(projectId: string, apiKey: string, token?: StoredToken): Promise<void> {
     await this.secrets.store(secretKey(projectId), apiKey);
+    this.keyPresent.set(projectId, true);
     // The old key's token goes with it.
     if (token) this.keepToken(projectId, token);
     else await this.secrets.delete(tokenKey(projectId));
@@ -293,6 +311,7 @@ export class Projects implements vscode.Disposable {
   }
 
   async remove(projectId: string): Promise<void> {
+    this.keyPresent.delete(projectId);
     await this.secrets.delete(secretKey(projectId));
     await this.secrets.delete(tokenKey(projectId));
     await this.state.update(PROJECTS_KEY, this.list().filter((p) => p.id !== projectId));
