@@ -144,8 +144,8 @@ export async function runPool<T>(
 ): Promise<PoolResult<T>> {
   const result: PoolResult<T> = { done: [], failed: [], notSent: [] };
   const size = Math.max(1, Math.min(Math.floor(concurrency) || 1, items.length));
-  // Every request in flight listens to the signal (its deadline, a wait at the rate gate, a token
-  // wait): up to 32 workers would trip Node's "possible EventEmitter memory leak" warning at 10.
+  // Every request in flight listens to the signal (its deadline, and whatever `work` adds): up to
+  // 32 workers would trip Node's "possible EventEmitter memory leak" warning at 10.
   // The workers get a signal of the pool's own, sized for them, that follows the caller's.
   const pool = new AbortController();
   setMaxListeners(LISTENERS_PER_WORKER * size + 10, pool.signal);
@@ -169,6 +169,10 @@ export async function runPool<T>(
   };
   try {
     await Promise.all(Array.from({ length: size }, worker));
+  } catch (error) {
+    // A failing progress callback ends the run: the other workers stop too.
+    pool.abort(error);
+    throw error;
   } finally {
     signal.removeEventListener('abort', follow);
   }

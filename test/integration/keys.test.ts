@@ -158,6 +158,8 @@ describe('private keys are never lost', () => {
     const node = await keyNode(project, key.id);
     assert.equal(node.treeItem().contextValue, 'signingKey.unsaved');
     assert.match(String(node.tooltip()), /not saved to a file/);
+    // Read aloud without a hover: the icon alone would say nothing to a screen reader.
+    assert.equal(node.treeItem().accessibilityInformation?.label, 'Escape Attempt, stream 1f1ab6a3…, private key not saved to a file');
   });
 
   it('a write failure leaves the key in an editor; saving that text anywhere clears the warning', async () => {

@@ -120,6 +120,26 @@ describe('runPool', () => {
     assert.ok(r.notSent.length >= 13);
   });
 
+  it('a progress callback that throws ends the run: the other workers start nothing more', async () => {
+    const started: number[] = [];
+    await assert.rejects(
+      runPool(Array.from({ length: 20 }, (_, i) => i), 2, async (n, signal) => {
+        started.push(n);
+        await new Promise<void>((res, rej) => {
+          const t = setTimeout(res, 5);
+          signal.addEventListener('abort', () => (clearTimeout(t), rej(new Error('aborted'))), { once: true });
+        });
+      }, new AbortController().signal, (settled) => {
+        if (settled === 3) throw new Error('progress failed');
+      }),
+      /progress failed/,
+    );
+    const after = started.length;
+    await new Promise((res) => setTimeout(res, 50));
+    assert.equal(started.length, after, 'nothing started after the run ended');
+    assert.ok(after <= 4, `started ${after}`);
+  });
+
   it('at the highest concurrency setting (32), requests listening to the signal raise no listener-leak warning, and the caller\'s abort still reaches them', async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.name);

@@ -62,6 +62,8 @@ export class SigningKeyNode extends Node {
           : target.kind === 'bucket'
             ? t('bucket {0}', target.bucketName)
             : t('unknown target');
+    // The warning icon is not read aloud, and the tooltip comes only on hover: a screen reader hears it.
+    if (unsaved) item.accessibilityInformation = { label: t('{0}, {1}, private key not saved to a file', String(item.label), String(item.description)) };
     return item;
   }
 

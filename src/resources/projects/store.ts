@@ -201,15 +201,16 @@ export class Projects implements vscode.Disposable {
     const changesBefore = this.keyChanges;
     const key = await this.secrets.get(secretKey(projectId));
     if (key) this.log.addSecret(key);
-    // A read that a change overtook says what was there before it: not kept.
-    if (changesBefore === this.keyChanges) this.keyPresent.set(projectId, !!key);
+    // Only a key found is kept: a keychain that answered "none" while locked or starting must
+    // not hide the key for the session. A read that a change overtook is not kept either.
+    if (key && changesBefore === this.keyChanges) this.keyPresent.set(projectId, true);
     return key;
   }
 
   /**
    * Whether the project has a key here. Asked each time a project row is expanded or
-   * refreshed: known from the last read or write (a change in another window clears
-   * it), so a refresh does not wait on a SecretStorage round trip before its lists.
+   * refreshed: a key once found or stored is known (a change in another window clears
+   * that), so a refresh does not wait on a SecretStorage round trip before its lists.
    */
   async hasApiKey(projectId: string): Promise<boolean> {
     return this.keyPresent.get(projectId) ?? !!(await this.apiKey(projectId));
