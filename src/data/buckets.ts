@@ -22,6 +22,8 @@ export interface KnownBucket {
   sources: BucketSource[];
   addedByUser: boolean;
   policy?: { policy: AccessPolicy; at: string };
+  /** Its media-storage region, as the user said. */
+  region?: string;
 }
 
 /**
@@ -42,5 +44,6 @@ export function knownBuckets(domains: readonly Domain[], keys: readonly SigningK
       addedByUser: memory.added.includes(name),
       // Own keys only: a bucket named "__proto__" must not read the prototype.
       ...(Object.hasOwn(memory.policies, name) ? { policy: memory.policies[name]! } : {}),
+      ...(memory.regions && Object.hasOwn(memory.regions, name) ? { region: memory.regions[name]! } : {}),
     }));
 }

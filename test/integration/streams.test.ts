@@ -126,6 +126,28 @@ describe('purge a whole stream', () => {
     await run('copyPlaybackUrl', await bucketNode(project, 'promo-clips'));
     assert.equal(await vscode.env.clipboard.readText(), 'https://promo-clips.media-storage.eu-central.qencode.com/c.ts', 'the region is remembered');
   });
+
+  it('a wrong region answer is changed from the bucket\'s menu: the picker marks the current one, the tooltip and the next URL follow', async () => {
+    const project = await addProject();
+    ctx.ui.inputAnswer('playbackPath', 'a.ts').pickAnswer('region', 'eu-central');
+    await run('copyPlaybackUrl', await bucketNode(project, 'promo-clips'));
+    assert.match((await bucketNode(project, 'promo-clips')).tooltip(), /Media-storage region: eu-central, as you said/);
+    let offered: string[] = [];
+    ctx.ui.pickAnswer('region', (items) => {
+      offered = items.map((i) => `${i.label}${i.description ? ` (${i.description})` : ''}`);
+      return items.find((i) => i.label === 'us-west')!;
+    });
+    const promo = await bucketNode(project, 'promo-clips');
+    ctx.emulator.clearRequests();
+    await run('setBucketRegion', promo);
+    assert.deepEqual(offered, ['us-west', 'eu-central (current)']);
+    assert.match(ctx.ui.notifications.find((n) => n.id === 'bucketRegion')?.message ?? '', /Bucket promo-clips is in us-west/);
+    assert.match((await bucketNode(project, 'promo-clips')).tooltip(), /Media-storage region: us-west/);
+    ctx.ui.inputAnswer('playbackPath', 'b.ts');
+    await run('copyPlaybackUrl', await bucketNode(project, 'promo-clips'));
+    assert.equal(await vscode.env.clipboard.readText(), 'https://promo-clips.media-storage.us-west.qencode.com/b.ts');
+    assert.deepEqual(ctx.emulator.requests, [], 'the region is the editor\'s memory: nothing is sent');
+  });
 });
 
 describe('Qencode URLs in any file', () => {

@@ -7,6 +7,7 @@ import { pickProject } from '../projects/picker';
 import { corsUri, CORS_SCHEME, type CorsFileSystem } from './cors-fs';
 import { BucketNode } from './node';
 import { knownBucketsOf, pickBucket } from './picker';
+import { askRegion } from './region';
 
 const t = vscode.l10n.t;
 
@@ -33,6 +34,13 @@ export function registerBucketCommands(context: vscode.ExtensionContext, s: Serv
     if (!node.bucket.addedByUser) throw new Error(t('{0} is known from a domain or a signing key, so it stays in the list', node.name));
     await s.projects.updateBuckets(node.projectNode.project.id, (m) => ({ ...m, added: m.added.filter((b) => b !== node.name) }));
     node.projectNode.data.changed('buckets');
+  });
+
+  register('setBucketRegion', t('Set media-storage region'), async (node) => {
+    const { project, bucket } = await pickBucket(s, node);
+    const region = await askRegion(s, project.project.id, bucket);
+    project.data.changed('buckets');
+    void s.ui().notify('bucketRegion', 'info', t('Bucket {0} is in {1}: its media-storage URLs use that region.', bucket, region));
   });
 
   register('setAccessPolicy', t('Set bucket access policy'), async (node) => {

@@ -44,6 +44,7 @@ export class BucketNode extends Node {
       t('Bucket {0}', b.name),
       t('Known because: {0}', b.sources.map(describeSource).join('; ')),
       b.policy ? t('Access policy: {0}, set from this editor on {1}.', b.policy.policy, b.policy.at) : t('Access policy: not set from this editor.'),
+      ...(b.region ? [t('Media-storage region: {0}, as you said (Set Media-Storage Region… changes it).', b.region)] : []),
       t("The API cannot read a bucket's access policy, so this shows only what was last set here (buckets are public by default)."),
       t('Expand to see its CORS policy.'),
     ].join('\n');

@@ -7,7 +7,6 @@ import {
   httpFetcher,
   isManifestPath,
   mapUrl,
-  MEDIA_STORAGE_REGIONS,
   mediaStorageUrl,
   playbackUrl,
   validateObjectPath,
@@ -21,6 +20,7 @@ import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { BucketNode } from '../buckets/node';
 import { pickBucket } from '../buckets/picker';
+import { regionOf } from '../buckets/region';
 import { pickProject } from '../projects/picker';
 import { isLoopback, proxySettings } from '../projects/store';
 import type { PurgeRunner } from './runner';
@@ -80,7 +80,7 @@ export function registerStreamCommands(context: vscode.ExtensionContext, s: Serv
       const objectPath = answered(
         await s.ui().input({ id: 'playbackPath', title: t('The path of an object, e.g. streams/launch/master.m3u8'), validateInput: check(validateObjectPath) }),
       ).trim().replace(/^\/+/, '');
-      const url = domain ? playbackUrl(domain.name, objectPath) : mediaStorageUrl((node as BucketNode).name, await regionOf(s, project, (node as BucketNode).name), objectPath);
+      const url = domain ? playbackUrl(domain.name, objectPath) : mediaStorageUrl((node as BucketNode).name, await regionOf(s, project.project.id, (node as BucketNode).name), objectPath);
       await vscode.env.clipboard.writeText(url);
       void s.ui().notify('copied', 'info', t('Copied {0}', url));
       return;
@@ -202,22 +202,7 @@ async function localStart(s: Services, file: vscode.Uri): Promise<StreamStart> {
 async function bucketUrl(s: Services, project: ProjectNode, bucket: string, objectPath: string): Promise<string> {
   const domains = await s.ui().loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
   const serving = domains.find((d) => d.type === 'vod' && d.bucketName === bucket);
-  return serving ? playbackUrl(serving.name, objectPath) : mediaStorageUrl(bucket, await regionOf(s, project, bucket), objectPath);
-}
-
-/** A bucket's media-storage region: the one the user said before, else asked and remembered. */
-async function regionOf(s: Services, project: ProjectNode, bucket: string): Promise<string> {
-  const memory = s.projects.buckets(project.project.id);
-  const known = memory.regions && Object.hasOwn(memory.regions, bucket) ? memory.regions[bucket] : undefined;
-  if (known) return known;
-  const region = answered(
-    await s.ui().pick(
-      MEDIA_STORAGE_REGIONS.map((r) => ({ label: r })),
-      { id: 'region', title: t('Which media-storage region is bucket {0} in? (asked once)', bucket) },
-    ),
-  ).label;
-  await s.projects.updateBuckets(project.project.id, (m) => ({ ...m, regions: { ...m.regions, [bucket]: region } }));
-  return region;
+  return serving ? playbackUrl(serving.name, objectPath) : mediaStorageUrl(bucket, await regionOf(s, project.project.id, bucket), objectPath);
 }
 
 /** Reads the manifests (cancellable: nothing has been sent yet). */

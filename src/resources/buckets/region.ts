@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { MEDIA_STORAGE_REGIONS } from '../../core';
+import { answered } from '../../actions';
+import type { Services } from '../../services';
+
+const t = vscode.l10n.t;
+
+/*
+ * A bucket's media-storage region: the API does not tell it, so the user says it once
+ * (the first time a media-storage URL is made for the bucket) and can change it from the
+ * bucket's menu (Set Media-Storage Region…) if the first answer was wrong.
+ */
+
+/** The region the user gave for this bucket, if any. */
+export function knownRegion(s: Services, projectId: string, bucket: string): string | undefined {
+  const regions = s.projects.buckets(projectId).regions;
+  return regions && Object.hasOwn(regions, bucket) ? regions[bucket] : undefined;
+}
+
+/** Asks the region (the one known marked), remembers it, and returns it. */
+export async function askRegion(s: Services, projectId: string, bucket: string): Promise<string> {
+  const current = knownRegion(s, projectId, bucket);
+  const region = answered(
+    await s.ui().pick(
+      MEDIA_STORAGE_REGIONS.map((r) => ({ label: r, ...(r === current ? { description: t('current') } : {}) })),
+      {
+        id: 'region',
+        title: current ? t('Which media-storage region is bucket {0} in?', bucket) : t('Which media-storage region is bucket {0} in? (asked once; change it from the bucket\'s menu)', bucket),
+      },
+    ),
+  ).label;
+  await s.projects.updateBuckets(projectId, (m) => ({ ...m, regions: { ...m.regions, [bucket]: region } }));
+  return region;
+}
+
+/** The region to build a bucket's media-storage URLs with: the one given before, else asked now. */
+export async function regionOf(s: Services, projectId: string, bucket: string): Promise<string> {
+  return knownRegion(s, projectId, bucket) ?? (await askRegion(s, projectId, bucket));
+}
