@@ -104,6 +104,21 @@ describe('custom domains: the TLS watch', () => {
     assert.equal(ctx.api.tlsWatch.statusText(), undefined, 'the status bar item is gone');
   });
 
+  it('a subscription another window saw issued first updates its row here, and is not told twice', async () => {
+    const project = await addProject();
+    await group(project, 'tls');
+    assert.deepEqual(ctx.api.tlsWatch.watched().map((w) => w.tlsId), [SAMPLE.pendingTlsId]);
+    // What the window that saw it first leaves in the global state every window shares: the id gone.
+    await ctx.api.storage.globalState.update('qencodeCdn.tlsWatch', []);
+    ctx.emulator.issueTls(SAMPLE.pendingTlsId);
+    ctx.focus.set(true);
+    await until(() => ctx.api.tlsWatch.watched().length === 0, 'the watch here ends too');
+    ctx.focus.set(false);
+    assert.equal((await tlsNode(project, 'archive.example-tv.com')).treeItem().contextValue, 'tls.issued', 'the row shows it issued');
+    assert.deepEqual(ctx.ui.notifications.filter((n) => n.id === 'tlsIssued'), [], 'the user was told once, by the other window');
+    assert.ok(ctx.api.log.recent().some((l) => /archive\.example-tv\.com is issued; another window has told the user/.test(l)));
+  });
+
   it('one request per pending subscription per poll, and never a list', async () => {
     const project = await addProject();
     await group(project, 'domains');

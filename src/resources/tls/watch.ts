@@ -101,9 +101,11 @@ export class TlsWatch implements vscode.Disposable {
       if (sub.status.toLowerCase() === 'pending') {
         if (!this.entries.has(key)) this.add({ projectId, tlsId: sub.id, ...(domains.get(sub.domainId) ? { domain: domains.get(sub.domainId)!.name } : {}) }, true);
       } else if (this.entries.has(key) && ENDED.has(sub.status.toLowerCase())) {
-        // Seen ended in a list before the next poll: the user is told all the same.
+        // Seen ended in a list before the next poll: the user is told all the same (once).
         const entry = this.entries.get(key)!;
+        const toldElsewhere = this.endedElsewhere(key);
         this.remove(key);
+        if (toldElsewhere) continue;
         const expected = parseCname(sub.message ?? this.projects.tlsMessage(projectId, sub.id))?.target;
         void this.tell(entry, sub, entry.domain ?? domains.get(sub.domainId)?.name ?? sub.domainId, expected).catch((error: unknown) => this.log.error(`TLS watch: ${errorMessage(error)}`));
       }
@@ -133,6 +135,14 @@ export class TlsWatch implements vscode.Disposable {
     const stored = this.state.get<WatchedTls[]>(STATE_KEY, []).filter((e) => keyOf(e.projectId, e.tlsId) !== removedKey);
     if (added && !stored.some((e) => keyOf(e.projectId, e.tlsId) === keyOf(added.projectId, added.tlsId))) stored.push(added);
     return this.state.update(STATE_KEY, stored);
+  }
+
+  /**
+   * Another window saw it end first: each window watches what global state holds, and the
+   * one that sees the end removes it there and tells the user, so the others do not again.
+   */
+  private endedElsewhere(key: string): boolean {
+    return !this.state.get<WatchedTls[]>(STATE_KEY, []).some((e) => keyOf(e.projectId, e.tlsId) === key);
   }
 
   private enabled(): boolean {
@@ -193,7 +203,9 @@ export class TlsWatch implements vscode.Disposable {
       if (domain) void this.dns.check(domain, expected).catch(() => undefined);
       return;
     }
+    const toldElsewhere = this.endedElsewhere(key);
     this.remove(key);
+    if (toldElsewhere) return this.log.info(`TLS watch: ${domain ?? sub.domainId} is ${sub.status}; another window has told the user`);
     // Not awaited: a notification left open must not hold up the watch of the others.
     void this.tell(entry, sub, domain ?? t('the domain {0}', sub.domainId), expected).catch((error: unknown) => this.log.error(`TLS watch: ${errorMessage(error)}`));
   }
