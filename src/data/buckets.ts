@@ -1,4 +1,4 @@
-import type { AccessPolicy, Domain, SigningKey } from '../core';
+import { isMediaStorageRegion, type AccessPolicy, type Domain, type SigningKey } from '../core';
 
 /** What this editor remembers about a project's buckets; none of it is secret. */
 export interface BucketMemory {
@@ -44,6 +44,6 @@ export function knownBuckets(domains: readonly Domain[], keys: readonly SigningK
       addedByUser: memory.added.includes(name),
       // Own keys only: a bucket named "__proto__" must not read the prototype.
       ...(Object.hasOwn(memory.policies, name) ? { policy: memory.policies[name]! } : {}),
-      ...(memory.regions && Object.hasOwn(memory.regions, name) ? { region: memory.regions[name]! } : {}),
+      ...(memory.regions && Object.hasOwn(memory.regions, name) && isMediaStorageRegion(memory.regions[name]) ? { region: memory.regions[name] } : {}),
     }));
 }

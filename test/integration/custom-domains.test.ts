@@ -104,18 +104,34 @@ describe('custom domains: the TLS watch', () => {
     assert.equal(ctx.api.tlsWatch.statusText(), undefined, 'the status bar item is gone');
   });
 
-  it('a subscription another window saw issued first updates its row here, and is not told twice', async () => {
+  it('a watch list another window rewrote without the id still tells the user, and marks it told for the others', async () => {
+    const project = await addProject();
+    await group(project, 'tls');
+    // Another window's write replaced the shared watch list without this id: that alone silences nothing.
+    await ctx.api.storage.globalState.update('qencodeCdn.tlsWatch', []);
+    ctx.emulator.issueTls(SAMPLE.pendingTlsId);
+    ctx.focus.set(true);
+    await until(() => ctx.ui.notifications.some((n) => n.id === 'tlsIssued'), 'told, though the list lost the id');
+    ctx.focus.set(false);
+    const told = ctx.api.storage.globalState.get<Record<string, unknown>>('qencodeCdn.tlsIssuedTold', {});
+    assert.ok(Object.hasOwn(told, `${project.project.id}/${SAMPLE.pendingTlsId}`), 'marked told for the other windows');
+  });
+
+  it('a certificate another window told issued first updates its row here, and is not told twice', async () => {
     const project = await addProject();
     await group(project, 'tls');
     assert.deepEqual(ctx.api.tlsWatch.watched().map((w) => w.tlsId), [SAMPLE.pendingTlsId]);
-    // What the window that saw it first leaves in the global state every window shares: the id gone.
-    await ctx.api.storage.globalState.update('qencodeCdn.tlsWatch', []);
+    // What the window that told it first leaves in the global state every window shares.
+    const key = `${project.project.id}/${SAMPLE.pendingTlsId}`;
+    await ctx.api.storage.globalState.update('qencodeCdn.tlsIssuedTold', { [key]: { at: Date.now() } });
+    await new Promise((r) => setTimeout(r, 300)); // global state settles (earlier writes of this test echo back)
+    assert.ok(Object.hasOwn(ctx.api.storage.globalState.get<Record<string, unknown>>('qencodeCdn.tlsIssuedTold', {}), key), 'the mark is in place');
     ctx.emulator.issueTls(SAMPLE.pendingTlsId);
     ctx.focus.set(true);
     await until(() => ctx.api.tlsWatch.watched().length === 0, 'the watch here ends too');
     ctx.focus.set(false);
     assert.equal((await tlsNode(project, 'archive.example-tv.com')).treeItem().contextValue, 'tls.issued', 'the row shows it issued');
-    assert.deepEqual(ctx.ui.notifications.filter((n) => n.id === 'tlsIssued'), [], 'the user was told once, by the other window');
+    assert.deepEqual(ctx.ui.notifications.filter((n) => n.id === 'tlsIssued').map((n) => n.message), [], 'the user was told once, by the other window');
     assert.ok(ctx.api.log.recent().some((l) => /archive\.example-tv\.com is issued; another window has told the user/.test(l)));
   });
 

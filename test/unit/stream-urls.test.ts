@@ -38,6 +38,11 @@ describe('Qencode URLs in text', () => {
 
   it('builds playback URLs with each path segment encoded', () => {
     assert.equal(mediaStorageUrl('media-assets', 'eu-central', 'a b/c#d.ts'), 'https://media-assets.media-storage.eu-central.qencode.com/a%20b/c%23d.ts');
+    // The bucket and the region make the host: nothing else may choose it.
+    assert.throws(() => mediaStorageUrl('media-assets', 'x@evil.example#', 'a.ts'), /"x@evil.example#" is not a media-storage region/);
+    assert.throws(() => mediaStorageUrl('media-assets', '', 'a.ts'), /is not a media-storage region/);
+    assert.throws(() => mediaStorageUrl('evil.example/', 'us-west', 'a.ts'), /is not a bucket name/);
+    assert.throws(() => mediaStorageUrl('a@evil.example', 'us-west', 'a.ts'), /is not a bucket name/);
     assert.equal(playbackUrl('vod.example-tv.com', 'x/y.m3u8'), 'https://vod.example-tv.com/x/y.m3u8');
   });
 

@@ -1,5 +1,5 @@
 import { mapUrl } from '../purge';
-import { validateObjectPath } from '../validators';
+import { validateBucketName, validateObjectPath } from '../validators';
 import type { Domain } from '../schemas';
 
 /*
@@ -57,8 +57,15 @@ export function qencodeUrlAt(line: string, character: number, domains: readonly 
   return qencodeUrlsIn(line, domains).find((u) => character >= u.start && character <= u.end);
 }
 
-/** `https://{bucket}.media-storage.{region}.qencode.com/{path}`, path segments encoded. */
+/**
+ * `https://{bucket}.media-storage.{region}.qencode.com/{path}`, path segments encoded.
+ * The bucket and the region make the host name, so only a valid bucket name and a known
+ * region are taken: no text from a reply or from stored state can choose the host.
+ */
 export function mediaStorageUrl(bucket: string, region: string, path: string): string {
+  const name = validateBucketName(bucket);
+  if (!name.ok || name.value !== bucket) throw new Error(`"${bucket}" is not a bucket name: ${name.ok ? 'it has spaces around it' : name.message}`);
+  if (!isMediaStorageRegion(region)) throw new Error(`"${region}" is not a media-storage region (${MEDIA_STORAGE_REGIONS.join(', ')})`);
   return `https://${bucket}.media-storage.${region}.qencode.com/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
 
@@ -68,3 +75,7 @@ export function playbackUrl(domain: string, path: string): string {
 }
 
 export const MEDIA_STORAGE_REGIONS = ['us-west', 'eu-central'] as const;
+
+export function isMediaStorageRegion(region: unknown): region is (typeof MEDIA_STORAGE_REGIONS)[number] {
+  return (MEDIA_STORAGE_REGIONS as readonly unknown[]).includes(region);
+}

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MEDIA_STORAGE_REGIONS } from '../../core';
+import { isMediaStorageRegion, MEDIA_STORAGE_REGIONS } from '../../core';
 import { answered } from '../../actions';
 import type { Services } from '../../services';
 
@@ -11,10 +11,11 @@ const t = vscode.l10n.t;
  * bucket's menu (Set Media-Storage Region…) if the first answer was wrong.
  */
 
-/** The region the user gave for this bucket, if any. */
+/** The region the user gave for this bucket, if any (a value that is not a region, from tampered state, is asked again). */
 export function knownRegion(s: Services, projectId: string, bucket: string): string | undefined {
   const regions = s.projects.buckets(projectId).regions;
-  return regions && Object.hasOwn(regions, bucket) ? regions[bucket] : undefined;
+  const region = regions && Object.hasOwn(regions, bucket) ? regions[bucket] : undefined;
+  return isMediaStorageRegion(region) ? region : undefined;
 }
 
 /** Asks the region (the one known marked), remembers it, and returns it. */

@@ -10,6 +10,9 @@ import { DEFAULT_SCHEDULE, WatchSchedule, type ScheduleOptions } from './watch-s
 
 const t = vscode.l10n.t;
 const STATE_KEY = 'qencodeCdn.tlsWatch';
+/** Subscriptions whose "issued" a window has told, by project/tls id (see issuedToldElsewhere). */
+const TOLD_KEY = 'qencodeCdn.tlsIssuedTold';
+const TOLD_KEEP_MS = 7 * 86_400_000;
 
 /** What is kept across a reload: ids and a name to show, never anything secret. */
 interface WatchedTls {
@@ -101,11 +104,9 @@ export class TlsWatch implements vscode.Disposable {
       if (sub.status.toLowerCase() === 'pending') {
         if (!this.entries.has(key)) this.add({ projectId, tlsId: sub.id, ...(domains.get(sub.domainId) ? { domain: domains.get(sub.domainId)!.name } : {}) }, true);
       } else if (this.entries.has(key) && ENDED.has(sub.status.toLowerCase())) {
-        // Seen ended in a list before the next poll: the user is told all the same (once).
+        // Seen ended in a list before the next poll: the user is told all the same.
         const entry = this.entries.get(key)!;
-        const toldElsewhere = this.endedElsewhere(key);
         this.remove(key);
-        if (toldElsewhere) continue;
         const expected = parseCname(sub.message ?? this.projects.tlsMessage(projectId, sub.id))?.target;
         void this.tell(entry, sub, entry.domain ?? domains.get(sub.domainId)?.name ?? sub.domainId, expected).catch((error: unknown) => this.log.error(`TLS watch: ${errorMessage(error)}`));
       }
@@ -138,11 +139,21 @@ export class TlsWatch implements vscode.Disposable {
   }
 
   /**
-   * Another window saw it end first: each window watches what global state holds, and the
-   * one that sees the end removes it there and tells the user, so the others do not again.
+   * "Issued" is told once across windows: every window watches the ids in global state, and
+   * the first to see the certificate issued marks it told there. Only that mark silences
+   * another window; without it (a lost write, a window closed mid-way) the user is told
+   * again, never not at all. A failure is told in every window that sees it: it asks for
+   * action (Renew, Check DNS), and the window that told it may be one the user has left.
    */
-  private endedElsewhere(key: string): boolean {
-    return !this.state.get<WatchedTls[]>(STATE_KEY, []).some((e) => keyOf(e.projectId, e.tlsId) === key);
+  private issuedToldElsewhere(entry: WatchedTls): boolean {
+    const told = this.state.get<Record<string, { at: number }>>(TOLD_KEY, {});
+    return Object.hasOwn(told, keyOf(entry.projectId, entry.tlsId));
+  }
+
+  private markIssuedTold(entry: WatchedTls): void {
+    const now = Date.now();
+    const kept = Object.entries(this.state.get<Record<string, { at: number }>>(TOLD_KEY, {})).filter(([, v]) => typeof v?.at === 'number' && now - v.at < TOLD_KEEP_MS);
+    void this.state.update(TOLD_KEY, Object.fromEntries([...kept, [keyOf(entry.projectId, entry.tlsId), { at: now }]]));
   }
 
   private enabled(): boolean {
@@ -203,9 +214,7 @@ export class TlsWatch implements vscode.Disposable {
       if (domain) void this.dns.check(domain, expected).catch(() => undefined);
       return;
     }
-    const toldElsewhere = this.endedElsewhere(key);
     this.remove(key);
-    if (toldElsewhere) return this.log.info(`TLS watch: ${domain ?? sub.domainId} is ${sub.status}; another window has told the user`);
     // Not awaited: a notification left open must not hold up the watch of the others.
     void this.tell(entry, sub, domain ?? t('the domain {0}', sub.domainId), expected).catch((error: unknown) => this.log.error(`TLS watch: ${errorMessage(error)}`));
   }
@@ -213,6 +222,8 @@ export class TlsWatch implements vscode.Disposable {
   private async tell(entry: WatchedTls, sub: TlsSubscription, domain: string, expected: string | undefined): Promise<void> {
     const ui = this.ui();
     if (sub.status.toLowerCase() === 'issued') {
+      if (this.issuedToldElsewhere(entry)) return this.log.info(`TLS watch: ${domain} is issued; another window has told the user`);
+      this.markIssuedTold(entry);
       void ui.notify('tlsIssued', 'info', t('The TLS certificate for {0} was issued: HTTPS is ready.', domain));
       return;
     }
