@@ -88,8 +88,8 @@ const tlsMessagesKey = (projectId: string) => `qencodeCdn.tlsMessages.${projectI
  */
 export class Projects implements vscode.Disposable {
   private readonly clients = new Map<string, QencodeClient>();
-  /** Whether each project has a key in SecretStorage, as last read or written here (see hasApiKey). */
-  private readonly keyPresent = new Map<string, boolean>();
+  /** Projects whose key was found in, or stored to, SecretStorage here (see hasApiKey). */
+  private readonly keyFound = new Set<string>();
   /** Key changes seen from SecretStorage's events (another window's, or a keychain's). */
   private keyChanges = 0;
   private readonly changed = new vscode.EventEmitter<Project | undefined>();
@@ -113,7 +113,7 @@ export class Projects implements vscode.Disposable {
         const project = this.list().find((p) => secretKey(p.id) === e.key);
         if (project) {
           this.keyChanges++;
-          this.keyPresent.delete(project.id);
+          this.keyFound.delete(project.id);
           this.resetClient(project.id, project);
         }
       }),
@@ -203,7 +203,7 @@ export class Projects implements vscode.Disposable {
     if (key) this.log.addSecret(key);
     // Only a key found is kept: a keychain that answered "none" while locked or starting must
     // not hide the key for the session. A read that a change overtook is not kept either.
-    if (key && changesBefore === this.keyChanges) this.keyPresent.set(projectId, true);
+    if (key && changesBefore === this.keyChanges) this.keyFound.add(projectId);
     return key;
   }
 
@@ -213,7 +213,7 @@ export class Projects implements vscode.Disposable {
    * that), so a refresh does not wait on a SecretStorage round trip before its lists.
    */
   async hasApiKey(projectId: string): Promise<boolean> {
-    return this.keyPresent.get(projectId) ?? !!(await this.apiKey(projectId));
+    return this.keyFound.has(projectId) || !!(await this.apiKey(projectId));
   }
 
   /**
@@ -285,7 +285,7 @@ export class Projects implements vscode.Disposable {
   async add(name: string, apiKey: string, token?: StoredToken): Promise<Project> {
     const project: Project = { id: randomUUID(), name, origins: this.currentOrigins() };
     await this.secrets.store(secretKey(project.id), apiKey);
-    this.keyPresent.set(project.id, true);
+    this.keyFound.add(project.id);
     if (token) this.keepToken(project.id, token);
     await this.state.update(PROJECTS_KEY, [...this.list(), project]);
     this.changed.fire(undefined);
@@ -294,7 +294,7 @@ export class Projects implements vscode.Disposable {
 
   async replaceKey(projectId: string, apiKey: string, token?: StoredToken): Promise<void> {
     await this.secrets.store(secretKey(projectId), apiKey);
-    this.keyPresent.set(projectId, true);
+    this.keyFound.add(projectId);
     // The old key's token goes with it.
     if (token) this.keepToken(projectId, token);
     else await this.secrets.delete(tokenKey(projectId));
@@ -312,7 +312,7 @@ export class Projects implements vscode.Disposable {
   }
 
   async remove(projectId: string): Promise<void> {
-    this.keyPresent.delete(projectId);
+    this.keyFound.delete(projectId);
     await this.secrets.delete(secretKey(projectId));
     await this.secrets.delete(tokenKey(projectId));
     await this.state.update(PROJECTS_KEY, this.list().filter((p) => p.id !== projectId));
