@@ -20,14 +20,14 @@ const zodEnglishOnly = {
 };
 
 /**
- * The manifest parsers (m3u8-parser, mpd-parser: ~120 KB) are a bundle of their own,
- * dist/stream-parsers.js, loaded on the first stream purge: the extension's start-up
- * bundle holds none of them.
+ * The manifest readers (HLS, DASH, and the XML parser they use) are a bundle of their
+ * own, dist/stream-readers.js, loaded on the first stream purge: the extension's
+ * start-up bundle holds none of them.
  */
-const parsersApart = {
-  name: 'stream-parsers-apart',
+const readersApart = {
+  name: 'stream-readers-apart',
   setup(build) {
-    build.onResolve({ filter: /^\.\/parser-modules$/ }, () => ({ path: './stream-parsers.js', external: true }));
+    build.onResolve({ filter: /^\.\/readers$/ }, () => ({ path: './stream-readers.js', external: true }));
   },
 };
 
@@ -45,20 +45,20 @@ export function buildOptions(production) {
     sourcemap: !production,
     sourcesContent: false,
     metafile: true,
-    plugins: [zodEnglishOnly, parsersApart],
+    plugins: [zodEnglishOnly, readersApart],
     logLevel: 'warning',
   };
 }
 
-/** The parsers' own bundle, next to the extension's. */
-export function parserBuildOptions(production) {
+/** The readers' own bundle, next to the extension's. */
+export function readerBuildOptions(production) {
   return {
-    entryPoints: ['src/core/stream/parser-modules.ts'],
+    entryPoints: ['src/core/stream/readers.ts'],
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    outfile: 'dist/stream-parsers.js',
+    outfile: 'dist/stream-readers.js',
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
@@ -68,7 +68,7 @@ export function parserBuildOptions(production) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const production = process.argv.includes('--production');
-  const [result] = await Promise.all([esbuild.build(buildOptions(production)), esbuild.build(parserBuildOptions(production))]);
+  const [result] = await Promise.all([esbuild.build(buildOptions(production)), esbuild.build(readerBuildOptions(production))]);
   mkdirSync('dist', { recursive: true });
   writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
   const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;

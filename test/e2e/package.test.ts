@@ -17,7 +17,7 @@ it('packs exactly the bundle, media, README, LICENSE, CHANGELOG, package.json an
     'LICENSE',
     'README.md',
     'dist/extension.js',
-    'dist/stream-parsers.js',
+    'dist/stream-readers.js',
     'media/cors.schema.json',
     'media/icon.png',
     'media/qencode.svg',

@@ -248,16 +248,15 @@ export const fixtures = {
     }),
 
   /**
-   * A cycle and duplicates: the master lists itself, one variant twice and, as audio, the
-   * same playlist again; that variant is a (misplaced) master listing the master back.
+   * Duplicates: one variant twice, and a playlist both as audio and as a variant; two
+   * media playlists share a segment. (The test then makes the master list itself, and a
+   * variant a multivariant playlist: both are refused.)
    */
   hlsCycle: () =>
     fixture('hls-cycle', 'cycle/master.m3u8', {
       'cycle/master.m3u8': [
         '#EXTM3U',
         '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="Main",URI="w/index.m3u8"',
-        '#EXT-X-STREAM-INF:BANDWIDTH=1',
-        'master.m3u8',
         '#EXT-X-STREAM-INF:BANDWIDTH=2,AUDIO="a"',
         'v/index.m3u8',
         '#EXT-X-STREAM-INF:BANDWIDTH=3,AUDIO="a"',
@@ -266,7 +265,7 @@ export const fixtures = {
         'w/index.m3u8',
         '',
       ].join('\n'),
-      'cycle/v/index.m3u8': ['#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=1', '../master.m3u8', '#EXT-X-STREAM-INF:BANDWIDTH=2', '../w/index.m3u8', '#EXT-X-STREAM-INF:BANDWIDTH=3', 'index.m3u8', ''].join('\n'),
+      'cycle/v/index.m3u8': mediaPlaylist(['0.ts', '../w/1.ts']),
       'cycle/w/index.m3u8': mediaPlaylist(['0.ts', '1.ts', '0.ts', '../x/2.ts']),
     }),
 
@@ -383,8 +382,7 @@ export const fixtures = {
 
   /**
    * Two Periods, the last without @duration: $Number$ and a $Time$ timeline ending in r="-1"
-   * with a presentationTimeOffset. mpd-parser alone over-counts the first and finds nothing
-   * for the second (see src/core/stream/dash.ts).
+   * with a presentationTimeOffset (the Period's end in media time counts from it, 5.3.9.6).
    */
   dashMultiPeriod: () =>
     fixture('dash-multi-period', 'dash-periods/manifest.mpd', {

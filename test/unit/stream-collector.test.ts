@@ -169,10 +169,16 @@ describe('stream collector: HLS', () => {
     assert.deepEqual(read, [`${FIXTURE_ORIGIN}/other/master.m3u8`, `${FIXTURE_ORIGIN}/other/v/index.m3u8`]);
   });
 
-  it('hls-cycle: a playlist listing itself or an ancestor, and duplicates: each manifest read once, each path once', async () => {
-    const { result: r, read } = await collect(fixtures.hlsCycle());
-    assert.deepEqual(sorted(r), ['cycle/master.m3u8', 'cycle/v/index.m3u8', 'cycle/w/0.ts', 'cycle/w/1.ts', 'cycle/w/index.m3u8', 'cycle/x/2.ts']);
+  it('hls-cycle: a variant listed twice is read once; a master that lists itself, or a variant that is itself a multivariant playlist, is refused (RFC 8216bis 4.4.6.2: a variant is a media playlist)', async () => {
+    const fx = fixtures.hlsCycle();
+    const { result: r, read } = await collect(fx);
+    assert.deepEqual(sorted(r), ['cycle/master.m3u8', 'cycle/v/index.m3u8', 'cycle/w/0.ts', 'cycle/w/1.ts', 'cycle/w/index.m3u8', 'cycle/x/2.ts', 'cycle/v/0.ts'].sort());
     assert.deepEqual([...read].sort(), [`${FIXTURE_ORIGIN}/cycle/master.m3u8`, `${FIXTURE_ORIGIN}/cycle/v/index.m3u8`, `${FIXTURE_ORIGIN}/cycle/w/index.m3u8`]);
+    fx.files.set(`${FIXTURE_ORIGIN}/cycle/master.m3u8`, ['#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=1', 'master.m3u8', ''].join('\n'));
+    await assert.rejects(collect(fx), (e: StreamCollectError) => e.url === `${FIXTURE_ORIGIN}/cycle/master.m3u8` && e.reason === 'the playlists reference each other in a cycle');
+    fx.files.set(`${FIXTURE_ORIGIN}/cycle/master.m3u8`, ['#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=1', 'v/index.m3u8', ''].join('\n'));
+    fx.files.set(`${FIXTURE_ORIGIN}/cycle/v/index.m3u8`, ['#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=1', '../w/index.m3u8', ''].join('\n'));
+    await assert.rejects(collect(fx), (e: StreamCollectError) => e.url === `${FIXTURE_ORIGIN}/cycle/v/index.m3u8` && /it is a multivariant playlist, but a playlist that another one references must be a media playlist/.test(e.reason));
   });
 
   it('hls-50000-segments: a 50,000-segment playlist in well under two seconds', async () => {
@@ -310,7 +316,10 @@ describe('stream collector: failures, limits, order', () => {
     const mpd = `${FIXTURE_ORIGIN}/x/manifest.mpd`;
     await assert.rejects(run(async () => ({ status: 200, text: '<?xml version="1.0"?><MPD type="static"><Period><AdaptationSet mimeType="video/mp4"' }), mpd), (e: StreamCollectError) => /^it could not be parsed: malformed XML/.test(e.reason));
     const noDuration = '<MPD type="static"><Period><AdaptationSet mimeType="video/mp4"><SegmentTemplate duration="4" media="$Number$.m4s"/><Representation id="v" bandwidth="1"/></AdaptationSet></Period></MPD>';
-    await assert.rejects(run(async () => ({ status: 200, text: noDuration }), mpd), (e: StreamCollectError) => e.reason === 'it could not be parsed: the SegmentTemplate of Representation v has no end: neither its Period nor the MPD gives a duration');
+    await assert.rejects(
+      run(async () => ({ status: 200, text: noDuration }), mpd),
+      (e: StreamCollectError) => e.reason === 'it could not be parsed: Representation v: a SegmentTemplate has no end: neither its Period nor the MPD gives a duration, and it has no endNumber',
+    );
     await assert.rejects(
       collectStream('https://elsewhere.example.com/master.m3u8', { fetchText: async () => ({ status: 200, text: '#EXTM3U' }), toTarget }),
       (e: StreamCollectError) => /^it is not an object in a bucket: elsewhere\.example\.com maps to no known bucket/.test(e.reason),
@@ -322,7 +331,7 @@ describe('stream collector: failures, limits, order', () => {
     fx.files.set(`${FIXTURE_ORIGIN}/hls/audio/de.m3u8`, '<MPD><Period/></MPD>');
     await assert.rejects(collect(fx), (e: StreamCollectError) => e.url.endsWith('/hls/audio/de.m3u8') && /references it as a playlist, but it is a DASH MPD/.test(e.reason));
     fx.files.set(`${FIXTURE_ORIGIN}/hls/audio/de.m3u8`, '#EXTM3U\n#EXT-X-DEFINE:IMPORT="missing"\n#EXTINF:4,\n{$missing}.aac\n');
-    await assert.rejects(collect(fx), (e: StreamCollectError) => /^it could not be parsed: EXT-X-DEFINE/.test(e.reason));
+    await assert.rejects(collect(fx), (e: StreamCollectError) => e.reason === 'it could not be parsed: line 2: EXT-X-DEFINE IMPORT="missing": the multivariant playlist defines no such variable');
   });
 
   it('the path limit sets overLimit, says which, and stops reading', async () => {

@@ -1,44 +1,52 @@
 import { validateObjectPath } from '../validators';
-import { looksLikeDash, readDash } from './dash';
-import { looksLikeHls, readHls } from './hls';
+import { MANIFEST_BUDGET, clip } from './budget';
+import type { ParsedHls } from './hls';
+import type { ReaderModule } from './readers';
 import {
   DEFAULT_STREAM_LIMITS,
   StreamCollectError,
   type CollectOptions,
+  type FetchTextResult,
   type LeftOut,
   type ManifestRef,
   type RenditionSummary,
   type StreamCollection,
+  type StreamLimits,
   type StreamObject,
   type StreamObjectKind,
-  type StreamLimits,
   type StreamTarget,
+  type ToTarget,
 } from './types';
 
 /*
  * The stream collector: from a root manifest, every object of the stream, each path
- * once, in the order to purge them.
+ * once, in the order to purge them. In steps:
  *
- * - Reading: the root, then every playlist it references, recursively, up to
- *   `concurrency` at once, so the time is about the depth of the playlist tree in
- *   round trips. Each manifest is read once (by bucket and path), which also ends a
- *   cycle. A manifest that cannot be read or parsed stops everything with a
- *   StreamCollectError; nothing partial is returned.
- * - Mapping: a URI resolves against its own manifest's URL (`new URL(uri, manifest)`),
- *   then `toTarget` maps it to a bucket and path. Only objects in the root's bucket are
- *   collected; anything else is left out with the reason, and a playlist left out is
- *   not read.
- * - Order: the result does not depend on which reply came first. After reading, the
- *   tree is walked depth first in document order; media objects come first, then the
- *   manifests, deepest first, the root last.
+ * 1. `rootOf`: the root's bucket and path, or why it has none.
+ * 2. `readAll`: the root, then every playlist it references, up to `concurrency` at
+ *    once (the time is about the depth of the playlist graph in round trips). Each
+ *    manifest is read once (by bucket and path). A manifest that cannot be read or
+ *    parsed stops everything with a StreamCollectError, and nothing partial is
+ *    returned; a playlist named only by a rendition report is a hint, and is left out
+ *    with its reason instead.
+ * 3. `entriesOf`: a manifest's references, resolved against its URL and mapped by
+ *    `toTarget`; only objects of the root's bucket are kept, the rest are left out with
+ *    the reason, and a playlist left out is not read.
+ * 4. `arrange`: a depth-first walk in document order gives the order to purge: media
+ *    objects first, then the playlists in post-order (every playlist after the ones it
+ *    references, so a child before its parent in any graph), the root last.
+ *
+ * Every list is bounded (budget.ts): paths by `maxPaths`, manifests by `maxManifests`,
+ * what is left out and the renditions summarised by the budget, and each reader stops
+ * at the paths that are left.
  */
 
 type Entry =
   | { type: 'object'; url: string; target: StreamTarget; kind: StreamObjectKind; rendition?: string; shared?: boolean }
-  | { type: 'playlist'; key: string }
+  | { type: 'playlist'; key: string; hint: boolean }
   | { type: 'left'; uri: string; reason: string };
 
-interface Node {
+interface Playlist {
   key: string;
   url: string;
   target: StreamTarget;
@@ -46,9 +54,17 @@ interface Node {
   depth: number;
   label?: string;
   subtitles: boolean;
+  /** The manifest that named it first. */
   from?: string;
-  definitions?: Record<string, string>;
+  /** The multivariant playlist's variables, for EXT-X-DEFINE:IMPORT. */
+  imported?: ReadonlyMap<string, string>;
+  /** Named only by rendition reports so far: a failure to read it leaves it out instead of stopping. */
+  hint: boolean;
+  /** Why a hint could not be read. */
+  failed?: string;
   format?: 'hls' | 'dash';
+  hlsType?: ParsedHls['type'];
+  variables?: ReadonlyMap<string, string>;
   entries?: Entry[];
 }
 
@@ -69,6 +85,13 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+let readers: ReaderModule | undefined;
+function loadReaders(): ReaderModule {
+  // Required on first use, not imported: the readers and the XML parser are not loaded while the extension starts.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (readers ??= require('./readers') as ReaderModule);
+}
+
 /** Reads the root manifest at `rootUrl` and everything it references. */
 export function collectStream(rootUrl: string, options: CollectOptions): Promise<StreamCollection> {
   return collect(rootUrl, undefined, options);
@@ -83,109 +106,176 @@ export function collectFromText(rootText: string, rootUrl: string, options: Coll
   return collect(rootUrl, rootText, options);
 }
 
-async function collect(rootUrl: string, rootText: string | undefined, options: CollectOptions): Promise<StreamCollection> {
+function limitsOf(options: CollectOptions): StreamLimits {
   const d = DEFAULT_STREAM_LIMITS;
-  const limits: StreamLimits = {
+  return {
     maxPaths: options.maxPaths ?? d.maxPaths,
     maxManifests: options.maxManifests ?? d.maxManifests,
     maxDepth: options.maxDepth ?? d.maxDepth,
-    concurrency: options.concurrency ?? d.concurrency,
+    concurrency: Math.max(1, options.concurrency ?? d.concurrency),
   };
-  const { fetchText, toTarget } = options;
-  const outer = options.signal;
-  outer?.throwIfAborted();
+}
 
-  let rootParsed: URL;
+async function collect(rootUrl: string, rootText: string | undefined, options: CollectOptions): Promise<StreamCollection> {
+  options.signal?.throwIfAborted();
+  const root = rootOf(rootUrl, options.toTarget);
+  const run = new Collection(root, rootText, limitsOf(options), options);
+  await run.readAll();
+  return arrange(root, run.playlists, { overLimit: run.overLimit, manifestsRead: run.manifestsRead });
+}
+
+/** Step 1: the root manifest's bucket and path. */
+function rootOf(rootUrl: string, toTarget: ToTarget): Playlist {
+  let url: URL;
   try {
-    rootParsed = new URL(rootUrl);
+    url = new URL(rootUrl);
   } catch {
     throw new StreamCollectError(rootUrl, 'not a valid URL');
   }
-  rootParsed.hash = '';
-  const unsafe = readableProblem(rootParsed);
+  url.hash = '';
+  const unsafe = readableProblem(url);
   if (unsafe) throw new StreamCollectError(rootUrl, unsafe);
-  const rootMapped = toTarget(rootParsed);
-  if ('reason' in rootMapped) throw new StreamCollectError(rootUrl, `it is not an object in a bucket: ${rootMapped.reason}`);
-  const rootPath = validateObjectPath(rootMapped.path);
-  if (!rootPath.ok) throw new StreamCollectError(rootUrl, rootPath.message);
-  const bucket = rootMapped.bucket;
+  const mapped = toTarget(url);
+  if ('reason' in mapped) throw new StreamCollectError(rootUrl, `it is not an object in a bucket: ${mapped.reason}`);
+  const path = validateObjectPath(mapped.path);
+  if (!path.ok) throw new StreamCollectError(rootUrl, path.message);
+  const target = { bucket: mapped.bucket, path: path.value };
+  return { key: keyOf(target), url: url.href, target, kind: 'manifest', depth: 0, subtitles: false, hint: false };
+}
 
-  /** Where an absolute URL belongs: an object of this bucket, or the reason it is not collected. */
-  const classify = (url: URL): StreamTarget | string => {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return `a ${url.protocol} URI is not an object in a bucket (a DRM key system's URI, or inline data)`;
-    const unsafeChild = readableProblem(url);
-    if (unsafeChild) return `not read or purged: ${unsafeChild}`;
-    const mapped = toTarget(url);
+/** Steps 2 and 3: reading every manifest, and what each references. */
+class Collection {
+  readonly playlists: Map<string, Playlist>;
+  private readonly paths: Set<string>;
+  private readonly queue: Playlist[];
+  private readonly internal = new AbortController();
+  overLimit: string | undefined;
+  manifestsRead = 0;
+
+  constructor(
+    private readonly root: Playlist,
+    private readonly rootText: string | undefined,
+    private readonly limits: StreamLimits,
+    private readonly options: CollectOptions,
+  ) {
+    this.playlists = new Map([[root.key, root]]);
+    this.paths = new Set([root.key]);
+    this.queue = [root];
+  }
+
+  private stop(reason: string): void {
+    this.overLimit ??= reason;
+    this.internal.abort();
+  }
+
+  /** Reads up to `concurrency` manifests at once; children are queued as their parents are parsed. */
+  async readAll(): Promise<void> {
+    const outer = this.options.signal;
+    const onOuterAbort = () => this.internal.abort(outer?.reason);
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+    try {
+      while (failure === undefined && !this.internal.signal.aborted) {
+        while (this.queue.length && inFlight.size < this.limits.concurrency && !this.internal.signal.aborted) {
+          const task: Promise<void> = this.readOne(this.queue.shift()!)
+            .catch((error: unknown) => {
+              failure ??= error;
+              this.internal.abort();
+            })
+            .finally(() => inFlight.delete(task));
+          inFlight.add(task);
+        }
+        if (!inFlight.size) break;
+        await Promise.race(inFlight);
+      }
+      await Promise.allSettled([...inFlight]);
+    } finally {
+      outer?.removeEventListener('abort', onOuterAbort);
+    }
+    if (outer?.aborted) throw outer.reason;
+    if (failure !== undefined) throw failure;
+  }
+
+  /** One manifest: read, parsed, its references turned into entries. A hint's failure leaves it out. */
+  private async readOne(node: Playlist): Promise<void> {
+    try {
+      const reply = await this.textOf(node);
+      if (reply === undefined) return;
+      const refs = this.parse(node, reply);
+      node.entries = this.entriesOf(node, refs);
+    } catch (error) {
+      if (!node.hint || !(error instanceof StreamCollectError)) throw error;
+      node.failed = error.reason;
+    }
+  }
+
+  private async textOf(node: Playlist): Promise<FetchTextResult | undefined> {
+    if (node === this.root && this.rootText !== undefined) return { status: 200, text: this.rootText };
+    let reply: FetchTextResult;
+    try {
+      reply = await this.options.fetchText(node.url, this.internal.signal);
+    } catch (error) {
+      if (this.internal.signal.aborted) return undefined;
+      throw new StreamCollectError(node.url, `network error: ${describe(error)}`, node.from);
+    }
+    if (this.internal.signal.aborted) return undefined;
+    this.manifestsRead++;
+    if (reply.status < 200 || reply.status > 299) throw new StreamCollectError(node.url, `HTTP ${reply.status}${httpHint(reply.status)}`, node.from);
+    return reply;
+  }
+
+  private parse(node: Playlist, { text, contentType }: FetchTextResult): ManifestRef[] {
+    const { looksLikeHls, looksLikeDash, readHls, readDash } = loadReaders();
+    if (text.length > MANIFEST_BUDGET.maxBytes) throw new StreamCollectError(node.url, `it is larger than ${MANIFEST_BUDGET.maxBytes / 1024 / 1024} MiB`, node.from);
+    const hls = looksLikeHls(text);
+    if (!hls && !looksLikeDash(text)) {
+      const start = JSON.stringify(text.trimStart().slice(0, 40));
+      throw new StreamCollectError(node.url, `it is neither an HLS playlist (#EXTM3U) nor a DASH MPD${contentType ? ` (Content-Type ${clip(contentType, 80)})` : ''}; it begins ${start}`, node.from);
+    }
+    if (node !== this.root && !hls) throw new StreamCollectError(node.url, 'an HLS playlist references it as a playlist, but it is a DASH MPD', node.from);
+    node.format = hls ? 'hls' : 'dash';
+    const room = this.limits.maxPaths - this.paths.size;
+    try {
+      if (!hls) {
+        const parsed = readDash(text, { url: node.url, maxRefs: room });
+        if (parsed.overLimit) this.stop(`the MPD lists ${parsed.listed ?? 'more'} segments, more than the limit of ${this.limits.maxPaths} paths`);
+        return parsed.refs;
+      }
+      const parsed = readHls(text, { url: node.url, ...(node.imported ? { imported: node.imported } : {}), subtitles: node.subtitles, maxRefs: room });
+      if (node !== this.root && parsed.type === 'multivariant') throw new Error('it is a multivariant playlist, but a playlist that another one references must be a media playlist (RFC 8216bis 4.3.4.2)');
+      node.hlsType = parsed.type;
+      node.variables = parsed.variables;
+      if (parsed.overLimit) this.stop(`the stream has more than ${this.limits.maxPaths} paths`);
+      return parsed.refs;
+    } catch (error) {
+      throw new StreamCollectError(node.url, `it could not be parsed: ${describe(error)}`, node.from);
+    }
+  }
+
+  /** Where an absolute URL belongs: an object of the root's bucket, or the reason it is not collected. */
+  private classify(url: URL): StreamTarget | string {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return `a ${clip(url.protocol, 20)} URI is not an object in a bucket (a DRM key system's URI, or inline data)`;
+    const unsafe = readableProblem(url);
+    if (unsafe) return `not read or purged: ${unsafe}`;
+    const mapped = this.options.toTarget(url);
+    const bucket = this.root.target.bucket;
     if ('reason' in mapped) return `not in this bucket: ${mapped.reason}`;
     if (mapped.bucket !== bucket) return `not in this bucket: it is in the bucket ${mapped.bucket}, the stream in ${bucket}`;
     const path = validateObjectPath(mapped.path);
     return path.ok ? { bucket, path: path.value } : `not an object path: ${path.message}`;
-  };
+  }
 
-  const internal = new AbortController();
-  const onOuterAbort = () => internal.abort(outer?.reason);
-  outer?.addEventListener('abort', onOuterAbort, { once: true });
-
-  const root: Node = { key: keyOf({ bucket, path: rootPath.value }), url: rootParsed.href, target: { bucket, path: rootPath.value }, kind: 'manifest', depth: 0, subtitles: false };
-  const nodes = new Map<string, Node>([[root.key, root]]);
-  const paths = new Set<string>([root.key]);
-  const queue: Node[] = [root];
-  let overLimit: string | undefined;
-  let manifestsRead = 0;
-  const stop = (reason: string) => {
-    overLimit ??= reason;
-    internal.abort();
-  };
-
-  const read = async (node: Node): Promise<void> => {
-    let text: string;
-    let contentType: string | undefined;
-    if (node === root && rootText !== undefined) text = rootText;
-    else {
-      let reply;
-      try {
-        reply = await fetchText(node.url, internal.signal);
-      } catch (error) {
-        if (internal.signal.aborted) return;
-        throw new StreamCollectError(node.url, `network error: ${describe(error)}`, node.from);
-      }
-      if (internal.signal.aborted) return;
-      manifestsRead++;
-      if (reply.status < 200 || reply.status > 299) throw new StreamCollectError(node.url, `HTTP ${reply.status}${httpHint(reply.status)}`, node.from);
-      text = reply.text;
-      contentType = reply.contentType;
-    }
-    const hls = looksLikeHls(text);
-    if (!hls && !looksLikeDash(text)) {
-      const start = JSON.stringify(text.trimStart().slice(0, 40));
-      throw new StreamCollectError(node.url, `it is neither an HLS playlist (#EXTM3U) nor a DASH MPD${contentType ? ` (Content-Type ${contentType})` : ''}; it begins ${start}`, node.from);
-    }
-    if (node !== root && !hls) throw new StreamCollectError(node.url, 'an HLS playlist references it as a playlist, but it is a DASH MPD', node.from);
-    node.format = hls ? 'hls' : 'dash';
-    let refs: ManifestRef[];
-    try {
-      const parent = node.from ? nodes.get(node.from) : undefined;
-      const parsed = hls ? readHls(text, node.url, parent?.definitions, node.subtitles) : readDash(text, node.url, limits.maxPaths);
-      refs = parsed.refs;
-      if (parsed.definitions) node.definitions = parsed.definitions;
-    } catch (error) {
-      throw new StreamCollectError(node.url, `it could not be parsed: ${describe(error)}`, node.from);
-    }
-    node.entries = toEntries(node, refs);
-  };
-
-  const toEntries = (node: Node, refs: ManifestRef[]): Entry[] => {
+  private entriesOf(node: Playlist, refs: ManifestRef[]): Entry[] {
     const entries: Entry[] = [];
-    // A URI listed again in the same manifest (byte ranges of one file, say) is the same object.
-    const seen = new Set<string>();
     for (const ref of refs) {
-      if (overLimit) break;
-      if (!ref.follow && !ref.leftOut) {
-        if (seen.has(ref.uri)) continue;
-        seen.add(ref.uri);
-      }
+      if (this.overLimit) break;
       if (ref.leftOut) {
         entries.push({ type: 'left', uri: ref.uri, reason: ref.leftOut });
+        continue;
+      }
+      if (ref.uri.length > MANIFEST_BUDGET.maxValueChars) {
+        entries.push({ type: 'left', uri: ref.uri, reason: `a URI longer than ${MANIFEST_BUDGET.maxValueChars} characters` });
         continue;
       }
       let url: URL;
@@ -196,143 +286,175 @@ async function collect(rootUrl: string, rootText: string | undefined, options: C
         continue;
       }
       if (url.hash) url.hash = '';
-      const target = classify(url);
+      const target = this.classify(url);
       if (typeof target === 'string') {
         entries.push({ type: 'left', uri: url.href, reason: target });
         continue;
       }
       const key = keyOf(target);
       if (ref.follow) {
-        if (!nodes.has(key)) {
-          if (node.depth + 1 > limits.maxDepth) throw new StreamCollectError(url.href, `the playlists nest deeper than ${limits.maxDepth} levels below the root`, node.url);
-          if (nodes.size >= limits.maxManifests) {
-            stop(`the stream has more than ${limits.maxManifests} manifests`);
-            break;
-          }
-          const child: Node = { key, url: url.href, target, kind: ref.kind, depth: node.depth + 1, label: ref.follow.label, subtitles: ref.follow.subtitles, from: node.url };
-          nodes.set(key, child);
-          queue.push(child);
-        }
-        entries.push({ type: 'playlist', key });
+        const entry = this.follow(node, ref, url, target, key);
+        if (!entry) break;
+        entries.push(entry);
       } else {
         entries.push({ type: 'object', url: url.href, target, kind: ref.kind, ...(ref.rendition ? { rendition: ref.rendition } : {}), ...(ref.shared ? { shared: true } : {}) });
       }
-      paths.add(key);
-      if (paths.size > limits.maxPaths) stop(`the stream has more than ${limits.maxPaths} paths`);
+      this.paths.add(key);
+      if (this.paths.size > this.limits.maxPaths) this.stop(`the stream has more than ${this.limits.maxPaths} paths`);
     }
     return entries;
-  };
-
-  // Read, up to `concurrency` at once; children are queued as their parents are parsed.
-  const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
-  try {
-    while (failure === undefined && !internal.signal.aborted) {
-      while (queue.length && inFlight.size < Math.max(1, limits.concurrency) && !internal.signal.aborted) {
-        const task: Promise<void> = read(queue.shift()!)
-          .catch((error: unknown) => {
-            failure ??= error;
-            internal.abort();
-          })
-          .finally(() => inFlight.delete(task));
-        inFlight.add(task);
-      }
-      if (!inFlight.size) break;
-      await Promise.race(inFlight);
-    }
-    await Promise.allSettled([...inFlight]);
-  } finally {
-    outer?.removeEventListener('abort', onOuterAbort);
   }
-  if (outer?.aborted) throw outer.reason;
-  if (failure !== undefined) throw failure;
 
-  return arrange(root, nodes, { overLimit, manifestsRead });
+  /** A playlist to read in turn: queued once, however many manifests name it. */
+  private follow(node: Playlist, ref: ManifestRef, url: URL, target: StreamTarget, key: string): Entry | undefined {
+    const hint = !!ref.hint;
+    const known = this.playlists.get(key);
+    if (known) {
+      if (!hint) known.hint = false;
+      return { type: 'playlist', key, hint };
+    }
+    if (node.depth + 1 > this.limits.maxDepth) {
+      if (hint) return { type: 'left', uri: url.href, reason: `a rendition report more than ${this.limits.maxDepth} levels below the root` };
+      throw new StreamCollectError(url.href, `the playlists nest deeper than ${this.limits.maxDepth} levels below the root`, node.url);
+    }
+    if (this.playlists.size >= this.limits.maxManifests) {
+      this.stop(`the stream has more than ${this.limits.maxManifests} manifests`);
+      return undefined;
+    }
+    // A media playlist's IMPORT reads the multivariant playlist that loaded it; a rendition report's target was loaded by the same one.
+    const imported = node.hlsType === 'multivariant' ? node.variables : node.imported;
+    const child: Playlist = {
+      key,
+      url: url.href,
+      target,
+      kind: ref.kind,
+      depth: node.depth + 1,
+      label: ref.follow!.label,
+      subtitles: ref.follow!.subtitles,
+      from: node.url,
+      hint,
+      ...(imported ? { imported } : {}),
+    };
+    this.playlists.set(key, child);
+    this.queue.push(child);
+    return { type: 'playlist', key, hint };
+  }
 }
 
-/** Walks the tree depth first, in document order: the result's order and summaries. */
-function arrange(root: Node, nodes: Map<string, Node>, status: { overLimit: string | undefined; manifestsRead: number }): StreamCollection {
+/** Step 4: the order to purge, and the summaries, from a depth-first walk in document order. */
+function arrange(root: Playlist, playlists: Map<string, Playlist>, status: { overLimit: string | undefined; manifestsRead: number }): StreamCollection {
   const media: StreamObject[] = [];
-  const manifests: { object: StreamObject; depth: number }[] = [];
+  const manifests: StreamObject[] = [];
   const emitted = new Set<string>();
-  const visited = new Set<string>();
+  const state = new Map<string, 'open' | 'done'>();
   const leftOut: LeftOut[] = [];
+  let leftOutMore = 0;
   const leftSeen = new Set<string>();
   const renditions = new Map<string, RenditionSummary>();
+  let renditionsMore = 0;
+  const overflowRenditions = new Set<string>();
   const hasSegment = new Map<string, boolean>();
-  const nameOf = new Map<Node, string>();
+  const names = new Map<Playlist, string | undefined>();
+  const usedNames = new Set<string>();
 
-  const renditionName = (node: Node): string | undefined => {
-    if (nameOf.has(node)) return nameOf.get(node);
+  const leave = (uri: string, reason: string, from: string) => {
+    const id = `${uri}\n${reason}`;
+    if (leftSeen.has(id)) return;
+    if (leftOut.length >= MANIFEST_BUDGET.maxLeftOut) {
+      leftOutMore++;
+      return;
+    }
+    leftSeen.add(id);
+    leftOut.push({ uri: clip(uri, 300), reason: clip(reason, 300), from: clip(from, 300) });
+  };
+  const renditionName = (node: Playlist): string | undefined => {
+    if (names.has(node)) return names.get(node);
     let name: string | undefined;
     if (node.format === 'hls') {
       const label = node === root ? 'media playlist' : (node.label ?? 'playlist');
-      name = [...nameOf.values()].includes(label) ? `${label} (${node.target.path})` : label;
+      name = usedNames.has(label) ? clip(`${label} (${node.target.path})`, 200) : label;
+      usedNames.add(name);
     }
-    nameOf.set(node, name!);
+    names.set(node, name);
     return name;
   };
-  const emitManifest = (node: Node, rendition: string | undefined) => {
+  const emitManifest = (node: Playlist, rendition: string | undefined) => {
     if (emitted.has(node.key)) return;
     emitted.add(node.key);
-    const object: StreamObject = { url: node.url, ...node.target, kind: node.kind, ...(rendition && node !== root ? { rendition } : {}) };
-    manifests.push({ object, depth: node.depth });
+    manifests.push({ url: node.url, ...node.target, kind: node.kind, ...(rendition && node !== root ? { rendition } : {}) });
   };
-  const visit = (node: Node) => {
-    visited.add(node.key);
+  const count = (rendition: string, node: Playlist, entry: Extract<Entry, { type: 'object' }>) => {
+    let summary = renditions.get(rendition);
+    if (!summary) {
+      if (renditions.size >= MANIFEST_BUDGET.maxRenditions) {
+        if (!overflowRenditions.has(rendition)) renditionsMore++;
+        overflowRenditions.add(rendition);
+        return;
+      }
+      summary = { name: rendition, ...(node.format === 'hls' ? { playlist: node.target.path } : {}), count: 0, first: entry.target.path, last: entry.target.path };
+      renditions.set(rendition, summary);
+      hasSegment.set(rendition, false);
+    }
+    summary.count++;
+    // First and last name the rendition's segments; its init section and key only when it has no segment.
+    if (entry.kind === 'segment' || entry.kind === 'subtitle') {
+      if (!hasSegment.get(rendition)) summary.first = entry.target.path;
+      hasSegment.set(rendition, true);
+      summary.last = entry.target.path;
+    } else if (!hasSegment.get(rendition)) summary.last = entry.target.path;
+  };
+
+  const visit = (node: Playlist) => {
+    state.set(node.key, 'open');
     const own = renditionName(node);
-    emitManifest(node, own);
     for (const entry of node.entries ?? []) {
       if (entry.type === 'left') {
-        const id = `${entry.uri}\n${entry.reason}`;
-        if (!leftSeen.has(id)) {
-          leftSeen.add(id);
-          leftOut.push({ uri: entry.uri, reason: entry.reason, from: node.url });
-        }
+        leave(entry.uri, entry.reason, node.url);
       } else if (entry.type === 'playlist') {
-        const child = nodes.get(entry.key)!;
-        if (visited.has(child.key)) continue;
+        const child = playlists.get(entry.key)!;
+        if (child.failed !== undefined) {
+          leave(child.url, `a rendition report's playlist that could not be read: ${child.failed}`, node.url);
+          continue;
+        }
+        const seen = state.get(child.key);
+        if (seen === 'done') continue;
+        if (seen === 'open') {
+          // A rendition report back to a playlist being walked is a hint, not a parent: no order follows from it.
+          if (entry.hint) continue;
+          throw new StreamCollectError(child.url, 'the playlists reference each other in a cycle', node.url);
+        }
         // A playlist not read (the collection stopped at a limit) is still an object to purge.
         if (child.entries) visit(child);
-        else emitManifest(child, child.label);
+        else {
+          state.set(child.key, 'done');
+          emitManifest(child, child.label);
+        }
       } else {
         const key = keyOf(entry.target);
         if (emitted.has(key)) continue;
         emitted.add(key);
         const rendition = entry.shared ? undefined : (entry.rendition ?? own);
         media.push({ url: entry.url, ...entry.target, kind: entry.kind, ...(rendition ? { rendition } : {}) });
-        if (!rendition) continue;
-        let summary = renditions.get(rendition);
-        if (!summary) {
-          summary = { name: rendition, ...(node.format === 'hls' ? { playlist: node.target.path } : {}), count: 0, first: entry.target.path, last: entry.target.path };
-          renditions.set(rendition, summary);
-          hasSegment.set(rendition, false);
-        }
-        summary.count++;
-        // First and last name the rendition's segments; its init section and key only when it has no segment.
-        if (entry.kind === 'segment' || entry.kind === 'subtitle') {
-          if (!hasSegment.get(rendition)) summary.first = entry.target.path;
-          hasSegment.set(rendition, true);
-          summary.last = entry.target.path;
-        } else if (!hasSegment.get(rendition)) summary.last = entry.target.path;
+        if (rendition) count(rendition, node, entry);
       }
     }
+    state.set(node.key, 'done');
+    emitManifest(node, own);
   };
   visit(root);
 
-  // Deepest first, the root last; a stable sort keeps document order within a depth.
-  manifests.sort((a, b) => b.depth - a.depth);
-  const objects = [...media, ...manifests.map((m) => m.object)];
+  const objects = [...media, ...manifests];
   const counts: Partial<Record<StreamObjectKind, number>> = {};
   for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
-  const rootObject = manifests.find((m) => m.object.path === root.target.path && m.depth === 0)!.object;
   return {
-    root: { ...rootObject, format: root.format ?? 'hls' },
+    root: { ...manifests.at(-1)!, format: root.format ?? 'hls' },
     bucket: root.target.bucket,
     objects,
     manifestsFrom: media.length,
     leftOut,
+    leftOutMore,
     renditions: [...renditions.values()],
+    renditionsMore,
     counts,
     overLimit: status.overLimit !== undefined,
     ...(status.overLimit ? { limitReason: status.overLimit } : {}),
@@ -346,7 +468,7 @@ function arrange(root: Node, nodes: Map<string, Node>, status: { overLimit: stri
  * cleartext request, or one to another port of a host it can name.
  */
 function readableProblem(url: URL): string | undefined {
-  if (url.protocol !== 'https:') return `only https addresses are read, not ${url.protocol}`;
+  if (url.protocol !== 'https:') return `only https addresses are read, not ${clip(url.protocol, 20)}`;
   if (url.port !== '') return `only the default https port is read, not ${url.port}`;
   if (url.username || url.password) return 'an address with credentials in it is not read';
   return undefined;

@@ -1,113 +1,319 @@
-import type { M3u8Module, M3u8Segment, ParserModules } from './parser-modules';
+import { MANIFEST_BUDGET, clip } from './budget';
 import type { ManifestRef, ParsedManifest } from './types';
 
 /*
- * HLS: what one playlist references, read with video.js's m3u8-parser.
+ * HLS: what one playlist references, read line by line as RFC 8216bis (draft 16)
+ * describes it. Our own reader, not a general parser: it only finds URIs, and every
+ * step of it is bounded (see budget.ts), because a playlist is text anyone can write.
  *
- * The parser is required on first use, not imported (through parser-modules.ts): it
- * does not execute while the extension activates.
- *
- * Supplemented by hand, because m3u8-parser 7 does not expose them:
- * - `EXT-X-SESSION-KEY` and `EXT-X-SESSION-DATA` (master playlist tags it skips): read
- *   through the parser's own extension point, `addParser`, with `attributeList` below
- *   for their attribute lists. Nothing else is read outside the parser.
+ * - A playlist is either a multivariant (master) playlist or a media playlist; one
+ *   that has tags of both kinds is refused (4.1).
+ * - Variables (4.3, EXT-X-DEFINE 4.4.2.3): NAME/VALUE, IMPORT (a media playlist takes
+ *   a variable of the multivariant playlist that loaded it) and QUERYPARAM (from the
+ *   playlist's own URI). References `{$name}` are replaced in URI lines and in
+ *   quoted-string attribute values, left to right, once (a result is not scanned
+ *   again). A reference to a variable that is not defined, a name defined twice, and
+ *   an IMPORT or QUERYPARAM with nothing to take refuse the playlist, as the RFC says a
+ *   client must. Each value and the whole output of substitution are bounded: chained
+ *   definitions double at each step, and 2 KB of them would otherwise become gigabytes.
+ * - Unknown tags are ignored (4.1).
  */
 
-let m3u8: M3u8Module | undefined;
-function loadParser(): M3u8Module {
-  // Lazy on purpose (see the top of this file and parser-modules.ts).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (m3u8 ??= (require('./parser-modules') as ParserModules).loadM3u8());
-}
+/** Tags that only a multivariant playlist has, and tags that only a media playlist has (4.4.3-4.4.6). */
+const MULTIVARIANT_TAGS = new Set(['EXT-X-MEDIA', 'EXT-X-STREAM-INF', 'EXT-X-I-FRAME-STREAM-INF', 'EXT-X-SESSION-DATA', 'EXT-X-SESSION-KEY', 'EXT-X-CONTENT-STEERING']);
+const MEDIA_TAGS = new Set([
+  'EXTINF',
+  'EXT-X-TARGETDURATION',
+  'EXT-X-MEDIA-SEQUENCE',
+  'EXT-X-DISCONTINUITY-SEQUENCE',
+  'EXT-X-ENDLIST',
+  'EXT-X-PLAYLIST-TYPE',
+  'EXT-X-I-FRAMES-ONLY',
+  'EXT-X-PART-INF',
+  'EXT-X-SERVER-CONTROL',
+  'EXT-X-BYTERANGE',
+  'EXT-X-DISCONTINUITY',
+  'EXT-X-KEY',
+  'EXT-X-MAP',
+  'EXT-X-PROGRAM-DATE-TIME',
+  'EXT-X-GAP',
+  'EXT-X-BITRATE',
+  'EXT-X-PART',
+  'EXT-X-DATERANGE',
+  'EXT-X-SKIP',
+  'EXT-X-PRELOAD-HINT',
+  'EXT-X-RENDITION-REPORT',
+]);
 
-/** True when the text is an HLS playlist: its first line is `#EXTM3U` (RFC 8216 4.3.1.1). */
+/** True when the text is an HLS playlist: its first line is `#EXTM3U` (4.4.1.1). */
 export function looksLikeHls(text: string): boolean {
   return /^\uFEFF?[ \t]*#EXTM3U[ \t]*(\r?\n|$)/.test(text);
 }
 
+/** What a reader knows of the playlist it reads. */
+export interface HlsContext {
+  /** The playlist's URL: relative URIs are left to the collector; QUERYPARAM reads its query. */
+  url: string;
+  /** The variables of the multivariant playlist that loaded this one (for IMPORT); absent for a root. */
+  imported?: ReadonlyMap<string, string>;
+  /** A subtitles rendition: its segments are subtitle segments. */
+  subtitles?: boolean;
+  /** The most distinct URIs to return; past it the reader stops and says so. */
+  maxRefs?: number;
+}
+
+export interface ParsedHls extends ParsedManifest {
+  type: 'multivariant' | 'media';
+  /** The variables this playlist defines, for the media playlists it loads (IMPORT). */
+  variables: ReadonlyMap<string, string>;
+}
+
+/** A line of the playlist could not be read: the message names the line. */
+class HlsError extends Error {
+  constructor(line: number, message: string) {
+    super(`line ${line}: ${message}`);
+  }
+}
+
 /**
- * A small reader for the attribute list of one tag line (RFC 8216 4.2):
- * `NAME=value` pairs, comma separated, values quoted or not. Used only for the tags
- * the parser skips.
+ * An attribute list (4.2): `NAME=value` pairs separated by commas, each value a
+ * quoted-string (kept with its quotes, so the caller knows which values take
+ * variables) or a run of characters up to the next comma. Whitespace around names
+ * and values is tolerated, as players do. Linear: one pass, no backtracking.
  */
-export function attributeList(line: string): Record<string, string> {
-  const attributes: Record<string, string> = {};
-  const list = line.slice(line.indexOf(':') + 1);
-  for (const m of list.matchAll(/([A-Z0-9-]+)=("[^"]*"|[^,]*)/g)) attributes[m[1]!] = m[2]!.replace(/^"|"$/g, '');
+export function attributeList(text: string, line = 0): Map<string, string> {
+  const attributes = new Map<string, string>();
+  let i = 0;
+  const n = text.length;
+  const skipSpaces = () => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+  };
+  while (i < n) {
+    skipSpaces();
+    if (i >= n) break;
+    const nameStart = i;
+    while (i < n && /[A-Z0-9-]/.test(text[i]!)) i++;
+    const name = text.slice(nameStart, i);
+    skipSpaces();
+    if (!name || text[i] !== '=') throw new HlsError(line, `a malformed attribute list near "${clip(text.slice(nameStart, nameStart + 40), 40)}"`);
+    i++;
+    skipSpaces();
+    let value: string;
+    if (text[i] === '"') {
+      const end = text.indexOf('"', i + 1);
+      if (end < 0) throw new HlsError(line, `the quoted value of ${name} has no closing quote`);
+      value = text.slice(i, end + 1);
+      i = end + 1;
+    } else {
+      const end = text.indexOf(',', i);
+      value = (end < 0 ? text.slice(i) : text.slice(i, end)).trim();
+      i = end < 0 ? n : end;
+    }
+    if (!attributes.has(name)) attributes.set(name, value);
+    skipSpaces();
+    if (i < n && text[i] !== ',') throw new HlsError(line, `a malformed attribute list after ${name}`);
+    i++;
+  }
   return attributes;
 }
 
-function label(kind: string, attributes: Record<string, unknown> | undefined): string {
-  const r = attributes?.RESOLUTION as { width?: number; height?: number } | undefined;
-  const b = attributes?.BANDWIDTH;
-  const bandwidth = typeof b !== 'number' ? '' : b >= 1000 ? `${Math.round(b / 1000)}k` : `${b}bps`;
-  return [kind, r?.width && r.height ? `${r.width}x${r.height}` : '', bandwidth].filter(Boolean).join(' ');
+const VARIABLE_NAME = /^[A-Za-z0-9_-]+$/;
+const REFERENCE = /\{\$([A-Za-z0-9_-]+)\}/g;
+
+/** Variable substitution (4.3), bounded per value and per playlist. */
+class Substitution {
+  readonly variables = new Map<string, string>();
+  private produced = 0;
+
+  constructor(private readonly budget = MANIFEST_BUDGET) {}
+
+  define(line: number, name: string, value: string): void {
+    if (!VARIABLE_NAME.test(name)) throw new HlsError(line, `"${clip(name, 40)}" is not a variable name (letters, digits, "-" and "_")`);
+    if (this.variables.has(name)) throw new HlsError(line, `the variable ${name} is defined twice`);
+    this.variables.set(name, value);
+  }
+
+  /** Replaces every reference, left to right, once; a reference to an undefined variable refuses the playlist. */
+  apply(line: number, text: string): string {
+    if (!text.includes('{$')) return text;
+    let length = 0;
+    const out = text.replace(REFERENCE, (whole, name: string) => {
+      const value = this.variables.get(name);
+      if (value === undefined) throw new HlsError(line, `the variable {$${name}} is used but not defined (RFC 8216bis 4.3: such a playlist is not parsed)`);
+      length += value.length - whole.length;
+      if (text.length + length > this.budget.maxValueChars) throw new HlsError(line, `a value grows past ${this.budget.maxValueChars} characters once its variables are replaced`);
+      return value;
+    });
+    this.produced += out.length;
+    if (this.produced > this.budget.maxSubstitutedChars) throw new HlsError(line, `variable substitution makes more than ${this.budget.maxSubstitutedChars} characters of text`);
+    return out;
+  }
+}
+
+/** A quoted-string's value with its variables replaced; an unquoted value as it is. */
+function valueOf(sub: Substitution, line: number, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  return raw.startsWith('"') ? sub.apply(line, raw.slice(1, -1)) : raw;
+}
+
+function variantLabel(kind: string, a: Map<string, string>): string {
+  const resolution = /^(\d+)x(\d+)$/.exec(a.get('RESOLUTION') ?? '');
+  const b = Number(a.get('BANDWIDTH'));
+  const bandwidth = !Number.isFinite(b) || a.get('BANDWIDTH') === undefined ? '' : b >= 1000 ? `${Math.round(b / 1000)}k` : `${b}bps`;
+  return [kind, resolution ? `${resolution[1]}x${resolution[2]}` : '', bandwidth].filter(Boolean).join(' ');
 }
 
 /**
- * The references of one playlist, in a stable order: session keys and data, renditions
- * (`EXT-X-MEDIA`), variants, I-frame playlists, then for each segment its key, its init
- * section, itself and its parts; rendition reports last. Throws on a parse error.
+ * The references of one playlist, in document order, each URI once. Throws an Error
+ * whose message names the line, for a playlist the RFC says a client must not parse.
  */
-export function readHls(text: string, url: string, mainDefinitions?: Record<string, string>, subtitles = false): ParsedManifest {
-  const { Parser } = loadParser();
-  const parser = new Parser({ uri: url, ...(mainDefinitions ? { mainDefinitions } : {}) });
-  const errors: string[] = [];
-  parser.on('error', (e) => errors.push(e.message));
-  const session: ManifestRef[] = [];
-  parser.addParser({
-    expression: /^#EXT-X-SESSION-KEY:/,
-    customType: 'qencodeSessionKey',
-    dataParser: (line) => {
-      const a = attributeList(line);
-      if (a.URI && a.METHOD !== 'NONE') session.push({ uri: a.URI, kind: 'key', shared: true });
-    },
-  });
-  parser.addParser({
-    expression: /^#EXT-X-SESSION-DATA:/,
-    customType: 'qencodeSessionData',
-    dataParser: (line) => {
-      const a = attributeList(line);
-      if (a.URI) session.push({ uri: a.URI, kind: 'data', shared: true });
-    },
-  });
-  parser.push(text);
-  parser.end();
-  if (errors.length) throw new Error(errors.join('; '));
-  const m = parser.manifest;
-  // The parser substitutes EXT-X-DEFINE variables in the tags it knows; do the same for the two above.
-  const substitute = (uri: string) => Object.entries(m.definitions ?? {}).reduce((u, [name, value]) => u.replaceAll(`{$${name}}`, value), uri);
-  const refs: ManifestRef[] = session.map((r) => ({ ...r, uri: substitute(r.uri) }));
+export function readHls(text: string, context: HlsContext): ParsedHls {
+  const maxRefs = context.maxRefs ?? Number.POSITIVE_INFINITY;
+  const sub = new Substitution();
+  const refs: ManifestRef[] = [];
+  const seen = new Set<string>();
+  let overLimit = false;
+  let type: 'multivariant' | 'media' | undefined;
+  const kindOfTag = (line: number, tag: string) => {
+    const kind = MULTIVARIANT_TAGS.has(tag) ? 'multivariant' : MEDIA_TAGS.has(tag) ? 'media' : undefined;
+    if (!kind) return;
+    if (type && type !== kind) throw new HlsError(line, `${tag} in a ${type} playlist: a playlist is either a multivariant or a media playlist, never both (RFC 8216bis 4.1)`);
+    type = kind;
+  };
+  const add = (ref: ManifestRef) => {
+    // A playlist is referenced once per role; an object once, however many byte ranges cut it.
+    const id = ref.leftOut ? `left\n${ref.uri}` : ref.follow ? `${ref.kind}\n${ref.uri}` : ref.uri;
+    if (seen.has(id)) return;
+    if (seen.size >= maxRefs) {
+      overLimit = true;
+      return;
+    }
+    seen.add(id);
+    refs.push(ref);
+  };
 
-  for (const [type, groups] of Object.entries(m.mediaGroups ?? {})) {
-    for (const renditions of Object.values(groups)) {
-      for (const [name, rendition] of Object.entries(renditions)) {
-        if (rendition.uri) refs.push({ uri: rendition.uri, kind: 'playlist', follow: { label: `${type.toLowerCase()} ${name}`, subtitles: type === 'SUBTITLES' } });
+  const segmentKind = context.subtitles ? 'subtitle' : 'segment';
+  /** The EXT-X-STREAM-INF whose URI line comes next. */
+  let pendingVariant: Map<string, string> | undefined;
+  const lines = text.split(/\r?\n/);
+  for (let index = 1; index < lines.length && !overLimit; index++) {
+    const number = index + 1;
+    const line = lines[index]!.trim();
+    if (line === '') continue;
+    if (!line.startsWith('#')) {
+      const uri = sub.apply(number, line);
+      if (type === 'multivariant' || pendingVariant) {
+        if (!pendingVariant) {
+          add({ uri, kind: 'playlist', leftOut: `line ${number}: a URI that no EXT-X-STREAM-INF introduces` });
+          continue;
+        }
+        add({ uri, kind: 'playlist', follow: { label: variantLabel('video', pendingVariant), subtitles: false } });
+        pendingVariant = undefined;
+      } else {
+        type ??= 'media';
+        add({ uri, kind: segmentKind });
       }
+      continue;
+    }
+    if (!line.startsWith('#EXT')) continue; // a comment
+    const colon = line.indexOf(':');
+    const tag = line.slice(1, colon < 0 ? undefined : colon);
+    kindOfTag(number, tag);
+    if (colon < 0) continue;
+    const a = () => attributeList(line.slice(colon + 1), number);
+    const uriOf = (attributes: Map<string, string>) => valueOf(sub, number, attributes.get('URI'));
+    switch (tag) {
+      case 'EXT-X-DEFINE': {
+        const attributes = a();
+        const name = valueOf(sub, number, attributes.get('NAME'));
+        const imported = valueOf(sub, number, attributes.get('IMPORT'));
+        const param = valueOf(sub, number, attributes.get('QUERYPARAM'));
+        if (name !== undefined) {
+          const value = valueOf(sub, number, attributes.get('VALUE'));
+          if (value === undefined) throw new HlsError(number, `EXT-X-DEFINE NAME="${clip(name, 40)}" has no VALUE`);
+          sub.define(number, name, value);
+        } else if (imported !== undefined) {
+          if (!context.imported) throw new HlsError(number, `EXT-X-DEFINE IMPORT="${clip(imported, 40)}" in a playlist that no multivariant playlist loaded`);
+          const value = context.imported.get(imported);
+          if (value === undefined) throw new HlsError(number, `EXT-X-DEFINE IMPORT="${clip(imported, 40)}": the multivariant playlist defines no such variable`);
+          sub.define(number, imported, value);
+        } else if (param !== undefined) {
+          let value: string | null;
+          try {
+            value = new URL(context.url).searchParams.get(param);
+          } catch {
+            value = null;
+          }
+          if (value === null) throw new HlsError(number, `EXT-X-DEFINE QUERYPARAM="${clip(param, 40)}": the playlist's URL has no such query parameter`);
+          if (value.length > MANIFEST_BUDGET.maxValueChars) throw new HlsError(number, `the query parameter ${clip(param, 40)} is too long to be a variable`);
+          sub.define(number, param, value);
+        } else throw new HlsError(number, 'EXT-X-DEFINE has neither NAME, IMPORT nor QUERYPARAM');
+        break;
+      }
+      case 'EXT-X-STREAM-INF':
+        pendingVariant = a();
+        break;
+      case 'EXT-X-MEDIA': {
+        const attributes = a();
+        const uri = uriOf(attributes);
+        const mediaType = attributes.get('TYPE') ?? '';
+        if (uri === undefined || mediaType === 'CLOSED-CAPTIONS') break;
+        const name = valueOf(sub, number, attributes.get('NAME')) ?? '';
+        add({ uri, kind: 'playlist', follow: { label: clip(`${mediaType.toLowerCase()} ${name}`.trim(), 80), subtitles: mediaType === 'SUBTITLES' } });
+        break;
+      }
+      case 'EXT-X-I-FRAME-STREAM-INF': {
+        const attributes = a();
+        const uri = uriOf(attributes);
+        if (uri !== undefined) add({ uri, kind: 'iframe-playlist', follow: { label: variantLabel('i-frames', attributes), subtitles: false } });
+        break;
+      }
+      case 'EXT-X-SESSION-KEY':
+      case 'EXT-X-SESSION-DATA': {
+        const uri = uriOf(a());
+        if (uri !== undefined) add({ uri, kind: tag === 'EXT-X-SESSION-KEY' ? 'key' : 'data', shared: true });
+        break;
+      }
+      case 'EXT-X-CONTENT-STEERING': {
+        const uri = valueOf(sub, number, a().get('SERVER-URI'));
+        if (uri !== undefined) add({ uri, kind: 'data', shared: true });
+        break;
+      }
+      case 'EXT-X-KEY': {
+        const attributes = a();
+        const uri = uriOf(attributes);
+        if (attributes.get('METHOD') !== 'NONE' && uri !== undefined) add({ uri, kind: 'key' });
+        break;
+      }
+      case 'EXT-X-MAP': {
+        const uri = uriOf(a());
+        if (uri !== undefined) add({ uri, kind: 'init' });
+        break;
+      }
+      case 'EXT-X-PART': {
+        const uri = uriOf(a());
+        if (uri !== undefined) add({ uri, kind: 'part' });
+        break;
+      }
+      case 'EXT-X-PRELOAD-HINT': {
+        const attributes = a();
+        const uri = uriOf(attributes);
+        const hint = attributes.get('TYPE');
+        if (uri !== undefined && (hint === 'PART' || hint === 'MAP')) add({ uri, kind: hint === 'MAP' ? 'init' : 'part' });
+        break;
+      }
+      case 'EXT-X-RENDITION-REPORT': {
+        const uri = uriOf(a());
+        if (uri !== undefined) add({ uri, kind: 'playlist', follow: { label: 'rendition report', subtitles: false }, hint: true });
+        break;
+      }
+      case 'EXT-X-SKIP':
+        // A delta update (4.4.5.2) leaves out segments that only the full playlist lists.
+        throw new HlsError(number, 'EXT-X-SKIP: this is a delta update of a playlist, which leaves segments out; read the full playlist instead');
+      default:
+        break;
     }
   }
-  // m3u8-parser keeps variants and segments in one array (`playlists` and `segments` may be
-  // the same one, in a playlist that has both kinds of line): a variant has attributes.
-  for (const p of m.playlists ?? []) if (p.uri && p.attributes) refs.push({ uri: p.uri, kind: 'playlist', follow: { label: label('video', p.attributes), subtitles: false } });
-  for (const p of m.iFramePlaylists ?? []) if (p.uri) refs.push({ uri: p.uri, kind: 'iframe-playlist', follow: { label: label('i-frames', p.attributes), subtitles: false } });
-  // DRM key systems (their URIs are skd:, data: and the like; the collector says so).
-  for (const system of Object.values(m.contentProtection ?? {})) if (system.attributes?.URI) refs.push({ uri: system.attributes.URI, kind: 'key' });
-
-  const segmentKind = subtitles ? 'subtitle' : 'segment';
-  // The parser repeats the key and init section on every segment they apply to: listed once per change.
-  let lastKey: string | undefined;
-  let lastMap: string | undefined;
-  const addSegment = (s: M3u8Segment) => {
-    if (s.key?.uri && s.key.uri !== lastKey) refs.push({ uri: s.key.uri, kind: 'key' });
-    if (s.map?.uri && s.map.uri !== lastMap) refs.push({ uri: s.map.uri, kind: 'init' });
-    lastKey = s.key?.uri;
-    lastMap = s.map?.uri;
-    if (s.uri) refs.push({ uri: s.uri, kind: segmentKind });
-    for (const part of s.parts ?? []) if (part.uri) refs.push({ uri: part.uri, kind: 'part' });
-    for (const hint of s.preloadHints ?? []) if (hint.uri) refs.push({ uri: hint.uri, kind: hint.type === 'MAP' ? 'init' : 'part' });
-  };
-  for (const s of m.segments ?? []) if (!s.attributes) addSegment(s);
-  if (m.preloadSegment) addSegment(m.preloadSegment);
-  for (const r of m.renditionReports ?? []) if (r.uri) refs.push({ uri: r.uri, kind: 'playlist', follow: { label: 'rendition report', subtitles: false } });
-  return { refs, ...(m.definitions ? { definitions: m.definitions } : {}) };
+  if (pendingVariant) throw new HlsError(lines.length, 'the last EXT-X-STREAM-INF has no URI line after it');
+  return { refs, type: type ?? 'media', variables: sub.variables, ...(overLimit ? { overLimit: true } : {}) };
 }

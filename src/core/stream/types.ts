@@ -1,3 +1,5 @@
+import { clip } from './budget';
+
 /*
  * The types of a stream collection: what the collector reads, what it returns. A
  * stream is a root manifest (an HLS master or media playlist, or a DASH MPD) and
@@ -13,9 +15,10 @@
  *   `subtitle`: a segment of a subtitles track (WebVTT, TTML); `part`: an LL-HLS
  *   partial segment or preload hint; `init`: an init section (`EXT-X-MAP`, DASH
  *   `Initialization`); `key`: a key (`EXT-X-KEY`, `EXT-X-SESSION-KEY`); `data`: an
- *   `EXT-X-SESSION-DATA` file.
+ *   `EXT-X-SESSION-DATA` file (or a content steering manifest); `index`: a DASH index
+ *   segment (`RepresentationIndex`, `@index`).
  */
-export type StreamObjectKind = 'manifest' | 'playlist' | 'iframe-playlist' | 'segment' | 'subtitle' | 'part' | 'init' | 'key' | 'data';
+export type StreamObjectKind = 'manifest' | 'playlist' | 'iframe-playlist' | 'segment' | 'subtitle' | 'part' | 'init' | 'index' | 'key' | 'data';
 
 /** The kinds a player reads to find the other objects: they are purged last. */
 export const MANIFEST_KINDS: readonly StreamObjectKind[] = ['manifest', 'playlist', 'iframe-playlist'];
@@ -109,9 +112,12 @@ export interface StreamCollection {
   objects: StreamObject[];
   /** Index in `objects` of the first manifest: `objects.slice(manifestsFrom)` are the manifests. */
   manifestsFrom: number;
+  /** At most MANIFEST_BUDGET.maxLeftOut of them; `leftOutMore` counts the rest. */
   leftOut: LeftOut[];
-  /** In the order they were met. */
+  leftOutMore: number;
+  /** In the order they were met; at most MANIFEST_BUDGET.maxRenditions, `renditionsMore` counts the rest. */
   renditions: RenditionSummary[];
+  renditionsMore: number;
   counts: Partial<Record<StreamObjectKind, number>>;
   /** The stream is larger than a limit: `objects` is incomplete; offer a bucket purge. */
   overLimit: boolean;
@@ -132,7 +138,7 @@ export class StreamCollectError extends Error {
     /** The manifest that referenced it; absent for the root. */
     readonly from?: string,
   ) {
-    super(`Could not read the manifest ${url}${from ? ` (referenced by ${from})` : ''}: ${reason}`);
+    super(`Could not read the manifest ${clip(url, 300)}${from ? ` (referenced by ${clip(from, 300)})` : ''}: ${clip(reason, 1000)}`);
   }
 }
 
@@ -151,10 +157,18 @@ export interface ManifestRef {
   shared?: boolean;
   /** Not an object to collect, and why (a reader's finding, e.g. a folder BaseURL). */
   leftOut?: string;
+  /**
+   * A playlist named only as a hint (an LL-HLS `EXT-X-RENDITION-REPORT`): read when it
+   * can be, left out with the reason when it cannot, and never a parent of the playlist
+   * that names it.
+   */
+  hint?: boolean;
 }
 
 export interface ParsedManifest {
   refs: ManifestRef[];
-  /** HLS `EXT-X-DEFINE` names a child playlist may IMPORT. */
-  definitions?: Record<string, string>;
+  /** The reader stopped at its `maxRefs`: there is more than it returned. */
+  overLimit?: boolean;
+  /** How many segments the manifest lists, when it stopped (DASH counts them before expanding). */
+  listed?: number;
 }
