@@ -151,6 +151,9 @@ class Collection {
   private readonly internal = new AbortController();
   overLimit: string | undefined;
   manifestsRead = 0;
+  /** Bytes of manifest text read, and references left out: both bounded (budget.ts). */
+  private bytesRead = 0;
+  private leftOutCount = 0;
 
   constructor(
     private readonly root: Playlist,
@@ -202,8 +205,10 @@ class Collection {
     try {
       const reply = await this.textOf(node);
       if (reply === undefined) return;
-      const refs = this.parse(node, reply);
+      const { refs, readerStopped } = this.parse(node, reply);
       node.entries = this.entriesOf(node, refs);
+      // The reader stopped at the room that was left, yet no limit was reached here (a URI listed in two manifests, say).
+      if (readerStopped) this.stop(`the stream has more than ${this.limits.maxPaths} paths`);
     } catch (error) {
       if (!node.hint || !(error instanceof StreamCollectError)) throw error;
       node.failed = error.reason;
@@ -222,10 +227,15 @@ class Collection {
     if (this.internal.signal.aborted) return undefined;
     this.manifestsRead++;
     if (reply.status < 200 || reply.status > 299) throw new StreamCollectError(node.url, `HTTP ${reply.status}${httpHint(reply.status)}`, node.from);
+    this.bytesRead += reply.text.length;
+    if (this.bytesRead > MANIFEST_BUDGET.maxTotalBytes) {
+      this.stop(`its manifests add up to more than ${MANIFEST_BUDGET.maxTotalBytes / 1024 / 1024} MiB`);
+      return undefined;
+    }
     return reply;
   }
 
-  private parse(node: Playlist, { text, contentType }: FetchTextResult): ManifestRef[] {
+  private parse(node: Playlist, { text, contentType }: FetchTextResult): { refs: ManifestRef[]; readerStopped: boolean } {
     const { looksLikeHls, looksLikeDash, readHls, readDash } = loadReaders();
     if (text.length > MANIFEST_BUDGET.maxBytes) throw new StreamCollectError(node.url, `it is larger than ${MANIFEST_BUDGET.maxBytes / 1024 / 1024} MiB`, node.from);
     const hls = looksLikeHls(text);
@@ -235,19 +245,19 @@ class Collection {
     }
     if (node !== this.root && !hls) throw new StreamCollectError(node.url, 'an HLS playlist references it as a playlist, but it is a DASH MPD', node.from);
     node.format = hls ? 'hls' : 'dash';
-    const room = this.limits.maxPaths - this.paths.size;
+    // A reader stops at the references this collection can still take, kept or left out.
+    const room = this.limits.maxPaths - this.paths.size + (MANIFEST_BUDGET.maxLeftOutTotal - this.leftOutCount);
     try {
       if (!hls) {
         const parsed = readDash(text, { url: node.url, maxRefs: room });
         if (parsed.overLimit) this.stop(`the MPD lists ${parsed.listed ?? 'more'} segments, more than the limit of ${this.limits.maxPaths} paths`);
-        return parsed.refs;
+        return { refs: parsed.refs, readerStopped: false };
       }
       const parsed = readHls(text, { url: node.url, ...(node.imported ? { imported: node.imported } : {}), subtitles: node.subtitles, maxRefs: room });
       if (node !== this.root && parsed.type === 'multivariant') throw new Error('it is a multivariant playlist, but a playlist that another one references must be a media playlist (RFC 8216bis 4.3.4.2)');
       node.hlsType = parsed.type;
       node.variables = parsed.variables;
-      if (parsed.overLimit) this.stop(`the stream has more than ${this.limits.maxPaths} paths`);
-      return parsed.refs;
+      return { refs: parsed.refs, readerStopped: !!parsed.overLimit };
     } catch (error) {
       throw new StreamCollectError(node.url, `it could not be parsed: ${describe(error)}`, node.from);
     }
@@ -268,34 +278,40 @@ class Collection {
 
   private entriesOf(node: Playlist, refs: ManifestRef[]): Entry[] {
     const entries: Entry[] = [];
+    const push = (entry: Entry) => {
+      // A left-out URI is kept for the preview only: a few hundred characters of it are enough.
+      entries.push(entry.type === 'left' ? { type: 'left', uri: clip(entry.uri, 300), reason: clip(entry.reason, 300) } : entry);
+      if (entry.type === 'left' && ++this.leftOutCount > MANIFEST_BUDGET.maxLeftOutTotal) this.stop(`more than ${MANIFEST_BUDGET.maxLeftOutTotal} references are left out`);
+    };
     for (const ref of refs) {
       if (this.overLimit) break;
       if (ref.leftOut) {
-        entries.push({ type: 'left', uri: ref.uri, reason: ref.leftOut });
+        push({ type: 'left', uri: ref.uri, reason: ref.leftOut });
         continue;
       }
       if (ref.uri.length > MANIFEST_BUDGET.maxValueChars) {
-        entries.push({ type: 'left', uri: ref.uri, reason: `a URI longer than ${MANIFEST_BUDGET.maxValueChars} characters` });
+        push({ type: 'left', uri: ref.uri, reason: `a URI longer than ${MANIFEST_BUDGET.maxValueChars} characters` });
         continue;
       }
       let url: URL;
       try {
         url = new URL(ref.uri, node.url);
       } catch {
-        entries.push({ type: 'left', uri: ref.uri, reason: 'not a valid URI' });
+        push({ type: 'left', uri: ref.uri, reason: 'not a valid URI' });
         continue;
       }
       if (url.hash) url.hash = '';
       const target = this.classify(url);
       if (typeof target === 'string') {
-        entries.push({ type: 'left', uri: url.href, reason: target });
+        push({ type: 'left', uri: url.href, reason: target });
         continue;
       }
       const key = keyOf(target);
       if (ref.follow) {
         const entry = this.follow(node, ref, url, target, key);
         if (!entry) break;
-        entries.push(entry);
+        push(entry);
+        if (entry.type === 'left') continue;
       } else {
         entries.push({ type: 'object', url: url.href, target, kind: ref.kind, ...(ref.rendition ? { rendition: ref.rendition } : {}), ...(ref.shared ? { shared: true } : {}) });
       }

@@ -14,11 +14,12 @@ import {
   type Timing,
 } from './dash-segments';
 import type { ManifestRef, ParsedManifest, StreamObjectKind } from './types';
+import { attribute, parseXml, type XmlElement } from './xml';
 
 /*
  * DASH: what one MPD references, read as ISO/IEC 23009-1 describes it. Our own
- * walk over the XML (parsed by @xmldom/xmldom), so that every count is the count that
- * is expanded and every expansion is bounded (dash-segments.ts).
+ * walk over the XML (xml.ts), so that every count is the count that is expanded and
+ * every expansion is bounded (dash-segments.ts).
  *
  * - Periods: start and duration as 5.3.2.1 gives them (@start, else the end of the
  *   Period before; the last one ends at MPD@mediaPresentationDuration).
@@ -34,53 +35,58 @@ import type { ManifestRef, ParsedManifest, StreamObjectKind } from './types';
  *   a DTD, segment sequences, and anything whose segments depend on the clock.
  */
 
-type XmlElement = {
-  localName?: string | null;
-  tagName?: string;
-  getAttribute(name: string): string | null;
-  hasAttribute(name: string): boolean;
-  attributes: { length: number; item(i: number): { name: string } | null };
-  childNodes: { length: number; item(i: number): XmlNode | null };
-  textContent: string | null;
-};
-type XmlNode = XmlElement & { nodeType: number };
-type XmlModule = {
-  DOMParser: new (options: { errorHandler: (level: string, message: string) => void }) => {
-    parseFromString(text: string, type: string): { documentElement?: XmlElement | null };
-  };
-};
-
-let xml: XmlModule | undefined;
-function loadXml(): XmlModule {
-  // Required on first use: the XML parser is not loaded while the extension starts.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (xml ??= require('@xmldom/xmldom') as XmlModule);
-}
-
-/** True when the text is an XML document whose root element is an MPD. */
+/**
+ * True when the text is an XML document whose root element is an MPD: a scan over the
+ * prolog (declaration, comments, a DTD, which readDash then refuses by name), with no
+ * regular expression that could backtrack on a crafted prolog.
+ */
 export function looksLikeDash(text: string): boolean {
-  return /^\uFEFF?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<([\w-]+:)?MPD[\s>]/.test(text.slice(0, 4096));
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const skip = (open: string, close: string) => {
+    if (!text.startsWith(open, i)) return false;
+    const end = text.indexOf(close, i + open.length);
+    i = end < 0 ? text.length : end + close.length;
+    return true;
+  };
+  for (let steps = 0; steps < 1000 && i < text.length; steps++) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (skip('<?xml', '?>') || skip('<!--', '-->')) continue;
+    if (text.startsWith('<!DOCTYPE', i)) {
+      const subset = text.indexOf('[', i);
+      const close = text.indexOf('>', i);
+      i = subset >= 0 && subset < close ? text.indexOf('>', Math.max(text.indexOf(']', subset), subset)) + 1 : close + 1;
+      if (i <= 0) return false;
+      continue;
+    }
+    break;
+  }
+  return /^<([\w-]{1,64}:)?MPD[\s>]/.test(text.slice(i, i + 80));
 }
 
-const nameOf = (e: XmlElement) => e.localName ?? e.tagName?.replace(/^.*:/, '') ?? '';
-
+/** Child elements by local name, each element's children sorted once: an inherited list is asked for by every Representation. */
+const childCache = new WeakMap<XmlElement, Map<string, XmlElement[]>>();
 function children(e: XmlElement, name: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let i = 0; i < e.childNodes.length; i++) {
-    const c = e.childNodes.item(i);
-    if (c?.nodeType === 1 && nameOf(c) === name) out.push(c);
+  let byName = childCache.get(e);
+  if (!byName) {
+    byName = new Map();
+    for (const c of e.children) {
+      const list = byName.get(c.name);
+      if (list) list.push(c);
+      else byName.set(c.name, [c]);
+    }
+    childCache.set(e, byName);
   }
-  return out;
+  return byName.get(name) ?? [];
 }
 
 function attr(e: XmlElement | undefined, name: string): string | undefined {
-  return e?.hasAttribute(name) ? (e.getAttribute(name) ?? undefined) : undefined;
+  return e ? attribute(e, name) : undefined;
 }
 
 /** A remote element (5.5) would add what this MPD does not list. */
 function refuseRemote(e: XmlElement, what: string): void {
-  for (let i = 0; i < e.attributes.length; i++) {
-    if (/(^|:)href$/.test(e.attributes.item(i)?.name ?? '')) throw new Error(`${what} is a remote element (xlink:href), which is not read: the stream may hold more than this MPD lists`);
+  for (let i = 0; i < e.attributes.length; i += 2) {
+    if (/(^|:)href$/.test(e.attributes[i]!)) throw new Error(`${what} is a remote element (xlink:href), which is not read: the stream may hold more than this MPD lists`);
   }
 }
 
@@ -103,21 +109,36 @@ interface SegmentInfo {
   child(name: string): XmlElement[];
 }
 
-function segmentInfo(levels: readonly XmlElement[]): SegmentInfo | undefined {
-  const kinds = ['SegmentTemplate', 'SegmentList', 'SegmentBase'] as const;
+const SEGMENT_KINDS = ['SegmentTemplate', 'SegmentList', 'SegmentBase'] as const;
+
+/** A level's own segment information elements, found once per level (a Period may hold thousands of AdaptationSets). */
+type LevelSegments = Partial<Record<SegmentInfo['kind'], XmlElement>>;
+
+function levelSegments(level: XmlElement, what: string): LevelSegments {
+  const found: LevelSegments = {};
+  for (const kind of SEGMENT_KINDS) {
+    const e = children(level, kind)[0];
+    if (e) {
+      refuseRemote(e, `the ${kind} of ${what}`);
+      found[kind] = e;
+    }
+  }
+  return found;
+}
+
+function segmentInfo(levels: readonly LevelSegments[]): SegmentInfo | undefined {
   // The lowest level that has segment information decides its kind.
   let kind: SegmentInfo['kind'] | undefined;
-  for (const level of [...levels].reverse()) {
-    kind = kinds.find((k) => children(level, k).length > 0);
-    if (kind) break;
-  }
+  for (let i = levels.length - 1; i >= 0 && !kind; i--) kind = SEGMENT_KINDS.find((k) => levels[i]![k]);
   if (!kind) return undefined;
-  const chain = levels.map((l) => children(l, kind)[0]).filter((e): e is XmlElement => !!e).reverse();
-  for (const e of chain) refuseRemote(e, `a ${kind}`);
+  const chain = levels.map((l) => l[kind]).filter((e): e is XmlElement => !!e).reverse();
   return {
     kind,
     attribute: (name) => {
-      for (const e of chain) if (e.hasAttribute(name)) return e.getAttribute(name) ?? undefined;
+      for (const e of chain) {
+        const value = attribute(e, name);
+        if (value !== undefined) return value;
+      }
       return undefined;
     },
     child: (name) => {
@@ -132,11 +153,13 @@ function segmentInfo(levels: readonly XmlElement[]): SegmentInfo | undefined {
 
 /** The BaseURLs of a level resolved against each base above: alternatives multiply, within the budget. */
 function resolveBases(bases: readonly string[], level: XmlElement): string[] {
-  const own = children(level, 'BaseURL').map((b) => (b.textContent ?? '').trim());
+  const own = children(level, 'BaseURL');
   if (own.length === 0) return [...bases];
   const out: string[] = [];
   for (const base of bases) {
-    for (const rel of own) {
+    for (const element of own) {
+      if (out.length >= MANIFEST_BUDGET.maxBaseUrlCombinations) throw new Error(`its BaseURLs combine into more than ${MANIFEST_BUDGET.maxBaseUrlCombinations} alternative locations`);
+      const rel = element.text.trim();
       try {
         out.push(new URL(rel, base).href);
       } catch {
@@ -144,7 +167,6 @@ function resolveBases(bases: readonly string[], level: XmlElement): string[] {
       }
     }
   }
-  if (out.length > MANIFEST_BUDGET.maxBaseUrlCombinations) throw new Error(`its BaseURLs combine into more than ${MANIFEST_BUDGET.maxBaseUrlCombinations} alternative locations`);
   return out;
 }
 
@@ -193,14 +215,8 @@ export interface DashContext {
  */
 export function readDash(text: string, context: DashContext): ParsedManifest {
   const maxRefs = context.maxRefs ?? Number.POSITIVE_INFINITY;
-  // An MPD has no DTD; one with a DTD could define entities that expand without bound.
-  if (/<!(DOCTYPE|ENTITY)/i.test(text)) throw new Error('it has a DTD (<!DOCTYPE or <!ENTITY>), which an MPD never needs: it is not read');
-  const problems: string[] = [];
-  const { DOMParser } = loadXml();
-  const doc = new DOMParser({ errorHandler: (level, message) => problems.push(`${level}: ${clip(message.replace(/\s+/g, ' ').trim(), 200)}`) }).parseFromString(text, 'application/xml');
-  if (problems.length) throw new Error(`malformed XML (${problems[0]})`);
-  const mpd = doc.documentElement;
-  if (!mpd || nameOf(mpd) !== 'MPD') throw new Error('the XML root element is not an MPD');
+  const mpd = parseXml(text);
+  if (mpd.name !== 'MPD') throw new Error('the XML root element is not an MPD');
   const dynamic = attr(mpd, 'type') === 'dynamic';
   const mpdDuration = parseDuration(attr(mpd, 'mediaPresentationDuration'));
   const periods = children(mpd, 'Period');
@@ -221,14 +237,17 @@ export function readDash(text: string, context: DashContext): ParsedManifest {
     refs.push(ref);
   };
 
+  const work = new Work();
   const mpdBases = resolveBases([context.url], mpd);
   for (let p = 0; p < periods.length && !overLimit; p++) {
     const period = periods[p]!;
     const timing = timings[p]!;
     const periodBases = resolveBases(mpdBases, period);
+    const periodSegments = levelSegments(period, `Period ${p + 1}`);
     for (const set of children(period, 'AdaptationSet')) {
       refuseRemote(set, 'an AdaptationSet');
       const setBases = resolveBases(periodBases, set);
+      const setSegments = levelSegments(set, 'an AdaptationSet');
       for (const rep of children(set, 'Representation')) {
         if (overLimit) break;
         const id = attr(rep, 'id') ?? `${attr(rep, 'bandwidth') ?? '?'}bps`;
@@ -239,8 +258,8 @@ export function readDash(text: string, context: DashContext): ParsedManifest {
         const kind: StreamObjectKind = type === 'text' ? 'subtitle' : 'segment';
         try {
           const bases = resolveBases(setBases, rep);
-          const info = segmentInfo([period, set, rep]);
-          listed += representationRefs({ info, bases, id, bandwidth: integer(attr(rep, 'bandwidth'), 'bandwidth') ?? 0, kind, rendition, where, timing, dynamic, mpdUrl: context.url }, add, maxRefs - seen.size);
+          const info = segmentInfo([periodSegments, setSegments, levelSegments(rep, where)]);
+          listed += representationRefs({ info, bases, id, bandwidth: integer(attr(rep, 'bandwidth'), 'bandwidth') ?? 0, kind, rendition, where, timing, dynamic, mpdUrl: context.url }, add, maxRefs - seen.size, work);
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
           throw new Error(`${where}: ${reason}`);
@@ -249,6 +268,35 @@ export function readDash(text: string, context: DashContext): ParsedManifest {
     }
   }
   return { refs, ...(overLimit ? { overLimit: true, listed } : {}) };
+}
+
+/**
+ * Steps spent on timelines, lists and expansion across the MPD. Each Representation
+ * may inherit a long timeline and expand to URIs that are all the same (a template
+ * without $RepresentationID$), so the limit on paths alone would not bound the time.
+ */
+class Work {
+  private left: number = MANIFEST_BUDGET.maxDashSteps;
+  spend(steps: number): void {
+    this.left -= steps;
+    if (this.left < 0) throw new Error(`reading it takes more than ${MANIFEST_BUDGET.maxDashSteps} steps (timeline entries and segments, Representation by Representation)`);
+  }
+}
+
+const timelineCache = new WeakMap<XmlElement, TimelineEntry[]>();
+function timelineEntries(timeline: XmlElement): TimelineEntry[] {
+  let entries = timelineCache.get(timeline);
+  if (!entries) {
+    entries = children(timeline, 'S').map((s) => ({
+      ...(attr(s, 't') !== undefined ? { t: integer(attr(s, 't'), 'S@t')! } : {}),
+      d: integer(attr(s, 'd'), 'S@d') ?? 0,
+      ...(attr(s, 'r') !== undefined ? { r: integer(attr(s, 'r'), 'S@r', { signed: true, min: -1 })! } : {}),
+      ...(attr(s, 'n') !== undefined ? { n: integer(attr(s, 'n'), 'S@n')! } : {}),
+      ...(attr(s, 'k') !== undefined ? { k: integer(attr(s, 'k'), 'S@k')! } : {}),
+    }));
+    timelineCache.set(timeline, entries);
+  }
+  return entries;
 }
 
 interface Representation {
@@ -265,7 +313,7 @@ interface Representation {
 }
 
 /** Adds one Representation's references; returns how many segments it lists (counted before expanding). */
-function representationRefs(r: Representation, add: (ref: ManifestRef) => void, room: number): number {
+function representationRefs(r: Representation, add: (ref: ManifestRef) => void, room: number, work: Work): number {
   const { info, rendition } = r;
   const resolve = (uri: string, base: string) => new URL(uri, base).href;
   const file = (base: string) => {
@@ -293,6 +341,7 @@ function representationRefs(r: Representation, add: (ref: ManifestRef) => void, 
     const urls = info.child('SegmentURL');
     if (urls.length === 0) throw new Error('its SegmentList has no SegmentURL');
     for (const base of r.bases) {
+      work.spend(Math.min(urls.length, room + 1));
       sourceUrls('Initialization', 'init', base);
       sourceUrls('RepresentationIndex', 'index', base);
       for (const u of urls.slice(0, room + 1)) {
@@ -326,13 +375,8 @@ function representationRefs(r: Representation, add: (ref: ManifestRef) => void, 
   const timelineElement = info.child('SegmentTimeline')[0];
   let runs: Run[];
   if (timelineElement) {
-    const entries: TimelineEntry[] = children(timelineElement, 'S').map((s) => ({
-      ...(attr(s, 't') !== undefined ? { t: integer(attr(s, 't'), 'S@t')! } : {}),
-      d: integer(attr(s, 'd'), 'S@d') ?? 0,
-      ...(attr(s, 'r') !== undefined ? { r: integer(attr(s, 'r'), 'S@r', { signed: true, min: -1 })! } : {}),
-      ...(attr(s, 'n') !== undefined ? { n: integer(attr(s, 'n'), 'S@n')! } : {}),
-      ...(attr(s, 'k') !== undefined ? { k: integer(attr(s, 'k'), 'S@k')! } : {}),
-    }));
+    const entries = timelineEntries(timelineElement);
+    work.spend(entries.length);
     runs = timelineRuns(entries, timing);
   } else if (info.attribute('duration') !== undefined) {
     runs = [durationRun(integer(info.attribute('duration'), 'duration') ?? 0, timing)];
@@ -350,6 +394,7 @@ function representationRefs(r: Representation, add: (ref: ManifestRef) => void, 
       file(base);
       continue;
     }
+    work.spend(Math.min(total, room + 1));
     for (const { number, time } of expandRuns(runs, room + 1)) {
       const v = { ...values, Number: number, Time: time };
       add({ uri: resolve(fillTemplate(media, v), base), kind: r.kind, rendition });

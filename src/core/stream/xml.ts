@@ -1,0 +1,164 @@
+/*
+ * A small XML reader for MPDs: elements, attributes and text, in one linear pass with
+ * no backtracking, into a light tree. A general DOM (xmldom) took about 55 bytes of
+ * heap per byte of a 20 MiB MPD; this takes a few, so the budget holds (budget.ts).
+ *
+ * It checks what makes a document well-formed where a wrong reading would change the
+ * paths: every tag closed by its own name, attribute values quoted, each attribute
+ * once, only XML's five named entities and character references, one root element.
+ * It refuses a DTD outright (an MPD never has one; a DTD could define entities that
+ * expand without bound). Names keep their prefix (`xlink:href`); `name` is the local
+ * name, as MPD elements are matched whatever their namespace prefix.
+ */
+
+export interface XmlElement {
+  /** The local name (`Period` for `mpd:Period`). */
+  name: string;
+  /** Attributes as qualified name and value, in turn: a flat array is a fraction of a Map's size. */
+  attributes: string[];
+  children: XmlElement[];
+  /** The element's own text (character data and CDATA), entities decoded. */
+  text: string;
+}
+
+/** An attribute's value by qualified name. */
+export function attribute(e: XmlElement, name: string): string | undefined {
+  for (let i = 0; i < e.attributes.length; i += 2) if (e.attributes[i] === name) return e.attributes[i + 1];
+  return undefined;
+}
+
+/** Elements without children share this one (never pushed to: a parent gets its own array first). */
+const NO_CHILDREN: XmlElement[] = [];
+
+export class XmlError extends Error {
+  constructor(message: string, text: string, at: number) {
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+    super(`malformed XML (line ${line}: ${message})`);
+  }
+}
+
+const NAME = /[A-Za-z_][\w.:-]*/y;
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function decode(raw: string, text: string, at: number): string {
+  if (!raw.includes('&')) return raw;
+  return raw.replace(/&([^;&\s]{0,12});?/g, (whole, ref: string) => {
+    if (!whole.endsWith(';')) throw new XmlError('an "&" that begins no entity', text, at);
+    if (Object.hasOwn(ENTITIES, ref)) return ENTITIES[ref]!;
+    const code = ref.startsWith('#x') ? parseInt(ref.slice(2), 16) : ref.startsWith('#') ? parseInt(ref.slice(1), 10) : NaN;
+    if (!Number.isInteger(code) || code < 1 || code > 0x10ffff || !/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(ref)) throw new XmlError(`an unknown entity &${ref.slice(0, 12)};`, text, at);
+    return String.fromCodePoint(code);
+  });
+}
+
+export function parseXml(text: string, options: { maxDepth?: number } = {}): XmlElement {
+  const maxDepth = options.maxDepth ?? 64;
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let i = 0;
+  const n = text.length;
+  const fail = (message: string, at = i): never => {
+    throw new XmlError(message, text, at);
+  };
+  const skipTo = (close: string, what: string) => {
+    const end = text.indexOf(close, i);
+    if (end < 0) fail(`${what} that is not closed`);
+    i = end + close.length;
+  };
+  const addText = (raw: string, at: number) => {
+    // White space between elements is not kept: a large MPD is mostly that.
+    if (!/\S/.test(raw)) return;
+    const top = stack[stack.length - 1];
+    if (top) top.text += decode(raw, text, at);
+    else fail('text outside the root element', at);
+  };
+
+  if (text.charCodeAt(0) === 0xfeff) i = 1;
+  while (i < n) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) {
+      addText(text.slice(i), i);
+      break;
+    }
+    if (lt > i) addText(text.slice(i, lt), i);
+    i = lt;
+    if (text.startsWith('<!--', i)) {
+      skipTo('-->', 'a comment');
+    } else if (text.startsWith('<![CDATA[', i)) {
+      const end = text.indexOf(']]>', i);
+      if (end < 0) fail('a CDATA section that is not closed');
+      if (!stack.length) fail('CDATA outside the root element');
+      stack[stack.length - 1]!.text += text.slice(i + 9, end);
+      i = end + 3;
+    } else if (text.startsWith('<!', i)) {
+      // Not "malformed": a DTD is refused on purpose, and the message says so.
+      throw new Error('it has a DTD (<!DOCTYPE or <!ENTITY), which an MPD never needs: it is not read');
+    } else if (text.startsWith('<?', i)) {
+      skipTo('?>', 'a processing instruction');
+    } else if (text.startsWith('</', i)) {
+      i += 2;
+      NAME.lastIndex = i;
+      const m = NAME.exec(text);
+      if (!m) fail('a closing tag without a name');
+      i = NAME.lastIndex;
+      while (i < n && /\s/.test(text[i]!)) i++;
+      if (text[i] !== '>') fail(`the closing tag </${m![0]}> is not closed`);
+      i++;
+      const open = stack.pop();
+      if (!open || open.name !== localName(m![0])) fail(`</${m![0]}> closes ${open ? `<${open.name}>` : 'nothing'}`, lt);
+    } else {
+      i++;
+      NAME.lastIndex = i;
+      const m = NAME.exec(text);
+      if (!m) fail('a "<" that begins no tag');
+      i = NAME.lastIndex;
+      const element: XmlElement = { name: localName(m![0]), attributes: [], children: NO_CHILDREN, text: '' };
+      for (;;) {
+        const before = i;
+        while (i < n && /\s/.test(text[i]!)) i++;
+        if (i >= n) fail(`the tag <${element.name}> is not closed`, lt);
+        if (text[i] === '>' || text.startsWith('/>', i)) break;
+        if (i === before) fail(`no space before an attribute of <${element.name}>`);
+        NAME.lastIndex = i;
+        const a = NAME.exec(text);
+        if (!a) fail(`a malformed attribute in <${element.name}>`);
+        i = NAME.lastIndex;
+        while (i < n && /\s/.test(text[i]!)) i++;
+        if (text[i] !== '=') fail(`the attribute ${a![0]} has no value`);
+        i++;
+        while (i < n && /\s/.test(text[i]!)) i++;
+        const quote = text[i];
+        if (quote !== '"' && quote !== "'") fail(`the value of ${a![0]} is not quoted`);
+        const end = text.indexOf(quote!, i + 1);
+        if (end < 0) fail(`the value of ${a![0]} is not closed`);
+        const raw = text.slice(i + 1, end);
+        if (raw.includes('<')) fail(`a "<" in the value of ${a![0]}`);
+        if (attribute(element, a![0]) !== undefined) fail(`the attribute ${a![0]} appears twice in <${element.name}>`);
+        element.attributes.push(a![0], decode(raw, text, i));
+        i = end + 1;
+      }
+      const selfClosing = text[i] === '/';
+      i += selfClosing ? 2 : 1;
+      const parent = stack[stack.length - 1];
+      if (parent) {
+        if (parent.children === NO_CHILDREN) parent.children = [];
+        parent.children.push(element);
+      }
+      else if (root) fail('a second root element', lt);
+      else root = element;
+      if (!selfClosing) {
+        stack.push(element);
+        if (stack.length > maxDepth) fail(`elements nested deeper than ${maxDepth} levels`, lt);
+      }
+    }
+  }
+  if (stack.length) fail(`<${stack[stack.length - 1]!.name}> is not closed`, n);
+  if (!root) fail('no root element', 0);
+  return root!;
+}
+
+function localName(qualified: string): string {
+  const colon = qualified.indexOf(':');
+  return colon < 0 ? qualified : qualified.slice(colon + 1);
+}
