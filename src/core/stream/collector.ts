@@ -205,10 +205,11 @@ class Collection {
     try {
       const reply = await this.textOf(node);
       if (reply === undefined) return;
-      const { refs, readerStopped } = this.parse(node, reply);
-      node.entries = this.entriesOf(node, refs);
+      const { refs, readerStopped, listed } = this.parse(node, reply);
+      const pathLimit = listed !== undefined ? `the MPD lists ${listed} segments, more than the limit of ${this.limits.maxPaths} paths` : `the stream has more than ${this.limits.maxPaths} paths`;
+      node.entries = this.entriesOf(node, refs, pathLimit);
       // The reader stopped at the room that was left, yet no limit was reached here (a URI listed in two manifests, say).
-      if (readerStopped) this.stop(`the stream has more than ${this.limits.maxPaths} paths`);
+      if (readerStopped) this.stop(pathLimit);
     } catch (error) {
       if (!node.hint || !(error instanceof StreamCollectError)) throw error;
       node.failed = error.reason;
@@ -235,7 +236,7 @@ class Collection {
     return reply;
   }
 
-  private parse(node: Playlist, { text, contentType }: FetchTextResult): { refs: ManifestRef[]; readerStopped: boolean } {
+  private parse(node: Playlist, { text, contentType }: FetchTextResult): { refs: ManifestRef[]; readerStopped: boolean; listed?: number } {
     const { looksLikeHls, looksLikeDash, readHls, readDash } = loadReaders();
     if (text.length > MANIFEST_BUDGET.maxBytes) throw new StreamCollectError(node.url, `it is larger than ${MANIFEST_BUDGET.maxBytes / 1024 / 1024} MiB`, node.from);
     const hls = looksLikeHls(text);
@@ -250,8 +251,7 @@ class Collection {
     try {
       if (!hls) {
         const parsed = readDash(text, { url: node.url, maxRefs: room });
-        if (parsed.overLimit) this.stop(`the MPD lists ${parsed.listed ?? 'more'} segments, more than the limit of ${this.limits.maxPaths} paths`);
-        return { refs: parsed.refs, readerStopped: false };
+        return { refs: parsed.refs, readerStopped: !!parsed.overLimit, ...(parsed.listed !== undefined ? { listed: parsed.listed } : {}) };
       }
       const parsed = readHls(text, { url: node.url, ...(node.imported ? { imported: node.imported } : {}), subtitles: node.subtitles, maxRefs: room });
       if (node !== this.root && parsed.type === 'multivariant') throw new Error('it is a multivariant playlist, but a playlist that another one references must be a media playlist (RFC 8216bis 4.3.4.2)');
@@ -276,7 +276,7 @@ class Collection {
     return path.ok ? { bucket, path: path.value } : `not an object path: ${path.message}`;
   }
 
-  private entriesOf(node: Playlist, refs: ManifestRef[]): Entry[] {
+  private entriesOf(node: Playlist, refs: ManifestRef[], pathLimit: string): Entry[] {
     const entries: Entry[] = [];
     const push = (entry: Entry) => {
       // A left-out URI is kept for the preview only: a few hundred characters of it are enough.
@@ -287,6 +287,10 @@ class Collection {
       if (this.overLimit) break;
       if (ref.leftOut) {
         push({ type: 'left', uri: ref.uri, reason: ref.leftOut });
+        continue;
+      }
+      if (ref.uri.trim() === '') {
+        push({ type: 'left', uri: ref.uri, reason: 'an empty URI' });
         continue;
       }
       if (ref.uri.length > MANIFEST_BUDGET.maxValueChars) {
@@ -316,7 +320,7 @@ class Collection {
         entries.push({ type: 'object', url: url.href, target, kind: ref.kind, ...(ref.rendition ? { rendition: ref.rendition } : {}), ...(ref.shared ? { shared: true } : {}) });
       }
       this.paths.add(key);
-      if (this.paths.size > this.limits.maxPaths) this.stop(`the stream has more than ${this.limits.maxPaths} paths`);
+      if (this.paths.size > this.limits.maxPaths) this.stop(pathLimit);
     }
     return entries;
   }
@@ -447,7 +451,8 @@ function arrange(root: Playlist, playlists: Map<string, Playlist>, status: { ove
         }
       } else {
         const key = keyOf(entry.target);
-        if (emitted.has(key)) continue;
+        // An object that is also a playlist (a URI that names a manifest) is purged as the manifest, in its place.
+        if (emitted.has(key) || playlists.has(key)) continue;
         emitted.add(key);
         const rendition = entry.shared ? undefined : (entry.rendition ?? own);
         media.push({ url: entry.url, ...entry.target, kind: entry.kind, ...(rendition ? { rendition } : {}) });

@@ -267,7 +267,7 @@ export function readDash(text: string, context: DashContext): ParsedManifest {
       }
     }
   }
-  return { refs, ...(overLimit ? { overLimit: true, listed } : {}) };
+  return { refs, listed, ...(overLimit ? { overLimit: true } : {}) };
 }
 
 /**

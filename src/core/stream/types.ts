@@ -169,6 +169,6 @@ export interface ParsedManifest {
   refs: ManifestRef[];
   /** The reader stopped at its `maxRefs`: there is more than it returned. */
   overLimit?: boolean;
-  /** How many segments the manifest lists, when it stopped (DASH counts them before expanding). */
+  /** How many segments the manifest lists (DASH counts them before expanding). */
   listed?: number;
 }
