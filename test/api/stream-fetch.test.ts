@@ -32,6 +32,37 @@ describe('reading manifests over HTTP for the collector', () => {
     }
   });
 
+  it('a server that trickles a byte at a time ends at the overall deadline, with a clear error (the gap between chunks never trips)', async () => {
+    const { createServer } = await import('node:http');
+    let sent = 0;
+    const timers: NodeJS.Timeout[] = [];
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' });
+      res.write('#EXTM3U\n');
+      const tick = setInterval(() => {
+        sent++;
+        res.write('#');
+      }, 50);
+      timers.push(tick);
+      res.on('close', () => clearInterval(tick));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const fetcher = httpFetcher({ deadlineMs: 1000, replyMs: 500 });
+    const started = Date.now();
+    try {
+      const { port } = server.address() as { port: number };
+      await assert.rejects(fetcher.fetchText(`http://127.0.0.1:${port}/trickle.m3u8`, new AbortController().signal), /^Error: the manifest did not arrive within 1 s \(\d+ bytes had come\)$/);
+      const took = Date.now() - started;
+      assert.ok(took >= 950 && took < 3000, `ended at the deadline (${took} ms)`);
+      assert.ok(sent >= 10, 'the server was still sending, faster than the gap timeout');
+    } finally {
+      for (const tick of timers) clearInterval(tick);
+      await fetcher.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('any HTTP status is a result the collector reads (a 404 here), never a throw', async () => {
     const fetcher = httpFetcher();
     try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mediaStorageUrl, playbackUrl, qencodeUrlAt, qencodeUrlsIn, type Domain } from '../../src/core';
+import { mediaStorageUrl, playbackUrl, qencodeUrlAt, qencodeUrlsIn, URL_SCAN, urlAt, type Domain } from '../../src/core';
 
 const created = new Date();
 const domains: Domain[] = [
@@ -34,6 +34,32 @@ describe('Qencode URLs in text', () => {
   it('without known domains, a media-storage URL is still recognised', () => {
     assert.equal(qencodeUrlAt(line, line.indexOf('streams'), [])?.path, 'streams/a b/master.m3u8');
     assert.equal(qencodeUrlAt(line, line.indexOf('clips'), []), undefined);
+  });
+
+  it('a hover on a 10 MB line scans only a window around the cursor: of 250,000 URLs on it, only the few near the cursor are looked up', () => {
+    let lookups = 0;
+    const counted = new Proxy(domains, {
+      get(target, key, receiver) {
+        if (key === 'find') lookups++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const one = 'https://vod.example-tv.com/clips/x.mp4 ';
+    const long = one.repeat(250_000);
+    assert.ok(long.length > 10_000_000);
+    const at = one.length * 125_000 + 10;
+    const found = qencodeUrlAt(long, at, counted);
+    assert.equal(found?.path, 'clips/x.mp4');
+    assert.equal(long.slice(found!.start, found!.end), 'https://vod.example-tv.com/clips/x.mp4', 'offsets are the line\'s');
+    assert.ok(lookups <= 2 * Math.ceil(URL_SCAN.window / one.length) + 2, `${lookups} lookups`);
+  });
+
+  it('a selection is scanned for at most URL_SCAN.urls URLs, and trailing punctuation is trimmed without backtracking', () => {
+    const many = 'https://media-assets.media-storage.us-west.qencode.com/a.ts '.repeat(5000);
+    assert.equal(qencodeUrlsIn(many, domains).length, URL_SCAN.urls);
+    const dots = `https://media-assets.media-storage.us-west.qencode.com/a${'.'.repeat(100_000)}`;
+    assert.equal(qencodeUrlsIn(dots, domains)[0]?.path, 'a');
+    assert.equal(urlAt(`x ${dots}`, 10), 'https://media-assets.media-storage.us-west.qencode.com/a');
   });
 
   it('builds playback URLs with each path segment encoded', () => {

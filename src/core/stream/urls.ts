@@ -21,17 +21,29 @@ export interface QencodeUrl {
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>()[\]{}`\\]+/gi;
 
-/** Trailing punctuation that ends a sentence, not the URL. */
-const trim = (s: string) => s.replace(/[.,;:!?]+$/, '');
+/**
+ * How much text a hover, a code action or a command scans: a window around the cursor
+ * (a minified file's one line can be megabytes long), the first part of a selection,
+ * and the first URLs found in it.
+ */
+export const URL_SCAN = { window: 4096, selectionChars: 256 * 1024, urls: 1000 } as const;
+
+/** Trailing punctuation that ends a sentence, not the URL (a loop: a regex anchored at the end backtracks on a long run). */
+function trim(s: string): string {
+  let end = s.length;
+  while (end > 0 && '.,;:!?'.includes(s[end - 1]!)) end--;
+  return s.slice(0, end);
+}
 
 export function isManifestPath(path: string): boolean {
   return /\.(m3u8|mpd)$/i.test(path);
 }
 
-/** Every Qencode URL in a text (a line, a selection). */
-export function qencodeUrlsIn(text: string, domains: readonly Domain[]): QencodeUrl[] {
+/** Every Qencode URL in a text (a line, a selection), the first `max` of them. */
+export function qencodeUrlsIn(text: string, domains: readonly Domain[], max: number = URL_SCAN.urls): QencodeUrl[] {
   const found: QencodeUrl[] = [];
   for (const m of text.matchAll(URL_IN_TEXT)) {
+    if (found.length >= max) break;
     const url = trim(m[0]);
     const target = mapUrl(url, domains);
     // A path that is not an object path (control characters once decoded, say) is not offered at all.
@@ -50,11 +62,28 @@ export function qencodeUrlsIn(text: string, domains: readonly Domain[]): Qencode
   return found;
 }
 
-/** The Qencode URL under a position of a line, if there is one. */
+/**
+ * The Qencode URL under a position of a line, if there is one. Only a window of the
+ * line around the position is scanned; offsets are the line's.
+ */
 export function qencodeUrlAt(line: string, character: number, domains: readonly Domain[]): QencodeUrl | undefined {
-  // Only lines that could hold one are scanned (a 10,000-line file is hovered line by line anyway).
-  if (!/https?:\/\//i.test(line)) return undefined;
-  return qencodeUrlsIn(line, domains).find((u) => character >= u.start && character <= u.end);
+  const from = Math.max(0, character - URL_SCAN.window);
+  const window = line.length <= 2 * URL_SCAN.window ? line : line.slice(from, character + URL_SCAN.window);
+  const offset = window === line ? 0 : from;
+  if (!/https?:\/\//i.test(window)) return undefined;
+  const found = qencodeUrlsIn(window, domains).find((u) => character - offset >= u.start && character - offset <= u.end);
+  return found && { ...found, start: found.start + offset, end: found.end + offset };
+}
+
+/** The URL (any host) under a position of a line, in the same window: a manifest URL to purge a stream from. */
+export function urlAt(line: string, character: number): string | undefined {
+  const from = Math.max(0, character - URL_SCAN.window);
+  const window = line.slice(from, character + URL_SCAN.window);
+  for (const m of window.matchAll(URL_IN_TEXT)) {
+    const url = trim(m[0]);
+    if (character - from >= m.index && character - from <= m.index + url.length) return url;
+  }
+  return undefined;
 }
 
 /**

@@ -8,7 +8,11 @@ import { knownBucketsOf, pickBucket } from '../buckets/picker';
 import { pickProject } from '../projects/picker';
 import { describeTargets, outcome } from './history';
 import type { PurgeRunner } from './runner';
+import { readLocalText } from './local-file';
 import { entriesOf, openPurgeList, PURGE_LIST_LANGUAGE } from './purge-list';
+
+/** A file of paths to purge: far more than any list a person purges at once. */
+const MAX_PURGE_FILE_BYTES = 8 * 1024 * 1024;
 
 const t = vscode.l10n.t;
 
@@ -39,7 +43,7 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
       lines = selected;
     } else if (source === 'file') {
       const file = answered(await ui.openDialog('purgeFile', { title: t('A text file of paths or URLs'), filters: { [t('Text')]: ['txt', 'csv', 'list', 'purgelist'], [t('All files')]: ['*'] } }));
-      lines = entriesOf(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')).lines;
+      lines = entriesOf(await readLocalText(file, MAX_PURGE_FILE_BYTES)).lines;
     } else {
       const line = answered(
         await ui.input({

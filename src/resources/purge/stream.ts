@@ -6,9 +6,11 @@ import {
   errorMessage,
   httpFetcher,
   isManifestPath,
+  MANIFEST_BUDGET,
   mapUrl,
   mediaStorageUrl,
   playbackUrl,
+  urlAt,
   validateObjectPath,
   withMediaOverride,
   type Domain,
@@ -23,6 +25,7 @@ import { pickBucket } from '../buckets/picker';
 import { regionOf } from '../buckets/region';
 import { pickProject } from '../projects/picker';
 import { isLoopback, proxySettings } from '../projects/store';
+import { readLocalText } from './local-file';
 import type { PurgeRunner } from './runner';
 
 const t = vscode.l10n.t;
@@ -135,17 +138,12 @@ function urlAtCursor(): string | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const pos = editor.selection.active;
-  const line = editor.document.lineAt(pos.line).text;
-  for (const m of line.matchAll(/https?:\/\/[^\s"'<>()[\]{}`\\]+/gi)) {
-    const url = m[0].replace(/[.,;:!?]+$/, '');
-    if (pos.character < m.index || pos.character > m.index + url.length) continue;
-    try {
-      return isManifestPath(new URL(url).pathname) ? url : undefined;
-    } catch {
-      return undefined;
-    }
+  const url = urlAt(editor.document.lineAt(pos.line).text, pos.character);
+  try {
+    return url && isManifestPath(new URL(url).pathname) ? url : undefined;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 async function urlStart(s: Services, url: string): Promise<StreamStart> {
@@ -177,7 +175,7 @@ async function bucketStart(s: Services, project: ProjectNode, bucket: string): P
 
 async function localStart(s: Services, file: vscode.Uri): Promise<StreamStart> {
   if (!isManifestPath(file.path)) throw new Error(t('{0} is not a manifest (.m3u8 or .mpd)', path.basename(file.path)));
-  const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+  const text = await readLocalText(file, MANIFEST_BUDGET.maxBytes);
   const project = await pickProject(s, undefined);
   const { bucket } = await pickBucket(s, project);
   const folder = vscode.workspace.getWorkspaceFolder(file);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { mapUrl, qencodeUrlAt, qencodeUrlsIn, validateObjectPath, type Domain, type PurgeTarget, type QencodeUrl } from '../../core';
+import { mapUrl, qencodeUrlAt, qencodeUrlsIn, URL_SCAN, validateObjectPath, type Domain, type PurgeTarget, type QencodeUrl } from '../../core';
 import { confirm, registerCommand } from '../../actions';
 import type { Node, ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
@@ -64,8 +64,8 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
       {
         provideCodeActions(document, range) {
           const domains = knownDomains();
-          const text = range.isEmpty ? document.lineAt(range.start.line).text : document.getText(range);
-          const urls = range.isEmpty ? [qencodeUrlAt(text, range.start.character, domains)].filter((u): u is QencodeUrl => !!u) : qencodeUrlsIn(text, domains);
+          const selected = range.isEmpty ? undefined : boundedText(document, range);
+          const urls = selected ? qencodeUrlsIn(selected.text, domains) : [qencodeUrlAt(document.lineAt(range.start.line).text, range.start.character, domains)].filter((u): u is QencodeUrl => !!u);
           if (urls.length === 0) return [];
           const action = (title: string, command: string, value: unknown) => {
             const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix.append('qencode'));
@@ -76,7 +76,8 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
             const u = urls[0]!;
             return [action(t('Qencode: purge {0}', u.path), 'qencodeCdn.purgeUrl', { url: u.url }), ...(u.manifest ? [action(t('Qencode: purge the stream {0}', u.path), 'qencodeCdn.purgeStream', { url: u.url })] : [])];
           }
-          return [action(t('Qencode: purge the {0} Qencode URLs in the selection', urls.length), 'qencodeCdn.purgeUrl', { urls: urls.map((u) => u.url) })];
+          const title = selected?.truncated || urls.length >= URL_SCAN.urls ? t('Qencode: purge the first {0} Qencode URLs in the selection', urls.length) : t('Qencode: purge the {0} Qencode URLs in the selection', urls.length);
+          return [action(title, 'qencodeCdn.purgeUrl', { urls: urls.map((u) => u.url) })];
         },
       },
       { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
@@ -145,18 +146,26 @@ function cursorUrls(domains: readonly Domain[]): string[] | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const sel = editor.selection;
-  const urls = sel.isEmpty ? [qencodeUrlAt(editor.document.lineAt(sel.active.line).text, sel.active.character, domains)].filter((u): u is QencodeUrl => !!u) : qencodeUrlsIn(editor.document.getText(sel), domains);
+  const urls = sel.isEmpty
+    ? [qencodeUrlAt(editor.document.lineAt(sel.active.line).text, sel.active.character, domains)].filter((u): u is QencodeUrl => !!u)
+    : qencodeUrlsIn(boundedText(editor.document, sel).text, domains);
   return urls.length ? urls.map((u) => u.url) : undefined;
+}
+
+/** A selection's text, at most URL_SCAN.selectionChars of it: a code action runs on every move of the cursor. */
+function boundedText(document: vscode.TextDocument, range: vscode.Range): { text: string; truncated: boolean } {
+  const start = document.offsetAt(range.start);
+  const length = document.offsetAt(range.end) - start;
+  if (length <= URL_SCAN.selectionChars) return { text: document.getText(range), truncated: false };
+  return { text: document.getText(new vscode.Range(range.start, document.positionAt(start + URL_SCAN.selectionChars))), truncated: true };
 }
 
 let cursorKey: string | undefined;
 
 function setCursorKey(editor: vscode.TextEditor, domains: readonly Domain[]): void {
   const pos = editor.selection.active;
-  const line = editor.document.lineAt(pos.line).text;
-  // Only the part of a line around the cursor: a minified file's one line can be megabytes long.
-  const from = Math.max(0, pos.character - 2048);
-  const found = qencodeUrlAt(line.slice(from, pos.character + 2048), pos.character - from, domains);
+  // qencodeUrlAt scans only a window of the line around the cursor: a minified file's one line can be megabytes long.
+  const found = qencodeUrlAt(editor.document.lineAt(pos.line).text, pos.character, domains);
   const value = found ? (found.manifest ? 'manifest' : 'object') : undefined;
   if (value === cursorKey) return;
   cursorKey = value;
