@@ -25,7 +25,7 @@ import { TlsWatch } from './resources/tls/watch';
 import { tlsGroup } from './resources/tls/node';
 import type { Services } from './services';
 import { countingSecrets, type TestSurface } from './test-surface';
-import { EXPLORER_VIEW, redactingUi, vscodeUi, type Ui } from './ui';
+import { EXPLORER_VIEW, plainTextUi, vscodeUi, type Ui } from './ui';
 
 /**
  * The composition root. Activation does no network and no SecretStorage I/O: both
@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
   const testing = context.extensionMode === vscode.ExtensionMode.Test;
   let current: Ui = vscodeUi;
   // Whatever Ui is in place, server text it shows is redacted first.
-  const ui = redactingUi(() => current, shown);
+  const ui = plainTextUi(() => current, shown);
   const log = new Log();
   const counted = testing ? countingSecrets(context.secrets) : undefined;
   const projects = new Projects(counted?.secrets ?? context.secrets, context.globalState, log, () => ui);
@@ -121,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     treeView,
     secrets: context.secrets,
     secretReads: counted.reads,
+    onSecretRead: counted.onRead,
     log,
     storage: { globalState: context.globalState, workspaceState: context.workspaceState, globalStorageUri: context.globalStorageUri, logUri: context.logUri },
     setUi: (replacement) => {

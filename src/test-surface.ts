@@ -31,21 +31,26 @@ export interface TestSurface {
   secrets: vscode.SecretStorage;
   /** SecretStorage reads so far, counted by the wrapper below: activation must cause none. */
   secretReads(): number;
+  /** Runs before each SecretStorage read finishes (a test changes a setting in the middle of one). */
+  onSecretRead(hook: ((key: string) => Promise<void>) | undefined): void;
   /** Replaces the prompt seam (tests answer prompts by id); undefined restores the real one. */
   setUi(ui: Ui | undefined): void;
 }
 
-/** A SecretStorage that counts reads; only the test host gets one. */
-export function countingSecrets(secrets: vscode.SecretStorage): { secrets: vscode.SecretStorage; reads: () => number } {
+/** A SecretStorage that counts reads, and can run a test's step inside one; only the test host gets one. */
+export function countingSecrets(secrets: vscode.SecretStorage): { secrets: vscode.SecretStorage; reads: () => number; onRead: (hook: ((key: string) => Promise<void>) | undefined) => void } {
   let reads = 0;
+  let hook: ((key: string) => Promise<void>) | undefined;
   const counted: vscode.SecretStorage = {
-    get: (key) => {
+    get: async (key) => {
       reads++;
-      return secrets.get(key);
+      const value = await secrets.get(key);
+      await hook?.(key);
+      return value;
     },
     store: (key, value) => secrets.store(key, value),
     delete: (key) => secrets.delete(key),
     onDidChange: secrets.onDidChange,
   };
-  return { secrets: counted, reads: () => reads };
+  return { secrets: counted, reads: () => reads, onRead: (h) => (hook = h) };
 }

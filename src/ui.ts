@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { plainText } from './core';
 
 /**
  * Every prompt the extension shows goes through here. Each has a stable `id`, so
@@ -77,19 +78,42 @@ export const vscodeUi: Ui = {
 export const EXPLORER_VIEW = 'qencodeCdn.explorer';
 
 /**
- * Every text a prompt shows passes through `redact` first, whichever Ui is in place:
- * server messages end up in notifications, and they may quote a key or a token.
+ * The one prompt seam for text: every text a prompt shows (a notification, a modal, a
+ * progress title and its messages, a quick pick's items, an input's prompt) passes
+ * through `redact` (server messages may quote a key or a token) and then `plainText`
+ * (no link, no icon, no invisible control can form from text we did not write; long
+ * text is cut), whichever Ui is in place. Our own icons in picks are `iconPath`s, so
+ * nothing of ours is lost.
  */
-export function redactingUi(inner: () => Ui, redact: (text: string) => string): Ui {
+export function plainTextUi(inner: () => Ui, redact: (text: string) => string): Ui {
+  const line = (text: string) => plainText(redact(text), { max: 2000 });
+  const block = (text: string) => plainText(redact(text), { multiline: true, max: 6000 });
+  const optional = (text: string | undefined) => (text === undefined ? undefined : line(text));
   return {
-    pick: (items, options) => inner().pick(items, options),
-    input: (options) => inner().input(options),
-    confirm: (id, message, detail, action) => inner().confirm(id, redact(message), redact(detail), action),
-    ask: (id, message, detail, ...actions) => inner().ask(id, redact(message), redact(detail), ...actions),
-    notify: (id, severity, message, ...actions) => inner().notify(id, severity, redact(message), ...actions),
+    async pick(items, options) {
+      // Copies with plain text; the caller gets back its own item (it may compare identities).
+      const originals = new Map<vscode.QuickPickItem, (typeof items)[number]>();
+      const shown = items.map((item) => {
+        const copy = { ...item, label: line(item.label), ...(item.description !== undefined ? { description: line(item.description) } : {}), ...(item.detail !== undefined ? { detail: line(item.detail) } : {}) };
+        originals.set(copy, item);
+        return copy;
+      });
+      const chosen = await inner().pick(shown, { ...options, ...(options.title !== undefined ? { title: line(options.title) } : {}), ...(options.placeHolder !== undefined ? { placeHolder: line(options.placeHolder) } : {}) });
+      return chosen === undefined ? undefined : originals.get(chosen);
+    },
+    input: (options) =>
+      inner().input({
+        ...options,
+        ...(options.title !== undefined ? { title: line(options.title) } : {}),
+        ...(options.prompt !== undefined ? { prompt: line(options.prompt) } : {}),
+        ...(options.validateInput ? { validateInput: async (value: string) => optional((await options.validateInput!(value)) as string | undefined) } : {}),
+      }),
+    confirm: (id, message, detail, action) => inner().confirm(id, line(message), block(detail), action),
+    ask: (id, message, detail, ...actions) => inner().ask(id, line(message), block(detail), ...actions),
+    notify: (id, severity, message, ...actions) => inner().notify(id, severity, line(message), ...actions),
     saveDialog: (id, options) => inner().saveDialog(id, options),
     openDialog: (id, options) => inner().openDialog(id, options),
-    progress: (title, work, options) => inner().progress(redact(title), work, options),
-    loading: (title, work) => inner().loading(title, work),
+    progress: (title, work, options) => inner().progress(line(title), (report, signal) => work((message, increment) => report(line(message), increment), signal), options),
+    loading: (title, work) => inner().loading(line(title), work),
   };
 }

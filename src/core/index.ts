@@ -11,3 +11,4 @@ export * from './limits';
 export * from './reconcile';
 export * from './format';
 export * from './stream';
+export * from './plain-text';

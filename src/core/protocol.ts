@@ -93,10 +93,11 @@ export interface ClientOptions {
   ca?: string | readonly string[];
   /**
    * A token kept from before (SecretStorage): used while it is valid, so a reload makes
-   * no token request; a 401 still refreshes it. See verifyApiKey() and onToken.
+   * no token request; a 401 still refreshes it. See verifyApiKey() and onToken. A token
+   * whose `origin` is not this client's base URL's is never sent (it is dropped).
    */
   initialToken?: StoredToken;
-  /** Told of each token fetched, to keep for the next session (a throw is ignored). */
+  /** Told of each token fetched, with this client's origin, to keep for the next session (a throw is ignored). */
   onToken?: (token: StoredToken) => void;
   /**
    * One rate gate per operation for all its calls (default true): the first 429 pauses
@@ -198,9 +199,13 @@ export class QencodeClient {
       ...(options.ca !== undefined ? { ca: options.ca } : {}),
     });
     this.random = options.random ?? Math.random;
+    // A token is bound to the origin it was issued for, at the moment this client (whose base URL never changes) is made.
+    const origin = new URL(this.baseUrl).origin;
+    const initial = options.initialToken && (options.initialToken.origin ?? origin) === origin ? options.initialToken : undefined;
+    const onToken = options.onToken;
     this.tokens = new TokenCache(() => this.fetchToken(), options.now, {
-      ...(options.initialToken ? { initial: options.initialToken } : {}),
-      ...(options.onToken ? { onToken: options.onToken } : {}),
+      ...(initial ? { initial } : {}),
+      ...(onToken ? { onToken: (token: StoredToken) => onToken({ ...token, origin }) } : {}),
     });
   }
 
@@ -218,7 +223,7 @@ export class QencodeClient {
     this.tokens.clear();
     try {
       const value = await withDeadline('get access token', this.timeouts.overallMs, signal, (s) => this.tokens.get(s));
-      return this.tokens.current() ?? { value, expiresAt: Date.now() };
+      return { ...(this.tokens.current() ?? { value, expiresAt: Date.now() }), origin: new URL(this.baseUrl).origin };
     } catch (error) {
       throw this.withAccount(error);
     }

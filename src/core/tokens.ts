@@ -29,6 +29,8 @@ export interface StoredToken {
   value: string;
   /** When it expires, ms since the epoch. */
   expiresAt: number;
+  /** The API origin it was issued for: a client on any other origin never sends it. */
+  origin?: string;
 }
 
 export interface TokenHooks {

@@ -11,7 +11,7 @@ describe('projects and API keys', () => {
   afterEach(verifyUi);
 
   it('Add API Key checks the key with one token request, then stores it in SecretStorage', async () => {
-    ctx.ui.inputAnswer('projectName', 'Production').inputAnswer('apiKey', DEMO_API_KEY);
+    ctx.ui.inputAnswer('projectName', 'Production').inputAnswer('apiKey', DEMO_API_KEY).confirmAnswer('sendKeyTo', true);
     await run('addApiKey');
     assert.deepEqual(ctx.ui.errors(), []);
     assert.equal(tokenRequests().length, 1);
@@ -22,7 +22,7 @@ describe('projects and API keys', () => {
   });
 
   it("the token from the key check is the project's first: adding a key and loading a list make one token request", async () => {
-    ctx.ui.inputAnswer('projectName', 'Production').inputAnswer('apiKey', DEMO_API_KEY);
+    ctx.ui.inputAnswer('projectName', 'Production').inputAnswer('apiKey', DEMO_API_KEY).confirmAnswer('sendKeyTo', true);
     await run('addApiKey');
     const project = ctx.api.explorer.roots()[0]!;
     assert.equal((await group(project, 'domains')).length, 4);
@@ -51,7 +51,7 @@ describe('projects and API keys', () => {
   });
 
   it('a bad key is refused with a clear message, and nothing is stored', async () => {
-    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'wrong-key-123456');
+    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'wrong-key-123456').confirmAnswer('sendKeyTo', true);
     await run('addApiKey');
     assert.deepEqual(ctx.ui.errors(), ['Get access token failed: the API key was refused (HTTP 401).']);
     assert.deepEqual(ctx.api.projects.list(), []);
@@ -61,7 +61,7 @@ describe('projects and API keys', () => {
   it('cancelling at the name or the key prompt sends and stores nothing', async () => {
     ctx.ui.inputAnswer('projectName', CANCEL);
     await run('addApiKey');
-    ctx.ui.inputAnswer('projectName', 'Staging').inputAnswer('apiKey', CANCEL);
+    ctx.ui.inputAnswer('projectName', 'Staging').inputAnswer('apiKey', CANCEL).confirmAnswer('sendKeyTo', true);
     await run('addApiKey');
     assert.deepEqual(ctx.api.projects.list(), []);
     assert.equal(ctx.emulator.requests.length, 0);

@@ -76,7 +76,11 @@ export class ScriptedUi implements Ui {
     return found as T;
   }
 
+  /** Called with each input's options as it is shown (its prompt is what a person reads). */
+  onInput?: (options: InputOptions) => void;
+
   async input(options: InputOptions): Promise<string | undefined> {
+    this.onInput?.(options);
     const answer = this.take(options.id) as string | typeof CANCEL;
     if (answer === CANCEL) return undefined;
     const message = await options.validateInput?.(answer);

@@ -25,9 +25,9 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     await addProject('Production');
     await addProject('Staging', 'second-project-key-0042');
     ctx.ui.notifyAnswers.set('error', 'Re-enter API Key');
-    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'wrong-key-123456');
+    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'wrong-key-123456').confirmAnswer('sendKeyTo', true);
     // What "Re-enter API Key" must open: Add again (a project pick would be unexpected).
-    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'third-project-key-0077');
+    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'third-project-key-0077').confirmAnswer('sendKeyTo', true);
     await run('addApiKey');
     await until(() => ctx.api.projects.list().length === 3, 'the second try added the project');
     assert.deepEqual(ctx.api.projects.list().map((p) => p.name), ['Production', 'Staging', 'Typo']);
@@ -293,7 +293,7 @@ describe('where the token comes from', () => {
     await settings.update('apiUrl', apiUrl, vscode.ConfigurationTarget.Global);
     await settings.update('tokenFallbackUrl', tokenUrl, vscode.ConfigurationTarget.Global);
     try {
-      ctx.ui.inputAnswer('projectName', 'Fallback').inputAnswer('apiKey', DEMO_API_KEY);
+      ctx.ui.inputAnswer('projectName', 'Fallback').inputAnswer('apiKey', DEMO_API_KEY).confirmAnswer('sendKeyTo', true);
       await run('addApiKey');
       assert.deepEqual(ctx.ui.errors(), []);
       const project = ctx.api.explorer.roots()[0]!;
@@ -353,5 +353,49 @@ describe('a key goes only where it was checked, unless the user says so', () => 
       await settings.update('apiUrl', ctx.emulator.url, vscode.ConfigurationTarget.Global);
       await elsewhere.stop();
     }
+  });
+
+  it('a kept token goes only to the origin it was issued for, even when the API URL changes while it is being read', async () => {
+    const project = await addProject();
+    await group(project, 'domains'); // a token is fetched and kept for the emulator's origin
+    await until(async () => !!(await ctx.api.secrets.get(`qencodeCdn.token.${project.project.id}`)), 'the token was kept');
+    const rogue = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY] });
+    const url = await rogue.start();
+    const settings = vscode.workspace.getConfiguration('qencodeCdn');
+    const http = vscode.workspace.getConfiguration('http');
+    try {
+      // A reload's first read of the kept token; the setting changes while SecretStorage answers.
+      await http.update('noProxy', ['example.invalid'], vscode.ConfigurationTarget.Global);
+      ctx.api.onSecretRead(async (key) => {
+        if (!key.startsWith('qencodeCdn.token.')) return;
+        ctx.api.onSecretRead(undefined);
+        await settings.update('apiUrl', url, vscode.ConfigurationTarget.Global);
+      });
+      ctx.ui.confirmAnswer('sendKeyTo', false);
+      const rows = await group(project, 'tls');
+      assert.equal(context(rows[0]!), 'error');
+      assert.match(ctx.ui.confirms[0]!.message, /^Send the API key of Production to http:\/\/127\.0\.0\.1:\d+\?$/);
+      assert.deepEqual(rogue.requests, [], 'neither the token nor the key reached the new URL');
+    } finally {
+      ctx.api.onSecretRead(undefined);
+      await settings.update('apiUrl', ctx.emulator.url, vscode.ConfigurationTarget.Global);
+      await http.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
+      await rogue.stop();
+    }
+  });
+
+  it('Add API Key names the host the key goes to, and asks before a new key goes anywhere but Qencode; declining sends nothing and saves nothing', async () => {
+    let prompt = '';
+    ctx.ui.onInput = (options) => {
+      if (options.id === 'apiKey') prompt = options.prompt ?? '';
+    };
+    ctx.ui.inputAnswer('projectName', 'Production').inputAnswer('apiKey', DEMO_API_KEY).confirmAnswer('sendKeyTo', false);
+    await run('addApiKey');
+    assert.match(prompt, new RegExp(`It is sent to ${new URL(ctx.emulator.url).host.replace(/\./g, '\\.')} to check it`));
+    assert.match(ctx.ui.confirms[0]!.message, /^Send the new API key to http:\/\/127\.0\.0\.1:\d+\?$/);
+    assert.match(ctx.ui.confirms[0]!.detail, /not to Qencode \(https:\/\/api-cdn\.qencode\.com and https:\/\/api-live\.qencode\.com\)/);
+    assert.deepEqual(ctx.emulator.requests, [], 'the key was not sent');
+    assert.deepEqual(ctx.api.projects.list(), [], 'nothing was saved');
+    assert.ok(ctx.ui.notifications.some((n) => /the new API key was not sent to http:\/\/127\.0\.0\.1:\d+: that was not confirmed/.test(n.message)));
   });
 });

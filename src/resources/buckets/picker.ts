@@ -26,7 +26,7 @@ export async function pickBucket(s: Services, node: unknown, preferred?: string)
   const project = await pickProject(s, node);
   const known = await knownBucketsOf(s, project);
   const ordered = [...known.filter((b) => b.name === preferred), ...known.filter((b) => b.name !== preferred)];
-  const typeName = { label: t('$(edit) Enter a bucket name…'), bucket: undefined as string | undefined };
+  const typeName = { iconPath: new vscode.ThemeIcon('edit'), label: t('Enter a bucket name…'), bucket: undefined as string | undefined };
   const picked = answered(
     await s.ui().pick(
       [

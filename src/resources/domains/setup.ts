@@ -61,8 +61,8 @@ export function registerCustomDomainCommands(context: vscode.ExtensionContext, s
 /** The bucket of a vod domain: a known one, one typed in, or none for now. */
 async function askBucket(s: Services, project: ProjectNode, domain: string): Promise<string | undefined> {
   const known = await knownBucketsOf(s, project);
-  const skip = { label: t('$(debug-step-over) Skip: set the bucket later'), bucket: undefined as string | undefined, typed: false };
-  const typed = { label: t('$(edit) Enter a bucket name…'), bucket: undefined as string | undefined, typed: true };
+  const skip = { iconPath: new vscode.ThemeIcon('debug-step-over'), label: t('Skip: set the bucket later'), bucket: undefined as string | undefined, typed: false };
+  const typed = { iconPath: new vscode.ThemeIcon('edit'), label: t('Enter a bucket name…'), bucket: undefined as string | undefined, typed: true };
   const picked = answered(
     await s.ui().pick([...known.map((b) => ({ label: b.name, description: b.policy?.policy, bucket: b.name as string | undefined, typed: false })), typed, skip], {
       id: 'bucket',
@@ -99,7 +99,7 @@ async function finish(s: Services, tls: TlsServices, project: ProjectNode, domai
     const offer = await ui.pick(
       [
         { label: create, detail: t('HTTPS for {0}: Qencode issues the certificate once a CNAME record points the domain at it.', domain.name), go: true },
-        { label: t('$(debug-step-over) Later'), detail: t('Run "Continue Setup…" on the domain\'s row when you are ready.'), go: false },
+        { iconPath: new vscode.ThemeIcon('debug-step-over'), label: t('Later'), detail: t('Run "Continue Setup…" on the domain\'s row when you are ready.'), go: false },
       ],
       { id: 'tlsOffer', title: t('Create the TLS subscription of {0} now?', domain.name) },
     );

@@ -62,6 +62,12 @@ export function registerProjectCommands(context: vscode.ExtensionContext, s: Ser
   });
 }
 
+/** Where a key is sent with the current settings, by host name: the API's (and the token fallback's, asked only when the API has no token route). */
+function hostsOf(s: Services): string {
+  const [api, fallback] = s.projects.currentOrigins().map((o) => new URL(o).host);
+  return fallback ? t('{0} (or {1}, when {0} has no token route)', api!, fallback) : api!;
+}
+
 export async function addApiKey(s: Services): Promise<void> {
   const ui = s.ui();
   const existing = s.projects.list().map((p) => p.name.toLowerCase());
@@ -78,7 +84,7 @@ export async function addApiKey(s: Services): Promise<void> {
     await ui.input({
       id: 'apiKey',
       title: t('Add a Qencode project (2/2)'),
-      prompt: t('The API key of project {0}: in your Qencode account, open the project and copy its API key.', name),
+      prompt: t('The API key of project {0}: in your Qencode account, open the project and copy its API key. It is sent to {1} to check it, then kept in this machine\'s secret storage.', name, hostsOf(s)),
       password: true,
       validateInput: (v) => (!v.trim() ? t('Enter the API key.') : /\s/.test(v.trim()) ? t('An API key has no spaces.') : undefined),
     }),
@@ -94,7 +100,7 @@ export async function replaceApiKey(s: Services, project: ProjectNode): Promise<
     await ui.input({
       id: 'apiKey',
       title: t('API key of project {0}', project.project.name),
-      prompt: t('In your Qencode account, open the project and copy its API key.'),
+      prompt: t('In your Qencode account, open the project and copy its API key. It is sent to {0} to check it, then kept in this machine\'s secret storage.', hostsOf(s)),
       password: true,
       validateInput: (v) => (!v.trim() ? t('Enter the API key.') : undefined),
     }),

@@ -75,9 +75,18 @@ export const secretKey = (projectId: string) => `qencodeCdn.apiKey.${projectId}`
 /** The SecretStorage key that holds a project's last access token (valid 24 h), so a reload asks for none. */
 export const tokenKey = (projectId: string) => `qencodeCdn.token.${projectId}`;
 
-/** A token as kept: with the origin it was issued for, so it is never sent anywhere else. */
-interface KeptToken extends StoredToken {
-  origin: string;
+/** Where a client sends the key and its tokens: read from the settings once, for the client's whole life. */
+interface ClientSettings {
+  baseUrl: string;
+  tokenFallbackUrl?: string;
+  /** The origins the key goes to: the API's, and the token fallback's. */
+  origins: string[];
+}
+
+/** A key that was checked: its first token (bound to the API origin) and the origins it was sent to. */
+export interface VerifiedKey {
+  token: StoredToken;
+  origins: string[];
 }
 const bucketsKey = (projectId: string) => `qencodeCdn.buckets.${projectId}`;
 const tlsMessagesKey = (projectId: string) => `qencodeCdn.tlsMessages.${projectId}`;
@@ -143,12 +152,15 @@ export class Projects implements vscode.Disposable {
     let client = this.clients.get(projectId);
     if (!client) {
       let prefetched = prefetchedKey;
+      const settings = this.clientSettings();
       client = this.makeClient(
+        settings,
         async () => {
           // The key read with the kept token serves the first token request; later ones read it afresh.
           const key = prefetched ?? (await this.apiKey(projectId)) ?? '';
           prefetched = undefined;
-          if (key) await this.confirmOrigins(projectId);
+          // Checked against where this client sends it, at the moment it is about to be sent.
+          if (key) await this.confirmOrigins(projectId, settings.origins);
           return key;
         },
         projectId,
@@ -182,18 +194,21 @@ export class Projects implements vscode.Disposable {
     try {
       const raw = await this.secrets.get(tokenKey(projectId));
       if (!raw) return undefined;
-      const kept = JSON.parse(raw) as Partial<KeptToken>;
-      if (typeof kept.value !== 'string' || typeof kept.expiresAt !== 'number' || kept.origin !== originOf(this.apiUrl())) return undefined;
+      const kept = JSON.parse(raw) as Partial<StoredToken>;
+      if (typeof kept.value !== 'string' || typeof kept.expiresAt !== 'number' || typeof kept.origin !== 'string') return undefined;
       this.log.addSecret(kept.value);
-      return { value: kept.value, expiresAt: kept.expiresAt };
+      // Its origin goes with it: the client that gets it sends it only to that origin (checked when the client is made).
+      return { value: kept.value, expiresAt: kept.expiresAt, origin: kept.origin };
     } catch {
       return undefined;
     }
   }
 
+  /** Keeps a token with the origin the client that fetched it sends to (never the settings of a later moment). */
   private keepToken(projectId: string, token: StoredToken): void {
     this.log.addSecret(token.value);
-    const kept: KeptToken = { ...token, origin: originOf(this.apiUrl()) };
+    if (!token.origin) return;
+    const kept: StoredToken = { value: token.value, expiresAt: token.expiresAt, origin: token.origin };
     void Promise.resolve(this.secrets.store(tokenKey(projectId), JSON.stringify(kept))).catch(() => undefined);
   }
 
@@ -221,13 +236,16 @@ export class Projects implements vscode.Disposable {
    * The token is the project's first: give it to add() or replaceKey(), so adding a
    * key makes one token request, not two.
    */
-  async verifyApiKey(apiKey: string, signal?: AbortSignal, projectId?: string): Promise<StoredToken> {
+  async verifyApiKey(apiKey: string, signal?: AbortSignal, projectId?: string): Promise<VerifiedKey> {
     this.log.addSecret(apiKey);
-    const client = this.makeClient(() => apiKey, projectId);
+    const settings = this.clientSettings();
+    // A new key goes through the same confirmation as every request: to Qencode's own hosts, or where the user agreed.
+    await this.confirmOrigins(projectId, settings.origins);
+    const client = this.makeClient(settings, () => apiKey, projectId);
     try {
       const token = await client.verifyApiKey(signal);
       this.log.addSecret(token.value);
-      return token;
+      return { token, origins: settings.origins };
     } finally {
       await client.close();
     }
@@ -239,40 +257,56 @@ export class Projects implements vscode.Disposable {
    * workspaces out), so a key is never sent to an origin it was not checked with
    * unless the user confirms it.
    */
-  private confirmOrigins(projectId: string): Promise<void> {
-    let pending = this.confirming.get(projectId);
+  private confirmOrigins(projectId: string | undefined, origins: string[]): Promise<void> {
+    const id = `${projectId ?? '(new key)'}\n${origins.join(' ')}`;
+    let pending = this.confirming.get(id);
     if (!pending) {
-      pending = this.askForOrigins(projectId).finally(() => this.confirming.delete(projectId));
-      this.confirming.set(projectId, pending);
+      pending = this.askForOrigins(projectId, origins).finally(() => this.confirming.delete(id));
+      this.confirming.set(id, pending);
     }
     return pending;
   }
 
-  private async askForOrigins(projectId: string): Promise<void> {
-    const project = this.get(projectId);
-    if (!project) throw new Error(t('this project was removed from the editor'));
-    const approved = project.origins ?? QENCODE_ORIGINS;
-    const unapproved = this.currentOrigins().filter((o) => !approved.includes(o));
+  /** `projectId` undefined: a key being added, which may go only to Qencode's own hosts unless the user agrees. */
+  private async askForOrigins(projectId: string | undefined, origins: string[]): Promise<void> {
+    const project = projectId === undefined ? undefined : this.get(projectId);
+    if (projectId !== undefined && !project) throw new Error(t('this project was removed from the editor'));
+    const approved = project?.origins ?? QENCODE_ORIGINS;
+    const unapproved = origins.filter((o) => !approved.includes(o));
     if (unapproved.length === 0) return;
     const send = t('Send Key');
+    const where = unapproved.join(t(' and '));
     const ok = await this.ui().confirm(
       'sendKeyTo',
-      t('Send the API key of {0} to {1}?', project.name, unapproved.join(t(' and '))),
-      t(
-        "Qencode CDN's API settings now point there. The key was checked with {0}. Settings can be changed by you or by another extension: continue only if you made this change.",
-        approved.join(t(' and ')),
-      ),
+      project ? t('Send the API key of {0} to {1}?', project.name, where) : t('Send the new API key to {0}?', where),
+      project
+        ? t(
+            "Qencode CDN's API settings now point there. The key was checked with {0}. Settings can be changed by you or by another extension: continue only if you made this change.",
+            approved.join(t(' and ')),
+          )
+        : t(
+            "Qencode CDN's API settings point there, not to Qencode ({0}). Settings can be changed by you or by another extension: continue only if you set them, for example to use a local emulator.",
+            QENCODE_ORIGINS.join(t(' and ')),
+          ),
       send,
     );
-    if (!ok) throw new Error(t('the API key of {0} was not sent to {1}: that was not confirmed. Check the settings qencodeCdn.apiUrl and qencodeCdn.tokenFallbackUrl', project.name, unapproved.join(', ')));
-    await this.setOrigins(projectId, [...approved, ...unapproved]);
+    const name = project ? t('the API key of {0}', project.name) : t('the new API key');
+    if (!ok) throw new Error(t('{0} was not sent to {1}: that was not confirmed. Check the settings qencodeCdn.apiUrl and qencodeCdn.tokenFallbackUrl', name, unapproved.join(', ')));
+    if (!project) return; // A new project records the origins it was checked with when it is added.
+    await this.setOrigins(project.id, [...approved, ...unapproved]);
     this.log.info(`the API key of project ${project.name} may now be sent to ${unapproved.join(', ')} (confirmed)`);
   }
 
-  /** The origins the key goes to with the current settings. */
+  /** Where a client made now sends the key: the settings read once. */
+  private clientSettings(): ClientSettings {
+    const baseUrl = this.apiUrl();
+    const tokenFallbackUrl = this.tokenFallbackUrl();
+    return { baseUrl, ...(tokenFallbackUrl ? { tokenFallbackUrl } : {}), origins: [originOf(baseUrl), ...(tokenFallbackUrl ? [originOf(tokenFallbackUrl)] : [])] };
+  }
+
+  /** The origins a key goes to with the current settings. */
   currentOrigins(): string[] {
-    const fallback = this.tokenFallbackUrl();
-    return [originOf(this.apiUrl()), ...(fallback ? [originOf(fallback)] : [])];
+    return this.clientSettings().origins;
   }
 
   private async setOrigins(projectId: string, origins: string[]): Promise<void> {
@@ -282,24 +316,25 @@ export class Projects implements vscode.Disposable {
     );
   }
 
-  async add(name: string, apiKey: string, token?: StoredToken): Promise<Project> {
-    const project: Project = { id: randomUUID(), name, origins: this.currentOrigins() };
+  /** `verified`: the key's check (its first token, and where it was sent); without it (the demo), the current settings' origins. */
+  async add(name: string, apiKey: string, verified?: VerifiedKey): Promise<Project> {
+    const project: Project = { id: randomUUID(), name, origins: verified?.origins ?? this.currentOrigins() };
     await this.secrets.store(secretKey(project.id), apiKey);
     this.keyFound.add(project.id);
-    if (token) this.keepToken(project.id, token);
+    if (verified) this.keepToken(project.id, verified.token);
     await this.state.update(PROJECTS_KEY, [...this.list(), project]);
     this.changed.fire(undefined);
     return project;
   }
 
-  async replaceKey(projectId: string, apiKey: string, token?: StoredToken): Promise<void> {
+  async replaceKey(projectId: string, apiKey: string, verified?: VerifiedKey): Promise<void> {
     await this.secrets.store(secretKey(projectId), apiKey);
     this.keyFound.add(projectId);
     // The old key's token goes with it.
-    if (token) this.keepToken(projectId, token);
+    if (verified) this.keepToken(projectId, verified.token);
     else await this.secrets.delete(tokenKey(projectId));
-    // The new key was just checked with the current settings.
-    await this.setOrigins(projectId, [...(this.get(projectId)?.origins ?? []), ...this.currentOrigins()]);
+    // The new key was checked with these origins (confirmed, where they were new).
+    await this.setOrigins(projectId, [...(this.get(projectId)?.origins ?? []), ...(verified?.origins ?? this.currentOrigins())]);
     this.resetClient(projectId, this.get(projectId));
   }
 
@@ -377,13 +412,17 @@ export class Projects implements vscode.Disposable {
     return isLoopback(this.apiUrl()) && !isLoopback(fallback) ? undefined : fallback;
   }
 
-  /** `account` names the project, so an error can say whose key failed; a key being added has none. */
-  /** `tokens.keep`: a project's own client keeps each new token in SecretStorage (a key being checked does not). */
-  private makeClient(apiKey: () => string | Promise<string>, account?: string, tokens: { initialToken?: StoredToken; keep?: boolean } = {}): QencodeClient {
-    const { initialToken } = tokens;
-    const tokenFallbackUrl = this.tokenFallbackUrl();
+  /**
+   * A client for these settings. `account` names the project, so an error can say whose
+   * key failed; a key being added has none. `tokens.keep`: a project's own client keeps
+   * each new token in SecretStorage (a key being checked does not). A kept token is given
+   * only to a client of the origin it was issued for (the core drops it otherwise too).
+   */
+  private makeClient(settings: ClientSettings, apiKey: () => string | Promise<string>, account?: string, tokens: { initialToken?: StoredToken; keep?: boolean } = {}): QencodeClient {
+    const initialToken = tokens.initialToken?.origin === originOf(settings.baseUrl) ? tokens.initialToken : undefined;
+    const { tokenFallbackUrl } = settings;
     return new QencodeClient({
-      baseUrl: this.apiUrl(),
+      baseUrl: settings.baseUrl,
       apiKey,
       proxy: proxySettings(),
       // Every list over one connection where the API offers HTTP/2 (HTTP/1.1 otherwise).

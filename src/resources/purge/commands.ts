@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parsePurgeList, validateObjectPath, type PurgeTarget } from '../../core';
+import { clip, parsePurgeList, validateObjectPath, type PurgeTarget } from '../../core';
 import { answered, check, confirm, registerCommand } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
@@ -10,6 +10,16 @@ import { describeTargets, outcome } from './history';
 import type { PurgeRunner } from './runner';
 import { readLocalText } from './local-file';
 import { entriesOf, openPurgeList, PURGE_LIST_LANGUAGE } from './purge-list';
+
+/** "120 objects in media-assets", or per bucket: "media-assets: 100, vod-archive: 20". */
+function bucketsLine(targets: readonly PurgeTarget[]): string {
+  const counts = new Map<string, number>();
+  for (const x of targets) counts.set(x.bucket, (counts.get(x.bucket) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  if (sorted.length === 1) return t('{0} objects in bucket {1}', sorted[0]![1], sorted[0]![0]);
+  const shown = sorted.slice(0, 10).map(([bucket, n]) => `${bucket}: ${n}`);
+  return t('{0} objects in {1} buckets: {2}', targets.length, sorted.length, shown.join(', ') + (sorted.length > 10 ? t(', and {0} more', sorted.length - 10) : ''));
+}
 
 /** A file of paths to purge: far more than any list a person purges at once. */
 const MAX_PURGE_FILE_BYTES = 8 * 1024 * 1024;
@@ -29,10 +39,10 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
     const source = answered(
       await ui.pick(
         [
-          { label: t('$(edit) Enter a path or URL…'), source: 'input' as const },
-          ...(selected.length ? [{ label: t('$(selection) The {0} paths selected in the editor', selected.length), source: 'selection' as const }] : []),
-          { label: t('$(file) Paths from a text file…'), detail: t('One path or URL per line.'), source: 'file' as const },
-          { label: t('$(new-file) Open a purge list…'), detail: t('An editor to paste many paths or URLs into, then purge them all at once.'), source: 'list' as const },
+          { iconPath: new vscode.ThemeIcon('edit'), label: t('Enter a path or URL…'), source: 'input' as const },
+          ...(selected.length ? [{ iconPath: new vscode.ThemeIcon('selection'), label: t('The {0} paths selected in the editor', selected.length), source: 'selection' as const }] : []),
+          { iconPath: new vscode.ThemeIcon('file'), label: t('Paths from a text file…'), detail: t('One path or URL per line.'), source: 'file' as const },
+          { iconPath: new vscode.ThemeIcon('new-file'), label: t('Open a purge list…'), detail: t('An editor to paste many paths or URLs into, then purge them all at once.'), source: 'list' as const },
         ],
         { id: 'purgeSource', title: t('Purge objects in {0}', bucket ?? project.project.name) },
       ),
@@ -55,7 +65,8 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
       );
       lines = [line.trim()];
     }
-    await purgeLinesIn(project, lines, bucket);
+    // A list from a file or a selection is confirmed with its count and buckets; one path typed is not.
+    await purgeLinesIn(project, lines, bucket, source !== 'input');
   });
 
   register('purgeFromEditor', t('Purge paths in this editor'), async () => {
@@ -129,20 +140,33 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
     const ui = s.ui();
     const domains = await ui.loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => []));
     let parsed = parsePurgeList(lines, domains, defaultBucket);
+    let expected = defaultBucket;
     if (parsed.plainPaths.length) {
       const memory = s.projects.buckets(project.project.id);
       const known = await knownBucketsOf(s, project);
       const bucket = known.length === 1 ? known[0]!.name : (await pickBucket(s, project, memory.lastPurged)).bucket;
       await s.projects.updateBuckets(project.project.id, (m) => ({ ...m, lastPurged: bucket }));
       parsed = parsePurgeList(lines, domains, bucket);
+      expected = bucket;
     }
     const { targets, problems } = parsed;
-    const listed = problems.slice(0, 10).map((p) => `${p.line}: ${p.reason}`).join('\n') + (problems.length > 10 ? `\n${t('…and {0} more', problems.length - 10)}` : '');
+    const listed = problems.slice(0, 10).map((p) => `${clip(p.line, 200)}: ${p.reason}`).join('\n') + (problems.length > 10 ? `\n${t('…and {0} more', problems.length - 10)}` : '');
     if (targets.length === 0) throw new Error(t('nothing can be purged. {0}', listed));
-    if (problems.length) {
-      await confirm(ui, 'purgeProblems', t('{0} of {1} entries cannot be purged. Purge the other {2}?', problems.length, lines.length, targets.length), listed, t('Purge {0}', targets.length));
-    } else if (confirmCount) {
-      await confirm(ui, 'purgeList', t('Purge {0}?', describeTargets(targets)), targets.slice(0, 10).map((x) => `${x.bucket}/${x.path}`).join('\n') + (targets.length > 10 ? `\n${t('…and {0} more', targets.length - 10)}` : ''), t('Purge'));
+    // URLs name their own bucket: one in another bucket than the one purged from is said so, never purged unseen.
+    const elsewhere = expected ? targets.filter((x) => x.bucket !== expected) : [];
+    if (problems.length || confirmCount || elsewhere.length) {
+      const detail = [
+        bucketsLine(targets),
+        ...(elsewhere.length ? ['', t('Not in {0}: {1} (their URLs name another bucket).', expected!, bucketsLine(elsewhere))] : []),
+        '',
+        ...targets.slice(0, 10).map((x) => `${x.bucket}/${clip(x.path, 200)}`),
+        ...(targets.length > 10 ? [t('…and {0} more', targets.length - 10)] : []),
+        ...(problems.length ? ['', t('Cannot be purged ({0}):', problems.length), listed] : []),
+      ].join('\n');
+      const title = problems.length
+        ? t('{0} of {1} entries cannot be purged. Purge the other {2}?', problems.length, lines.length, targets.length)
+        : t('Purge {0}?', describeTargets(targets));
+      await confirm(ui, problems.length ? 'purgeProblems' : 'purgeList', title, detail, t('Purge {0}', targets.length));
     }
     await runner.run(project, [targets]);
   }

@@ -5,8 +5,10 @@ import {
   collectStream,
   errorMessage,
   httpFetcher,
+  codeBlock,
   isManifestPath,
   MANIFEST_BUDGET,
+  markdownText,
   mapUrl,
   mediaStorageUrl,
   playbackUrl,
@@ -107,9 +109,9 @@ async function streamStart(s: Services, node: unknown): Promise<StreamStart> {
   const source = answered(
     await ui.pick(
       [
-        { label: t('$(link) A manifest URL…'), detail: t('An HLS master playlist or a DASH MPD on a media-storage host or a vod domain.'), source: 'url' as const },
-        { label: t('$(database) A bucket and a path…'), source: 'bucket' as const },
-        { label: t('$(file) A manifest file in the workspace…'), detail: t('With the bucket and the folder it is published under.'), source: 'file' as const },
+        { iconPath: new vscode.ThemeIcon('link'), label: t('A manifest URL…'), detail: t('An HLS master playlist or a DASH MPD on a media-storage host or a vod domain.'), source: 'url' as const },
+        { iconPath: new vscode.ThemeIcon('database'), label: t('A bucket and a path…'), source: 'bucket' as const },
+        { iconPath: new vscode.ThemeIcon('file'), label: t('A manifest file in the workspace…'), detail: t('With the bucket and the folder it is published under.'), source: 'file' as const },
       ],
       { id: 'streamSource', title: t('Purge a stream: where does it start?') },
     ),
@@ -239,6 +241,7 @@ const KIND_LABELS: Record<string, [string, string]> = {
   subtitle: ['subtitle segment', 'subtitle segments'],
   part: ['partial segment', 'partial segments'],
   init: ['init section', 'init sections'],
+  index: ['index segment', 'index segments'],
   key: ['key', 'keys'],
   data: ['session data file', 'session data files'],
   playlist: ['playlist', 'playlists'],
@@ -258,12 +261,28 @@ function countsLine(c: StreamCollection): string {
     .join(', ');
 }
 
-/** What will be purged, before anything is sent. */
+/**
+ * What will be purged, before anything is sent: the counts, the renditions, then every
+ * path in the order it is sent, so nothing in the middle goes unseen. Text from the
+ * manifests (names, paths, URIs) is escaped or fenced: it reads as text even when the
+ * document is rendered as Markdown.
+ */
 function preview(start: StreamStart, c: StreamCollection): string {
+  const md = markdownText;
+  const limit = vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.streamLimit', 20_000);
+  const media = c.objects.slice(0, c.manifestsFrom);
+  const manifests = c.objects.slice(c.manifestsFrom);
+  const byRendition = new Map<string, string[]>();
+  for (const o of media) {
+    const key = o.rendition ?? '';
+    const list = byRendition.get(key) ?? [];
+    list.push(`${o.path}  (${kindLabel(o.kind, 1)})`);
+    byRendition.set(key, list);
+  }
   const lines = [
-    `# ${t('Purge stream')}: ${c.root.path}`,
+    `# ${t('Purge stream')}: ${md(c.root.path)}`,
     '',
-    `${t('Bucket')} **${c.bucket}** · ${t('project')} **${start.project.project.name}** · ${c.root.format.toUpperCase()} · ${t('{0} manifests read', c.manifestsRead)}${start.localText !== undefined ? ` · ${t('root read from a local file')}` : ''}`,
+    `${t('Bucket')} **${md(c.bucket)}** · ${t('project')} **${md(start.project.project.name)}** · ${c.root.format.toUpperCase()} · ${t('{0} manifests read', c.manifestsRead)}${start.localText !== undefined ? ` · ${t('root read from a local file')}` : ''}`,
     '',
     `## ${t('{0} objects', c.objects.length)}`,
     '',
@@ -271,28 +290,32 @@ function preview(start: StreamStart, c: StreamCollection): string {
     '|---|---:|',
     ...Object.entries(c.counts)
       .filter(([, n]) => (n as number) > 0)
-      .map(([kind, n]) => `| ${kindLabel(kind, 2)} | ${n as number} |`),
+      .map(([kind, n]) => `| ${md(kindLabel(kind, 2))} | ${n as number} |`),
     '',
     `## ${t('Renditions')}`,
     '',
     `| ${t('rendition')} | ${t('objects')} | ${t('first')} | ${t('last')} |`,
     '|---|---:|---|---|',
-    ...c.renditions.map((r) => `| ${r.name} | ${r.count} | \`${r.first}\` | \`${r.last}\` |`),
+    ...c.renditions.map((r) => `| ${md(r.name)} | ${r.count} | ${md(r.first)} | ${md(r.last)} |`),
+    ...(c.renditionsMore ? ['', t('…and {0} more renditions.', c.renditionsMore)] : []),
     '',
-    `## ${t('Order')}`,
+    `## ${t('Left out ({0})', c.leftOut.length + c.leftOutMore)}`,
     '',
-    t('{0} segments, keys and init sections first; then {1} manifests, deepest first, the root last.', c.manifestsFrom, c.objects.length - c.manifestsFrom),
-    '',
-    `## ${t('Left out ({0})', c.leftOut.length)}`,
-    '',
-    ...(c.leftOut.length ? c.leftOut.slice(0, 200).map((l) => `- \`${l.uri}\`: ${l.reason}`) : [t('Nothing: every reference is in bucket {0}.', c.bucket)]),
-    ...(c.leftOut.length > 200 ? [t('- …and {0} more', c.leftOut.length - 200)] : []),
+    ...(c.leftOut.length ? [codeBlock(c.leftOut.map((l) => `${l.uri}  ← ${l.reason}`))] : [t('Nothing: every reference is in bucket {0}.', md(c.bucket))]),
+    ...(c.leftOutMore ? ['', t('…and {0} more, not listed.', c.leftOutMore)] : []),
     '',
     `## ${t('Limit')}`,
     '',
-    c.overLimit
-      ? t('Over the limit: {0}. A bucket purge is offered instead.', c.limitReason ?? '')
-      : t('{0} paths, within the limit of {1} (qencodeCdn.purge.streamLimit).', c.objects.length, vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.streamLimit', 20_000)),
+    c.overLimit ? t('Over the limit: {0}. A bucket purge is offered instead.', md(c.limitReason ?? '')) : t('{0} paths, within the limit of {1} (qencodeCdn.purge.streamLimit).', c.objects.length, limit),
+    '',
+    `## ${t('Every path, in the order it is purged')}`,
+    '',
+    t('1. The {0} segments, keys and init sections, by rendition:', media.length),
+    '',
+    ...[...byRendition].flatMap(([rendition, paths]) => [`### ${rendition ? md(rendition) : t('shared by the renditions')} (${paths.length})`, '', codeBlock(paths), '']),
+    t('2. Then the {0} manifests, each after the objects and playlists it lists, the root last:', manifests.length),
+    '',
+    codeBlock(manifests.map((o) => `${o.path}  (${kindLabel(o.kind, 1)})`)),
     '',
   ];
   return lines.join('\n');

@@ -141,9 +141,9 @@ export async function showCnameRecord(s: Services, tls: TlsServices, domainName:
   }
   for (;;) {
     const dns = await tls.dns.check(domainName, cname.target).catch(() => undefined);
-    const copyName = { label: t('$(copy) Copy the name'), description: cname.name, action: 'name' as const };
-    const copyTarget = { label: t('$(copy) Copy the target'), description: cname.target, action: 'target' as const };
-    const done = { label: t('$(check) Done'), description: t('the certificate is watched; you will be told when it is issued'), action: 'done' as const };
+    const copyName = { iconPath: new vscode.ThemeIcon('copy'), label: t('Copy the name'), description: cname.name, action: 'name' as const };
+    const copyTarget = { iconPath: new vscode.ThemeIcon('copy'), label: t('Copy the target'), description: cname.target, action: 'target' as const };
+    const done = { iconPath: new vscode.ThemeIcon('check'), label: t('Done'), description: t('the certificate is watched; you will be told when it is issued'), action: 'done' as const };
     const picked = await s.ui().pick([copyName, copyTarget, done], {
       id: 'cnameRecord',
       title: t('Add this DNS record at your DNS provider: {0} CNAME {1}', cname.name, cname.target),

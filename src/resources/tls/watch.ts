@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorMessage, getTlsSubscription, type Domain, type TlsSubscription } from '../../core';
+import { errorMessage, getTlsSubscription, plainText, type Domain, type TlsSubscription } from '../../core';
 import type { DataLayer } from '../../data';
 import type { Log } from '../../log';
 import type { Ui } from '../../ui';
@@ -252,7 +252,8 @@ export class TlsWatch implements vscode.Disposable {
     if (n === 0 || !this.enabled()) return this.statusBar.hide();
     this.statusBar.text = `$(clock) ${n === 1 ? t('1 TLS pending') : t('{0} TLS pending', n)}`;
     const names = [...this.entries.values()].map((e) => e.domain ?? e.tlsId).join(', ');
-    this.statusBar.tooltip = n === 1 ? t('Qencode CDN is waiting for the TLS certificate of {0}. Click to see it.', names) : t('Qencode CDN is waiting for {0} TLS certificates: {1}. Click to see them.', n, names);
+    // Domain names come from the server: shown as plain text (no icon, no link), like every prompt's text.
+    this.statusBar.tooltip = plainText(n === 1 ? t('Qencode CDN is waiting for the TLS certificate of {0}. Click to see it.', names) : t('Qencode CDN is waiting for {0} TLS certificates: {1}. Click to see them.', n, names), { max: 1000 });
     this.statusBar.show();
   }
 
