@@ -61,7 +61,7 @@ describe('projects and API keys', () => {
   it('cancelling at the name or the key prompt sends and stores nothing', async () => {
     ctx.ui.inputAnswer('projectName', CANCEL);
     await run('addApiKey');
-    ctx.ui.inputAnswer('projectName', 'Staging').inputAnswer('apiKey', CANCEL).confirmAnswer('sendKeyTo', true);
+    ctx.ui.inputAnswer('projectName', 'Staging').inputAnswer('apiKey', CANCEL);
     await run('addApiKey');
     assert.deepEqual(ctx.api.projects.list(), []);
     assert.equal(ctx.emulator.requests.length, 0);
