@@ -227,9 +227,12 @@ export async function runInHost(options: {
   const workspace = mkdtempSync(join(tmpdir(), 'qencode-ws-'));
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
+  // Tests in the host ask what the workbench shows (the rendered DOM) through this loopback server.
+  const dom = await startDomProbe(() => browser?.page);
   const cleanup = async () => {
     await browser?.close();
     await server?.stop();
+    await dom.close();
     rmSync(workspace, { recursive: true, force: true });
   };
   // Ctrl-C or a CI kill: nothing started here may outlive the run.
@@ -237,7 +240,7 @@ export async function runInHost(options: {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    server = await startCodeServer({ workspace, smokeTestDriver: true, ...(options.env ? { env: options.env } : {}), ...(options.vsix ? { vsix: options.vsix } : {}), ...(options.settings ? { settings: options.settings } : {}), log: (l) => process.env.QENCODE_DEBUG && process.stderr.write(l) });
+    server = await startCodeServer({ workspace, smokeTestDriver: true, env: { ...options.env, QENCODE_DOM_PROBE: dom.url }, ...(options.vsix ? { vsix: options.vsix } : {}), ...(options.settings ? { settings: options.settings } : {}), log: (l) => process.env.QENCODE_DEBUG && process.stderr.write(l) });
     browser = await launchBrowser();
     let resolveExit!: (code: number) => void;
     const exited = new Promise<number>((r) => (resolveExit = r));
@@ -268,4 +271,46 @@ export async function runInHost(options: {
     process.off('SIGTERM', onSignal);
     await cleanup();
   }
+}
+
+/** What the DOM probe tells of each element a selector matches. */
+export interface DomElement {
+  text: string;
+  /** Links in it: `<a>` elements and anything with an href. */
+  links: { text: string; href: string | null }[];
+}
+
+/**
+ * A loopback server for the tests inside the extension host, which cannot see the
+ * workbench: POST /query {selector} answers what the page renders there, and POST
+ * /click {selector, text} clicks the first element with that text (as a person would).
+ */
+async function startDomProbe(page: () => Page | undefined): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      void (async () => {
+        const p = page();
+        if (!p) return res.writeHead(503).end();
+        const { selector, text } = JSON.parse(body || '{}') as { selector: string; text?: string };
+        if (req.url === '/query') {
+          const found = await p.locator(selector).evaluateAll((elements) =>
+            elements.map((e) => ({
+              text: e.textContent ?? '',
+              links: [...e.querySelectorAll('a, [href]')].map((a) => ({ text: a.textContent ?? '', href: a.getAttribute('href') })),
+            })),
+          );
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
+        } else if (req.url === '/click') {
+          await p.locator(selector, { hasText: text ?? '' }).first().click({ timeout: 5000 });
+          res.writeHead(204).end();
+        } else res.writeHead(404).end();
+      })().catch((error: unknown) => res.writeHead(500).end(String(error)));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }

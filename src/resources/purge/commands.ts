@@ -16,7 +16,7 @@ function bucketsLine(targets: readonly PurgeTarget[]): string {
   const counts = new Map<string, number>();
   for (const x of targets) counts.set(x.bucket, (counts.get(x.bucket) ?? 0) + 1);
   const sorted = [...counts].sort((a, b) => b[1] - a[1]);
-  if (sorted.length === 1) return t('{0} objects in bucket {1}', sorted[0]![1], sorted[0]![0]);
+  if (sorted.length === 1) return sorted[0]![1] === 1 ? t('1 object in bucket {0}', sorted[0]![0]) : t('{0} objects in bucket {1}', sorted[0]![1], sorted[0]![0]);
   const shown = sorted.slice(0, 10).map(([bucket, n]) => `${bucket}: ${n}`);
   return t('{0} objects in {1} buckets: {2}', targets.length, sorted.length, shown.join(', ') + (sorted.length > 10 ? t(', and {0} more', sorted.length - 10) : ''));
 }
