@@ -34,9 +34,16 @@ export function plainText(text: string, options: PlainTextOptions = {}): string 
   return out.replace(/\]\(/g, `]${BREAK}(`).replace(/\$\(/g, `$${BREAK}(`);
 }
 
-/** Text for a Markdown document: every character Markdown could read as syntax is escaped, and the text stays on one line. */
+/**
+ * Text for a Markdown document, on one line: what could open markup inline is escaped
+ * (emphasis, code, links, HTML, table cells, entities), and so are the two forms GFM
+ * turns into links by themselves (`scheme://` and `www.`). Paths stay readable.
+ */
 export function markdownText(text: string): string {
-  return plainText(text, { max: 2000 }).replace(/[\\`*_{}[\]()#+\-.!|<>&~=:]/g, (c) => `\\${c}`);
+  return plainText(text, { max: 2000 })
+    .replace(/[\\`*_[\]<>|~&!]/g, (c) => `\\${c}`)
+    .replace(/:\/\//g, ':\\/\\/')
+    .replace(/\bwww\./gi, (w) => `${w.slice(0, -1)}\\.`);
 }
 
 /** A fenced code block of lines: the fence is longer than any run of backticks in them, so no line can close it. */

@@ -30,20 +30,23 @@ describe('purging at scale', () => {
     const bucket = await bucketNode(project, 'media-assets');
     ctx.emulator.latencyMs = 15;
     ctx.emulator.clearRequests();
-    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(paths));
+    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(paths)).confirmAnswer('purgeList', true);
     await run('purgeObject', bucket);
     assert.equal(purges().length, 200);
     assert.deepEqual(new Set(purges().map((r) => (r.body as { path: string }).path)), new Set(paths));
     assert.ok(ctx.emulator.maxInFlight <= 4, `max in flight ${ctx.emulator.maxInFlight}`);
     assert.ok(ctx.emulator.maxInFlight >= 3, `the limit is used, not serialised: ${ctx.emulator.maxInFlight}`);
     assert.match(ctx.ui.notifications.at(-1)!.message, /^Purged 200 objects in media-assets\.$/);
+    // A list from a file is confirmed first, with its count and bucket.
+    assert.equal(ctx.ui.confirms[0]!.message, 'Purge 200 objects in media-assets?');
+    assert.match(ctx.ui.confirms[0]!.detail, /^200 objects in bucket media-assets\n\nmedia-assets\/hls\/segment_000\.ts\n/);
   });
 
   it('honours the concurrency setting', async () => {
     await vscode.workspace.getConfiguration('qencodeCdn').update('purge.concurrency', 2, vscode.ConfigurationTarget.Global);
     ctx.emulator.latencyMs = 15;
     ctx.emulator.clearRequests();
-    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 20 }, (_, i) => `f${i}.ts`)));
+    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 20 }, (_, i) => `f${i}.ts`))).confirmAnswer('purgeList', true);
     await run('purgeObject', await bucketNode(project, 'media-assets'));
     assert.equal(purges().length, 20);
     assert.equal(ctx.emulator.maxInFlight, 2);
@@ -83,7 +86,7 @@ describe('purging at scale', () => {
     ctx.ui.onProgress = (message, cancel) => {
       if (message.startsWith('50 /')) cancel();
     };
-    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 200 }, (_, i) => `p${i}.ts`)));
+    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 200 }, (_, i) => `p${i}.ts`))).confirmAnswer('purgeList', true);
     await run('purgeObject', await bucketNode(project, 'media-assets'));
     const sentAtCancel = purges().length;
     await new Promise((r) => setTimeout(r, 200));
@@ -99,7 +102,7 @@ describe('purging at scale', () => {
   it('a 429 with Retry-After is honoured, and every purge lands', async () => {
     ctx.emulator.clearRequests();
     ctx.emulator.addFault({ path: '/cache/purge$', fault: { type: 'rate-limit', retryAfter: 1 }, times: 1 });
-    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 10 }, (_, i) => `r${i}.ts`)));
+    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 10 }, (_, i) => `r${i}.ts`))).confirmAnswer('purgeList', true);
     const started = Date.now();
     await run('purgeObject', await bucketNode(project, 'media-assets'));
     assert.ok(Date.now() - started >= 950, 'waited for Retry-After');
@@ -112,7 +115,7 @@ describe('purging at scale', () => {
     ctx.emulator.clearRequests();
     ctx.emulator.addFault({ path: '/cache/purge$', fault: { type: 'status', status: 422, body: { error: 1, message: 'Object is locked' } }, times: 3 });
     ctx.ui.notifyAnswers.set('purgeSummary', 'Retry Failed');
-    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 12 }, (_, i) => `q${i}.ts`)));
+    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 12 }, (_, i) => `q${i}.ts`))).confirmAnswer('purgeList', true);
     // Answer only the first summary with Retry Failed: the retry's own summary is then dismissed.
     const notify = ctx.ui.notify.bind(ctx.ui);
     ctx.ui.notify = async (id, severity, message, ...actions) => {

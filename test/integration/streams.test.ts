@@ -35,6 +35,9 @@ describe('purge a whole stream', () => {
     assert.match(preview, /# Purge stream: streams\/launch\/master\.m3u8/);
     assert.match(preview, /Bucket \*\*media-assets\*\* · project \*\*Production\*\* · HLS/);
     assert.match(preview, /\| keys \| 1 \|/);
+    // Every path is listed, in the order it is sent, not only the first and last of each rendition.
+    for (const o of hls.objects) assert.ok(preview.includes(`${o.path}  (`), o.path);
+    assert.ok(preview.indexOf('streams/launch/video/720p/seg-00003.m4s') < preview.indexOf('2. Then the 6 manifests'), 'segments are listed before the manifests');
     assert.match(ctx.ui.confirms[0]!.detail, /^1 key, 3 init sections, 18 media segments, 3 subtitle segments, 4 playlists, 1 I-frame playlist, 1 root manifest/);
     assert.match(ctx.ui.confirms[0]!.message, /^Purge the stream streams\/launch\/master\.m3u8: 31 objects in bucket media-assets\?$/);
     assertStreamPurge(hls.objects.map((o) => o.path), hls.root);

@@ -42,7 +42,8 @@ describe('plain text for prompts', () => {
   });
 
   it('Markdown: text is escaped, and a fenced block cannot be closed by what it holds', () => {
-    assert.equal(markdownText('a [b](command:x) *c*'), 'a \\[b\\]\u200b\\(command\\:x\\) \\*c\\*');
+    assert.equal(markdownText('a [b](command:x) *c* | `d` <e> streams/seg-1.m4s'), 'a \\[b\\]\u200b(command:x) \\*c\\* \\| \\`d\\` \\<e\\> streams/seg-1.m4s');
+    assert.equal(markdownText('see https://x.example and www.example.com'), 'see https:\\/\\/x.example and www\\.example.com', 'no autolink forms');
     const block = codeBlock(['path/with```fence', 'ok']);
     assert.ok(block.startsWith('````\n') && block.endsWith('\n````'));
   });

@@ -84,11 +84,11 @@ export interface Run {
 
 /** One S element of a SegmentTimeline (5.3.9.6), its attributes as written. */
 export interface TimelineEntry {
-  t?: number;
+  t?: number | undefined;
   d: number;
-  r?: number;
-  n?: number;
-  k?: number;
+  r?: number | undefined;
+  n?: number | undefined;
+  k?: number | undefined;
 }
 
 /** What ends a Representation's segments: the Period's end in media time, when it is known. */

@@ -287,12 +287,13 @@ const timelineCache = new WeakMap<XmlElement, TimelineEntry[]>();
 function timelineEntries(timeline: XmlElement): TimelineEntry[] {
   let entries = timelineCache.get(timeline);
   if (!entries) {
+    // Plain objects without spreads: a timeline may have hundreds of thousands of entries.
     entries = children(timeline, 'S').map((s) => ({
-      ...(attr(s, 't') !== undefined ? { t: integer(attr(s, 't'), 'S@t')! } : {}),
+      t: integer(attr(s, 't'), 'S@t'),
       d: integer(attr(s, 'd'), 'S@d') ?? 0,
-      ...(attr(s, 'r') !== undefined ? { r: integer(attr(s, 'r'), 'S@r', { signed: true, min: -1 })! } : {}),
-      ...(attr(s, 'n') !== undefined ? { n: integer(attr(s, 'n'), 'S@n')! } : {}),
-      ...(attr(s, 'k') !== undefined ? { k: integer(attr(s, 'k'), 'S@k')! } : {}),
+      r: integer(attr(s, 'r'), 'S@r', { signed: true, min: -1 }),
+      n: integer(attr(s, 'n'), 'S@n'),
+      k: integer(attr(s, 'k'), 'S@k'),
     }));
     timelineCache.set(timeline, entries);
   }

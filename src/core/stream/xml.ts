@@ -38,7 +38,28 @@ export class XmlError extends Error {
   }
 }
 
-const NAME = /[A-Za-z_][\w.:-]*/y;
+/** Names are few and repeat (`S`, `t`, `d`...): each is kept once. */
+const NAMES = new Map<string, string>();
+const intern = (name: string) => {
+  let kept = NAMES.get(name);
+  if (kept === undefined) {
+    kept = name;
+    if (NAMES.size < 10_000) NAMES.set(name, name);
+  }
+  return kept;
+};
+
+/** The end of the XML name that starts at `i` (letters, digits, `_`, `-`, `.`, `:`), or `i` when none starts there. */
+function nameEnd(text: string, i: number): number {
+  const first = text.charCodeAt(i);
+  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122) || first === 95)) return i;
+  let j = i + 1;
+  for (; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46 || c === 58)) break;
+  }
+  return j;
+}
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 function decode(raw: string, text: string, at: number): string {
@@ -98,45 +119,44 @@ export function parseXml(text: string, options: { maxDepth?: number } = {}): Xml
       skipTo('?>', 'a processing instruction');
     } else if (text.startsWith('</', i)) {
       i += 2;
-      NAME.lastIndex = i;
-      const m = NAME.exec(text);
-      if (!m) fail('a closing tag without a name');
-      i = NAME.lastIndex;
+      const end = nameEnd(text, i);
+      if (end === i) fail('a closing tag without a name');
+      const name = text.slice(i, end);
+      i = end;
       while (i < n && /\s/.test(text[i]!)) i++;
-      if (text[i] !== '>') fail(`the closing tag </${m![0]}> is not closed`);
+      if (text[i] !== '>') fail(`the closing tag </${name}> is not closed`);
       i++;
       const open = stack.pop();
-      if (!open || open.name !== localName(m![0])) fail(`</${m![0]}> closes ${open ? `<${open.name}>` : 'nothing'}`, lt);
+      if (!open || open.name !== localName(name)) fail(`</${name}> closes ${open ? `<${open.name}>` : 'nothing'}`, lt);
     } else {
       i++;
-      NAME.lastIndex = i;
-      const m = NAME.exec(text);
-      if (!m) fail('a "<" that begins no tag');
-      i = NAME.lastIndex;
-      const element: XmlElement = { name: localName(m![0]), attributes: [], children: NO_CHILDREN, text: '' };
+      const end = nameEnd(text, i);
+      if (end === i) fail('a "<" that begins no tag');
+      const element: XmlElement = { name: intern(localName(text.slice(i, end))), attributes: [], children: NO_CHILDREN, text: '' };
+      i = end;
       for (;;) {
         const before = i;
         while (i < n && /\s/.test(text[i]!)) i++;
         if (i >= n) fail(`the tag <${element.name}> is not closed`, lt);
         if (text[i] === '>' || text.startsWith('/>', i)) break;
         if (i === before) fail(`no space before an attribute of <${element.name}>`);
-        NAME.lastIndex = i;
-        const a = NAME.exec(text);
-        if (!a) fail(`a malformed attribute in <${element.name}>`);
-        i = NAME.lastIndex;
+        const nameStop = nameEnd(text, i);
+        if (nameStop === i) fail(`a malformed attribute in <${element.name}>`);
+        const name = intern(text.slice(i, nameStop));
+        i = nameStop;
         while (i < n && /\s/.test(text[i]!)) i++;
-        if (text[i] !== '=') fail(`the attribute ${a![0]} has no value`);
+        if (text[i] !== '=') fail(`the attribute ${name} has no value`);
         i++;
         while (i < n && /\s/.test(text[i]!)) i++;
         const quote = text[i];
-        if (quote !== '"' && quote !== "'") fail(`the value of ${a![0]} is not quoted`);
-        const end = text.indexOf(quote!, i + 1);
-        if (end < 0) fail(`the value of ${a![0]} is not closed`);
-        const raw = text.slice(i + 1, end);
-        if (raw.includes('<')) fail(`a "<" in the value of ${a![0]}`);
-        if (attribute(element, a![0]) !== undefined) fail(`the attribute ${a![0]} appears twice in <${element.name}>`);
-        element.attributes.push(a![0], decode(raw, text, i));
-        i = end + 1;
+        if (quote !== '"' && quote !== "'") fail(`the value of ${name} is not quoted`);
+        const close = text.indexOf(quote!, i + 1);
+        if (close < 0) fail(`the value of ${name} is not closed`);
+        const raw = text.slice(i + 1, close);
+        if (raw.includes('<')) fail(`a "<" in the value of ${name}`);
+        if (attribute(element, name) !== undefined) fail(`the attribute ${name} appears twice in <${element.name}>`);
+        element.attributes.push(name, decode(raw, text, i));
+        i = close + 1;
       }
       const selfClosing = text[i] === '/';
       i += selfClosing ? 2 : 1;
