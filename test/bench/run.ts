@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { launchBrowser, ROOT, runInHost, startCodeServer } from '../host/code-server';
 import { Workbench } from '../e2e/workbench';
+import { BUDGET as HOSTILE_BUDGET, hostileBench } from './hostile-manifests';
 import { streamBench } from './streams';
 import { latencyBench, latencyReport } from './latency';
 
@@ -207,6 +208,14 @@ async function main(): Promise<void> {
   const streams = await streamBench(RUNS);
   process.stdout.write(`  preview after ${streams.previewMs.map((t) => Math.round(t)).join(', ')} ms (bound ${streams.boundMs} ms); hover ${streams.hoverFileMs.map((t) => r1(t)).join(', ')} ms per 10,000 lines\n`);
 
+  process.stdout.write('Hostile manifests: each crafted input collected in a child process with a capped heap:\n');
+  const hostile = hostileBench();
+  for (const h of hostile) process.stdout.write(`  ${h.name}: ${Math.round(h.cpuMs)} ms CPU, ${Math.round(h.maxRssMiB)} MiB peak RSS: ${h.outcome}\n`);
+  const crafted = hostile.filter((h) => !h.name.startsWith('real:'));
+  const real = hostile.find((h) => h.name.startsWith('real:'))!;
+  const worstCpu = crafted.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
+  const worstRss = crafted.reduce((a, b) => (b.maxRssMiB > a.maxRssMiB ? b : a));
+
   process.stdout.write('Real latency: over TLS through a relay that delays every packet (20 and 150 ms RTT):\n');
   const realLatency = await latencyBench(RUNS, (line) => process.stdout.write(`${line}\n`));
   const latencyTable = latencyReport(realLatency);
@@ -235,6 +244,7 @@ async function main(): Promise<void> {
     purge: { paths: 1000, latencyMs: PURGE_LATENCY, concurrency: CONCURRENCY, perSecond: stat(purge), boundPerSecond: bound, serialPerSecond: stat(serial), curlPerSecond: stat(curl) },
     clientOverheadRps: stat(overhead),
     streams: { segments: streams.segments, latencyMs: streams.latencyMs, manifests: streams.manifests, previewMs: stat(streams.previewMs), boundMs: streams.boundMs, hoverPerLineUs: stat(streams.hoverPerLineUs), hoverFileMs: stat(streams.hoverFileMs) },
+    hostile: { cases: hostile, budget: HOSTILE_BUDGET },
     realLatency,
   };
   const ratios = {
@@ -259,6 +269,7 @@ async function main(): Promise<void> {
     ['stream preview (5,000 segments) <= 3x its round-trip bound', results.streams.previewMs.median <= 3 * results.streams.boundMs],
     ['stream preview reads each manifest once (1 + 4)', results.streams.manifests === 5],
     ['hover <= 20 µs per line (no network, one line read)', results.streams.hoverPerLineUs.median <= 20],
+    [`every hostile manifest ends within ${HOSTILE_BUDGET.cpuMs / 1000} s of CPU and a ${HOSTILE_BUDGET.heapMiB} MiB heap`, hostile.every((h) => h.cpuMs <= HOSTILE_BUDGET.cpuMs)],
     ...latencyTable.budgets,
   ];
 
@@ -276,6 +287,11 @@ async function main(): Promise<void> {
     ['  baseline: a loop of curl, one per path', fmt(results.purge.curlPerSecond, '/s'), `ours is ${r1(ratios.purgeVsCurl)}x faster`],
     ['Client + emulator, no latency', fmt(results.clientOverheadRps, 'req/s'), 'regression guard'],
     [`Purge Stream: ${results.streams.segments}-segment master URL to the preview, ${results.streams.latencyMs} ms per request`, fmt(results.streams.previewMs, 'ms'), `bound ${results.streams.boundMs} ms (the tree is 2 levels deep): ${r2(results.streams.previewMs.median / results.streams.boundMs)}x; ${results.streams.manifests} manifests read`],
+    [
+      `Collecting hostile manifests: the worst of ${crafted.length} crafted inputs (each at most 20 MiB)`,
+      `${Math.round(worstCpu.cpuMs)} ms CPU; ${Math.round(worstRss.maxRssMiB)} MiB peak RSS`,
+      `budget ${HOSTILE_BUDGET.cpuMs / 1000} s CPU, ${HOSTILE_BUDGET.heapMiB} MiB heap (each ran with the heap capped there and ended: ${crafted.filter((h) => h.outcome.startsWith('refused')).length} refused, ${crafted.filter((h) => h.outcome.startsWith('over')).length} over the limit); slowest: ${worstCpu.name}; largest: ${worstRss.name} (RSS includes building the input); a real 10,000-segment stream: ${Math.round(real.cpuMs)} ms, ${Math.round(real.maxRssMiB)} MiB`,
+    ],
     ['Hover on a 10,000-line file (every line hovered)', fmt(results.streams.hoverFileMs, 'ms'), `${r1(results.streams.hoverPerLineUs.median)} µs per line; no request`],
     ...latencyTable.rows,
   ];
