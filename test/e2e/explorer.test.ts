@@ -78,6 +78,11 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
     await wb.command('Qencode CDN: Add API Key');
     await wb.answer('(1/2)', 'Production');
     await wb.answer('(2/2)', DEMO_API_KEY);
+    // The emulator is not Qencode: the key goes there only after a confirmation that names it.
+    const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Send the new API key to http://127.0.0.1:' });
+    await dialog.waitFor({ timeout: 15_000 });
+    await wb.screenshot(join(RESULTS, 'e2e-send-key-to.png'));
+    await dialog.locator('.monaco-button', { hasText: 'Send Key' }).click();
     await wb.row('Production').waitFor({ timeout: 30_000 });
     assert.equal(emulator.requestsTo('POST', '^/v1/access_token/').length, 1, 'the key was checked with one token request');
   });
