@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
   ]);
   const treeView = vscode.window.createTreeView(EXPLORER_VIEW, { treeDataProvider: explorer, canSelectMany: true, showCollapseAll: true });
   const details = new DetailsDocuments();
-  const cors = new CorsFileSystem(projects, data, log, () => ui);
+  const cors = new CorsFileSystem(projects, data, log, () => ui, context.globalState);
   const services: Services = { log, ui: () => ui, projects, data, explorer, details, reenterApiKey: (projectId) => reenterApiKey(services, projectId) };
 
   void addDemoProject(projects);
@@ -82,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
         data.forget(project.id);
       } else {
         data.keepOnly(projects.list().map((p) => p.id));
+        void cors.pruneDrafts(projects.list().map((p) => p.id));
         explorer.redrawRoots();
       }
     }),

@@ -154,6 +154,32 @@ export function validateCorsDocument(doc: unknown): Validation<CorsPolicy> {
   return ok(policy);
 }
 
+/** One thing wrong in a CORS document's text, and the header it is about when it is about one. */
+export interface CorsProblem {
+  message: string;
+  header?: string;
+}
+
+/**
+ * Every problem of a CORS document's text, header by header (the editor marks each as
+ * an error where it is); the same rules as validateCorsDocument, which stops at the first.
+ */
+export function corsDocumentProblems(text: string): CorsProblem[] {
+  let doc: unknown;
+  try {
+    doc = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (error) {
+    return [{ message: `The document is not valid JSON: ${errorMessage(error)}.` }];
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return [{ message: (validateCorsDocument(doc) as { message: string }).message }];
+  const problems: CorsProblem[] = [];
+  for (const [key, value] of Object.entries(doc)) {
+    const r = validateCorsDocument({ [key]: value });
+    if (!r.ok) problems.push({ message: r.message, header: key });
+  }
+  return problems;
+}
+
 /** Parses and checks the text of a CORS document. */
 export function parseCorsDocument(text: string): Validation<CorsPolicy> {
   let doc: unknown;

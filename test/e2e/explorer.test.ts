@@ -159,14 +159,25 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
     await wb.page.locator('.part.sidebar .monaco-list-row.selected', { hasText: 'no CNAME' }).waitFor({ timeout: 15_000 });
   });
 
-  step('edits a CORS header in the editor, saves, and sees it on the bucket node', async () => {
+  step('edits a CORS header in the editor: saving keeps a draft, Apply to CDN shows the change and sends it', async () => {
     await wb.expand('media-assets');
     await wb.row('Max-Age').waitFor();
     await wb.contextMenu('media-assets');
     await wb.menuItem('Edit CORS Policy');
     await wb.page.locator('.tabs-container .tab', { hasText: 'media-assets.cors.json' }).waitFor();
+    emulator.clearRequests();
     await wb.replaceEditorText('{\n  "Access-Control-Allow-Origin": "*",\n  "Access-Control-Max-Age": "600"\n}\n');
     await wb.page.keyboard.press('Control+S');
+    await wb.notification('Saved here as a draft');
+    assert.deepEqual(emulator.requestsTo('POST'), [], 'saving sent nothing');
+    const lens = wb.page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Apply to CDN' });
+    await lens.waitFor({ timeout: 15_000 });
+    await wb.screenshot(join(RESULTS, 'e2e-cors-draft.png'));
+    await lens.click();
+    const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Apply the CORS policy of media-assets to the CDN' });
+    await dialog.waitFor({ timeout: 15_000 });
+    await wb.screenshot(join(RESULTS, 'e2e-cors-apply.png'));
+    await dialog.locator('.monaco-button', { hasText: 'Apply and Remove 2 Headers' }).click();
     await wb.row('Max-Age').locator('.label-description', { hasText: /^600$/ }).waitFor({ timeout: 30_000 });
     await wb.row('Allow-Methods').waitFor({ state: 'detached' });
     assert.deepEqual(emulator.account().buckets.get('media-assets')?.cors, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Max-Age': '600' });

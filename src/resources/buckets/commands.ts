@@ -4,6 +4,8 @@ import { ACCESS_POLICIES, formatWhen, validateBucketName, type AccessPolicy } fr
 import { answered, check, confirm, registerCommand, withProgress } from '../../actions';
 import type { Services } from '../../services';
 import { pickProject } from '../projects/picker';
+import { applyCors, corsDocumentUri, discardCors } from './cors-apply';
+import { registerCorsEditor } from './cors-editor';
 import { corsUri, CORS_SCHEME, type CorsFileSystem } from './cors-fs';
 import { BucketNode } from './node';
 import { knownBucketsOf, pickBucket } from './picker';
@@ -13,6 +15,7 @@ const t = vscode.l10n.t;
 
 export function registerBucketCommands(context: vscode.ExtensionContext, s: Services, cors: CorsFileSystem): void {
   const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+  registerCorsEditor(context, s, cors);
 
   register('addBucket', t('Add bucket'), async (node) => {
     const project = await pickProject(s, node);
@@ -90,6 +93,9 @@ export function registerBucketCommands(context: vscode.ExtensionContext, s: Serv
     const doc = await vscode.workspace.openTextDocument(corsUri(project.project.id, bucket));
     await vscode.window.showTextDocument(doc, { preview: false });
   });
+
+  register('applyCors', t('Apply CORS policy to the CDN'), async (node) => applyCors(s, cors, corsDocumentUri(node)));
+  register('discardCors', t('Discard CORS changes'), async (node) => discardCors(s, cors, corsDocumentUri(node)));
 
   register('compareCors', t('Compare CORS policy with remote'), async (node) => {
     // A bucket's row compares that bucket; the editor title button compares its document.

@@ -25,15 +25,27 @@ function parseUri(uri: vscode.Uri): { projectId: string; bucket: string } {
   return { projectId: uri.authority, bucket: m[1]! };
 }
 
+/** A document's edits not yet applied to the CDN, and the policy they were made on. Kept in global state (not secret). */
+interface Draft {
+  text: string;
+  /** The CDN's policy when the document was read: a change on the CDN since then is a conflict. */
+  base?: CorsPolicy;
+}
+
+const DRAFTS_KEY = 'qencodeCdn.corsDrafts';
+/** A CORS document is a few hundred bytes; anything much larger is not one. */
+const MAX_DRAFT_CHARS = 256 * 1024;
+
 /**
- * A bucket's CORS policy as a JSON document. Reading fetches and pretty-prints;
- * saving validates (nothing is sent if the document is invalid), checks that the
- * remote policy has not changed since it was read, makes the remote policy equal
- * to the document whatever POST's merge semantics, and reads it back.
+ * A bucket's CORS policy as a JSON document. Reading fetches and pretty-prints.
+ * **Saving never changes the CDN**: whatever saves the document (Ctrl+S, auto-save
+ * after a delay or on focus change, another extension) keeps it here as a draft, so a
+ * half-typed policy never goes live. Only *Apply to CDN* (cors-apply.ts) sends it,
+ * after showing what will change. A draft survives a reload (global state).
  */
 export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDocumentContentProvider, vscode.Disposable {
   /**
-   * Per document: the policy as last read or written (for conflict checks) and an
+   * Per document: the CDN's policy as last read or applied (for conflict checks) and an
    * mtime that moves only when this provider changes the document, so VS Code's own
    * "modified since" check never fires on a plain read. Size is reported as 0.
    */
@@ -43,6 +55,9 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   readonly onDidChangeFile = this.fileChanged.event;
   private readonly remoteChanged = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.remoteChanged.event;
+  private readonly draftsChanged = new vscode.EventEmitter<vscode.Uri>();
+  /** A draft was kept, applied or discarded. */
+  readonly onDidChangeDraft = this.draftsChanged.event;
   /** Buckets whose unusable headers the user was told of already, this session. */
   private readonly warnedDropped = new Set<string>();
 
@@ -51,6 +66,7 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     private readonly data: DataLayer,
     private readonly log: Log,
     private readonly ui: () => Ui,
+    private readonly state: vscode.Memento,
   ) {}
 
   watch(): vscode.Disposable {
@@ -68,56 +84,101 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     return entry;
   }
 
+  private drafts(): Record<string, Draft> {
+    return this.state.get<Record<string, Draft>>(DRAFTS_KEY, {});
+  }
+
+  /** The draft of a document, if it has edits not applied to the CDN. */
+  draft(uri: vscode.Uri): Draft | undefined {
+    const all = this.drafts();
+    return Object.hasOwn(all, uri.toString()) ? all[uri.toString()] : undefined;
+  }
+
+  private async setDraft(uri: vscode.Uri, draft: Draft | undefined): Promise<void> {
+    const all = { ...this.drafts() };
+    if (draft) all[uri.toString()] = draft;
+    else delete all[uri.toString()];
+    await this.state.update(DRAFTS_KEY, all);
+    this.draftsChanged.fire(uri);
+  }
+
+  /** Drops the drafts of projects no longer in the editor (Remove API Key takes everything of a project). */
+  async pruneDrafts(projectIds: readonly string[]): Promise<void> {
+    const all = this.drafts();
+    const kept = Object.fromEntries(Object.entries(all).filter(([uri]) => projectIds.includes(vscode.Uri.parse(uri).authority)));
+    if (Object.keys(kept).length !== Object.keys(all).length) await this.state.update(DRAFTS_KEY, kept);
+  }
+
+  /** The CDN's policy this document was read from (or last applied), when it is known. */
+  basePolicy(uri: vscode.Uri): CorsPolicy | undefined {
+    return this.entry(uri).policy ?? this.draft(uri)?.base;
+  }
+
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const { projectId, bucket } = parseUri(uri);
+    const draft = this.draft(uri);
+    if (draft) {
+      if (draft.base) this.entry(uri).policy = draft.base;
+      return Buffer.from(draft.text);
+    }
     // What the tree read is reused while fresh (the same rule as the lists).
     const policy = await this.fetch(projectId, bucket, t('Reading the CORS policy of {0}', bucket), true);
     this.entry(uri).policy = policy;
     return Buffer.from(formatPolicy(policy));
   }
 
+  /** Keeps the text as a draft; sends nothing (see the class comment). A text that equals the CDN's policy is no draft. */
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
-    const { projectId, bucket } = parseUri(uri);
-    const parsed = parseCorsDocument(Buffer.from(content).toString('utf8'));
-    if (!parsed.ok) throw new vscode.FileSystemError(t('The CORS policy was not saved, and nothing was sent: {0}', parsed.message));
-    const wanted = parsed.value;
-    const client = this.client(projectId);
-    try {
-      const { policy: current, dropped } = await api.getCorsReply(client, bucket);
-      const snapshot = this.entry(uri).policy;
-      if (snapshot && !samePolicy(snapshot, current)) await this.resolveConflict(uri, bucket, current);
-      const plan = planCorsSave(current, wanted);
-      if (plan.deleteAll && dropped.length) {
-        // The headers this editor cannot show would go too: say so before they do.
-        const remove = t('Remove Them Too');
-        const choice = await this.ui().ask(
-          'corsDropAll',
-          t('Saving replaces the whole CORS policy of {0}, which also removes headers this editor cannot show: {1}.', bucket, dropped.join(', ')),
-          t('Their values are not text. Remove them too, or cancel and keep the policy as it is.'),
-          remove,
-        );
-        if (choice !== remove) throw new vscode.FileSystemError(t('Not saved: the CORS policy of {0} was left as it is.', bucket));
-      }
-      if (plan.deleteAll) await api.deleteCors(client, bucket);
-      for (const header of plan.deleteHeaders) await this.deleteHeader(client, bucket, header);
-      if (plan.post) await api.setCors(client, bucket, wanted);
-      // Read back, so the editor shows what the CDN now holds.
-      const now = await api.getCors(client, bucket);
-      const entry = this.entry(uri);
-      entry.policy = now;
-      entry.mtime = Date.now();
-      if (!samePolicy(now, wanted)) {
-        // The CDN holds something else than what was written: the editor reloads it.
-        entry.mtime += 1;
-        this.fileChanged.fire([{ type: vscode.FileChangeType.Changed, uri }]);
-      }
-      this.data.project(projectId).invalidate('cors', bucket);
-    } catch (error) {
-      if (error instanceof vscode.FileSystemError) throw error;
-      const message = shown(errorMessage(error));
-      this.log.error(`save CORS policy of ${bucket}: ${message}`);
-      throw new vscode.FileSystemError(message);
+    parseUri(uri);
+    const text = Buffer.from(content).toString('utf8');
+    if (text.length > MAX_DRAFT_CHARS) throw vscode.FileSystemError.NoPermissions(t('A CORS document is at most {0} KB; this one is larger, so it was not kept.', MAX_DRAFT_CHARS / 1024));
+    const base = this.basePolicy(uri);
+    const parsed = parseCorsDocument(text);
+    const inSync = parsed.ok && base !== undefined && samePolicy(parsed.value, base);
+    await this.setDraft(uri, inSync ? undefined : { text, ...(base ? { base } : {}) });
+    this.entry(uri).mtime = Date.now();
+  }
+
+  /**
+   * After the CDN changed (applied) or the user discarded the draft: the draft goes, and
+   * an open document shows what the CDN holds, saved (so it is not dirty). No re-read.
+   */
+  async showRemote(uri: vscode.Uri, policy: CorsPolicy): Promise<void> {
+    const entry = this.entry(uri);
+    entry.policy = policy;
+    await this.setDraft(uri, undefined);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!doc) return;
+    const text = formatPolicy(policy);
+    if (doc.getText() !== text) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+      await vscode.workspace.applyEdit(edit);
     }
+    // Saving text equal to the CDN's policy keeps no draft.
+    if (doc.isDirty) await doc.save();
+  }
+
+  /** The client and the CDN's policy now, for Apply; a removed project is unavailable. */
+  async remote(uri: vscode.Uri): Promise<{ projectId: string; bucket: string; client: api.QencodeClient; policy: CorsPolicy; dropped: string[] }> {
+    const { projectId, bucket } = parseUri(uri);
+    const client = this.client(projectId);
+    const { policy, dropped } = await api.getCorsReply(client, bucket);
+    return { projectId, bucket, client, policy, dropped };
+  }
+
+  /** Makes the CDN hold `wanted` (the plan of cors-plan.ts), reads it back, and shows it. */
+  async send(uri: vscode.Uri, remote: Awaited<ReturnType<CorsFileSystem['remote']>>, wanted: CorsPolicy): Promise<CorsPolicy> {
+    const { client, bucket, projectId, policy: current } = remote;
+    const plan = planCorsSave(current, wanted);
+    if (plan.deleteAll) await api.deleteCors(client, bucket);
+    for (const header of plan.deleteHeaders) await this.deleteHeader(client, bucket, header);
+    if (plan.post) await api.setCors(client, bucket, wanted);
+    // Read back, so the editor shows what the CDN now holds.
+    const now = await api.getCors(client, bucket);
+    this.data.project(projectId).invalidate('cors', bucket);
+    await this.showRemote(uri, now);
+    return now;
   }
 
   private async deleteHeader(client: api.QencodeClient, bucket: string, header: string): Promise<void> {
@@ -128,31 +189,18 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     }
   }
 
-  private async resolveConflict(uri: vscode.Uri, bucket: string, remote: CorsPolicy): Promise<void> {
-    const overwrite = t('Overwrite');
-    const compare = t('Compare');
-    const choice = await this.ui().ask(
-      'corsConflict',
-      t('The CORS policy of {0} changed on the CDN since you opened it.', bucket),
-      t('Overwrite it with your document, or compare the two first?'),
-      overwrite,
-      compare,
-    );
-    if (choice === overwrite) return;
-    if (choice === compare) await this.showDiff(uri, bucket, remote);
-    throw new vscode.FileSystemError(t('Not saved: the CORS policy of {0} changed on the CDN. Compare, then save again to overwrite.', bucket));
-  }
-
   /** A read-only view of what the CDN holds now, beside the document. */
   async compareWithRemote(uri: vscode.Uri): Promise<void> {
     const { projectId, bucket } = parseUri(uri);
     const remote = await this.fetch(projectId, bucket, t('Reading the CORS policy of {0}', bucket), false);
-    // Comparing accepts the remote as the new base: the next save overwrites knowingly.
+    // Comparing accepts the remote as the new base: the next Apply overwrites knowingly.
     this.entry(uri).policy = remote;
+    const draft = this.draft(uri);
+    if (draft) await this.setDraft(uri, { ...draft, base: remote });
     await this.showDiff(uri, bucket, remote);
   }
 
-  private async showDiff(uri: vscode.Uri, bucket: string, remote: CorsPolicy): Promise<void> {
+  async showDiff(uri: vscode.Uri, bucket: string, remote: CorsPolicy): Promise<void> {
     const left = uri.with({ scheme: REMOTE_SCHEME });
     this.remoteTexts.set(left.toString(), formatPolicy(remote));
     this.remoteChanged.fire(left);
@@ -215,5 +263,6 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   dispose(): void {
     this.fileChanged.dispose();
     this.remoteChanged.dispose();
+    this.draftsChanged.dispose();
   }
 }

@@ -35,3 +35,25 @@ export function planCorsSave(current: CorsPolicy, wanted: CorsPolicy): CorsSaveP
   const changed = Object.entries(wanted).some(([k, v]) => !Object.hasOwn(current, k) || current[k] !== v);
   return { deleteAll, deleteHeaders: deleteAll ? [] : removed, post: !empty && (changed || deleteAll) };
 }
+
+/** What applying a document changes on the CDN, header by header. */
+export interface CorsChange {
+  added: { header: string; value: string }[];
+  changed: { header: string; from: string; to: string }[];
+  removed: { header: string; value: string }[];
+}
+
+export function describeCorsChange(current: CorsPolicy, wanted: CorsPolicy): CorsChange {
+  const order = (keys: string[]) => [...CORS_HEADERS.filter((h) => keys.includes(h)), ...keys.filter((k) => !isCorsHeader(k)).sort()];
+  const change: CorsChange = { added: [], changed: [], removed: [] };
+  for (const header of order(Object.keys(wanted))) {
+    if (!Object.hasOwn(current, header)) change.added.push({ header, value: wanted[header]! });
+    else if (current[header] !== wanted[header]) change.changed.push({ header, from: current[header]!, to: wanted[header]! });
+  }
+  for (const header of order(Object.keys(current))) if (!Object.hasOwn(wanted, header)) change.removed.push({ header, value: current[header]! });
+  return change;
+}
+
+export function isNoChange(c: CorsChange): boolean {
+  return c.added.length + c.changed.length + c.removed.length === 0;
+}
