@@ -25,6 +25,13 @@ export function answered<T>(value: T | undefined): T {
   return value;
 }
 
+/**
+ * Not a failure but a hint: the user asked for something that does not apply here
+ * (a command on a position with no URL). Shown as information, with no "failed" and no
+ * Show Log.
+ */
+export class Hint extends Error {}
+
 export interface ActionContext {
   log: Log;
   ui: () => Ui;
@@ -46,6 +53,7 @@ export async function runAction(ctx: ActionContext, name: string, work: () => Pr
     await work();
   } catch (error) {
     if (isCancellation(error)) return;
+    if (error instanceof Hint) return void ctx.ui().notify('hint', 'info', error.message);
     const message = errorMessage(error);
     ctx.log.error(`${name}: ${message}${isQencodeError(error) && error.requestId ? ` [request id ${error.requestId}]` : ''}`);
     const showLog = t('Show Log');

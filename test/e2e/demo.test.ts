@@ -70,9 +70,11 @@ describe('npm run demo', { timeout: 300_000 }, () => {
     await browser.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).click();
     const link = browser.page.locator('.monaco-editor .view-line span', { hasText: 'master.m3u8' }).first();
     await link.waitFor({ timeout: 15_000 });
-    await link.click();
-    await browser.page.waitForTimeout(500);
+    // Right-clicked at once, with the cursor elsewhere: the menu follows the click, not where the cursor was.
     await link.click({ button: 'right' });
+    await browser.page.locator('.context-view .monaco-menu').waitFor();
+    await browser.page.waitForTimeout(300);
+    await browser.page.screenshot({ path: join(ROOT, 'test-results', 'e2e-editor-menu.png') });
     await wb.menuItem('Purge Stream…');
     await browser.page.locator('.tabs-container .tab', { hasText: 'stream streams' }).waitFor({ timeout: 30_000 });
     const dialog = browser.page.locator('.monaco-dialog-box', { hasText: 'Purge the stream streams/launch/master.m3u8: 31 objects in bucket media-assets?' });

@@ -128,10 +128,14 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
     await wb.choose('What will watch.example-tv.com serve?', 'Media storage (VOD)');
     await wb.choose('Which bucket will watch.example-tv.com serve?', 'media-assets');
     await wb.choose('Create the TLS subscription of watch.example-tv.com now?', 'Create the TLS Subscription');
-    const record = wb.page.locator('.quick-input-widget', { hasText: 'Add this DNS record at your DNS provider: watch.example-tv.com CNAME j.sni.global.fastly.net.' });
+    const record = wb.page.locator('.quick-input-widget', { hasText: 'Add this DNS record at your DNS provider: watch.example-tv.com CNAME j.sni.global.fastly.net' });
     await record.waitFor({ state: 'visible', timeout: 30_000 });
     await wb.page.locator('.quick-input-widget input[placeholder="DNS: no CNAME yet"]').waitFor();
     await wb.screenshot(join(RESULTS, 'e2e-cname-record.png'));
+    // Copy says it copied, where it was clicked.
+    await wb.choose('Add this DNS record', 'Copy the target');
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Copied the target' }).first().waitFor({ timeout: 15_000 });
+    await wb.screenshot(join(RESULTS, 'e2e-cname-copied.png'), wb.page.locator('.quick-input-widget'));
     await wb.choose('Add this DNS record', 'Done');
     const domain = [...emulator.account().domains.values()].find((d) => d.domain_name === 'watch.example-tv.com')!;
     assert.deepEqual(

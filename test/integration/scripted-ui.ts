@@ -101,7 +101,11 @@ export class ScriptedUi implements Ui {
     return this.take(id) as boolean;
   }
 
+  /** Every modal question shown, with its words and its actions. */
+  readonly asks: { id: string; message: string; detail: string; actions: string[] }[] = [];
+
   async ask(id: string, message: string, detail: string, ...actions: string[]): Promise<string | undefined> {
+    this.asks.push({ id, message, detail, actions });
     ScriptedUi.shown.push(message, detail, ...actions);
     const answer = this.take(id) as string | typeof CANCEL;
     return answer === CANCEL ? undefined : answer;

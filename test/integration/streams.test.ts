@@ -230,4 +230,31 @@ describe('Qencode URLs in any file', () => {
     await vscode.commands.executeCommand(all.command!.command, ...(all.command!.arguments ?? []));
     assert.deepEqual(purged().sort(), ['clips/one.mp4', 'streams/launch/master.m3u8']);
   });
+
+  it('the editor menu acts where the user clicked: off a URL it says so as a hint (no failure, no Show Log); on a URL it purges that URL', async () => {
+    const project = await addProject();
+    await bucketNode(project, 'media-assets');
+    const doc = await vscode.workspace.openTextDocument({ content: `plain words here\nsee ${MASTER_URL} now\n`, language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 3, 0, 3);
+    await run('purgeUrl');
+    await run('purgeStream');
+    assert.deepEqual(ctx.ui.errors(), [], 'not an error');
+    assert.deepEqual(
+      ctx.ui.notifications.map((n) => [n.id, n.severity, n.actions]),
+      [
+        ['hint', 'info', []],
+        ['hint', 'info', []],
+      ],
+    );
+    assert.match(ctx.ui.notifications[0]!.message, /^There is no Qencode URL at the cursor\. Right-click on a URL/);
+    assert.match(ctx.ui.notifications[1]!.message, /^There is no manifest URL at the cursor\./);
+    editor.selection = new vscode.Selection(1, 10, 1, 10);
+    ctx.emulator.clearRequests();
+    ctx.ui.confirmAnswer('purgeUrl', true);
+    await run('purgeUrl');
+    assert.deepEqual(purged(), ['streams/launch/master.m3u8']);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });
+

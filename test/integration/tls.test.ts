@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { SAMPLE } from '../emulator/sample-data';
+import { CANCEL } from './scripted-ui';
 import { addProject, ctx, domainNode, group, reset, rows, run, sent, tlsNode, verifyUi } from './helpers';
 
 describe('TLS subscriptions', () => {
@@ -62,15 +63,51 @@ describe('TLS subscriptions, more', () => {
     await run('createTls', await domainNode(project, 'events.example-tv.com'));
     const node = await tlsNode(project, 'events.example-tv.com');
     assert.match(String(node.tooltip()), /events\.example-tv\.com CNAME j\.sni\.global\.fastly\.net\./, 'the record, from the create reply');
-    ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Copy the target'))).pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
+    const labels: string[][] = [];
+    ctx.ui.onPick = (options) => options.id === 'cnameRecord' && labels.push([]);
+    ctx.ui
+      .pickAnswer('cnameRecord', (items) => (labels.at(-1)!.push(...items.map((i) => i.label)), items.find((i) => i.label === 'Copy the target')))
+      .pickAnswer('cnameRecord', (items) => (labels.at(-1)!.push(...items.map((i) => i.label)), items.find((i) => i.label === 'Copy the target with its final dot')))
+      .pickAnswer('cnameRecord', (items) => (labels.at(-1)!.push(...items.map((i) => i.label)), items.find((i) => i.label.includes('Done'))));
     await run('showCnameInstructions', node);
-    assert.equal(await vscode.env.clipboard.readText(), 'j.sni.global.fastly.net.');
+    // Copied without the root's final dot, as most DNS forms want it; the picker says what was copied.
+    assert.equal(labels[1]![1], 'Copied the target', 'the copy is confirmed where it was clicked');
+    assert.equal(labels[2]![2], 'Copied the target with its final dot');
+    assert.equal(await vscode.env.clipboard.readText(), 'j.sni.global.fastly.net.', 'the last copy: with its dot, for forms that want it');
   });
 
-  it('Show CNAME Instructions on a subscription created elsewhere says where to look', async () => {
+  it('Copy the target copies it without the final dot', async () => {
     const project = await addProject();
-    await run('showCnameInstructions', await tlsNode(project, 'archive.example-tv.com'));
-    assert.match(ctx.ui.notifications[0]?.message ?? '', /only in the reply that creates the TLS subscription/);
+    ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
+    await run('createTls', await domainNode(project, 'events.example-tv.com'));
+    ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label === 'Copy the target')).pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
+    await run('showCnameInstructions', await tlsNode(project, 'events.example-tv.com'));
+    assert.equal(await vscode.env.clipboard.readText(), 'j.sni.global.fastly.net');
+  });
+
+  it('Show CNAME Instructions on a subscription created elsewhere says why in a modal, and offers to re-create it or open the portal; Re-create shows the record', async () => {
+    const project = await addProject();
+    const node = await tlsNode(project, 'archive.example-tv.com');
+    const oldId = node.subscription.id;
+    ctx.ui.askAnswer('cnameUnknown', CANCEL);
+    await run('showCnameInstructions', node);
+    const asked = ctx.ui.asks[0]!;
+    assert.equal(asked.message, 'The CNAME record for archive.example-tv.com is not known here.');
+    assert.match(asked.detail, /only in the reply that creates a TLS subscription, and this one was created outside this editor/);
+    assert.match(asked.detail, /Re-create Subscription: this subscription is deleted and a new one is made for archive\.example-tv\.com/);
+    assert.deepEqual(asked.actions, ['Re-create Subscription', 'Open the Qencode Portal']);
+    assert.deepEqual(sent().filter((r) => r.method !== 'GET'), [], 'cancelled: nothing changed');
+    let title = '';
+    ctx.ui.onPick = (options) => (title = options.title ?? title);
+    ctx.ui.askAnswer('cnameUnknown', 'Re-create Subscription').pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
+    await run('showCnameInstructions', node);
+    const domainId = node.subscription.domainId;
+    assert.deepEqual(
+      sent().filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`),
+      [`DELETE /v1/tls/subscriptions/${oldId}`, 'POST /v1/tls/subscriptions'],
+    );
+    assert.deepEqual(sent('POST')[0]!.body, { domain_id: domainId });
+    assert.equal(title, 'Add this DNS record at your DNS provider: archive.example-tv.com CNAME j.sni.global.fastly.net');
   });
 
   it('Show Details GETs the subscription', async () => {

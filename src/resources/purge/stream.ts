@@ -19,7 +19,7 @@ import {
   type FetchText,
   type StreamCollection,
 } from '../../core';
-import { answered, check, confirm, registerCommand } from '../../actions';
+import { answered, check, confirm, Hint, registerCommand } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { BucketNode } from '../buckets/node';
@@ -101,7 +101,7 @@ async function streamStart(s: Services, node: unknown): Promise<StreamStart> {
     if (isManifestPath(node.path)) return localStart(s, node);
     const atCursor = urlAtCursor();
     if (atCursor) return urlStart(s, atCursor);
-    throw new Error(t('put the cursor on the URL of a manifest (.m3u8 or .mpd), or use this on a manifest file'));
+    throw new Hint(t('There is no manifest URL at the cursor. Right-click on the URL of an .m3u8 or .mpd file, or use Purge Stream on a manifest file.'));
   }
   if (node instanceof BucketNode) return bucketStart(s, node.projectNode, node.name);
   const given = typeof (node as { url?: unknown } | undefined)?.url === 'string' ? (node as { url: string }).url : urlAtCursor();

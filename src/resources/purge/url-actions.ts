@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { mapUrl, qencodeUrlAt, qencodeUrlsIn, URL_SCAN, validateObjectPath, type Domain, type PurgeTarget, type QencodeUrl } from '../../core';
-import { confirm, registerCommand } from '../../actions';
+import { confirm, Hint, registerCommand } from '../../actions';
 import type { Node, ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { BucketNode } from '../buckets/node';
@@ -20,6 +20,7 @@ const HOVER_COMMANDS = ['qencodeCdn.purgeUrl', 'qencodeCdn.purgeStream', 'qencod
  */
 export function registerUrlActions(context: vscode.ExtensionContext, s: Services, runner: PurgeRunner, treeView: vscode.TreeView<Node>): void {
   const knownDomains = (): Domain[] => s.explorer.roots().flatMap((r) => r.data.peek('domains'));
+  const editorKey = new EditorUrlsKey(knownDomains);
   const args = (value: unknown) => encodeURIComponent(JSON.stringify([value]));
 
   context.subscriptions.push(
@@ -82,13 +83,18 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
       },
       { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
     ),
-    // For the editor's context menu: is the cursor on a Qencode URL, and is it a manifest?
-    vscode.window.onDidChangeTextEditorSelection((e) => setCursorKey(e.textEditor, knownDomains())),
+    // For the editor's context menu: does the document hold Qencode URLs (manifests among them)?
+    // Per document, not per cursor: the menu opens before a cursor-based key could follow the click.
+    vscode.window.onDidChangeActiveTextEditor(() => editorKey.update()),
+    vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && editorKey.later()),
+    s.data.onDidChange((change) => change.resource === 'domains' && editorKey.later()),
+    editorKey,
   );
+  editorKey.update();
 
   registerCommand(context, s, 'purgeUrl', t('Purge URL'), async (value) => {
     const urls = urlsOf(value) ?? cursorUrls(knownDomains());
-    if (!urls?.length) throw new Error(t('put the cursor on a Qencode URL, or select some'));
+    if (!urls?.length) throw new Hint(NOT_ON_A_URL());
     const project = await projectFor(s, urls);
     const domains = await s.ui().loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
     const targets: PurgeTarget[] = [];
@@ -115,7 +121,7 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
 
   registerCommand(context, s, 'copyPath', t('Copy path'), async (value) => {
     const [url] = urlsOf(value) ?? cursorUrls(knownDomains()) ?? [];
-    if (!url) throw new Error(t('put the cursor on a Qencode URL'));
+    if (!url) throw new Hint(NOT_ON_A_URL());
     const target = mapUrl(url, knownDomains());
     if ('reason' in target) throw new Error(target.reason);
     const checked = validateObjectPath(target.path);
@@ -126,7 +132,7 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
   registerCommand(context, s, 'revealBucket', t('Reveal bucket'), async (value) => {
     const [url] = urlsOf(value) ?? cursorUrls(knownDomains()) ?? [];
     const found = url ? qencodeUrlsIn(url, knownDomains())[0] : undefined;
-    if (!found) throw new Error(t('put the cursor on a Qencode URL'));
+    if (!found) throw new Hint(NOT_ON_A_URL());
     const owner = ownerOf(s, found);
     if (!owner) throw new Error(t('bucket {0} is not in a project loaded in this window', found.bucket));
     const shown = await s.explorer.reveal(treeView, owner.project.group('buckets'), (r) => r instanceof BucketNode && r.name === found.bucket);
@@ -160,16 +166,39 @@ function boundedText(document: vscode.TextDocument, range: vscode.Range): { text
   return { text: document.getText(new vscode.Range(range.start, document.positionAt(start + URL_SCAN.selectionChars))), truncated: true };
 }
 
-let cursorKey: string | undefined;
+const NOT_ON_A_URL = () =>
+  t('There is no Qencode URL at the cursor. Right-click on a URL of a media-storage host or of one of your vod domains, or select the lines that hold them.');
 
-function setCursorKey(editor: vscode.TextEditor, domains: readonly Domain[]): void {
-  const pos = editor.selection.active;
-  // qencodeUrlAt scans only a window of the line around the cursor: a minified file's one line can be megabytes long.
-  const found = qencodeUrlAt(editor.document.lineAt(pos.line).text, pos.character, domains);
-  const value = found ? (found.manifest ? 'manifest' : 'object') : undefined;
-  if (value === cursorKey) return;
-  cursorKey = value;
-  void vscode.commands.executeCommand('setContext', 'qencodeCdn.urlAtCursor', value);
+/**
+ * `qencodeCdn.urlsInEditor`: whether the active editor's document holds a Qencode URL
+ * ('object') or a manifest URL among them ('manifest'). The commands then act on the
+ * position that was clicked (a right-click moves the cursor there first) and say so
+ * when no URL is there. Only the first MiB of a document is scanned.
+ */
+class EditorUrlsKey implements vscode.Disposable {
+  private value: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly domains: () => Domain[]) {}
+
+  later(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.update(), 300);
+  }
+
+  update(): void {
+    const document = vscode.window.activeTextEditor?.document;
+    const text = document ? document.getText(new vscode.Range(document.positionAt(0), document.positionAt(1024 * 1024))) : '';
+    const urls = text && /https?:\/\//i.test(text) ? qencodeUrlsIn(text, this.domains(), 200) : [];
+    const value = urls.some((u) => u.manifest) ? 'manifest' : urls.length ? 'object' : undefined;
+    if (value === this.value) return;
+    this.value = value;
+    void vscode.commands.executeCommand('setContext', 'qencodeCdn.urlsInEditor', value);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
 }
 
 /** The loaded project whose buckets include this URL's (from what the data layer has read, with no request). */

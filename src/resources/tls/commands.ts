@@ -44,7 +44,16 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
 
   register('showCnameInstructions', t('Show CNAME instructions'), async (node) => {
     const target = await pickTls(s, node);
-    await showCnameRecord(s, tls, target.domain?.name ?? target.subscription.domainId, target.message);
+    const domain = target.domain;
+    // Where Qencode's target is unknown here, a pending or failed subscription can be made again: the new reply names it.
+    const recreate =
+      domain && (target.subscription.status === 'pending' || target.subscription.status === 'failed')
+        ? async () => {
+            await s.ui().progress(t('Deleting the TLS subscription of {0}…', domain.name), (_r, signal) => api.deleteTlsSubscription(s.projects.client(target.projectNode.project.id), target.subscription.id, signal), { cancellable: false });
+            return (await createTlsFor(s, tls, target.projectNode, domain))?.message;
+          }
+        : undefined;
+    await showCnameRecord(s, tls, domain?.name ?? target.subscription.domainId, target.message, recreate);
   });
 
   register('checkDns', t('Check DNS'), async (node) => {
@@ -124,33 +133,62 @@ export async function createTlsFor(s: Services, tls: TlsServices, project: Proje
   return sub;
 }
 
+/** Where Qencode's portal is: a subscription made elsewhere shows its CNAME target there. */
+const QENCODE_PORTAL = 'https://portal.qencode.com/';
+
 /**
  * The DNS record to create, with its name and target one click from the clipboard,
- * and what DNS says now. Asked again after each copy, until Done.
+ * and what DNS says now. Asked again after each copy, until Done. When the target is
+ * not known here (the subscription was made outside this editor), says why in a modal,
+ * not a toast cut short, and offers what can be done: make the subscription again
+ * (`recreate`; its reply names the target), or open the Qencode portal.
  */
-export async function showCnameRecord(s: Services, tls: TlsServices, domainName: string, message: string | undefined): Promise<void> {
-  const cname = parseCname(message);
+export async function showCnameRecord(s: Services, tls: TlsServices, domainName: string, message: string | undefined, recreate?: () => Promise<string | undefined>): Promise<void> {
+  let cname = parseCname(message);
   if (!cname) {
     const dns = await tls.dns.check(domainName, undefined).catch(() => undefined);
-    await s.ui().notify(
-      'cname',
-      'info',
-      `${message ?? t('Qencode gives the CNAME target for {0} only in the reply that creates the TLS subscription, and this editor did not keep it. Your Qencode account shows it with the domain.', domainName)}${dns ? ` ${describeVerdict(dns.verdict)}.` : ''}`,
+    const again = t('Re-create Subscription');
+    const portal = t('Open the Qencode Portal');
+    const choice = await s.ui().ask(
+      'cnameUnknown',
+      t('The CNAME record for {0} is not known here.', domainName),
+      [
+        message ? t('Qencode said: {0}', message) : t('Qencode names the CNAME target only in the reply that creates a TLS subscription, and this one was created outside this editor.'),
+        '',
+        ...(recreate ? [t('Re-create Subscription: this subscription is deleted and a new one is made for {0}; its reply names the target, and it is watched until the certificate is issued.', domainName)] : []),
+        t('The Qencode portal shows the target with the domain {0}.', domainName),
+        ...(dns ? ['', `${t('DNS now')}: ${describeVerdict(dns.verdict)}.`] : []),
+      ].join('\n'),
+      ...(recreate ? [again, portal] : [portal]),
     );
-    return;
+    if (choice === portal) return void (await vscode.env.openExternal(vscode.Uri.parse(QENCODE_PORTAL)));
+    if (choice !== again || !recreate) return;
+    cname = parseCname(await recreate());
+    if (!cname) throw new Error(t('the new subscription of {0} was made, but its reply named no CNAME target; the Qencode portal shows it', domainName));
   }
+  // Most DNS forms take the target without the root's final dot; a few want it whole (they say "fully qualified").
+  const target = cname.target.replace(/\.$/, '');
+  let copied = '';
   for (;;) {
     const dns = await tls.dns.check(domainName, cname.target).catch(() => undefined);
-    const copyName = { iconPath: new vscode.ThemeIcon('copy'), label: t('Copy the name'), description: cname.name, action: 'name' as const };
-    const copyTarget = { iconPath: new vscode.ThemeIcon('copy'), label: t('Copy the target'), description: cname.target, action: 'target' as const };
-    const done = { iconPath: new vscode.ThemeIcon('check'), label: t('Done'), description: t('the certificate is watched; you will be told when it is issued'), action: 'done' as const };
-    const picked = await s.ui().pick([copyName, copyTarget, done], {
+    const copyName = { iconPath: new vscode.ThemeIcon(copied === 'name' ? 'check' : 'copy'), label: copied === 'name' ? t('Copied the name') : t('Copy the name'), description: cname.name, action: 'name' as const };
+    const copyTarget = {
+      iconPath: new vscode.ThemeIcon(copied === 'target' ? 'check' : 'copy'),
+      label: copied === 'target' ? t('Copied the target') : t('Copy the target'),
+      description: target,
+      detail: t('Without the final dot, as most DNS forms take it.'),
+      action: 'target' as const,
+    };
+    const copyFqdn = { iconPath: new vscode.ThemeIcon(copied === 'fqdn' ? 'check' : 'copy'), label: copied === 'fqdn' ? t('Copied the target with its final dot') : t('Copy the target with its final dot'), description: `${target}.`, detail: t('For a form that asks for a fully qualified name.'), action: 'fqdn' as const };
+    const done = { iconPath: new vscode.ThemeIcon('pass'), label: t('Done'), description: t('the certificate is watched; you will be told when it is issued'), action: 'done' as const };
+    const picked = await s.ui().pick([copyName, copyTarget, copyFqdn, done], {
       id: 'cnameRecord',
-      title: t('Add this DNS record at your DNS provider: {0} CNAME {1}', cname.name, cname.target),
+      title: t('Add this DNS record at your DNS provider: {0} CNAME {1}', cname.name, target),
       placeHolder: dns ? describeVerdict(dns.verdict) : t('DNS: could not be checked'),
     });
     if (!picked || picked.action === 'done') return;
-    await vscode.env.clipboard.writeText(picked.action === 'name' ? cname.name : cname.target);
+    await vscode.env.clipboard.writeText(picked.action === 'name' ? cname.name : picked.action === 'target' ? target : `${target}.`);
+    copied = picked.action;
   }
 }
 
