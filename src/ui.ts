@@ -11,6 +11,12 @@ export interface PickOptions extends vscode.QuickPickOptions {
 }
 export interface InputOptions extends vscode.InputBoxOptions {
   id: string;
+  /**
+   * Run when the user presses Enter, with the box still open and busy: a message
+   * returned (a key refused, say) shows under the box, which stays open with the value,
+   * so the user can correct it or press Escape. Undefined accepts the value.
+   */
+  accept?: (value: string) => Promise<string | undefined>;
 }
 
 export interface Ui {
@@ -42,7 +48,40 @@ export const vscodeUi: Ui = {
     return vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...options });
   },
   async input(options) {
-    return vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
+    const { accept } = options;
+    if (!accept) return vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
+    return new Promise<string | undefined>((resolve) => {
+      const box = vscode.window.createInputBox();
+      Object.assign(box, { title: options.title, prompt: options.prompt, placeholder: options.placeHolder, password: !!options.password, value: options.value ?? '', ignoreFocusOut: true });
+      let accepted = false;
+      const validate = async (value: string) => (await options.validateInput?.(value)) ?? undefined;
+      box.onDidChangeValue(async (value) => (box.validationMessage = await validate(value)));
+      box.onDidAccept(async () => {
+        const value = box.value;
+        if (await validate(value)) return;
+        box.busy = true;
+        box.enabled = false;
+        try {
+          const problem = await accept(value);
+          if (problem) box.validationMessage = { message: problem, severity: vscode.InputBoxValidationSeverity.Error };
+          else {
+            accepted = true;
+            resolve(value);
+            box.hide();
+          }
+        } catch (error) {
+          box.validationMessage = { message: error instanceof Error ? error.message : String(error), severity: vscode.InputBoxValidationSeverity.Error };
+        } finally {
+          box.busy = false;
+          box.enabled = true;
+        }
+      });
+      box.onDidHide(() => {
+        if (!accepted) resolve(undefined);
+        box.dispose();
+      });
+      box.show();
+    });
   },
   async confirm(_id, message, detail, action) {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
@@ -107,6 +146,7 @@ export function plainTextUi(inner: () => Ui, redact: (text: string) => string): 
         ...(options.title !== undefined ? { title: line(options.title) } : {}),
         ...(options.prompt !== undefined ? { prompt: line(options.prompt) } : {}),
         ...(options.validateInput ? { validateInput: async (value: string) => optional((await options.validateInput!(value)) as string | undefined) } : {}),
+        ...(options.accept ? { accept: async (value: string) => optional(await options.accept!(value)) } : {}),
       }),
     confirm: (id, message, detail, action) => inner().confirm(id, line(message), block(detail), action),
     ask: (id, message, detail, ...actions) => inner().ask(id, line(message), block(detail), ...actions),

@@ -81,7 +81,7 @@ describe('npm run demo', { timeout: 300_000 }, () => {
     await dialog.waitFor({ timeout: 15_000 });
     await browser.page.screenshot({ path: join(ROOT, 'test-results', 'e2e-stream-preview.png') });
     await dialog.locator('.monaco-button', { hasText: 'Purge Stream' }).click();
-    await wb.notification('Purged the stream streams/launch/master.m3u8');
+    await wb.notification('The CDN accepted the purge of the stream streams/launch/master.m3u8');
     const state = (await (await fetch(`${apiUrl}/_emulator/state`)).json()) as { account1: { purges: { bucket: string; path: string | null }[] } };
     const purged = state.account1.purges.filter((p) => p.path?.startsWith('streams/launch/')).map((p) => p.path!);
     assert.equal(purged.length, 31, 'the whole HLS stream');

@@ -77,14 +77,18 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
   step('adds an API key through the command palette', async () => {
     await wb.command('Qencode CDN: Add API Key');
     await wb.answer('(1/2)', 'Production');
-    await wb.answer('(2/2)', DEMO_API_KEY);
-    // The emulator is not Qencode: the key goes there only after a confirmation that names it.
+    // The emulator is not Qencode: the key goes there only after a confirmation that names it, asked before the key is typed.
     const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Send the new API key to http://127.0.0.1:' });
     await dialog.waitFor({ timeout: 15_000 });
     await wb.screenshot(join(RESULTS, 'e2e-send-key-to.png'));
     await dialog.locator('.monaco-button', { hasText: 'Send Key' }).click();
+    // A wrong key first: the box stays open, says so under the key, and keeps the name.
+    await wb.answer('(2/2)', 'not-the-right-key-123');
+    await wb.page.locator('.quick-input-widget .quick-input-message', { hasText: 'Qencode refused this key (HTTP 401). Nothing was saved' }).waitFor({ timeout: 15_000 });
+    await wb.screenshot(join(RESULTS, 'e2e-key-refused.png'), wb.page.locator('.quick-input-widget'));
+    await wb.answer('(2/2)', DEMO_API_KEY);
     await wb.row('Production').waitFor({ timeout: 30_000 });
-    assert.equal(emulator.requestsTo('POST', '^/v1/access_token/').length, 1, 'the key was checked with one token request');
+    assert.equal(emulator.requestsTo('POST', '^/v1/access_token/').length, 2, 'each key typed was checked with one token request');
   });
 
   step("shows the emulator's domains in the tree", async () => {

@@ -16,11 +16,13 @@ describe('signing keys', () => {
     await reset();
     rmSync(join(workspace(), '.qencode'), { recursive: true, force: true });
     rmSync(join(workspace(), '.gitignore'), { force: true });
+    rmSync(join(workspace(), '.git'), { recursive: true, force: true });
   });
   afterEach(verifyUi);
 
-  it('Create for a live stream: sends stream_id alone, then the name with a PUT; writes the private key 0600 into .qencode/keys, offers to git-ignore it', async () => {
+  it('Create for a live stream: sends stream_id alone, then the name with a PUT; writes the private key 0600 into .qencode/keys; in a repository that would commit it, offers to git-ignore it', async () => {
     const project = await addProject();
+    execFileSync('git', ['init', '-q'], { cwd: workspace() });
     ctx.emulator.clearRequests();
     ctx.ui.notifyAnswers.set('privateKeyNotIgnored', 'Add to .gitignore');
     ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', 'Backup Encoder');
@@ -37,6 +39,23 @@ describe('signing keys', () => {
     assert.ok(rows(await group(project, 'keys')).includes(`Backup Encoder — stream ${SAMPLE.streamId.slice(0, 8)}…`));
     await until(() => existsSync(join(workspace(), '.gitignore')), '.gitignore written');
     assert.match(readFileSync(join(workspace(), '.gitignore'), 'utf8'), /^\.qencode\/keys\/$/m);
+    const told = ctx.ui.notifications.find((n) => n.id === 'privateKeyNotIgnored')!;
+    assert.match(told.message, /is in \.qencode\/keys\/backup-encoder\.pem \(readable only by you\), in a git repository that does not ignore that file/);
+    assert.deepEqual(told.actions, ['Add to .gitignore', 'Open', 'Reveal in Explorer']);
+    rmSync(join(workspace(), '.git'), { recursive: true, force: true });
+  });
+
+  it('in a folder that is not a git repository, the message says where the key is, with Open and Reveal, and does not mention git', async () => {
+    const project = await addProject();
+    ctx.ui.notifyAnswers.set('privateKeySaved', 'Open');
+    ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', 'No Repo');
+    await run('createSigningKey', project);
+    const told = ctx.ui.notifications.find((n) => n.id === 'privateKeySaved')!;
+    assert.equal(told.message, 'The private key of signing key No Repo is in .qencode/keys/no-repo.pem, readable only by you. Qencode will not show it again: keep the file safe.');
+    assert.deepEqual(told.actions, ['Open', 'Reveal in Explorer']);
+    assert.ok(!ctx.ui.notifications.some((n) => /git/i.test(n.message)), 'git is not mentioned');
+    await until(() => vscode.window.activeTextEditor?.document.uri.fsPath === join(keysDir(), 'no-repo.pem'), 'Open opened the key file');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('Create for a live domain picks from live domains only; an unnamed key gets a readable file name and a label with its short id', async () => {

@@ -11,7 +11,7 @@ describe('projects and API keys', () => {
   afterEach(verifyUi);
 
   it('Add API Key checks the key with one token request, then stores it in SecretStorage', async () => {
-    ctx.ui.inputAnswer('projectName', 'Production').inputAnswer('apiKey', DEMO_API_KEY).confirmAnswer('sendKeyTo', true);
+    ctx.ui.inputAnswer('projectName', 'Production').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', DEMO_API_KEY);
     await run('addApiKey');
     assert.deepEqual(ctx.ui.errors(), []);
     assert.equal(tokenRequests().length, 1);
@@ -22,7 +22,7 @@ describe('projects and API keys', () => {
   });
 
   it("the token from the key check is the project's first: adding a key and loading a list make one token request", async () => {
-    ctx.ui.inputAnswer('projectName', 'Production').inputAnswer('apiKey', DEMO_API_KEY).confirmAnswer('sendKeyTo', true);
+    ctx.ui.inputAnswer('projectName', 'Production').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', DEMO_API_KEY);
     await run('addApiKey');
     const project = ctx.api.explorer.roots()[0]!;
     assert.equal((await group(project, 'domains')).length, 4);
@@ -50,18 +50,24 @@ describe('projects and API keys', () => {
     assert.equal(await ctx.api.secrets.get(tokenKey(project.project.id)), undefined, 'Remove API Key deletes the kept token too');
   });
 
-  it('a bad key is refused with a clear message, and nothing is stored', async () => {
-    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'wrong-key-123456').confirmAnswer('sendKeyTo', true);
+  it('a bad key is refused under its box, which stays open with the name kept; nothing is stored; the next key typed there is checked and saved', async () => {
+    ctx.ui.inputAnswer('projectName', 'Typo').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', 'wrong-key-123456');
     await run('addApiKey');
-    assert.deepEqual(ctx.ui.errors(), ['Get access token failed: the API key was refused (HTTP 401).']);
+    assert.deepEqual(ctx.ui.errors(), [], 'no failure toast: the error is under the key');
+    assert.deepEqual(ctx.ui.validationMessages, [{ id: 'apiKey', message: 'Qencode refused this key (HTTP 401). Nothing was saved: check the key and press Enter, or Escape to stop.' }]);
     assert.deepEqual(ctx.api.projects.list(), []);
     assert.equal(tokenRequests().length, 1);
+    // Typed again in the same box: the name was not asked again, and the origin not again either.
+    ctx.ui.inputAnswer('projectName', 'Production').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', 'wrong-key-123456').inputAnswer('apiKey', DEMO_API_KEY);
+    await run('addApiKey');
+    assert.deepEqual(ctx.api.projects.list().map((p) => p.name), ['Production']);
+    assert.equal(await ctx.api.projects.apiKey(ctx.api.projects.list()[0]!.id), DEMO_API_KEY);
   });
 
   it('cancelling at the name or the key prompt sends and stores nothing', async () => {
     ctx.ui.inputAnswer('projectName', CANCEL);
     await run('addApiKey');
-    ctx.ui.inputAnswer('projectName', 'Staging').inputAnswer('apiKey', CANCEL);
+    ctx.ui.inputAnswer('projectName', 'Staging').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', CANCEL);
     await run('addApiKey');
     assert.deepEqual(ctx.api.projects.list(), []);
     assert.equal(ctx.emulator.requests.length, 0);
@@ -94,15 +100,16 @@ describe('projects and API keys', () => {
     assert.equal(ctx.emulator.requests.length, 0);
   });
 
-  it('Replace API Key checks the new key before storing it', async () => {
+  it('Replace API Key checks the new key before storing it; a refused one is said under the box', async () => {
     const project = await addProject('Production', 'second-project-key-0042');
     ctx.ui.inputAnswer('apiKey', 'not-valid-key-9999');
     await run('replaceApiKey', project);
     assert.equal(await ctx.api.projects.apiKey(project.project.id), 'second-project-key-0042', 'a refused key replaces nothing');
+    assert.match(ctx.ui.validationMessages[0]?.message ?? '', /^Qencode refused this key \(HTTP 401\)\. Nothing was saved/);
     ctx.ui.inputAnswer('apiKey', DEMO_API_KEY);
     await run('replaceApiKey', project);
     assert.equal(await ctx.api.projects.apiKey(project.project.id), DEMO_API_KEY);
-    assert.equal(ctx.ui.errors().length, 1);
+    assert.deepEqual(ctx.ui.errors(), []);
   });
 
   it('Remove API Key asks first, then deletes the key from SecretStorage', async () => {

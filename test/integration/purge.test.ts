@@ -36,7 +36,7 @@ describe('purging at scale', () => {
     assert.deepEqual(new Set(purges().map((r) => (r.body as { path: string }).path)), new Set(paths));
     assert.ok(ctx.emulator.maxInFlight <= 4, `max in flight ${ctx.emulator.maxInFlight}`);
     assert.ok(ctx.emulator.maxInFlight >= 3, `the limit is used, not serialised: ${ctx.emulator.maxInFlight}`);
-    assert.match(ctx.ui.notifications.at(-1)!.message, /^Purged 200 objects in media-assets\.$/);
+    assert.match(ctx.ui.notifications.at(-1)!.message, /^The CDN accepted the purge of 200 objects in media-assets\.$/);
     // A list from a file is confirmed first, with its count and bucket.
     assert.equal(ctx.ui.confirms[0]!.message, 'Purge 200 objects in media-assets?');
     assert.match(ctx.ui.confirms[0]!.detail, /^200 objects in bucket media-assets\n\nmedia-assets\/hls\/segment_000\.ts\n/);
@@ -125,7 +125,7 @@ describe('purging at scale', () => {
     };
     await run('purgeObject', await bucketNode(project, 'media-assets'));
     const summaries = ctx.ui.notifications.filter((n) => n.id === 'purgeSummary').map((n) => n.message);
-    assert.deepEqual(summaries, ['Purged 9 of 12; 3 failed.', 'Purged 3 objects in media-assets.']);
+    assert.deepEqual(summaries, ['Purged 9 of 12; 3 failed.', 'The CDN accepted the purge of 3 objects in media-assets.']);
     const failedPaths = ctx.emulator.requestsTo('POST', '/cache/purge$').filter((r) => r.status === 422).map((r) => (r.body as { path: string }).path);
     const retried = purges().slice(12).map((r) => (r.body as { path: string }).path);
     assert.deepEqual(retried.sort(), failedPaths.sort());

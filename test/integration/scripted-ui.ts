@@ -81,15 +81,16 @@ export class ScriptedUi implements Ui {
 
   async input(options: InputOptions): Promise<string | undefined> {
     this.onInput?.(options);
-    const answer = this.take(options.id) as string | typeof CANCEL;
-    if (answer === CANCEL) return undefined;
-    const message = await options.validateInput?.(answer);
-    if (message) {
+    for (;;) {
+      const answer = this.take(options.id) as string | typeof CANCEL;
+      if (answer === CANCEL) return undefined;
+      const message = (await options.validateInput?.(answer)) ?? (await options.accept?.(answer));
+      if (!message) return answer;
       this.validationMessages.push({ id: options.id, message: typeof message === 'string' ? message : message.message });
       ScriptedUi.shown.push(typeof message === 'string' ? message : message.message);
-      return undefined;
+      // The box stays open under its message: the next answer for it is typed in the same box, else it is dismissed.
+      if (!options.accept || this.queue[0]?.id !== options.id) return undefined;
     }
-    return answer;
   }
 
   /** Every confirmation shown, with its words. */

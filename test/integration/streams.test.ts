@@ -237,8 +237,9 @@ describe('Qencode URLs in any file', () => {
     const doc = await vscode.workspace.openTextDocument({ content: `plain words here\nsee ${MASTER_URL} now\n`, language: 'plaintext' });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 3, 0, 3);
-    await run('purgeUrl');
-    await run('purgeStream');
+    // From the editor's menu, a command gets the document's URI.
+    await run('purgeUrl', doc.uri);
+    await run('purgeStream', doc.uri);
     assert.deepEqual(ctx.ui.errors(), [], 'not an error');
     assert.deepEqual(
       ctx.ui.notifications.map((n) => [n.id, n.severity, n.actions]),
@@ -252,7 +253,7 @@ describe('Qencode URLs in any file', () => {
     editor.selection = new vscode.Selection(1, 10, 1, 10);
     ctx.emulator.clearRequests();
     ctx.ui.confirmAnswer('purgeUrl', true);
-    await run('purgeUrl');
+    await run('purgeUrl', doc.uri);
     assert.deepEqual(purged(), ['streams/launch/master.m3u8']);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });

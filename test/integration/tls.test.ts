@@ -18,7 +18,7 @@ describe('TLS subscriptions', () => {
     await run('createTls', domain);
     assert.deepEqual(ctx.ui.errors(), []);
     assert.deepEqual(sent('POST'), [{ method: 'POST', path: '/v1/tls/subscriptions', body: { domain_id: SAMPLE.eventsDomainId } }]);
-    assert.equal(record, 'Add this DNS record at your DNS provider: events.example-tv.com CNAME j.sni.global.fastly.net.');
+    assert.equal(record, 'Add this DNS record at your DNS provider: events.example-tv.com CNAME j.sni.global.fastly.net');
     const node = await tlsNode(project, 'events.example-tv.com');
     assert.equal(node.subscription.status, 'pending');
     const tls = await group(project, 'tls');

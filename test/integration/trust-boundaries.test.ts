@@ -21,16 +21,14 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     verifyUi();
   });
 
-  it('Re-enter API Key after a refused Add reopens Add, never another project', async () => {
+  it('a refused key on Add is retried in the same box, for the same new project, never another one', async () => {
     await addProject('Production');
     await addProject('Staging', 'second-project-key-0042');
-    ctx.ui.notifyAnswers.set('error', 'Re-enter API Key');
-    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'wrong-key-123456').confirmAnswer('sendKeyTo', true);
-    // What "Re-enter API Key" must open: Add again (a project pick would be unexpected).
-    ctx.ui.inputAnswer('projectName', 'Typo').inputAnswer('apiKey', 'third-project-key-0077').confirmAnswer('sendKeyTo', true);
+    ctx.ui.inputAnswer('projectName', 'Typo').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', 'wrong-key-123456').inputAnswer('apiKey', 'third-project-key-0077');
     await run('addApiKey');
-    await until(() => ctx.api.projects.list().length === 3, 'the second try added the project');
     assert.deepEqual(ctx.api.projects.list().map((p) => p.name), ['Production', 'Staging', 'Typo']);
+    assert.equal(await ctx.api.projects.apiKey(ctx.api.projects.list()[2]!.id), 'third-project-key-0077');
+    assert.equal(await ctx.api.projects.apiKey(ctx.api.projects.list()[1]!.id), 'second-project-key-0042', 'the other project is untouched');
   });
 
   it("Re-enter API Key after a project's key is refused acts on that project", async () => {
@@ -293,7 +291,7 @@ describe('where the token comes from', () => {
     await settings.update('apiUrl', apiUrl, vscode.ConfigurationTarget.Global);
     await settings.update('tokenFallbackUrl', tokenUrl, vscode.ConfigurationTarget.Global);
     try {
-      ctx.ui.inputAnswer('projectName', 'Fallback').inputAnswer('apiKey', DEMO_API_KEY).confirmAnswer('sendKeyTo', true);
+      ctx.ui.inputAnswer('projectName', 'Fallback').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', DEMO_API_KEY);
       await run('addApiKey');
       assert.deepEqual(ctx.ui.errors(), []);
       const project = ctx.api.explorer.roots()[0]!;
@@ -384,18 +382,21 @@ describe('a key goes only where it was checked, unless the user says so', () => 
     }
   });
 
-  it('Add API Key names the host the key goes to, and asks before a new key goes anywhere but Qencode; declining sends nothing and saves nothing', async () => {
-    let prompt = '';
-    ctx.ui.onInput = (options) => {
-      if (options.id === 'apiKey') prompt = options.prompt ?? '';
-    };
-    ctx.ui.inputAnswer('projectName', 'Production').inputAnswer('apiKey', DEMO_API_KEY).confirmAnswer('sendKeyTo', false);
+  it('Add API Key asks before a new key goes anywhere but Qencode (declining sends and saves nothing), and its prompt names the host', async () => {
+    ctx.ui.inputAnswer('projectName', 'Production').confirmAnswer('sendKeyTo', false);
     await run('addApiKey');
-    assert.match(prompt, new RegExp(`It is sent to ${new URL(ctx.emulator.url).host.replace(/\./g, '\\.')} to check it`));
     assert.match(ctx.ui.confirms[0]!.message, /^Send the new API key to http:\/\/127\.0\.0\.1:\d+\?$/);
     assert.match(ctx.ui.confirms[0]!.detail, /not to Qencode \(https:\/\/api-cdn\.qencode\.com and https:\/\/api-live\.qencode\.com\)/);
     assert.deepEqual(ctx.emulator.requests, [], 'the key was not sent');
     assert.deepEqual(ctx.api.projects.list(), [], 'nothing was saved');
     assert.ok(ctx.ui.notifications.some((n) => /the new API key was not sent to http:\/\/127\.0\.0\.1:\d+: that was not confirmed/.test(n.message)));
+    let prompt = '';
+    ctx.ui.onInput = (options) => {
+      if (options.id === 'apiKey') prompt = options.prompt ?? '';
+    };
+    ctx.ui.inputAnswer('projectName', 'Production').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', CANCEL);
+    await run('addApiKey');
+    assert.match(prompt, new RegExp(`It is sent to ${new URL(ctx.emulator.url).host.replace(/\./g, '\\.')} to check it`));
+    assert.deepEqual(ctx.emulator.requests, [], 'cancelled at the key: nothing sent');
   });
 });

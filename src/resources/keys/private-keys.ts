@@ -11,7 +11,7 @@ import { keyFileBase } from './key-file';
 const t = vscode.l10n.t;
 export const KEYS_DIR = path.join('.qencode', 'keys');
 
-export type KeptWhere = { kind: 'file'; path: string; gitIgnored: boolean | undefined } | { kind: 'editor'; reason: string };
+export type KeptWhere = { kind: 'file'; path: string; git?: GitStatus } | { kind: 'editor'; reason: string };
 
 /**
  * The API returns a signing key's private key once. From the moment it arrives it
@@ -64,9 +64,9 @@ export class PrivateKeys implements vscode.Disposable {
       if (folder && this.window.trusted()) {
         const file = await writeKeyFile(folder.uri.fsPath, base, key.privateKey);
         this.markSaved(id);
-        const gitIgnored = await isGitIgnored(folder.uri.fsPath, file);
-        void this.announce(folder.uri.fsPath, file, label, gitIgnored);
-        return { kind: 'file', path: file, gitIgnored };
+        const git = await gitStatusOf(folder.uri.fsPath, file);
+        void this.announce(folder.uri.fsPath, file, label, git);
+        return { kind: 'file', path: file, git };
       }
       // In Restricted Mode nothing is written into the folder unasked and git is not run
       // (a hostile repository's config could make git run a program): the user chooses
@@ -83,7 +83,7 @@ export class PrivateKeys implements vscode.Disposable {
         else await vscode.workspace.fs.writeFile(target, Buffer.from(key.privateKey));
         this.markSaved(id);
         void this.ui().notify('privateKeySaved', 'info', t('The private key of signing key {0} was saved to {1}. It cannot be downloaded again.', label, target.fsPath || target.toString()));
-        return { kind: 'file', path: target.fsPath, gitIgnored: undefined };
+        return { kind: 'file', path: target.fsPath };
       }
       reason = t('no file was chosen');
     } catch (error) {
@@ -113,24 +113,29 @@ export class PrivateKeys implements vscode.Disposable {
     if (this.unsaved.delete(id)) this.changed.fire();
   }
 
-  private async announce(root: string, file: string, label: string, gitIgnored: boolean | undefined): Promise<void> {
+  /** Says where the key is, with Open and Reveal; git is mentioned only in a repository that would not ignore it. */
+  private async announce(root: string, file: string, label: string, git: GitStatus): Promise<void> {
     const relative = path.relative(root, file);
-    if (gitIgnored === false) {
-      const add = t('Add to .gitignore');
-      const choice = await this.ui().notify(
-        'privateKeyNotIgnored',
-        'warning',
-        t('The private key of signing key {0} was saved to {1}, but git does not ignore that file. Add {2} to .gitignore so it is never committed?', label, relative, '.qencode/keys/'),
-        add,
-      );
-      if (choice === add) {
-        await addToGitignore(root).catch((error: unknown) =>
-          this.ui().notify('gitignoreFailed', 'warning', t('.gitignore was not changed: {0}', errorMessage(error))),
-        );
-      }
-      return;
+    const open = t('Open');
+    const reveal = t('Reveal in Explorer');
+    const add = t('Add to .gitignore');
+    const exposed = git === 'not-ignored';
+    const choice = await this.ui().notify(
+      exposed ? 'privateKeyNotIgnored' : 'privateKeySaved',
+      exposed ? 'warning' : 'info',
+      exposed
+        ? t('The private key of signing key {0} is in {1} (readable only by you), in a git repository that does not ignore that file. Add {2} to .gitignore so it is never committed?', label, relative, '.qencode/keys/')
+        : t('The private key of signing key {0} is in {1}, readable only by you. Qencode will not show it again: keep the file safe.', label, relative),
+      ...(exposed ? [add] : []),
+      open,
+      reveal,
+    );
+    const uri = vscode.Uri.file(file);
+    if (choice === open) await vscode.window.showTextDocument(uri, { preview: false });
+    if (choice === reveal) await vscode.commands.executeCommand('revealInExplorer', uri);
+    if (choice === add) {
+      await addToGitignore(root).catch((error: unknown) => this.ui().notify('gitignoreFailed', 'warning', t('.gitignore was not changed: {0}', errorMessage(error))));
     }
-    await this.ui().notify('privateKeySaved', 'info', t('The private key of signing key {0} was saved to {1}, readable only by you. It cannot be downloaded again.', label, relative));
   }
 
   dispose(): void {
@@ -208,12 +213,15 @@ async function fillAndClose(handle: fs.FileHandle, pem: string): Promise<void> {
  */
 const GIT_NEUTRAL_CONFIG = ['-c', 'core.fsmonitor=false', '-c', `core.hooksPath=${os.devNull}`, '-c', 'core.pager=cat'];
 
+/** Whether git would commit a file: it ignores it, it would not, or the folder is no git repository (or git cannot tell). */
+export type GitStatus = 'ignored' | 'not-ignored' | 'no-repository';
+
 /**
- * git's own answer when git and a repository are there; else a look at .gitignore;
- * undefined when unknown. Only ever called for a trusted folder. git runs from a
- * neutral directory (`-C` names the folder), so no program in the folder can stand in for git.
+ * git's own answer when git and a repository are there; else a look at .git and
+ * .gitignore. Only ever called for a trusted folder. git runs from a neutral directory
+ * (`-C` names the folder), so no program in the folder can stand in for git.
  */
-export async function isGitIgnored(root: string, file: string): Promise<boolean | undefined> {
+export async function gitStatusOf(root: string, file: string): Promise<GitStatus> {
   // On Windows a program is looked for in the working directory before PATH, so git is not run there at all.
   const code =
     process.platform === 'win32'
@@ -230,12 +238,14 @@ export async function isGitIgnored(root: string, file: string): Promise<boolean 
             },
           );
         });
-  if (code === 0) return true;
-  if (code === 1) return false;
+  if (code === 0) return 'ignored';
+  if (code === 1) return 'not-ignored';
+  // git said neither (128: not a repository, or it could not tell) or did not run: a .git entry says whether it is one.
+  if (!(await fs.lstat(path.join(root, '.git')).catch(() => undefined))) return 'no-repository';
   const text = await readRegularFile(path.join(root, '.gitignore'));
-  if (text === undefined) return false;
+  if (text === undefined) return 'not-ignored';
   const lines = text.split(/\r?\n/).map((l) => l.trim());
-  return lines.some((l) => ['.qencode', '.qencode/', '/.qencode', '/.qencode/', '.qencode/keys', '.qencode/keys/', '/.qencode/keys/', '*.pem'].includes(l));
+  return lines.some((l) => ['.qencode', '.qencode/', '/.qencode', '/.qencode/', '.qencode/keys', '.qencode/keys/', '/.qencode/keys/', '*.pem'].includes(l)) ? 'ignored' : 'not-ignored';
 }
 
 /** A file's text if it is a plain file (not a link, a FIFO or a device) of a sane size. */

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
-import { answered, confirm, registerCommand, withProgress } from '../../actions';
+import { answered, confirm, errorMessage, isCancellation, registerCommand, withProgress } from '../../actions';
+import { isQencodeError } from '../../core';
 import { ErrorNode, Node, type ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { pickProject, projectById } from './picker';
+import type { VerifiedKey } from './store';
 
 const t = vscode.l10n.t;
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
@@ -80,6 +82,9 @@ export async function addApiKey(s: Services): Promise<void> {
       validateInput: (v) => (!v.trim() ? t('Enter a name.') : existing.includes(v.trim().toLowerCase()) ? t('A project named {0} exists already.', v.trim()) : v.length > 100 ? t('Use at most 100 characters.') : undefined),
     }),
   ).trim();
+  // Where the key goes is agreed before it is typed (asked only when that is not Qencode).
+  const agreed = await s.projects.confirmKeyOrigins(undefined);
+  let verified: KeyCheck | undefined;
   const key = answered(
     await ui.input({
       id: 'apiKey',
@@ -87,15 +92,18 @@ export async function addApiKey(s: Services): Promise<void> {
       prompt: t('The API key of project {0}: in your Qencode account, open the project and copy its API key. It is sent to {1} to check it, then kept in this machine\'s secret storage.', name, hostsOf(s)),
       password: true,
       validateInput: (v) => (!v.trim() ? t('Enter the API key.') : /\s/.test(v.trim()) ? t('An API key has no spaces.') : undefined),
+      // Checked while the box stays open: a refused key is said under it, with the name kept.
+      accept: async (v) => (verified = await checkKey(s, name, v.trim(), undefined, agreed)).problem,
     }),
   ).trim();
-  const token = await withProgress(ui, t('Checking the API key of {0}…', name), (signal) => s.projects.verifyApiKey(key, signal));
-  await s.projects.add(name, key, token);
+  await s.projects.add(name, key, verified!.result!);
   void ui.notify('done', 'info', t('Project {0} added.', name));
 }
 
 export async function replaceApiKey(s: Services, project: ProjectNode): Promise<void> {
   const ui = s.ui();
+  const agreed = await s.projects.confirmKeyOrigins(project.project.id);
+  let verified: KeyCheck | undefined;
   const key = answered(
     await ui.input({
       id: 'apiKey',
@@ -103,11 +111,24 @@ export async function replaceApiKey(s: Services, project: ProjectNode): Promise<
       prompt: t('In your Qencode account, open the project and copy its API key. It is sent to {0} to check it, then kept in this machine\'s secret storage.', hostsOf(s)),
       password: true,
       validateInput: (v) => (!v.trim() ? t('Enter the API key.') : undefined),
+      accept: async (v) => (verified = await checkKey(s, project.project.name, v.trim(), project.project.id, agreed)).problem,
     }),
   ).trim();
-  const token = await withProgress(ui, t('Checking the API key of {0}…', project.project.name), (signal) => s.projects.verifyApiKey(key, signal, project.project.id));
-  await s.projects.replaceKey(project.project.id, key, token);
+  await s.projects.replaceKey(project.project.id, key, verified!.result!);
   void ui.notify('done', 'info', t('The API key of {0} was replaced.', project.project.name));
+}
+
+type KeyCheck = { result?: VerifiedKey; problem?: string };
+
+/** One token request with the key; a refusal or a failure is a message for under the key's box, and nothing is saved. */
+async function checkKey(s: Services, name: string, key: string, projectId: string | undefined, agreed: readonly string[]): Promise<KeyCheck> {
+  try {
+    return { result: await withProgress(s.ui(), t('Checking the API key of {0}…', name), (signal) => s.projects.verifyApiKey(key, signal, projectId, agreed)) };
+  } catch (error) {
+    if (isCancellation(error)) return { problem: t('Not checked: cancelled. Nothing was saved; press Enter to check it again, or Escape to stop.') };
+    if (isQencodeError(error, 'auth')) return { problem: t('Qencode refused this key{0}. Nothing was saved: check the key and press Enter, or Escape to stop.', error.status ? ` (HTTP ${error.status})` : '') };
+    return { problem: t('The key could not be checked: {0}. Nothing was saved; press Enter to try again, or Escape to stop.', errorMessage(error)) };
+  }
 }
 
 /** "Re-enter API Key" after a refused key: that project's key, or Add again when the key was being added. */

@@ -236,11 +236,13 @@ export class Projects implements vscode.Disposable {
    * The token is the project's first: give it to add() or replaceKey(), so adding a
    * key makes one token request, not two.
    */
-  async verifyApiKey(apiKey: string, signal?: AbortSignal, projectId?: string): Promise<VerifiedKey> {
+  async verifyApiKey(apiKey: string, signal?: AbortSignal, projectId?: string, agreed: readonly string[] = []): Promise<VerifiedKey> {
     this.log.addSecret(apiKey);
     const settings = this.clientSettings();
-    // A new key goes through the same confirmation as every request: to Qencode's own hosts, or where the user agreed.
-    await this.confirmOrigins(projectId, settings.origins);
+    // A new key goes through the same confirmation as every request, checked now, when it is about to be sent:
+    // to Qencode's own hosts, the project's, or those the user agreed to in this flow (confirmKeyOrigins).
+    const unagreed = settings.origins.filter((o) => !agreed.includes(o));
+    if (unagreed.length) await this.confirmOrigins(projectId, unagreed);
     const client = this.makeClient(settings, () => apiKey, projectId);
     try {
       const token = await client.verifyApiKey(signal);
@@ -257,6 +259,17 @@ export class Projects implements vscode.Disposable {
    * workspaces out), so a key is never sent to an origin it was not checked with
    * unless the user confirms it.
    */
+  /**
+   * Before a key is asked for (Add, Replace): where it will go, confirmed now if that is
+   * not Qencode's own hosts (or the project's), so the user agrees before typing it.
+   * Returns the origins agreed to, for verifyApiKey.
+   */
+  async confirmKeyOrigins(projectId: string | undefined): Promise<string[]> {
+    const { origins } = this.clientSettings();
+    await this.confirmOrigins(projectId, origins);
+    return origins;
+  }
+
   private confirmOrigins(projectId: string | undefined, origins: string[]): Promise<void> {
     const id = `${projectId ?? '(new key)'}\n${origins.join(' ')}`;
     let pending = this.confirming.get(id);

@@ -64,7 +64,8 @@ export class PurgeRunner {
       message = t('Purge cancelled: {0} purged, {1} failed, {2} not sent.', done.length, failed.length, notSent.length);
       actions.push(rest);
     } else {
-      message = all.length === 1 ? t('The CDN cache of {0} in {1} is being purged.', all[0]!.path, all[0]!.bucket) : t('Purged {0}.', what);
+      // What is known: the API accepted every purge (the edge then fetches each object from storage again).
+      message = all.length === 1 ? t('The CDN accepted the purge of {0} in {1}.', all[0]!.path, all[0]!.bucket) : t('The CDN accepted the purge of {0}.', what);
     }
     actions.push(details);
     const choice = await ui.notify('purgeSummary', failed.length || notSent.length ? 'warning' : 'info', message, ...actions);
@@ -89,6 +90,6 @@ export class PurgeRunner {
     } finally {
       await this.s.projects.recordPurge(project.project.id, { at: stamp(), targets: [{ bucket, path: null }], purged: ok ? 1 : 0, failed: ok ? 0 : 1, notSent: 0 });
     }
-    void this.s.ui().notify('done', 'info', t('The CDN cache of bucket {0} is being purged.', bucket));
+    void this.s.ui().notify('done', 'info', t('The CDN accepted the purge of every object in bucket {0}.', bucket));
   }
 }
