@@ -21,17 +21,30 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
     return this.open(projectName, `${title}.json`, `${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** A read-only Markdown document (a preview to read before acting), as text: it reads well, and never depends on a webview. */
+  /**
+   * A read-only Markdown document to read before acting, rendered by VS Code's own
+   * Markdown preview (untrusted text in it is escaped by the caller); as text when no
+   * preview is there (the Markdown extension disabled).
+   */
   async showMarkdown(projectName: string, title: string, markdown: string): Promise<void> {
-    await this.open(projectName, `${title}.md`, markdown);
+    const uri = this.set(projectName, `${title}.md`, markdown);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+    }
   }
 
-  private async open(projectName: string, file: string, text: string): Promise<vscode.TextEditor> {
+  private set(projectName: string, file: string, text: string): vscode.Uri {
     const safe = (s: string) => s.replace(/[\\/:*?"<>|#%]+/g, '-');
     const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${safe(projectName)}/${safe(file)}` });
     this.contents.set(uri.toString(), shown(text));
     this.changed.fire(uri);
-    const doc = await vscode.workspace.openTextDocument(uri);
+    return uri;
+  }
+
+  private async open(projectName: string, file: string, text: string): Promise<vscode.TextEditor> {
+    const doc = await vscode.workspace.openTextDocument(this.set(projectName, file, text));
     return vscode.window.showTextDocument(doc, { preview: true });
   }
 

@@ -74,6 +74,11 @@ export class ProjectData {
     return pending;
   }
 
+  /** Whether a list has been read (peek then tells what it holds, not only that nothing was read). */
+  has(resource: ListResource): boolean {
+    return this.settled.has(resource);
+  }
+
   /** The valid items of a list as last read, with no request and no wait; empty when never read. */
   peek<R extends ListResource>(resource: R): Item<R>[] {
     const items = this.settled.get(resource) as Lists[R] | undefined;

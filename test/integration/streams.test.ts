@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { launchStreams } from '../emulator/stream-fixtures';
-import { addProject, bucketNode, ctx, domainNode, reset, run, sent, verifyUi } from './helpers';
+import { addProject, bucketNode, ctx, domainNode, group, reset, run, sent, verifyUi } from './helpers';
 
 const MASTER_URL = 'https://media-assets.media-storage.us-west.qencode.com/streams/launch/master.m3u8';
 const { hls, dash } = launchStreams();
@@ -32,6 +32,8 @@ describe('purge a whole stream', () => {
     await run('purgeStream', { url: MASTER_URL });
     assert.deepEqual(ctx.ui.errors(), []);
     const preview = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'qencode-details' && d.uri.path.endsWith('.md'))?.getText() ?? '';
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    assert.ok(tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType)), `the preview is rendered: ${tabs.map((tab) => tab.label).join(', ')}`);
     assert.match(preview, /# Purge stream: streams\/launch\/master\.m3u8/);
     assert.match(preview, /Bucket \*\*media-assets\*\* · project \*\*Production\*\* · HLS/);
     assert.match(preview, /\| keys \| 1 \|/);
@@ -195,6 +197,25 @@ describe('Qencode URLs in any file', () => {
     ctx.ui.confirmAnswer('purgeUrl', true);
     await vscode.commands.executeCommand(purge.command, ...purge.args);
     assert.deepEqual(sent('POST').map((r) => `${r.path} ${JSON.stringify(r.body)}`), ['/v1/buckets/media-assets/cache/purge {"path":"streams/launch/master.m3u8"}']);
+  });
+
+  it('what the hover knows of access: a bucket with a signing key of its own is probably authenticated; a vod domain with no issued certificate is marked', async () => {
+    const project = await addProject();
+    await bucketNode(project, 'promo-clips'); // domains and keys read
+    await group(project, 'tls'); // and the TLS subscriptions
+    const promo = 'https://promo-clips.media-storage.us-west.qencode.com/trailers/a.mp4';
+    const [hover] = ours((await hoverAt(`see ${promo}\n`, promo)).hovers);
+    assert.match(hover?.read ?? '', /Access policy: a signing key exists for this bucket, so it is probably authenticated: players need a signed URL/);
+    assert.doesNotMatch(hover?.read ?? '', /public by default/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const [media] = ours((await hoverAt(`see ${MASTER_URL}\n`, MASTER_URL)).hovers);
+    assert.match(media?.read ?? '', /Also served by vod\.example-tv\.com \(no issued certificate: https to it fails\)/);
+    const bucket = await bucketNode(project, 'promo-clips');
+    assert.equal(bucket.treeItem().description, 'has signing key');
+    assert.match(String(bucket.tooltip()), /a signing key exists for this bucket: it is probably authenticated/);
+    const vod = await domainNode(project, 'vod.example-tv.com');
+    assert.match(String(vod.tooltip()), /No TLS subscription: https to this domain fails/);
+    assert.equal(((vod.treeItem().iconPath as vscode.ThemeIcon).color as vscode.ThemeColor).id, 'charts.orange');
   });
 
   it('with no project loaded, a media-storage URL still shows its bucket and path', async () => {

@@ -110,6 +110,17 @@ describe('TLS subscriptions, more', () => {
     assert.equal(title, 'Add this DNS record at your DNS provider: archive.example-tv.com CNAME j.sni.global.fastly.net');
   });
 
+  it('a subscription made elsewhere says in its tooltip that its target is not known here, and what to do; a failed one says why, or that no reason was given', async () => {
+    const project = await addProject();
+    const pending = await tlsNode(project, 'archive.example-tv.com');
+    assert.match(String(pending.tooltip()), /The CNAME target is not known here \(the subscription was made outside this editor\): Show CNAME Instructions offers to make it again, or to open the Qencode portal\./);
+    ctx.emulator.issueTls(SAMPLE.pendingTlsId, 'failed');
+    await run('refreshTlsStatus', pending);
+    const failed = await tlsNode(project, 'archive.example-tv.com');
+    assert.equal(failed.subscription.status, 'failed');
+    assert.match(String(failed.tooltip()), /Why: |Qencode gave no reason\. Most often the CNAME record is missing or points elsewhere: Check DNS, then Renew\./);
+  });
+
   it('Show Details GETs the subscription', async () => {
     const project = await addProject();
     await run('showDetails', await tlsNode(project, 'live.example-tv.com'));

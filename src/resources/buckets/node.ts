@@ -33,9 +33,13 @@ export class BucketNode extends Node {
     item.id = this.id;
     item.contextValue = b.addedByUser ? Ctx.bucketAdded : Ctx.bucket;
     item.iconPath = new vscode.ThemeIcon(b.policy?.policy === 'authenticated' ? 'lock' : 'database');
-    // Only what fits a 300 px sidebar; why it is known is in the tooltip.
-    item.description = b.policy?.policy;
+    // Only what fits a 300 px sidebar; why it is known is in the tooltip. A signing key of its own hints at an authenticated bucket.
+    item.description = b.policy?.policy ?? (this.hasSigningKey ? t('has signing key') : undefined);
     return item;
+  }
+
+  private get hasSigningKey(): boolean {
+    return this.bucket.sources.some((s) => s.kind === 'key');
   }
 
   override tooltip(): string {
@@ -43,7 +47,11 @@ export class BucketNode extends Node {
     return [
       t('Bucket {0}', b.name),
       t('Known because: {0}', b.sources.map(describeSource).join('; ')),
-      b.policy ? t('Access policy: {0}, set from this editor on {1}.', b.policy.policy, b.policy.at) : t('Access policy: not set from this editor.'),
+      b.policy
+        ? t('Access policy: {0}, set from this editor on {1}.', b.policy.policy, b.policy.at)
+        : this.hasSigningKey
+          ? t('Access policy: not set from this editor, but a signing key exists for this bucket: it is probably authenticated, so players need signed URLs.')
+          : t('Access policy: not set from this editor.'),
       ...(b.region ? [t('Media-storage region: {0}, as you said (Set Media-Storage Region… changes it).', b.region)] : []),
       t("The API cannot read a bucket's access policy, so this shows only what was last set here (buckets are public by default)."),
       t('Expand to see its CORS policy.'),

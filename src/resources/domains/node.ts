@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatWhen, getDomain, isoOrNull, type Domain, type QencodeClient } from '../../core';
 import { Ctx } from '../../explorer/context-values';
 import { Node, rows, type GroupKind, type GroupNode } from '../../explorer/nodes';
+import { certificateOf } from '../tls/certificate';
 
 const t = vscode.l10n.t;
 
@@ -26,19 +27,33 @@ export class DomainNode extends Node {
     const item = new vscode.TreeItem(d.name, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = d.type === 'live' ? Ctx.domainLive : Ctx.domainVod;
-    item.iconPath = new vscode.ThemeIcon(d.type === 'live' ? 'broadcast' : 'device-camera-video');
+    // A vod domain without an issued certificate serves nothing over https: its icon says so (known once TLS is listed).
+    item.iconPath = new vscode.ThemeIcon(d.type === 'live' ? 'broadcast' : 'device-camera-video', this.certificate() ? new vscode.ThemeColor('charts.orange') : undefined);
     // The essential first, short enough for a 300 px sidebar; the rest is in the tooltip.
     // The icon tells live from vod; what a vod domain serves comes first.
     item.description = d.type === 'live' ? t('live') : d.bucketName ? `→ ${d.bucketName}` : t('no bucket');
     return item;
   }
 
+  /** For a vod domain with no issued certificate (when the TLS list is known): what is wrong, else undefined. */
+  private certificate(): string | undefined {
+    const data = this.projectNode.data;
+    if (this.domain.type !== 'vod' || !data.has('tls')) return undefined;
+    const state = certificateOf(this.domain.id, data.peek('tls'));
+    if (state === 'issued') return undefined;
+    return state === 'none'
+      ? t('No TLS subscription: https to this domain fails until a certificate is issued (Create TLS Subscription).')
+      : t('Its certificate is {0}, not issued: https to this domain fails until it is.', state);
+  }
+
   override tooltip(): string {
     const d = this.domain;
+    const certificate = this.certificate();
     return [
       d.name,
       t('Type: {0}', d.type === 'live' ? t('live streaming') : t('media storage (vod)')),
       ...(d.type === 'vod' ? [t('Bucket: {0}', d.bucketName ?? t('none'))] : []),
+      ...(certificate ? [certificate] : []),
       t('Created: {0}', formatWhen(d.created)),
       t('ID: {0}', d.id),
     ].join('\n');
@@ -59,7 +74,8 @@ export const domainsGroup: GroupKind = {
   contextValue: Ctx.groupDomains,
   label: () => t('Playback Domains'),
   icon: 'globe',
-  shows: ['domains'],
+  // TLS too: a vod row marks a missing certificate once the TLS list is read.
+  shows: ['domains', 'tls'],
   async rows(group) {
     const domains = await group.parent.data.list('domains');
     return rows(group, domains, (d) => new DomainNode(group, d), (d) => d.name, { label: t('No playback domains yet. Create one…'), command: 'qencodeCdn.createDomain' });

@@ -4,6 +4,7 @@ import { confirm, Hint, registerCommand } from '../../actions';
 import type { Node, ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { BucketNode } from '../buckets/node';
+import { certificateOf } from '../tls/certificate';
 import { pickProject } from '../projects/picker';
 import type { PurgeRunner } from './runner';
 
@@ -40,14 +41,32 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
         md.appendMarkdown('\n\n');
         text(t('Path: {0}', found.path));
         md.appendMarkdown('\n\n');
-        if (found.domain) text(t('Served by the vod domain {0}', found.domain));
-        else {
-          const serving = knownDomains().filter((d) => d.type === 'vod' && d.bucketName === found.bucket).map((d) => d.name);
+        // A vod domain without an issued certificate is marked: https to it fails.
+        const named = (d: Domain) => {
+          const project = s.explorer.roots().find((r) => r.data.peek('domains').includes(d));
+          const state = project?.data.has('tls') ? certificateOf(d.id, project.data.peek('tls')) : 'issued';
+          return state === 'issued' ? d.name : t('{0} (no issued certificate: https to it fails)', d.name);
+        };
+        const domains = knownDomains();
+        if (found.domain) {
+          const d = domains.find((x) => x.name === found.domain);
+          text(t('Served by the vod domain {0}', d ? named(d) : found.domain));
+        } else {
+          const serving = domains.filter((d) => d.type === 'vod' && d.bucketName === found.bucket).map(named);
           if (serving.length) text(t('Also served by {0}', serving.join(', ')));
         }
         md.appendMarkdown('\n\n');
         const policy = owner ? policyOf(s, owner, found.bucket) : undefined;
-        text(policy ? t('Access policy: {0} (set from this editor on {1})', policy.policy, policy.at) : owner ? t('Access policy: not known here (buckets are public by default)') : t('Not in a project loaded in this window yet.'));
+        const keyed = owner?.project.data.peek('keys').some((k) => k.target.kind === 'bucket' && k.target.bucketName === found.bucket);
+        text(
+          policy
+            ? t('Access policy: {0} (set from this editor on {1})', policy.policy, policy.at)
+            : keyed
+              ? t('Access policy: a signing key exists for this bucket, so it is probably authenticated: players need a signed URL (not set from this editor, and the API cannot read it)')
+              : owner
+                ? t('Access policy: not known here (buckets are public by default)')
+                : t('Not in a project loaded in this window yet.'),
+        );
         md.appendMarkdown('\n\n');
         const links = [
           `[${t('Purge')}](command:qencodeCdn.purgeUrl?${args({ url: found.url })})`,

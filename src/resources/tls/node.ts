@@ -74,9 +74,11 @@ export class TlsNode extends Node {
     item.contextValue = Object.hasOwn(STATUS_CONTEXT, s.status) ? STATUS_CONTEXT[s.status]! : Ctx.tlsOther;
     const days = this.daysLeft();
     const expiring = s.status === 'issued' && days !== undefined && days < EXPIRY_WARNING_DAYS;
-    const [icon, color] = expiring ? ['warning', 'charts.orange'] : Object.hasOwn(TLS_ICONS, s.status) ? TLS_ICONS[s.status]! : ['question', 'charts.purple'];
-    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     const dns = domainName ? this.services.dns?.current(domainName, this.cnameTarget) : undefined;
+    // The signal first, in the icon, where a 300 px sidebar may cut the description: pending for want of DNS is a warning.
+    const waitingOnDns = s.status === 'pending' && (dns?.verdict.kind === 'missing' || dns?.verdict.kind === 'wrong');
+    const [icon, color] = expiring ? ['warning', 'charts.orange'] : waitingOnDns ? ['warning', 'charts.yellow'] : Object.hasOwn(TLS_ICONS, s.status) ? TLS_ICONS[s.status]! : ['question', 'charts.purple'];
+    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     const status = shown(s.status);
     // Short for a 300 px sidebar: the icon tells the status; a pending row says what DNS says.
     item.description =
@@ -105,7 +107,12 @@ export class TlsNode extends Node {
         : cname && s.status === 'pending'
           ? [t('CNAME record: {0} CNAME {1}', cname.name, cname.target)]
           : []),
-      ...(s.status === 'failed' && this.message ? [shown(this.message)] : s.status !== 'failed' && this.message && !cname ? [shown(this.message)] : []),
+      ...(s.status === 'failed'
+        ? [this.message ? t('Why: {0}', shown(this.message)) : t('Qencode gave no reason. Most often the CNAME record is missing or points elsewhere: Check DNS, then Renew.')]
+        : this.message && !cname
+          ? [shown(this.message)]
+          : []),
+      ...(s.status === 'pending' && !cname ? [t('The CNAME target is not known here (the subscription was made outside this editor): Show CNAME Instructions offers to make it again, or to open the Qencode portal.')] : []),
       ...(s.expires ? [t('Expires: {0}', formatDay(s.expires))] : []),
       t('Created: {0}', formatWhen(s.created)),
       t('ID: {0}', s.id),
