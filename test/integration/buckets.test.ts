@@ -9,7 +9,7 @@ describe('buckets', () => {
   it('lists the buckets named by vod domains and signing keys, without a request of their own', async () => {
     const project = await addProject();
     const buckets = await group(project, 'buckets');
-    assert.deepEqual(rows(buckets), ['media-assets', 'promo-clips', 'vod-archive']);
+    assert.deepEqual(rows(buckets), ['media-assets', 'promo-clips — has signing key', 'vod-archive']);
     assert.match(String(buckets[0]!.tooltip()), /Known because: served by vod\.example-tv\.com/);
     assert.match(String(buckets[1]!.tooltip()), /Known because: signing key Promo clips/);
     assert.deepEqual(sent().map((r) => r.path).sort(), ['/v1/domains', '/v1/signing-keys']);
