@@ -61,20 +61,22 @@ export const vscodeUi: Ui = {
         if (await validate(value)) return;
         box.busy = true;
         box.enabled = false;
+        let problem: string | undefined;
         try {
-          const problem = await accept(value);
-          if (problem) box.validationMessage = { message: problem, severity: vscode.InputBoxValidationSeverity.Error };
-          else {
-            accepted = true;
-            resolve(value);
-            box.hide();
-          }
+          problem = await accept(value);
         } catch (error) {
-          box.validationMessage = { message: error instanceof Error ? error.message : String(error), severity: vscode.InputBoxValidationSeverity.Error };
-        } finally {
-          box.busy = false;
-          box.enabled = true;
+          problem = error instanceof Error ? error.message : String(error);
         }
+        // Enabled again before it is hidden: the workbench's one quick input widget keeps the state for the next user.
+        box.busy = false;
+        box.enabled = true;
+        if (problem) {
+          box.validationMessage = { message: problem, severity: vscode.InputBoxValidationSeverity.Error };
+          return;
+        }
+        accepted = true;
+        resolve(value);
+        box.hide();
       });
       box.onDidHide(() => {
         if (!accepted) resolve(undefined);
