@@ -79,6 +79,9 @@ describe('npm run demo', { timeout: 300_000 }, () => {
     await browser.page.locator('.tabs-container .tab', { hasText: 'stream streams' }).waitFor({ timeout: 30_000 });
     const dialog = browser.page.locator('.monaco-dialog-box', { hasText: 'Purge the stream streams/launch/master.m3u8: 31 objects in bucket media-assets?' });
     await dialog.waitFor({ timeout: 15_000 });
+    // The preview is rendered (VS Code's Markdown preview, in its webview), beside the confirmation.
+    const rendered = browser.page.frameLocator('iframe.webview').frameLocator('iframe').locator('h1', { hasText: 'Purge stream: streams/launch/master.m3u8' });
+    await rendered.waitFor({ timeout: 15_000 });
     await browser.page.screenshot({ path: join(ROOT, 'test-results', 'e2e-stream-preview.png') });
     await dialog.locator('.monaco-button', { hasText: 'Purge Stream' }).click();
     await wb.notification('The CDN accepted the purge of the stream streams/launch/master.m3u8');
