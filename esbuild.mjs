@@ -68,7 +68,10 @@ export function readerBuildOptions(production) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const production = process.argv.includes('--production');
-  const [result] = await Promise.all([esbuild.build(buildOptions(production)), esbuild.build(readerBuildOptions(production))]);
+  const [result] = await Promise.all([
+    esbuild.build(buildOptions(production)),
+    esbuild.build(readerBuildOptions(production)),
+  ]);
   mkdirSync('dist', { recursive: true });
   writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
   const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;

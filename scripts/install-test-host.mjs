@@ -55,7 +55,9 @@ function ensureDebianPackages() {
  * names Node 20, and code-server's postinstall refuses to run on that).
  */
 function cleanEnv(extra = {}) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'),
+  );
   return { ...env, ...extra };
 }
 
@@ -96,7 +98,8 @@ export function ensureTestHost() {
   ensureDebianPackages();
   ensureNode24();
   ensureCodeServer();
-  if (!existsSync('/usr/bin/chromium')) throw new Error('Chromium is missing at /usr/bin/chromium; run: apt-get install -y chromium');
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error('Chromium is missing at /usr/bin/chromium; run: apt-get install -y chromium');
   log(`ready: code-server ${CODE_SERVER_VERSION}, Node ${NODE_VERSION} (${Date.now() - started} ms)`);
 }
 

@@ -25,7 +25,11 @@ async function run(...scripts) {
     scripts.map(
       (script) =>
         new Promise((resolve) => {
-          const child = spawn(npm, ['run', '--silent', script], { cwd: root, stdio: alone ? 'inherit' : ['ignore', 'pipe', 'pipe'], env: process.env });
+          const child = spawn(npm, ['run', '--silent', script], {
+            cwd: root,
+            stdio: alone ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+            env: process.env,
+          });
           const out = [];
           child.stdout?.on('data', (d) => out.push(d));
           child.stderr?.on('data', (d) => out.push(d));
@@ -39,7 +43,9 @@ async function run(...scripts) {
 
 // Each step: the scripts that run at once (independent, and light enough for two cores).
 const portable = [['clean'], ['compile'], ['typecheck', 'lint'], ['test:unit:run', 'test:api:run']];
-const steps = full ? [['install:test-host'], ...portable, ['test:faults:run'], ['test:integration'], ['test:e2e']] : portable;
+const steps = full
+  ? [['install:test-host'], ...portable, ['test:faults:run'], ['test:integration'], ['test:e2e']]
+  : portable;
 
 if (!full) {
   process.stdout.write(

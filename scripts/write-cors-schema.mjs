@@ -5,8 +5,15 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { corsJsonSchema } = require('../out/src/core/validators.js');
-writeFileSync(new URL('../media/cors.schema.json', import.meta.url), `${JSON.stringify(corsSchemaDocument(corsJsonSchema()), null, 2)}\n`);
+writeFileSync(
+  new URL('../media/cors.schema.json', import.meta.url),
+  `${JSON.stringify(corsSchemaDocument(corsJsonSchema()), null, 2)}\n`,
+);
 
 function corsSchemaDocument(schema) {
-  return { ...schema, title: 'Qencode bucket CORS policy', description: 'Header names to values. Saving makes the CDN hold exactly this; {} removes the policy.' };
+  return {
+    ...schema,
+    title: 'Qencode bucket CORS policy',
+    description: 'Header names to values. Saving makes the CDN hold exactly this; {} removes the policy.',
+  };
 }

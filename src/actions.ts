@@ -55,7 +55,9 @@ export async function runAction(ctx: ActionContext, name: string, work: () => Pr
     if (isCancellation(error)) return;
     if (error instanceof Hint) return void ctx.ui().notify('hint', 'info', error.message);
     const message = errorMessage(error);
-    ctx.log.error(`${name}: ${message}${isQencodeError(error) && error.requestId ? ` [request id ${error.requestId}]` : ''}`);
+    ctx.log.error(
+      `${name}: ${message}${isQencodeError(error) && error.requestId ? ` [request id ${error.requestId}]` : ''}`,
+    );
     const showLog = t('Show Log');
     const reenter = t('Re-enter API Key');
     const actions = isQencodeError(error, 'auth') ? [reenter, showLog] : [showLog];
@@ -65,7 +67,8 @@ export async function runAction(ctx: ActionContext, name: string, work: () => Pr
       .notify('error', 'error', isQencodeError(error) ? message : t('{0} failed: {1}', name, message), ...actions)
       .then((choice) => {
         if (choice === showLog) ctx.log.show();
-        if (choice === reenter && isQencodeError(error)) void runAction(ctx, t('Re-enter API key'), () => ctx.reenterApiKey(error.account));
+        if (choice === reenter && isQencodeError(error))
+          void runAction(ctx, t('Re-enter API key'), () => ctx.reenterApiKey(error.account));
       });
   }
 }
@@ -78,7 +81,11 @@ export function registerCommand(
   name: string,
   handler: (node?: unknown, nodes?: unknown) => Promise<void>,
 ): void {
-  context.subscriptions.push(vscode.commands.registerCommand(`qencodeCdn.${id}`, (node?: unknown, nodes?: unknown) => runAction(ctx, name, () => handler(node, nodes))));
+  context.subscriptions.push(
+    vscode.commands.registerCommand(`qencodeCdn.${id}`, (node?: unknown, nodes?: unknown) =>
+      runAction(ctx, name, () => handler(node, nodes)),
+    ),
+  );
 }
 
 /** An InputBox validator from a core validator: the message as the user types, nothing when valid. */
@@ -111,7 +118,12 @@ export async function confirm(ui: Ui, id: string, message: string, detail: strin
  * knows whether it happened, so `find` reads the list again and the user is told
  * which it was. Returns undefined when the create happened but its reply was lost.
  */
-export async function createOrReconcile<T>(ui: Ui, title: string, create: () => Promise<T>, find: () => Promise<string | undefined>): Promise<T | undefined> {
+export async function createOrReconcile<T>(
+  ui: Ui,
+  title: string,
+  create: () => Promise<T>,
+  find: () => Promise<string | undefined>,
+): Promise<T | undefined> {
   try {
     return await ui.progress(title, () => create(), { cancellable: false });
   } catch (error) {
@@ -121,30 +133,52 @@ export async function createOrReconcile<T>(ui: Ui, title: string, create: () => 
       found = await ui.progress(t('Checking whether it happened…'), () => find(), { cancellable: false });
     } catch {
       // Unknown is not "no": the user must look before trying again, or risk a duplicate.
-      throw error.with({ reason: t('{0}; whether it happened could not be checked, so refresh the list before you try again', error.reason) });
+      throw error.with({
+        reason: t(
+          '{0}; whether it happened could not be checked, so refresh the list before you try again',
+          error.reason,
+        ),
+      });
     }
-    if (found === undefined) throw error.with({ reason: t('{0}; a check of the list shows it did not happen, so you can try again', error.reason) });
-    void ui.notify('reconciled', 'warning', t('{0} The reply was lost, but the check shows it did happen: {1}.', error.message, found));
+    if (found === undefined)
+      throw error.with({
+        reason: t('{0}; a check of the list shows it did not happen, so you can try again', error.reason),
+      });
+    void ui.notify(
+      'reconciled',
+      'warning',
+      t('{0} The reply was lost, but the check shows it did happen: {1}.', error.message, found),
+    );
     return undefined;
   }
 }
 
 /** Deletes one by one; an item already gone (404) is not an error. Reports what failed. */
-export async function deleteEach<T>(ui: Ui, items: readonly T[], remove: (item: T, signal: AbortSignal) => Promise<void>, label: (item: T) => string): Promise<void> {
+export async function deleteEach<T>(
+  ui: Ui,
+  items: readonly T[],
+  remove: (item: T, signal: AbortSignal) => Promise<void>,
+  label: (item: T) => string,
+): Promise<void> {
   const gone: string[] = [];
   const failed: string[] = [];
-  await withProgress(ui, items.length === 1 ? t('Deleting {0}…', label(items[0]!)) : t('Deleting {0} items…', items.length), async (signal) => {
-    for (const item of items) {
-      try {
-        await remove(item, signal);
-      } catch (error) {
-        if (isQencodeError(error, 'http') && error.status === 404) gone.push(label(item));
-        else if (isQencodeError(error, 'cancelled')) throw error;
-        else if (items.length === 1) throw error;
-        else failed.push(`${label(item)}: ${errorMessage(error)}`);
+  await withProgress(
+    ui,
+    items.length === 1 ? t('Deleting {0}…', label(items[0]!)) : t('Deleting {0} items…', items.length),
+    async (signal) => {
+      for (const item of items) {
+        try {
+          await remove(item, signal);
+        } catch (error) {
+          if (isQencodeError(error, 'http') && error.status === 404) gone.push(label(item));
+          else if (isQencodeError(error, 'cancelled')) throw error;
+          else if (items.length === 1) throw error;
+          else failed.push(`${label(item)}: ${errorMessage(error)}`);
+        }
       }
-    }
-  });
+    },
+  );
   if (gone.length) void ui.notify('alreadyGone', 'info', t('Already deleted elsewhere: {0}.', gone.join(', ')));
-  if (failed.length) throw new Error(t('{0} of {1} could not be deleted: {2}', failed.length, items.length, failed.join('; ')));
+  if (failed.length)
+    throw new Error(t('{0} of {1} could not be deleted: {2}', failed.length, items.length, failed.join('; ')));
 }

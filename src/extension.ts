@@ -54,14 +54,27 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     keysGroup((projectId, keyId) => privateKeys.isUnsaved(projectId, keyId)),
     bucketsGroup,
   ]);
-  const treeView = vscode.window.createTreeView(EXPLORER_VIEW, { treeDataProvider: explorer, canSelectMany: true, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView(EXPLORER_VIEW, {
+    treeDataProvider: explorer,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
   const details = new DetailsDocuments();
   const cors = new CorsFileSystem(projects, data, log, () => ui, context.globalState);
-  const services: Services = { log, ui: () => ui, projects, data, explorer, details, reenterApiKey: (projectId) => reenterApiKey(services, projectId) };
+  const services: Services = {
+    log,
+    ui: () => ui,
+    projects,
+    data,
+    explorer,
+    details,
+    reenterApiKey: (projectId) => reenterApiKey(services, projectId),
+  };
 
   void addDemoProject(projects);
 
-  const setHasProjects = () => void vscode.commands.executeCommand('setContext', 'qencodeCdn.hasProjects', projects.list().length > 0);
+  const setHasProjects = () =>
+    void vscode.commands.executeCommand('setContext', 'qencodeCdn.hasProjects', projects.list().length > 0);
   setHasProjects();
 
   context.subscriptions.push(
@@ -90,7 +103,8 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     tlsWatch,
     // A DNS verdict changed: the TLS rows say it.
     dns.onDidChange((domain) => {
-      for (const root of explorer.roots()) if (root.data.peek('domains').some((d) => d.name === domain)) root.data.changed('tls');
+      for (const root of explorer.roots())
+        if (root.data.peek('domains').some((d) => d.name === domain)) root.data.changed('tls');
     }),
     // A private key saved (or not) changes the warning on its signing key.
     privateKeys.onDidChange(() => {
@@ -124,7 +138,12 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     secretReads: counted.reads,
     onSecretRead: counted.onRead,
     log,
-    storage: { globalState: context.globalState, workspaceState: context.workspaceState, globalStorageUri: context.globalStorageUri, logUri: context.logUri },
+    storage: {
+      globalState: context.globalState,
+      workspaceState: context.workspaceState,
+      globalStorageUri: context.globalStorageUri,
+      logUri: context.logUri,
+    },
     setUi: (replacement) => {
       current = replacement ?? vscodeUi;
     },
@@ -149,10 +168,19 @@ async function addDemoProject(projects: Projects): Promise<void> {
   if (host !== '127.0.0.1' && host !== 'localhost') return;
   const project = await projects.add('Demo (local emulator)', key);
   // A history to look at and repeat ("Purge History…"), as if purged from this editor before.
-  await projects.recordPurge(project.id, { at: '2024-06-20 10:00:00 UTC', targets: [{ bucket: 'promo-clips', path: null }], purged: 1, failed: 0, notSent: 0 });
+  await projects.recordPurge(project.id, {
+    at: '2024-06-20 10:00:00 UTC',
+    targets: [{ bucket: 'promo-clips', path: null }],
+    purged: 1,
+    failed: 0,
+    notSent: 0,
+  });
   await projects.recordPurge(project.id, {
     at: '2024-10-02 18:30:00 UTC',
-    targets: ['master.m3u8', '1080p/index.m3u8', '720p/index.m3u8'].map((p) => ({ bucket: 'live-archive', path: `replays/final/${p}` })),
+    targets: ['master.m3u8', '1080p/index.m3u8', '720p/index.m3u8'].map((p) => ({
+      bucket: 'live-archive',
+      path: `replays/final/${p}`,
+    })),
     purged: 3,
     failed: 0,
     notSent: 0,

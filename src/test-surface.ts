@@ -26,7 +26,12 @@ export interface TestSurface {
   /** The output channel (its recent lines are what tests scan for secrets). */
   log: Log;
   /** Where the extension's state and logs live (the canary scan reads them). */
-  storage: { globalState: vscode.Memento; workspaceState: vscode.Memento; globalStorageUri: vscode.Uri; logUri: vscode.Uri };
+  storage: {
+    globalState: vscode.Memento;
+    workspaceState: vscode.Memento;
+    globalStorageUri: vscode.Uri;
+    logUri: vscode.Uri;
+  };
   /** The extension's SecretStorage, which other windows share. */
   secrets: vscode.SecretStorage;
   /** SecretStorage reads so far, counted by the wrapper below: activation must cause none. */
@@ -38,7 +43,11 @@ export interface TestSurface {
 }
 
 /** A SecretStorage that counts reads, and can run a test's step inside one; only the test host gets one. */
-export function countingSecrets(secrets: vscode.SecretStorage): { secrets: vscode.SecretStorage; reads: () => number; onRead: (hook: ((key: string) => Promise<void>) | undefined) => void } {
+export function countingSecrets(secrets: vscode.SecretStorage): {
+  secrets: vscode.SecretStorage;
+  reads: () => number;
+  onRead: (hook: ((key: string) => Promise<void>) | undefined) => void;
+} {
   let reads = 0;
   let hook: ((key: string) => Promise<void>) | undefined;
   const counted: vscode.SecretStorage = {

@@ -27,7 +27,12 @@ export interface Ui {
   /** A modal warning with several actions; resolves to the chosen one, or undefined when dismissed. */
   ask(id: string, message: string, detail: string, ...actions: string[]): Promise<string | undefined>;
   /** A non-modal message with optional actions; resolves to the chosen action. */
-  notify(id: string, severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined>;
+  notify(
+    id: string,
+    severity: 'info' | 'warning' | 'error',
+    message: string,
+    ...actions: string[]
+  ): Promise<string | undefined>;
   saveDialog(id: string, options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
   openDialog(id: string, options: vscode.OpenDialogOptions): Promise<vscode.Uri | undefined>;
   /**
@@ -52,7 +57,14 @@ export const vscodeUi: Ui = {
     if (!accept) return vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
     return new Promise<string | undefined>((resolve) => {
       const box = vscode.window.createInputBox();
-      Object.assign(box, { title: options.title, prompt: options.prompt, placeholder: options.placeHolder, password: !!options.password, value: options.value ?? '', ignoreFocusOut: true });
+      Object.assign(box, {
+        title: options.title,
+        prompt: options.prompt,
+        placeholder: options.placeHolder,
+        password: !!options.password,
+        value: options.value ?? '',
+        ignoreFocusOut: true,
+      });
       let accepted = false;
       const validate = async (value: string) => (await options.validateInput?.(value)) ?? undefined;
       box.onDidChangeValue(async (value) => (box.validationMessage = await validate(value)));
@@ -93,7 +105,11 @@ export const vscodeUi: Ui = {
   },
   async notify(_id, severity, message, ...actions) {
     const show =
-      severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      severity === 'error'
+        ? vscode.window.showErrorMessage
+        : severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     return show(message, ...actions);
   },
   async saveDialog(_id, options) {
@@ -104,11 +120,16 @@ export const vscodeUi: Ui = {
   },
   progress(title, work, options) {
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: options?.cancellable ?? true }, (progress, token) => {
-        const controller = new AbortController();
-        const subscription = token.onCancellationRequested(() => controller.abort());
-        return work((message, increment) => progress.report({ message, increment }), controller.signal).finally(() => subscription.dispose());
-      }),
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: options?.cancellable ?? true },
+        (progress, token) => {
+          const controller = new AbortController();
+          const subscription = token.onCancellationRequested(() => controller.abort());
+          return work((message, increment) => progress.report({ message, increment }), controller.signal).finally(() =>
+            subscription.dispose(),
+          );
+        },
+      ),
     );
   },
   loading(title, work) {
@@ -135,11 +156,20 @@ export function plainTextUi(inner: () => Ui, redact: (text: string) => string): 
       // Copies with plain text; the caller gets back its own item (it may compare identities).
       const originals = new Map<vscode.QuickPickItem, (typeof items)[number]>();
       const shown = items.map((item) => {
-        const copy = { ...item, label: line(item.label), ...(item.description !== undefined ? { description: line(item.description) } : {}), ...(item.detail !== undefined ? { detail: line(item.detail) } : {}) };
+        const copy = {
+          ...item,
+          label: line(item.label),
+          ...(item.description !== undefined ? { description: line(item.description) } : {}),
+          ...(item.detail !== undefined ? { detail: line(item.detail) } : {}),
+        };
         originals.set(copy, item);
         return copy;
       });
-      const chosen = await inner().pick(shown, { ...options, ...(options.title !== undefined ? { title: line(options.title) } : {}), ...(options.placeHolder !== undefined ? { placeHolder: line(options.placeHolder) } : {}) });
+      const chosen = await inner().pick(shown, {
+        ...options,
+        ...(options.title !== undefined ? { title: line(options.title) } : {}),
+        ...(options.placeHolder !== undefined ? { placeHolder: line(options.placeHolder) } : {}),
+      });
       return chosen === undefined ? undefined : originals.get(chosen);
     },
     input: (options) =>
@@ -147,7 +177,12 @@ export function plainTextUi(inner: () => Ui, redact: (text: string) => string): 
         ...options,
         ...(options.title !== undefined ? { title: line(options.title) } : {}),
         ...(options.prompt !== undefined ? { prompt: line(options.prompt) } : {}),
-        ...(options.validateInput ? { validateInput: async (value: string) => optional((await options.validateInput!(value)) as string | undefined) } : {}),
+        ...(options.validateInput
+          ? {
+              validateInput: async (value: string) =>
+                optional((await options.validateInput!(value)) as string | undefined),
+            }
+          : {}),
         ...(options.accept ? { accept: async (value: string) => optional(await options.accept!(value)) } : {}),
       }),
     confirm: (id, message, detail, action) => inner().confirm(id, line(message), block(detail), action),
@@ -155,7 +190,12 @@ export function plainTextUi(inner: () => Ui, redact: (text: string) => string): 
     notify: (id, severity, message, ...actions) => inner().notify(id, severity, line(message), ...actions),
     saveDialog: (id, options) => inner().saveDialog(id, options),
     openDialog: (id, options) => inner().openDialog(id, options),
-    progress: (title, work, options) => inner().progress(line(title), (report, signal) => work((message, increment) => report(line(message), increment), signal), options),
+    progress: (title, work, options) =>
+      inner().progress(
+        line(title),
+        (report, signal) => work((message, increment) => report(line(message), increment), signal),
+        options,
+      ),
     loading: (title, work) => inner().loading(line(title), work),
   };
 }

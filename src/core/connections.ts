@@ -23,7 +23,15 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { buildConnector, loadClient, type Connector, type ConnectorOptions, type Dispatcher, type UndiciClient, type UndiciClientOptions } from './undici';
+import {
+  buildConnector,
+  loadClient,
+  type Connector,
+  type ConnectorOptions,
+  type Dispatcher,
+  type UndiciClient,
+  type UndiciClientOptions,
+} from './undici';
 
 export type WireProtocol = 'h2' | 'http/1.1';
 
@@ -92,7 +100,8 @@ export class OriginPool extends EventEmitter {
     super();
     this.url = new URL(String(origin));
     this.h2Possible = this.url.protocol === 'https:' && options.allowH2 === true;
-    this.maxConnections = typeof options.connections === 'number' && options.connections > 0 ? options.connections : Infinity;
+    this.maxConnections =
+      typeof options.connections === 'number' && options.connections > 0 ? options.connections : Infinity;
     const connect = options.connect;
     // Through a proxy, undici hands over its tunnel as `connect`; otherwise the connector is built as undici's Pool builds it.
     this.connector =
@@ -233,14 +242,23 @@ export class OriginPool extends EventEmitter {
     };
     const warm = this.takeWarm();
     if (!warm) return this.connector(opts, done as never);
-    void warm.then((socket) => (socket && !socket.destroyed ? done(null, socket) : this.connector(opts, done as never)));
+    void warm.then((socket) =>
+      socket && !socket.destroyed ? done(null, socket) : this.connector(opts, done as never),
+    );
   }
 
   private preconnect(callback: PreconnectCallback): void {
     if (this.slots.length > 0 || this.warm) return callback();
     let hostname = this.url.hostname;
     if (hostname.startsWith('[')) hostname = hostname.slice(1, -1);
-    const opts = { host: this.url.host, hostname, protocol: this.url.protocol, port: this.url.port, servername: undefined, localAddress: null } as unknown as ConnectorOptions;
+    const opts = {
+      host: this.url.host,
+      hostname,
+      protocol: this.url.protocol,
+      port: this.url.port,
+      servername: undefined,
+      localAddress: null,
+    } as unknown as ConnectorOptions;
     const socket = new Promise<Socket | undefined>((resolve) => {
       this.connector(opts, ((error: Error | null, s: Socket | null) => {
         if (error || !s) {

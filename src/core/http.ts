@@ -8,7 +8,14 @@
  * Only what the rest of the extension uses is exported here; the layers' own
  * helpers stay between them.
  */
-export { checkBaseUrl, DEFAULT_TIMEOUTS, MAX_RESPONSE_BYTES, type HttpMethod, type ProxySettings, type Timeouts } from './transport';
+export {
+  checkBaseUrl,
+  DEFAULT_TIMEOUTS,
+  MAX_RESPONSE_BYTES,
+  type HttpMethod,
+  type ProxySettings,
+  type Timeouts,
+} from './transport';
 export {
   DEFAULT_RETRY,
   DEFAULT_TOKEN_FALLBACK_URL,

@@ -49,57 +49,132 @@ const CreatedSigningKeyResponse = single('signing_key', CreatedSigningKeyWire);
 const SigningKeyList = list('signing_keys', SigningKeyWire);
 
 // ---- playback domains ----
-export async function createDomain(c: QencodeClient, input: { name: string; type: DomainType }, signal?: AbortSignal): Promise<Domain> {
+export async function createDomain(
+  c: QencodeClient,
+  input: { name: string; type: DomainType },
+  signal?: AbortSignal,
+): Promise<Domain> {
   const operation = 'create domain';
   const name = checked(operation, validateDomainName(input.name));
-  if (input.type !== 'live' && input.type !== 'vod') throw invalidInput(operation, 'the domain type must be "live" or "vod"');
-  return c.call({ operation, method: 'POST', path: apiPath(operation, 'domains'), body: { name, type: input.type }, schema: DomainResponse, idempotent: false }, signal);
+  if (input.type !== 'live' && input.type !== 'vod')
+    throw invalidInput(operation, 'the domain type must be "live" or "vod"');
+  return c.call(
+    {
+      operation,
+      method: 'POST',
+      path: apiPath(operation, 'domains'),
+      body: { name, type: input.type },
+      schema: DomainResponse,
+      idempotent: false,
+    },
+    signal,
+  );
 }
 
 export async function getDomain(c: QencodeClient, id: string, signal?: AbortSignal): Promise<Domain> {
   const operation = 'get domain';
-  return c.call({ operation, method: 'GET', path: apiPath(operation, 'domains', id), schema: DomainResponse, idempotent: true }, signal);
+  return c.call(
+    { operation, method: 'GET', path: apiPath(operation, 'domains', id), schema: DomainResponse, idempotent: true },
+    signal,
+  );
 }
 
 /** All domains, or only live or only vod ones (`GET /v1/domains/{type}`). */
-export async function listDomains(c: QencodeClient, type?: DomainType, signal?: AbortSignal): Promise<Listed<Domain>[]> {
+export async function listDomains(
+  c: QencodeClient,
+  type?: DomainType,
+  signal?: AbortSignal,
+): Promise<Listed<Domain>[]> {
   const operation = 'list domains';
   const path = type ? apiPath(operation, 'domains', type) : apiPath(operation, 'domains');
   return c.call({ operation, method: 'GET', path, schema: DomainList, idempotent: true }, signal);
 }
 
 /** Points a vod domain at a bucket. Live domains cannot be updated. */
-export async function setDomainBucket(c: QencodeClient, id: string, bucketName: string, signal?: AbortSignal): Promise<Domain> {
+export async function setDomainBucket(
+  c: QencodeClient,
+  id: string,
+  bucketName: string,
+  signal?: AbortSignal,
+): Promise<Domain> {
   const operation = 'update domain';
   const bucket = checked(operation, validateBucketName(bucketName));
-  return c.call({ operation, method: 'PUT', path: apiPath(operation, 'domains', id), body: { bucket_name: bucket }, schema: DomainResponse, idempotent: true }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'PUT',
+      path: apiPath(operation, 'domains', id),
+      body: { bucket_name: bucket },
+      schema: DomainResponse,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
 export async function deleteDomain(c: QencodeClient, id: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete domain';
-  return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'domains', id), schema: StatusWire, idempotent: true }, signal);
+  return c.call(
+    { operation, method: 'DELETE', path: apiPath(operation, 'domains', id), schema: StatusWire, idempotent: true },
+    signal,
+  );
 }
 
 // ---- TLS subscriptions ----
-export async function createTlsSubscription(c: QencodeClient, domainId: string, signal?: AbortSignal): Promise<TlsSubscription> {
+export async function createTlsSubscription(
+  c: QencodeClient,
+  domainId: string,
+  signal?: AbortSignal,
+): Promise<TlsSubscription> {
   const operation = 'create TLS subscription';
   if (!domainId.trim()) throw invalidInput(operation, 'choose a domain');
-  return c.call({ operation, method: 'POST', path: apiPath(operation, 'tls', 'subscriptions'), body: { domain_id: domainId }, schema: TlsResponse, idempotent: false }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'POST',
+      path: apiPath(operation, 'tls', 'subscriptions'),
+      body: { domain_id: domainId },
+      schema: TlsResponse,
+      idempotent: false,
+    },
+    signal,
+  );
 }
 
 export async function getTlsSubscription(c: QencodeClient, id: string, signal?: AbortSignal): Promise<TlsSubscription> {
   const operation = 'get TLS subscription';
-  return c.call({ operation, method: 'GET', path: apiPath(operation, 'tls', 'subscriptions', id), schema: TlsResponse, idempotent: true }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'GET',
+      path: apiPath(operation, 'tls', 'subscriptions', id),
+      schema: TlsResponse,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
 export async function listTlsSubscriptions(c: QencodeClient, signal?: AbortSignal): Promise<Listed<TlsSubscription>[]> {
   const operation = 'list TLS subscriptions';
-  return c.call({ operation, method: 'GET', path: apiPath(operation, 'tls', 'subscriptions'), schema: TlsList, idempotent: true }, signal);
+  return c.call(
+    { operation, method: 'GET', path: apiPath(operation, 'tls', 'subscriptions'), schema: TlsList, idempotent: true },
+    signal,
+  );
 }
 
 export async function deleteTlsSubscription(c: QencodeClient, id: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete TLS subscription';
-  return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'tls', 'subscriptions', id), schema: StatusWire, idempotent: true }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'DELETE',
+      path: apiPath(operation, 'tls', 'subscriptions', id),
+      schema: StatusWire,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
 // ---- signing keys ----
@@ -111,14 +186,21 @@ export type SigningKeyFor = { streamId: string } | { domainId: string } | { buck
  * (`stream_id`, `domain_id` or `bucket_name`), as in the reference; a name is given
  * afterwards with `renameSigningKey`. A target naming more than one field is refused.
  */
-export async function createSigningKey(c: QencodeClient, target: SigningKeyFor, signal?: AbortSignal): Promise<CreatedSigningKey> {
+export async function createSigningKey(
+  c: QencodeClient,
+  target: SigningKeyFor,
+  signal?: AbortSignal,
+): Promise<CreatedSigningKey> {
   const operation = 'create signing key';
-  const given = (['streamId', 'domainId', 'bucketName'] as const).filter((k) => k in target && (target as Record<string, unknown>)[k] !== undefined);
+  const given = (['streamId', 'domainId', 'bucketName'] as const).filter(
+    (k) => k in target && (target as Record<string, unknown>)[k] !== undefined,
+  );
   if (given.length !== 1) throw invalidInput(operation, 'choose one target: a live stream, a live domain or a bucket');
   let body: { stream_id: string } | { domain_id: string } | { bucket_name: string };
   if ('streamId' in target) body = { stream_id: checked(operation, validateStreamId(target.streamId)) };
   else if ('domainId' in target) {
-    if (typeof target.domainId !== 'string' || !target.domainId.trim()) throw invalidInput(operation, 'choose a live domain');
+    if (typeof target.domainId !== 'string' || !target.domainId.trim())
+      throw invalidInput(operation, 'choose a live domain');
     body = { domain_id: target.domainId };
   } else body = { bucket_name: checked(operation, validateBucketName(target.bucketName)) };
   return c.call(
@@ -130,7 +212,10 @@ export async function createSigningKey(c: QencodeClient, target: SigningKeyFor, 
       schema: CreatedSigningKeyResponse,
       idempotent: false,
       // The private key comes once: a reply that also says "error" still gives it to the user.
-      salvage: (key, failure) => ({ ...key, problem: `the server also reported a failure (${failure}); check the key in the list` }),
+      salvage: (key, failure) => ({
+        ...key,
+        problem: `the server also reported a failure (${failure}); check the key in the list`,
+      }),
     },
     signal,
   );
@@ -138,34 +223,79 @@ export async function createSigningKey(c: QencodeClient, target: SigningKeyFor, 
 
 export async function getSigningKey(c: QencodeClient, id: string, signal?: AbortSignal): Promise<SigningKey> {
   const operation = 'get signing key';
-  return c.call({ operation, method: 'GET', path: apiPath(operation, 'signing-keys', id), schema: SigningKeyResponse, idempotent: true }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'GET',
+      path: apiPath(operation, 'signing-keys', id),
+      schema: SigningKeyResponse,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
 export async function listSigningKeys(c: QencodeClient, signal?: AbortSignal): Promise<Listed<SigningKey>[]> {
   const operation = 'list signing keys';
-  return c.call({ operation, method: 'GET', path: apiPath(operation, 'signing-keys'), schema: SigningKeyList, idempotent: true }, signal);
+  return c.call(
+    { operation, method: 'GET', path: apiPath(operation, 'signing-keys'), schema: SigningKeyList, idempotent: true },
+    signal,
+  );
 }
 
-export async function renameSigningKey(c: QencodeClient, id: string, name: string, signal?: AbortSignal): Promise<SigningKey> {
+export async function renameSigningKey(
+  c: QencodeClient,
+  id: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<SigningKey> {
   const operation = 'rename signing key';
   const body = { name: checked(operation, validateSigningKeyName(name)) };
-  return c.call({ operation, method: 'PUT', path: apiPath(operation, 'signing-keys', id), body, schema: SigningKeyResponse, idempotent: true }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'PUT',
+      path: apiPath(operation, 'signing-keys', id),
+      body,
+      schema: SigningKeyResponse,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
 export async function deleteSigningKey(c: QencodeClient, id: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete signing key';
-  return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'signing-keys', id), schema: StatusWire, idempotent: true }, signal);
+  return c.call(
+    { operation, method: 'DELETE', path: apiPath(operation, 'signing-keys', id), schema: StatusWire, idempotent: true },
+    signal,
+  );
 }
 
 // ---- buckets ----
 export type AccessPolicy = 'public' | 'authenticated';
 export const ACCESS_POLICIES: readonly AccessPolicy[] = ['public', 'authenticated'];
 
-export async function setBucketPolicy(c: QencodeClient, bucketName: string, policy: AccessPolicy, signal?: AbortSignal): Promise<void> {
+export async function setBucketPolicy(
+  c: QencodeClient,
+  bucketName: string,
+  policy: AccessPolicy,
+  signal?: AbortSignal,
+): Promise<void> {
   const operation = 'set bucket access policy';
   const bucket = checked(operation, validateBucketName(bucketName));
-  if (!ACCESS_POLICIES.includes(policy)) throw invalidInput(operation, 'the policy must be "public" or "authenticated"');
-  return c.call({ operation, method: 'PUT', path: apiPath(operation, 'buckets', bucket, 'policy', policy), schema: StatusWire, idempotent: true }, signal);
+  if (!ACCESS_POLICIES.includes(policy))
+    throw invalidInput(operation, 'the policy must be "public" or "authenticated"');
+  return c.call(
+    {
+      operation,
+      method: 'PUT',
+      path: apiPath(operation, 'buckets', bucket, 'policy', policy),
+      schema: StatusWire,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
 /**
@@ -175,7 +305,16 @@ export async function setBucketPolicy(c: QencodeClient, bucketName: string, poli
 export async function getCorsReply(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<CorsReply> {
   const operation = 'get CORS policy';
   const bucket = checked(operation, validateBucketName(bucketName));
-  return c.call({ operation, method: 'GET', path: apiPath(operation, 'buckets', bucket, 'cors'), schema: CorsReplyWire, idempotent: true }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'GET',
+      path: apiPath(operation, 'buckets', bucket, 'cors'),
+      schema: CorsReplyWire,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
 /** A bucket's CORS policy. Headers whose values cannot be used are left out without a word: use `getCorsReply` to learn which. */
@@ -183,37 +322,100 @@ export async function getCors(c: QencodeClient, bucketName: string, signal?: Abo
   return (await getCorsReply(c, bucketName, signal)).policy;
 }
 
-export async function setCors(c: QencodeClient, bucketName: string, policy: CorsPolicy, signal?: AbortSignal): Promise<void> {
+export async function setCors(
+  c: QencodeClient,
+  bucketName: string,
+  policy: CorsPolicy,
+  signal?: AbortSignal,
+): Promise<void> {
   const operation = 'set CORS policy';
   const bucket = checked(operation, validateBucketName(bucketName));
   const body = checked(operation, validateCorsDocument(policy));
-  if (Object.keys(body).length === 0) throw invalidInput(operation, 'the policy is empty; delete the CORS policy instead');
-  return c.call({ operation, method: 'POST', path: apiPath(operation, 'buckets', bucket, 'cors'), body, schema: StatusWire, idempotent: true }, signal);
+  if (Object.keys(body).length === 0)
+    throw invalidInput(operation, 'the policy is empty; delete the CORS policy instead');
+  return c.call(
+    {
+      operation,
+      method: 'POST',
+      path: apiPath(operation, 'buckets', bucket, 'cors'),
+      body,
+      schema: StatusWire,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
 export async function deleteCors(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<void> {
   const operation = 'delete CORS policy';
   const bucket = checked(operation, validateBucketName(bucketName));
-  return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'buckets', bucket, 'cors'), schema: StatusWire, idempotent: true }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'DELETE',
+      path: apiPath(operation, 'buckets', bucket, 'cors'),
+      schema: StatusWire,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
-export async function deleteCorsHeader(c: QencodeClient, bucketName: string, header: string, signal?: AbortSignal): Promise<void> {
+export async function deleteCorsHeader(
+  c: QencodeClient,
+  bucketName: string,
+  header: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const operation = 'delete CORS header';
   const bucket = checked(operation, validateBucketName(bucketName));
   if (!isCorsHeader(header)) throw invalidInput(operation, `"${header}" is not a supported CORS header`);
-  return c.call({ operation, method: 'DELETE', path: apiPath(operation, 'buckets', bucket, 'cors', header), schema: StatusWire, idempotent: true }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'DELETE',
+      path: apiPath(operation, 'buckets', bucket, 'cors', header),
+      schema: StatusWire,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
 /** Purges the CDN cache for every object in a bucket. A purge is an idempotent intent, so it may be retried. */
 export async function purgeBucket(c: QencodeClient, bucketName: string, signal?: AbortSignal): Promise<void> {
   const operation = 'purge bucket';
   const bucket = checked(operation, validateBucketName(bucketName));
-  return c.call({ operation, method: 'POST', path: apiPath(operation, 'buckets', bucket, 'cache', 'purge_all'), schema: StatusWire, idempotent: true }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'POST',
+      path: apiPath(operation, 'buckets', bucket, 'cache', 'purge_all'),
+      schema: StatusWire,
+      idempotent: true,
+    },
+    signal,
+  );
 }
 
-export async function purgeObject(c: QencodeClient, bucketName: string, objectPath: string, signal?: AbortSignal): Promise<void> {
+export async function purgeObject(
+  c: QencodeClient,
+  bucketName: string,
+  objectPath: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const operation = 'purge object';
   const bucket = checked(operation, validateBucketName(bucketName));
   const path = checked(operation, validateObjectPath(objectPath));
-  return c.call({ operation, method: 'POST', path: apiPath(operation, 'buckets', bucket, 'cache', 'purge'), body: { path }, schema: StatusWire, idempotent: true }, signal);
+  return c.call(
+    {
+      operation,
+      method: 'POST',
+      path: apiPath(operation, 'buckets', bucket, 'cache', 'purge'),
+      body: { path },
+      schema: StatusWire,
+      idempotent: true,
+    },
+    signal,
+  );
 }

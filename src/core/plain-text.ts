@@ -15,8 +15,9 @@ const BREAK = '\u200b';
  * breaks kept where allowed), bidi embeddings, overrides and isolates, zero-width
  * characters and the BOM. Each is shown as its code point instead.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 export interface PlainTextOptions {
   /** Keep line breaks (a modal's detail); otherwise they become spaces. */

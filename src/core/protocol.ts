@@ -35,7 +35,12 @@ export interface RetryPolicy {
   retryAfterCapMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 250, maxDelayMs: 4_000, retryAfterCapMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxRetries: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
+  retryAfterCapMs: 30_000,
+};
 
 /** What is logged about a request: an allow-list, never headers or bodies. */
 export interface RequestLogEntry {
@@ -144,8 +149,15 @@ function normaliseBaseUrl(raw: string): string {
 /** The error with the API key taken out of whatever the server said. */
 function scrubbed(error: QencodeError, apiKey: string): QencodeError {
   const clean = (text: string | undefined) => (text === undefined ? undefined : redact(text, [apiKey]));
-  const changes = { reason: clean(error.reason)!, apiMessage: clean(error.apiMessage), apiDescription: clean(error.apiDescription) };
-  const same = changes.reason === error.reason && changes.apiMessage === error.apiMessage && changes.apiDescription === error.apiDescription;
+  const changes = {
+    reason: clean(error.reason)!,
+    apiMessage: clean(error.apiMessage),
+    apiDescription: clean(error.apiDescription),
+  };
+  const same =
+    changes.reason === error.reason &&
+    changes.apiMessage === error.apiMessage &&
+    changes.apiDescription === error.apiDescription;
   return same ? error : error.with(changes);
 }
 
@@ -201,7 +213,8 @@ export class QencodeClient {
     this.random = options.random ?? Math.random;
     // A token is bound to the origin it was issued for, at the moment this client (whose base URL never changes) is made.
     const origin = new URL(this.baseUrl).origin;
-    const initial = options.initialToken && (options.initialToken.origin ?? origin) === origin ? options.initialToken : undefined;
+    const initial =
+      options.initialToken && (options.initialToken.origin ?? origin) === origin ? options.initialToken : undefined;
     const onToken = options.onToken;
     this.tokens = new TokenCache(() => this.fetchToken(), options.now, {
       ...(initial ? { initial } : {}),
@@ -289,7 +302,8 @@ export class QencodeClient {
           return value;
         } catch (error) {
           if (gate && ticket && error instanceof QencodeError && error.status !== undefined) {
-            if (error.kind === 'rate-limited') gate.throttled(ticket, error.retryAfter === undefined ? undefined : error.retryAfter * 1000);
+            if (error.kind === 'rate-limited')
+              gate.throttled(ticket, error.retryAfter === undefined ? undefined : error.retryAfter * 1000);
             else gate.accepted(ticket);
           }
           throw error;
@@ -300,13 +314,24 @@ export class QencodeClient {
         if (token === undefined) throw error;
         // A 429 the gate has paused for: wait at the gate (in send) and send again, without spending a retry.
         const pauseMs = (error.retryAfter ?? 1) * 1000;
-        if (gate && ticket && error.kind === 'rate-limited' && spec.idempotent && pauseMs > 0 && pauseMs <= this.retry.retryAfterCapMs && ++gatedResends <= MAX_GATED_RESENDS) {
+        if (
+          gate &&
+          ticket &&
+          error.kind === 'rate-limited' &&
+          spec.idempotent &&
+          pauseMs > 0 &&
+          pauseMs <= this.retry.retryAfterCapMs &&
+          ++gatedResends <= MAX_GATED_RESENDS
+        ) {
           return 'resend';
         }
         if (!isTokenRefused(error)) return error;
         this.tokens.invalidate(token);
         if (reauthenticated) {
-          throw error.with({ kind: 'auth', reason: 'the API key was accepted but its token was refused; re-enter the API key' });
+          throw error.with({
+            kind: 'auth',
+            reason: 'the API key was accepted but its token was refused; re-enter the API key',
+          });
         }
         reauthenticated = true;
         return 'resend';
@@ -320,7 +345,12 @@ export class QencodeClient {
       return await gate.acquire(signal, this.retry.retryAfterCapMs);
     } catch (error) {
       if (!(error instanceof GateClosedError)) throw error;
-      throw new QencodeError({ operation, kind: 'rate-limited', retryAfter: Math.ceil(error.waitMs / 1000), reason: 'too many requests' });
+      throw new QencodeError({
+        operation,
+        kind: 'rate-limited',
+        retryAfter: Math.ceil(error.waitMs / 1000),
+        reason: 'too many requests',
+      });
     }
   }
 
@@ -339,7 +369,10 @@ export class QencodeClient {
       };
       // The host that served the last token first; the other only if that one has no token route (404).
       const first = this.tokenServedBy ?? this.baseUrl;
-      const hosts = [first, ...[this.baseUrl, this.tokenFallbackUrl].filter((h): h is string => h !== undefined && h !== first)];
+      const hosts = [
+        first,
+        ...[this.baseUrl, this.tokenFallbackUrl].filter((h): h is string => h !== undefined && h !== first),
+      ];
       const notFoundAt: string[] = [];
       let host = hosts[0]!;
       const reply = await this.withRetries({
@@ -356,7 +389,10 @@ export class QencodeClient {
           if (error.kind === 'http' && error.status === 404) {
             notFoundAt.push(new URL(host).origin);
             const next = hosts[notFoundAt.length];
-            if (next === undefined) throw error.with({ reason: `the token route was not found at ${notFoundAt.join(' or at ')}; check the API URL` });
+            if (next === undefined)
+              throw error.with({
+                reason: `the token route was not found at ${notFoundAt.join(' or at ')}; check the API URL`,
+              });
             host = next;
             return 'restart';
           }
@@ -397,7 +433,13 @@ export class QencodeClient {
   }
 
   /** One attempt: the request through the transport, logged, and its reply read by the protocol rule. */
-  private async send<T>(spec: CallSpec<T>, signal: AbortSignal, attempt: number, token: string | undefined, base = this.baseUrl): Promise<T> {
+  private async send<T>(
+    spec: CallSpec<T>,
+    signal: AbortSignal,
+    attempt: number,
+    token: string | undefined,
+    base = this.baseUrl,
+  ): Promise<T> {
     const started = performance.now();
     let status: number | undefined;
     const log = (outcome: RequestLogEntry['outcome']) =>
@@ -444,13 +486,25 @@ export class QencodeClient {
  * it the user is told when to try again. Otherwise, full jitter up to an
  * exponentially growing ceiling.
  */
-function retryDelay(policy: RetryPolicy, random: () => number, idempotent: boolean, error: QencodeError, attempt: number): number {
-  const retryable = error.kind === 'rate-limited' || (error.kind === 'http' && RETRYABLE_STATUS.has(error.status ?? 0)) || error.kind === 'network';
+function retryDelay(
+  policy: RetryPolicy,
+  random: () => number,
+  idempotent: boolean,
+  error: QencodeError,
+  attempt: number,
+): number {
+  const retryable =
+    error.kind === 'rate-limited' ||
+    (error.kind === 'http' && RETRYABLE_STATUS.has(error.status ?? 0)) ||
+    error.kind === 'network';
   if (!idempotent || !retryable || attempt >= policy.maxRetries) throw error;
   if (error.retryAfter !== undefined) {
     const delay = error.retryAfter * 1000;
     if (delay > policy.retryAfterCapMs) {
-      throw error.with({ kind: 'rate-limited', reason: `the API is busy; try again in ${formatSeconds(error.retryAfter)}` });
+      throw error.with({
+        kind: 'rate-limited',
+        reason: `the API is busy; try again in ${formatSeconds(error.retryAfter)}`,
+      });
     }
     return delay;
   }
@@ -489,10 +543,19 @@ function interpret<T>(spec: CallSpec<T>, status: number, headers: ReplyHeaders, 
   const ok = status >= 200 && status < 300;
 
   if (status >= 300 && status < 400) {
-    throw new QencodeError({ ...base, kind: 'http', reason: 'the server answered with a redirect, which is not followed so that the credentials stay with the API' });
+    throw new QencodeError({
+      ...base,
+      kind: 'http',
+      reason: 'the server answered with a redirect, which is not followed so that the credentials stay with the API',
+    });
   }
   if (status === 429 || envelope.code === BUSY_CODE) {
-    throw new QencodeError({ ...base, ...withRetry, kind: 'rate-limited', reason: envelope.message ?? 'too many requests' });
+    throw new QencodeError({
+      ...base,
+      ...withRetry,
+      kind: 'rate-limited',
+      reason: envelope.message ?? 'too many requests',
+    });
   }
   if (!ok || envelope.failed) {
     const cause = ok ? 'the API reported a failure without saying why' : statusCause(status);
@@ -505,11 +568,19 @@ function interpret<T>(spec: CallSpec<T>, status: number, headers: ReplyHeaders, 
   }
   if (!parsed) {
     const type = String(headers['content-type'] ?? 'no content type');
-    throw new QencodeError({ ...base, kind: 'invalid-response', reason: `the reply is not JSON (${type.split(';')[0]})` });
+    throw new QencodeError({
+      ...base,
+      kind: 'invalid-response',
+      reason: `the reply is not JSON (${type.split(';')[0]})`,
+    });
   }
   const result = spec.schema.safeParse(payload(body, envelope) ?? {});
   if (!result.success) {
-    throw new QencodeError({ ...base, kind: 'invalid-response', reason: `the reply has an unexpected shape: ${describeIssues(result.error)}` });
+    throw new QencodeError({
+      ...base,
+      kind: 'invalid-response',
+      reason: `the reply has an unexpected shape: ${describeIssues(result.error)}`,
+    });
   }
   return result.data;
 }
@@ -576,7 +647,11 @@ function readEnvelope(body: unknown): Envelope {
   const status = typeof b.status === 'string' ? b.status.trim() : undefined;
   if (status !== undefined && FAILED_STATUS.test(status)) failed = true;
   const message = text(b.message) ?? text(nested.message) ?? errorText;
-  const description = text(b.error_description) ?? text(nested.error_description) ?? text(nested.description) ?? (failed ? text(b.description) : undefined);
+  const description =
+    text(b.error_description) ??
+    text(nested.error_description) ??
+    text(nested.description) ??
+    (failed ? text(b.description) : undefined);
   const retryAfter = typeof b.retry_after === 'number' && b.retry_after >= 0 ? b.retry_after : undefined;
   // A success envelope around a payload that is itself a map (the CORS GET reply) is not part of that map.
   const marked = 'error' in b || (status !== undefined && OK_STATUS.test(status));

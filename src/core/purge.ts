@@ -74,7 +74,10 @@ export function parsePurgeList(lines: string[], domains: readonly Domain[], defa
   };
   for (const line of lines) {
     if (looksLikeSecret(line)) {
-      problems.push({ line: `${line.slice(0, 6)}…`, reason: 'this looks like a key or a token, not an object path, so it is neither purged nor kept' });
+      problems.push({
+        line: `${line.slice(0, 6)}…`,
+        reason: 'this looks like a key or a token, not an object path, so it is neither purged nor kept',
+      });
       continue;
     }
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(line)) {
@@ -102,7 +105,8 @@ export function mapUrl(input: string | URL, domains: readonly Domain[]): PurgeTa
   } catch {
     return { reason: 'not a valid URL' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { reason: `${url.protocol} addresses cannot be purged` };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { reason: `${url.protocol} addresses cannot be purged` };
   let path: string;
   try {
     path = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
@@ -113,8 +117,12 @@ export function mapUrl(input: string | URL, domains: readonly Domain[]): PurgeTa
   const storage = MEDIA_STORAGE_HOST.exec(host);
   if (storage) return { bucket: storage[1]!, path };
   const domain = domains.find((d) => d.name === host);
-  if (!domain) return { reason: `${host} maps to no known bucket (not a media-storage address, nor a vod playback domain of this project)` };
-  if (domain.type !== 'vod') return { reason: `${host} is a live playback domain; only media-storage objects can be purged` };
+  if (!domain)
+    return {
+      reason: `${host} maps to no known bucket (not a media-storage address, nor a vod playback domain of this project)`,
+    };
+  if (domain.type !== 'vod')
+    return { reason: `${host} is a live playback domain; only media-storage objects can be purged` };
   if (!domain.bucketName) return { reason: `the vod domain ${host} has no bucket set` };
   return { bucket: domain.bucketName, path };
 }

@@ -147,7 +147,8 @@ export class RateGate {
   accepted(_ticket: GateTicket): void {
     const now = this.now();
     this.acceptedAt.push(now);
-    if (this.acceptedAt.length > 1024 && this.acceptedAt[0]! < now - MAX_WINDOW_MS) this.acceptedAt = this.acceptedAt.filter((t) => t >= now - MAX_WINDOW_MS);
+    if (this.acceptedAt.length > 1024 && this.acceptedAt[0]! < now - MAX_WINDOW_MS)
+      this.acceptedAt = this.acceptedAt.filter((t) => t >= now - MAX_WINDOW_MS);
   }
 
   /** The request got a 429; `retryAfterMs` from its Retry-After, if it had one. */
@@ -203,7 +204,8 @@ export class RateGate {
   /** Raises the rate for each second the pace held requests back without a 429. */
   private grow(now: number): void {
     if (this.rate === undefined || now - this.lastGrowth < 1000) return;
-    if (this.heldBack) this.rate *= 1 + (this.probing ? this.probeIncrease : this.increase) * ((now - this.lastGrowth) / 1000);
+    if (this.heldBack)
+      this.rate *= 1 + (this.probing ? this.probeIncrease : this.increase) * ((now - this.lastGrowth) / 1000);
     this.heldBack = false;
     this.lastGrowth = now;
   }

@@ -9,12 +9,17 @@ import type { SigningKey } from './schemas';
  * name (the name is set by a later PUT, so a lost reply leaves the key unnamed),
  * and not by time (a server clock may be hours off).
  */
-export function newSigningKeys(keys: readonly SigningKey[], before: ReadonlySet<string>, target: SigningKeyFor): SigningKey[] {
+export function newSigningKeys(
+  keys: readonly SigningKey[],
+  before: ReadonlySet<string>,
+  target: SigningKeyFor,
+): SigningKey[] {
   return keys.filter((k) => !before.has(k.id) && signsFor(k, target));
 }
 
 function signsFor(k: SigningKey, target: SigningKeyFor): boolean {
-  if ('streamId' in target) return k.target.kind === 'stream' && k.target.streamId.toLowerCase() === target.streamId.trim().toLowerCase();
+  if ('streamId' in target)
+    return k.target.kind === 'stream' && k.target.streamId.toLowerCase() === target.streamId.trim().toLowerCase();
   if ('domainId' in target) return k.target.kind === 'domain' && k.target.domainId === target.domainId;
   return k.target.kind === 'bucket' && k.target.bucketName === target.bucketName.trim();
 }

@@ -25,7 +25,18 @@ export function parseTimestamp(text: string): Date | undefined {
   const hour = Number(m[4]);
   const minute = Number(m[5]);
   const second = Number(m[6]);
-  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (
+    year < 1970 ||
+    year > 9999 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
+    return undefined;
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
   let offsetMinutes = 0;
   const zone = m[8];
@@ -84,15 +95,13 @@ export const DomainWire = z
     bucket_name: z.string().max(63).nullish(),
     created: Timestamp,
   })
-  .transform(
-    (w): Domain => ({
-      id: w.id,
-      name: w.domain_name,
-      type: w.type,
-      ...(w.bucket_name ? { bucketName: w.bucket_name } : {}),
-      created: w.created,
-    }),
-  );
+  .transform((w): Domain => ({
+    id: w.id,
+    name: w.domain_name,
+    type: w.type,
+    ...(w.bucket_name ? { bucketName: w.bucket_name } : {}),
+    created: w.created,
+  }));
 
 // ---- TLS subscriptions ----
 export interface TlsSubscription {
@@ -196,7 +205,14 @@ export const CreatedSigningKeyWire = z
     const name = typeof w.name === 'string' && w.name.trim() ? w.name.slice(0, 1000) : null;
     // The reply's own date when it is a real one; otherwise now, the moment the key arrived. Never an Invalid Date.
     const created = (typeof w.created === 'string' ? parseTimestamp(w.created) : undefined) ?? new Date();
-    return { id, name, target: { kind: 'unknown' }, created, privateKey: w.private_key, problem: describeIssues(rest.error, 'signing_key') };
+    return {
+      id,
+      name,
+      target: { kind: 'unknown' },
+      created,
+      privateKey: w.private_key,
+      problem: describeIssues(rest.error, 'signing_key'),
+    };
   });
 
 // ---- CORS ----
@@ -282,8 +298,15 @@ export function list<S extends z.ZodType<object>>(key: string, item: S) {
     return items.map((raw, index): Listed<z.output<S>> => {
       const parsed = item.safeParse(raw);
       if (parsed.success) return parsed.data;
-      const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
-      return { invalid: true, ...(id ? { id: id.slice(0, 200) } : {}), problem: describeIssues(parsed.error, `${key}[${index}]`) };
+      const id =
+        typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
+          ? (raw as { id: string }).id
+          : undefined;
+      return {
+        invalid: true,
+        ...(id ? { id: id.slice(0, 200) } : {}),
+        problem: describeIssues(parsed.error, `${key}[${index}]`),
+      };
     });
   });
 }
@@ -293,7 +316,8 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
   const first = error.issues[0];
   if (!first) return 'the reply has an unexpected shape';
   let path = prefix;
-  for (const part of first.path) path += typeof part === 'number' ? `[${part}]` : path ? `.${String(part)}` : String(part);
+  for (const part of first.path)
+    path += typeof part === 'number' ? `[${part}]` : path ? `.${String(part)}` : String(part);
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
   return `${path || 'the reply'}: ${first.message}${more}`;
 }

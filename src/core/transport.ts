@@ -41,7 +41,8 @@ export function checkBaseUrl(raw: string): URL {
   } catch {
     throw invalidInput('connect', `"${raw}" is not a valid API URL`);
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  const loopback =
+    ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw invalidInput('connect', 'the API URL must start with https:// (http:// is allowed only for localhost)');
   }
@@ -111,7 +112,13 @@ export class Transport {
     if (!this.ownsDispatcher) return false;
     const origin = new URL(url).origin;
     return new Promise<boolean>((resolve) => {
-      const handler = { onConnect() {}, onHeaders: () => true, onData: () => true, onComplete() {}, onError: () => resolve(false) };
+      const handler = {
+        onConnect() {},
+        onHeaders: () => true,
+        onData: () => true,
+        onComplete() {},
+        onError: () => resolve(false),
+      };
       const opts = { origin, path: '/', method: 'GET' as const, [kPreconnect]: (error?: Error) => resolve(!error) };
       try {
         this.dispatcher.dispatch(opts, handler as unknown as Dispatcher.DispatchHandler);
@@ -152,7 +159,13 @@ export class Transport {
   private async readBody(operation: string, res: Dispatcher.ResponseData): Promise<string> {
     const max = this.options.maxResponseBytes;
     const declared = Number(res.headers['content-length']);
-    const tooLarge = () => new QencodeError({ operation, kind: 'invalid-response', status: res.statusCode, reason: `the reply is larger than ${max / 1024 / 1024} MiB` });
+    const tooLarge = () =>
+      new QencodeError({
+        operation,
+        kind: 'invalid-response',
+        status: res.statusCode,
+        reason: `the reply is larger than ${max / 1024 / 1024} MiB`,
+      });
     if (declared > max) {
       res.body.destroy();
       throw tooLarge();
@@ -225,9 +238,12 @@ export function wireError(operation: string, error: unknown, signal: AbortSignal
   if (signal.aborted) return new QencodeError({ operation, kind: 'cancelled', reason: 'cancelled' });
   const e = error as { code?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code ?? '';
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new QencodeError({ operation, kind: 'timeout', reason: 'the server did not answer in time' });
-  if (code === 'UND_ERR_BODY_TIMEOUT') return new QencodeError({ operation, kind: 'timeout', reason: 'the reply stalled part-way' });
-  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('UNABLE_TO_VERIFY')) return new QencodeError({ operation, kind: 'network', reason: `the TLS certificate was not accepted (${code})` });
+  if (code === 'UND_ERR_HEADERS_TIMEOUT')
+    return new QencodeError({ operation, kind: 'timeout', reason: 'the server did not answer in time' });
+  if (code === 'UND_ERR_BODY_TIMEOUT')
+    return new QencodeError({ operation, kind: 'timeout', reason: 'the reply stalled part-way' });
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('UNABLE_TO_VERIFY'))
+    return new QencodeError({ operation, kind: 'network', reason: `the TLS certificate was not accepted (${code})` });
   const cause = NETWORK_CAUSES[code] ?? `a network error occurred${code ? ` (${code})` : ''}`;
   return new QencodeError({ operation, kind: 'network', reason: cause });
 }
@@ -236,7 +252,12 @@ export function wireError(operation: string, error: unknown, signal: AbortSignal
  * Runs `work` under an overall deadline of `overallMs`, with the caller's signal
  * folded in, and turns the aborts into cancelled or timeout errors.
  */
-export async function withDeadline<T>(operation: string, overallMs: number, signal: AbortSignal | undefined, work: (s: AbortSignal) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(
+  operation: string,
+  overallMs: number,
+  signal: AbortSignal | undefined,
+  work: (s: AbortSignal) => Promise<T>,
+): Promise<T> {
   // One controller and one timer: AbortSignal.timeout with AbortSignal.any cost a bulk purge a tenth of its CPU.
   const combined = new AbortController();
   let timedOut = false;
@@ -253,7 +274,11 @@ export async function withDeadline<T>(operation: string, overallMs: number, sign
   } catch (error) {
     if (signal?.aborted) throw new QencodeError({ operation, kind: 'cancelled', reason: 'cancelled' });
     if (timedOut && !(error instanceof QencodeError && error.kind !== 'cancelled')) {
-      throw new QencodeError({ operation, kind: 'timeout', reason: `no complete reply within ${formatSeconds(overallMs / 1000)}` });
+      throw new QencodeError({
+        operation,
+        kind: 'timeout',
+        reason: `no complete reply within ${formatSeconds(overallMs / 1000)}`,
+      });
     }
     throw error;
   } finally {

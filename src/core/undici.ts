@@ -12,7 +12,12 @@
  * the check in load() is the last line, a clear error instead of
  * "dispatcher.request is not a function" in a user's editor.
  */
-import type { buildConnector as BuildConnector, Client as ClientType, Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentType } from 'undici';
+import type {
+  buildConnector as BuildConnector,
+  Client as ClientType,
+  Dispatcher,
+  EnvHttpProxyAgent as EnvHttpProxyAgentType,
+} from 'undici';
 
 /** The undici modules required below, by path; the require calls must stay literal for the bundler. */
 export const UNDICI_INTERNALS = [
@@ -33,13 +38,18 @@ function load(): typeof EnvHttpProxyAgentType {
     const dispatcher = require('undici/lib/dispatcher/dispatcher') as { prototype?: object } | undefined;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const api = require('undici/lib/api') as Partial<Record<'request' | 'connect', unknown>> | undefined;
-    if (typeof dispatcher?.prototype !== 'object' || typeof api?.request !== 'function' || typeof api.connect !== 'function') {
+    if (
+      typeof dispatcher?.prototype !== 'object' ||
+      typeof api?.request !== 'function' ||
+      typeof api.connect !== 'function'
+    ) {
       throw new Error('undici internals changed: lib/api or lib/dispatcher/dispatcher is not what this build expects');
     }
     Object.assign(dispatcher.prototype, api);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const agent = require('undici/lib/dispatcher/env-http-proxy-agent') as unknown;
-    if (typeof agent !== 'function') throw new Error('undici internals changed: lib/dispatcher/env-http-proxy-agent is not a class');
+    if (typeof agent !== 'function')
+      throw new Error('undici internals changed: lib/dispatcher/env-http-proxy-agent is not a class');
     agentClass = agent as typeof EnvHttpProxyAgentType;
   }
   return agentClass;
@@ -81,7 +91,11 @@ export function buildConnector(options: ConnectorBuildOptions): Connector {
 }
 
 /** `undici.request(url, options)`, always on the given dispatcher. */
-export function request(dispatcher: Dispatcher, url: string, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>): Promise<Dispatcher.ResponseData> {
+export function request(
+  dispatcher: Dispatcher,
+  url: string,
+  options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>,
+): Promise<Dispatcher.ResponseData> {
   const u = new URL(url);
   return dispatcher.request({ ...options, origin: u.origin, path: `${u.pathname}${u.search}` });
 }

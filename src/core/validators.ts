@@ -20,7 +20,8 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 export function validateDomainName(input: string): Validation {
   const name = input.trim().toLowerCase();
   if (!name) return fail('Enter a domain name, e.g. live.example.com.');
-  if (/^[a-z][a-z0-9+.-]*:\/\//.test(name) || name.includes('/')) return fail('Enter the host name only, without "https://" or a path.');
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(name) || name.includes('/'))
+    return fail('Enter the host name only, without "https://" or a path.');
   if (name.endsWith('.')) return fail('Leave out the trailing dot.');
   if (name.length > 253) return fail(`A domain name has at most 253 characters; this one has ${name.length}.`);
   const labels = name.split('.');
@@ -29,7 +30,9 @@ export function validateDomainName(input: string): Validation {
     if (!label) return fail('A domain name cannot have an empty label (two dots in a row, or a leading dot).');
     if (label.length > 63) return fail(`The label "${label.slice(0, 20)}…" is longer than 63 characters.`);
     if (!LABEL.test(label)) {
-      return fail(`The label "${label}" may use only letters, digits and hyphens, and cannot start or end with a hyphen.`);
+      return fail(
+        `The label "${label}" may use only letters, digits and hyphens, and cannot start or end with a hyphen.`,
+      );
     }
   }
   if (/^\d+$/.test(labels[labels.length - 1] ?? '')) return fail('An IP address is not a domain name.');
@@ -40,10 +43,13 @@ export function validateDomainName(input: string): Validation {
 export function validateBucketName(input: string): Validation {
   const name = input.trim();
   if (!name) return fail('Enter a bucket name.');
-  if (name.length < 3 || name.length > 63) return fail(`A bucket name has 3 to 63 characters; this one has ${name.length}.`);
+  if (name.length < 3 || name.length > 63)
+    return fail(`A bucket name has 3 to 63 characters; this one has ${name.length}.`);
   if (/[A-Z]/.test(name)) return fail('A bucket name uses lowercase letters only.');
-  if (!/^[a-z0-9.-]+$/.test(name)) return fail('A bucket name may use only lowercase letters, digits, dots and hyphens.');
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return fail('A bucket name must start and end with a letter or digit.');
+  if (!/^[a-z0-9.-]+$/.test(name))
+    return fail('A bucket name may use only lowercase letters, digits, dots and hyphens.');
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name))
+    return fail('A bucket name must start and end with a letter or digit.');
   if (name.includes('..')) return fail('A bucket name cannot have two dots in a row.');
   if (IPV4.test(name)) return fail('A bucket name cannot look like an IP address.');
   for (const prefix of ['xn--', 'sthree-', 'amzn-s3-demo-']) {
@@ -57,7 +63,8 @@ export function validateBucketName(input: string): Validation {
 
 /** An object path to purge: a leading "/" is dropped; no ".." segments, no control characters. */
 export function validateObjectPath(input: string): Validation {
-  if (CONTROL.test(input)) return fail('An object path cannot contain control characters (tabs, line breaks and the like).');
+  if (CONTROL.test(input))
+    return fail('An object path cannot contain control characters (tabs, line breaks and the like).');
   const path = input.trim().replace(/^\/+/, '');
   if (!path) return fail('Enter the path of an object in the bucket, e.g. videos/intro/master.m3u8.');
   if (Buffer.byteLength(path, 'utf8') > 1024) return fail('An object path has at most 1024 bytes.');
@@ -111,8 +118,16 @@ export const CorsDocumentSchema = z.strictObject({
     `must be "*" or a comma-separated list of HTTP methods (${HTTP_METHODS.join(', ')})`,
     'HTTP methods allowed in cross-origin requests, e.g. "GET, HEAD, OPTIONS".',
   ),
-  'Access-Control-Allow-Headers': headerRule(listOf(TOKEN), 'must be "*" or a comma-separated list of header names', 'Request headers a cross-origin request may send, e.g. "Range, Authorization".'),
-  'Access-Control-Expose-Headers': headerRule(listOf(TOKEN), 'must be "*" or a comma-separated list of header names', 'Response headers a page may read, e.g. "Content-Length, Content-Range".'),
+  'Access-Control-Allow-Headers': headerRule(
+    listOf(TOKEN),
+    'must be "*" or a comma-separated list of header names',
+    'Request headers a cross-origin request may send, e.g. "Range, Authorization".',
+  ),
+  'Access-Control-Expose-Headers': headerRule(
+    listOf(TOKEN),
+    'must be "*" or a comma-separated list of header names',
+    'Response headers a page may read, e.g. "Content-Length, Content-Range".',
+  ),
   'Access-Control-Max-Age': headerRule(
     /^\d{1,10}$/,
     'must be a whole number of seconds written as a string, e.g. "600"',
@@ -121,7 +136,9 @@ export const CorsDocumentSchema = z.strictObject({
   'Access-Control-Allow-Credentials': z
     .enum(['true', 'false'], { error: 'must be the string "true" or "false"' })
     .optional()
-    .meta({ description: 'Whether cross-origin requests may carry credentials (cookies, HTTP auth): "true" or "false".' }),
+    .meta({
+      description: 'Whether cross-origin requests may carry credentials (cookies, HTTP auth): "true" or "false".',
+    }),
 });
 
 export const CORS_HEADERS = Object.keys(CorsDocumentSchema.shape) as (keyof z.infer<typeof CorsDocumentSchema>)[];
@@ -139,7 +156,11 @@ export function validateCorsDocument(doc: unknown): Validation<CorsPolicy> {
   for (const key of Object.keys(doc)) {
     if (!isCorsHeader(key)) {
       const hint = CORS_HEADERS.find((h) => h.toLowerCase() === key.toLowerCase());
-      return fail(hint ? `"${key}" must be written "${hint}".` : `"${key}" is not a supported CORS header. Supported: ${CORS_HEADERS.join(', ')}.`);
+      return fail(
+        hint
+          ? `"${key}" must be written "${hint}".`
+          : `"${key}" is not a supported CORS header. Supported: ${CORS_HEADERS.join(', ')}.`,
+      );
     }
   }
   const parsed = CorsDocumentSchema.safeParse(doc);
@@ -171,7 +192,8 @@ export function corsDocumentProblems(text: string): CorsProblem[] {
   } catch (error) {
     return [{ message: `The document is not valid JSON: ${errorMessage(error)}.` }];
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return [{ message: (validateCorsDocument(doc) as { message: string }).message }];
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return [{ message: (validateCorsDocument(doc) as { message: string }).message }];
   const problems: CorsProblem[] = [];
   for (const [key, value] of Object.entries(doc)) {
     const r = validateCorsDocument({ [key]: value });

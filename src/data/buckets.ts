@@ -30,7 +30,11 @@ export interface KnownBucket {
  * The rule for which buckets exist: those vod domains serve, those signing keys sign
  * for, and those the user added by name. Sorted by name.
  */
-export function knownBuckets(domains: readonly Domain[], keys: readonly SigningKey[], memory: BucketMemory): KnownBucket[] {
+export function knownBuckets(
+  domains: readonly Domain[],
+  keys: readonly SigningKey[],
+  memory: BucketMemory,
+): KnownBucket[] {
   const sources = new Map<string, BucketSource[]>();
   const add = (bucket: string, source: BucketSource) => sources.set(bucket, [...(sources.get(bucket) ?? []), source]);
   for (const d of domains) if (d.bucketName) add(d.bucketName, { kind: 'domain', domain: d.name });
@@ -44,6 +48,8 @@ export function knownBuckets(domains: readonly Domain[], keys: readonly SigningK
       addedByUser: memory.added.includes(name),
       // Own keys only: a bucket named "__proto__" must not read the prototype.
       ...(Object.hasOwn(memory.policies, name) ? { policy: memory.policies[name]! } : {}),
-      ...(memory.regions && Object.hasOwn(memory.regions, name) && isMediaStorageRegion(memory.regions[name]) ? { region: memory.regions[name] } : {}),
+      ...(memory.regions && Object.hasOwn(memory.regions, name) && isMediaStorageRegion(memory.regions[name])
+        ? { region: memory.regions[name] }
+        : {}),
     }));
 }

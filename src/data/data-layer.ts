@@ -15,7 +15,12 @@ export class DataLayer {
   project(projectId: string): ProjectData {
     let data = this.projects.get(projectId);
     if (!data) {
-      data = new ProjectData(projectId, () => this.client(projectId), () => this.memory(projectId), (change) => this.emit(change));
+      data = new ProjectData(
+        projectId,
+        () => this.client(projectId),
+        () => this.memory(projectId),
+        (change) => this.emit(change),
+      );
       this.projects.set(projectId, data);
     }
     return data;

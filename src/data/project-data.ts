@@ -63,10 +63,10 @@ export class ProjectData {
       pending = this.client()
         .then((client) => LOADERS[resource](client))
         .then((items) => {
-        const checked = firstOfEachId(items as Listed<object>[]) as Lists[R];
-        this.settled.set(resource, checked);
-        return checked;
-      });
+          const checked = firstOfEachId(items as Listed<object>[]) as Lists[R];
+          this.settled.set(resource, checked);
+          return checked;
+        });
       this.lists.set(resource, pending);
       // A failed load is not kept: the next caller asks again.
       pending.catch(() => this.lists.get(resource) === pending && this.lists.delete(resource));
@@ -100,7 +100,11 @@ export class ProjectData {
   async buckets(): Promise<KnownBucket[]> {
     const [domains, keys] = await Promise.allSettled([this.items('domains'), this.items('keys')]);
     if (domains.status === 'rejected' && keys.status === 'rejected') throw domains.reason;
-    return knownBuckets(domains.status === 'fulfilled' ? domains.value : [], keys.status === 'fulfilled' ? keys.value : [], this.memory());
+    return knownBuckets(
+      domains.status === 'fulfilled' ? domains.value : [],
+      keys.status === 'fulfilled' ? keys.value : [],
+      this.memory(),
+    );
   }
 
   /** A bucket's CORS policy: one request, kept until it is said to have changed. */

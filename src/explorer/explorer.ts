@@ -57,9 +57,15 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     return list.map((project) => {
       let node = this.projectNodes.get(project.id);
       if (!node) {
-        node = new ProjectNode(project, this.data, this.kinds, () => this.projects.hasApiKey(project.id), () => {
-          void this.projects.readyClient(project.id).then((client) => client.preconnect());
-        });
+        node = new ProjectNode(
+          project,
+          this.data,
+          this.kinds,
+          () => this.projects.hasApiKey(project.id),
+          () => {
+            void this.projects.readyClient(project.id).then((client) => client.preconnect());
+          },
+        );
         this.projectNodes.set(project.id, node);
       }
       node.project = project;

@@ -97,14 +97,19 @@ export class ProjectNode extends Node {
     const item = new vscode.TreeItem(this.project.name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
     item.contextValue = this.needsKey ? Ctx.projectNeedsKey : Ctx.project;
-    item.iconPath = this.needsKey ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('project');
+    item.iconPath = this.needsKey
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : new vscode.ThemeIcon('project');
     item.description = this.needsKey ? t('needs API key') : undefined;
     return item;
   }
 
   override tooltip(): string {
     return this.needsKey
-      ? t('Project {0}: its API key is not in this machine\'s secret storage. Use "Replace API Key…" to enter it.', this.project.name)
+      ? t(
+          'Project {0}: its API key is not in this machine\'s secret storage. Use "Replace API Key…" to enter it.',
+          this.project.name,
+        )
       : t('Project {0}', this.project.name);
   }
 
@@ -219,11 +224,16 @@ export class ErrorNode extends Node {
 
   treeItem(): vscode.TreeItem {
     const message = shown(errorMessage(this.error));
-    const item = new vscode.TreeItem(this.isAuth ? t('API key rejected. Re-enter API Key…') : t('Could not load. Retry'), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      this.isAuth ? t('API key rejected. Re-enter API Key…') : t('Could not load. Retry'),
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = this.id;
     item.description = this.isAuth ? undefined : message;
     item.contextValue = this.isAuth ? Ctx.authError : Ctx.error;
-    item.iconPath = this.isAuth ? new vscode.ThemeIcon('key', new vscode.ThemeColor('list.errorForeground')) : new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    item.iconPath = this.isAuth
+      ? new vscode.ThemeIcon('key', new vscode.ThemeColor('list.errorForeground'))
+      : new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
     item.command = this.isAuth
       ? { command: 'qencodeCdn.replaceApiKey', title: t('Re-enter API Key…'), arguments: [this.projectNode] }
       : { command: 'qencodeCdn.retry', title: t('Retry'), arguments: [this] };
@@ -250,7 +260,10 @@ export class InvalidNode extends Node {
 
   treeItem(): vscode.TreeItem {
     const problem = shown(this.item.problem);
-    const item = new vscode.TreeItem(shown(this.item.id ?? t('item {0}', this.index + 1)), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      shown(this.item.id ?? t('item {0}', this.index + 1)),
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = this.id;
     item.contextValue = Ctx.invalid;
     item.description = t('invalid: {0}', problem);
@@ -259,7 +272,10 @@ export class InvalidNode extends Node {
   }
 
   override tooltip(): string {
-    return t('The API returned this item in a shape the extension does not understand, so it is not shown: {0}', shown(this.item.problem));
+    return t(
+      'The API returned this item in a shape the extension does not understand, so it is not shown: {0}',
+      shown(this.item.problem),
+    );
   }
 }
 

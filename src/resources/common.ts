@@ -18,17 +18,23 @@ const isItemNode = (node: unknown): node is ItemNode => node instanceof Node && 
 
 /** Commands shared by the rows of every API item. */
 export function registerCommonCommands(context: vscode.ExtensionContext, s: Services): void {
-  const register = (id: string, name: string, handler: (node?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+  const register = (id: string, name: string, handler: (node?: unknown) => Promise<void>) =>
+    registerCommand(context, s, id, name, handler);
 
   register('copyId', t('Copy ID'), async (node) => {
-    if (!isItemNode(node)) throw new Error(t('Copy ID works on a domain, TLS subscription or signing key in the explorer'));
+    if (!isItemNode(node))
+      throw new Error(t('Copy ID works on a domain, TLS subscription or signing key in the explorer'));
     await vscode.env.clipboard.writeText(node.itemId);
   });
 
   register('showDetails', t('Show details'), async (node) => {
-    const target: ItemNode = isItemNode(node) ? node : await pickDomain(s, node).then((d) => new DomainNode(d.project.group('domains'), d.domain));
+    const target: ItemNode = isItemNode(node)
+      ? node
+      : await pickDomain(s, node).then((d) => new DomainNode(d.project.group('domains'), d.domain));
     const project = target.projectNode.project;
-    const { title, json } = await withProgress(s.ui(), t('Getting the details…'), (signal) => target.details(s.projects.client(project.id), signal));
+    const { title, json } = await withProgress(s.ui(), t('Getting the details…'), (signal) =>
+      target.details(s.projects.client(project.id), signal),
+    );
     await s.details.show(project.name, title, json);
   });
 }

@@ -25,7 +25,10 @@ describe('the DNS check, against a local DNS server', () => {
     const r = await checkCname('Right.Example.com', TARGET, { servers });
     assert.deepEqual(r.verdict, { kind: 'ok', chain: ['j.sni.global.fastly.net'] });
     assert.equal(r.ttlMs, 120_000);
-    assert.ok(dns.queries.some((q) => q.name === 'right.example.com' && q.type === 'CNAME'), 'the server was asked for the CNAME');
+    assert.ok(
+      dns.queries.some((q) => q.name === 'right.example.com' && q.type === 'CNAME'),
+      'the server was asked for the CNAME',
+    );
   });
 
   it('a chain of CNAMEs that ends at the target is right', async () => {
@@ -35,16 +38,28 @@ describe('the DNS check, against a local DNS server', () => {
 
   it('points elsewhere: says where, and what was expected', async () => {
     const r = await checkCname('wrong.example.com', TARGET, { servers });
-    assert.deepEqual(r.verdict, { kind: 'wrong', actual: 'other.cdn.example.net', expected: 'j.sni.global.fastly.net', chain: ['other.cdn.example.net'] });
+    assert.deepEqual(r.verdict, {
+      kind: 'wrong',
+      actual: 'other.cdn.example.net',
+      expected: 'j.sni.global.fastly.net',
+      chain: ['other.cdn.example.net'],
+    });
   });
 
   it('NXDOMAIN: no CNAME yet; a name with an address record but no CNAME says so', async () => {
     assert.deepEqual((await checkCname('nothing.example.com', TARGET, { servers })).verdict, { kind: 'missing' });
-    assert.deepEqual((await checkCname('plain.example.com', TARGET, { servers })).verdict, { kind: 'missing', address: true });
+    assert.deepEqual((await checkCname('plain.example.com', TARGET, { servers })).verdict, {
+      kind: 'missing',
+      address: true,
+    });
   });
 
   it('without the CNAME instructions, it still says what the name points to', async () => {
-    assert.deepEqual((await checkCname('wrong.example.com', undefined, { servers })).verdict, { kind: 'points', actual: 'other.cdn.example.net', chain: ['other.cdn.example.net'] });
+    assert.deepEqual((await checkCname('wrong.example.com', undefined, { servers })).verdict, {
+      kind: 'points',
+      actual: 'other.cdn.example.net',
+      chain: ['other.cdn.example.net'],
+    });
   });
 
   it('a server that does not answer: could not be checked, and why', async () => {

@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { request } from 'undici';
-import { validateBucketName, validateCorsDocument, validateObjectPath, validateSigningKeyName, validateStreamId } from '../../src/core';
+import {
+  validateBucketName,
+  validateCorsDocument,
+  validateObjectPath,
+  validateSigningKeyName,
+  validateStreamId,
+} from '../../src/core';
 import { DEMO_API_KEY, MAX_DOMAINS } from '../emulator/emulator';
 import { bucketName, corsPolicy, hostName, objectPath } from '../emulator/rules';
 import { SAMPLE } from '../emulator/sample-data';
@@ -19,7 +25,11 @@ const env = useEmulator();
 const root = join(__dirname, '..', '..', '..');
 
 async function send(method: string, path: string, body?: unknown) {
-  const token = ((await (await request(`${env.url}/v1/access_token/${DEMO_API_KEY}`, { method: 'POST' })).body.json()) as { access_token: string }).access_token;
+  const token = (
+    (await (await request(`${env.url}/v1/access_token/${DEMO_API_KEY}`, { method: 'POST' })).body.json()) as {
+      access_token: string;
+    }
+  ).access_token;
   env.emulator.clearRequests();
   const res = await request(env.url + path, {
     method: method as 'GET',
@@ -29,7 +39,11 @@ async function send(method: string, path: string, body?: unknown) {
   const json = (await res.body.json()) as Record<string, unknown>;
   const received = env.emulator.requests;
   assert.equal(received.length, 1);
-  assert.deepEqual([received[0]!.method, received[0]!.path, received[0]!.body], [method, path, body], 'the emulator received the request as sent');
+  assert.deepEqual(
+    [received[0]!.method, received[0]!.path, received[0]!.body],
+    [method, path, body],
+    'the emulator received the request as sent',
+  );
   return { status: res.statusCode, body: json };
 }
 
@@ -38,7 +52,10 @@ describe('the emulator has rules of its own', () => {
     const emulator = readFileSync(join(root, 'test', 'emulator', 'emulator.ts'), 'utf8');
     const rules = readFileSync(join(root, 'test', 'emulator', 'rules.ts'), 'utf8');
     assert.doesNotMatch(emulator, /from\s+['"][./]*src\/core\/validators['"]/);
-    assert.doesNotMatch(emulator, /CorsDocumentSchema|validateBucketName|validateDomainName|validateObjectPath|isCorsHeader/);
+    assert.doesNotMatch(
+      emulator,
+      /CorsDocumentSchema|validateBucketName|validateDomainName|validateObjectPath|isCorsHeader/,
+    );
     assert.doesNotMatch(rules, /from\s+['"]/, 'rules.ts imports nothing');
   });
 
@@ -49,15 +66,48 @@ describe('the emulator has rules of its own', () => {
       ['bucket ab', validateBucketName('ab').ok, bucketName('ab').ok],
       ['object path a/../b', validateObjectPath('a/../b').ok, objectPath('a/../b').ok],
       ['CORS header X-Custom', validateCorsDocument({ 'X-Custom': 'v' }).ok, corsPolicy({ 'X-Custom': 'v' }).ok],
-      ['CORS Max-Age as a number', validateCorsDocument({ 'Access-Control-Max-Age': 600 }).ok, corsPolicy({ 'Access-Control-Max-Age': 600 }).ok],
-      ['CORS origin with a path', validateCorsDocument({ 'Access-Control-Allow-Origin': 'https://a.example/x' }).ok, corsPolicy({ 'Access-Control-Allow-Origin': 'https://a.example/x' }).ok],
+      [
+        'CORS Max-Age as a number',
+        validateCorsDocument({ 'Access-Control-Max-Age': 600 }).ok,
+        corsPolicy({ 'Access-Control-Max-Age': 600 }).ok,
+      ],
+      [
+        'CORS origin with a path',
+        validateCorsDocument({ 'Access-Control-Allow-Origin': 'https://a.example/x' }).ok,
+        corsPolicy({ 'Access-Control-Allow-Origin': 'https://a.example/x' }).ok,
+      ],
     ];
     for (const [name, client, emulator] of cases) assert.deepEqual([name, client, emulator], [name, false, true]);
   });
 
   it('host names: plausible ones pass, what cannot be a host name does not', () => {
-    for (const ok of ['live.example.com', 'Live.Example.COM', 'a.b', 'xn--bcher-kva.example', `${'a'.repeat(63)}.example.com`, '1.example.com', 'cdn.2024']) assert.ok(hostName(ok).ok, ok);
-    for (const bad of ['', 'localhost', 'https://live.example.com', 'live.example.com/path', 'live.example.com.', '.example.com', 'a..b', '-a.example.com', 'a-.example.com', 'no_underscore.example.com', `${'a'.repeat(64)}.example.com`, '1.2.3.4', 'live.example.com:8080', 'bücher.example', `${'a.'.repeat(127)}ab`]) {
+    for (const ok of [
+      'live.example.com',
+      'Live.Example.COM',
+      'a.b',
+      'xn--bcher-kva.example',
+      `${'a'.repeat(63)}.example.com`,
+      '1.example.com',
+      'cdn.2024',
+    ])
+      assert.ok(hostName(ok).ok, ok);
+    for (const bad of [
+      '',
+      'localhost',
+      'https://live.example.com',
+      'live.example.com/path',
+      'live.example.com.',
+      '.example.com',
+      'a..b',
+      '-a.example.com',
+      'a-.example.com',
+      'no_underscore.example.com',
+      `${'a'.repeat(64)}.example.com`,
+      '1.2.3.4',
+      'live.example.com:8080',
+      'bücher.example',
+      `${'a.'.repeat(127)}ab`,
+    ]) {
       assert.equal(hostName(bad).ok, false, bad);
     }
   });
@@ -65,25 +115,59 @@ describe('the emulator has rules of its own', () => {
 
 describe('the emulator over HTTP: accepted where the reference is silent', () => {
   it('CORS POST: any header name, string values kept, numbers stored as the string a GET shows', async () => {
-    const body = { 'Access-Control-Allow-Origin': 'https://player.example.com/path', 'X-Custom-Header': 'yes', 'Access-Control-Max-Age': 600 };
-    assert.deepEqual(await send('POST', `/v1/buckets/${SAMPLE.archiveBucket}/cors`, body), { status: 200, body: { status: 'ok' } });
-    assert.deepEqual(env.emulator.account().buckets.get(SAMPLE.archiveBucket)?.cors, { 'Access-Control-Allow-Origin': 'https://player.example.com/path', 'X-Custom-Header': 'yes', 'Access-Control-Max-Age': '600' });
+    const body = {
+      'Access-Control-Allow-Origin': 'https://player.example.com/path',
+      'X-Custom-Header': 'yes',
+      'Access-Control-Max-Age': 600,
+    };
+    assert.deepEqual(await send('POST', `/v1/buckets/${SAMPLE.archiveBucket}/cors`, body), {
+      status: 200,
+      body: { status: 'ok' },
+    });
+    assert.deepEqual(env.emulator.account().buckets.get(SAMPLE.archiveBucket)?.cors, {
+      'Access-Control-Allow-Origin': 'https://player.example.com/path',
+      'X-Custom-Header': 'yes',
+      'Access-Control-Max-Age': '600',
+    });
   });
 
   it('CORS POST: a value that is an object, a list, a boolean or null is refused, naming the header', async () => {
-    for (const [value, kind] of [[{ a: 1 }, 'an object'], [['*'], 'a list'], [true, 'a boolean'], [null, 'null']] as const) {
-      const r = await send('POST', `/v1/buckets/${SAMPLE.archiveBucket}/cors`, { 'Access-Control-Allow-Origin': value });
-      assert.deepEqual(r, { status: 400, body: { error: 1, message: 'Invalid CORS policy', error_description: `Access-Control-Allow-Origin: the value is ${kind}, not a string` } });
+    for (const [value, kind] of [
+      [{ a: 1 }, 'an object'],
+      [['*'], 'a list'],
+      [true, 'a boolean'],
+      [null, 'null'],
+    ] as const) {
+      const r = await send('POST', `/v1/buckets/${SAMPLE.archiveBucket}/cors`, {
+        'Access-Control-Allow-Origin': value,
+      });
+      assert.deepEqual(r, {
+        status: 400,
+        body: {
+          error: 1,
+          message: 'Invalid CORS policy',
+          error_description: `Access-Control-Allow-Origin: the value is ${kind}, not a string`,
+        },
+      });
     }
     assert.deepEqual(env.emulator.account().buckets.get(SAMPLE.archiveBucket)?.cors, {}, 'nothing was stored');
   });
 
   it('CORS DELETE of one header: any header name the policy holds; 404 when it holds none of that name', async () => {
-    env.emulator.account().buckets.get(SAMPLE.archiveBucket)!.cors = { 'X-Custom-Header': 'yes', 'Access-Control-Allow-Origin': '*' };
+    env.emulator.account().buckets.get(SAMPLE.archiveBucket)!.cors = {
+      'X-Custom-Header': 'yes',
+      'Access-Control-Allow-Origin': '*',
+    };
     assert.equal((await send('DELETE', `/v1/buckets/${SAMPLE.archiveBucket}/cors/X-Custom-Header`)).status, 200);
-    assert.deepEqual(env.emulator.account().buckets.get(SAMPLE.archiveBucket)?.cors, { 'Access-Control-Allow-Origin': '*' });
+    assert.deepEqual(env.emulator.account().buckets.get(SAMPLE.archiveBucket)?.cors, {
+      'Access-Control-Allow-Origin': '*',
+    });
     assert.equal((await send('DELETE', `/v1/buckets/${SAMPLE.archiveBucket}/cors/X-Custom-Header`)).status, 404);
-    assert.equal((await send('DELETE', `/v1/buckets/${SAMPLE.archiveBucket}/cors/constructor`)).status, 404, 'an inherited name is not a header the policy holds');
+    assert.equal(
+      (await send('DELETE', `/v1/buckets/${SAMPLE.archiveBucket}/cors/constructor`)).status,
+      404,
+      'an inherited name is not a header the policy holds',
+    );
   });
 
   it('purge: any non-empty path, stored as sent', async () => {
@@ -92,7 +176,10 @@ describe('the emulator over HTTP: accepted where the reference is silent', () =>
       assert.equal(env.emulator.account().purges.at(-1)?.path, path);
     }
     assert.equal((await send('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`, { path: '' })).status, 422);
-    assert.deepEqual(await send('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`, { path: 42 }), { status: 400, body: { error: 14, message: 'required field missing: path' } });
+    assert.deepEqual(await send('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`, { path: 42 }), {
+      status: 400,
+      body: { error: 14, message: 'required field missing: path' },
+    });
   });
 
   it('create domain: a plausible host name in any case is kept as sent; duplicates are found whatever the case', async () => {
@@ -139,7 +226,8 @@ describe('the emulator over HTTP: accepted where the reference is silent', () =>
 
 describe('the emulator over HTTP: what the reference states still holds', () => {
   it(`at most ${MAX_DOMAINS} domains`, async () => {
-    for (let i = env.emulator.account().domains.size; i < MAX_DOMAINS; i++) assert.equal((await send('POST', '/v1/domains', { name: `d${i}.example.com`, type: 'vod' })).status, 200);
+    for (let i = env.emulator.account().domains.size; i < MAX_DOMAINS; i++)
+      assert.equal((await send('POST', '/v1/domains', { name: `d${i}.example.com`, type: 'vod' })).status, 200);
     assert.equal((await send('POST', '/v1/domains', { name: 'one-more.example.com', type: 'vod' })).status, 409);
   });
 
@@ -155,7 +243,10 @@ describe('the emulator over HTTP: what the reference states still holds', () => 
 
   it('a signing key is for exactly one target, and a domain target is a live domain', async () => {
     assert.equal((await send('POST', '/v1/signing-keys', {})).status, 400);
-    assert.equal((await send('POST', '/v1/signing-keys', { stream_id: SAMPLE.streamId, bucket_name: SAMPLE.mediaBucket })).status, 400);
+    assert.equal(
+      (await send('POST', '/v1/signing-keys', { stream_id: SAMPLE.streamId, bucket_name: SAMPLE.mediaBucket })).status,
+      400,
+    );
     assert.equal((await send('POST', '/v1/signing-keys', { domain_id: SAMPLE.vodDomainId })).status, 422);
   });
 
@@ -164,6 +255,11 @@ describe('the emulator over HTTP: what the reference states still holds', () => 
   });
 
   it('a CORS policy is an object', async () => {
-    for (const body of [['*'], 'text', 42]) assert.equal((await send('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, body)).status, 400, JSON.stringify(body));
+    for (const body of [['*'], 'text', 42])
+      assert.equal(
+        (await send('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, body)).status,
+        400,
+        JSON.stringify(body),
+      );
   });
 });

@@ -38,7 +38,11 @@ describe('emulator', () => {
     const emulator = new Emulator({ tokenTtlSeconds: 1 });
     const url = await emulator.start();
     try {
-      const t = ((await (await request(`${url}/v1/access_token/${DEMO_API_KEY}`, { method: 'POST' })).body.json()) as { access_token: string }).access_token;
+      const t = (
+        (await (await request(`${url}/v1/access_token/${DEMO_API_KEY}`, { method: 'POST' })).body.json()) as {
+          access_token: string;
+        }
+      ).access_token;
       await new Promise((r) => setTimeout(r, 1100));
       const res = await request(`${url}/v1/domains`, { headers: { authorization: `Bearer ${t}` } });
       assert.equal(res.statusCode, 401);
@@ -57,21 +61,41 @@ describe('emulator', () => {
 
   it('answers bad input with 400 or 422 and a body naming the field', async () => {
     const t = await token();
-    assert.deepEqual(await raw('POST', '/v1/domains', { type: 'live' }, t), { status: 400, body: { error: 14, message: 'required field missing: name' } });
+    assert.deepEqual(await raw('POST', '/v1/domains', { type: 'live' }, t), {
+      status: 400,
+      body: { error: 14, message: 'required field missing: name' },
+    });
     assert.equal((await raw('POST', '/v1/domains', { name: 'x.example.com', type: 'hls' }, t)).status, 422);
     assert.equal((await raw('POST', '/v1/domains', '{not json', t)).status, 400);
     assert.equal((await raw('PUT', `/v1/buckets/${SAMPLE.mediaBucket}/policy/private`, undefined, t)).status, 400);
-    assert.deepEqual(await raw('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, { 'Access-Control-Allow-Origin': { origin: '*' } }, t), {
-      status: 400,
-      body: { error: 1, message: 'Invalid CORS policy', error_description: 'Access-Control-Allow-Origin: the value is an object, not a string' },
-    });
-    assert.equal((await raw('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, [{ 'Access-Control-Allow-Origin': '*' }], t)).status, 400);
+    assert.deepEqual(
+      await raw(
+        'POST',
+        `/v1/buckets/${SAMPLE.mediaBucket}/cors`,
+        { 'Access-Control-Allow-Origin': { origin: '*' } },
+        t,
+      ),
+      {
+        status: 400,
+        body: {
+          error: 1,
+          message: 'Invalid CORS policy',
+          error_description: 'Access-Control-Allow-Origin: the value is an object, not a string',
+        },
+      },
+    );
+    assert.equal(
+      (await raw('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, [{ 'Access-Control-Allow-Origin': '*' }], t)).status,
+      400,
+    );
   });
 
   it('CORS POST replaces the whole policy', async () => {
     const t = await token();
     await raw('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, { 'Access-Control-Allow-Origin': '*' }, t);
-    assert.deepEqual((await raw('GET', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, undefined, t)).body, { 'Access-Control-Allow-Origin': '*' });
+    assert.deepEqual((await raw('GET', `/v1/buckets/${SAMPLE.mediaBucket}/cors`, undefined, t)).body, {
+      'Access-Control-Allow-Origin': '*',
+    });
   });
 
   it('deleting a domain deletes its TLS subscriptions and leaves its signing keys', async () => {
@@ -109,8 +133,19 @@ describe('emulator', () => {
     const t = await token();
     assert.equal((await raw('GET', '/v1/domains', undefined, t)).status, 418);
     assert.equal((await raw('GET', '/v1/domains', undefined, t)).status, 200);
-    const log = (await raw('GET', '/_emulator/requests')).body.requests as { method: string; path: string; hasAuth: boolean; status: number }[];
-    assert.deepEqual(log.slice(-2).map((r) => [r.method, r.path, r.hasAuth, r.status]), [['GET', '/v1/domains', true, 418], ['GET', '/v1/domains', true, 200]]);
+    const log = (await raw('GET', '/_emulator/requests')).body.requests as {
+      method: string;
+      path: string;
+      hasAuth: boolean;
+      status: number;
+    }[];
+    assert.deepEqual(
+      log.slice(-2).map((r) => [r.method, r.path, r.hasAuth, r.status]),
+      [
+        ['GET', '/v1/domains', true, 418],
+        ['GET', '/v1/domains', true, 200],
+      ],
+    );
   });
 
   it('keeps admin routes off unless enabled', async () => {

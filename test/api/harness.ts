@@ -25,7 +25,12 @@ export function useEmulator(options: EmulatorOptions = { seed: true }) {
     await ctx.emulator.stop();
   });
   function makeClient(overrides: Partial<ClientOptions> = {}): QencodeClient {
-    const client = new QencodeClient({ baseUrl: ctx.url, apiKey: () => options.apiKeys?.[0] ?? DEMO_API_KEY, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...overrides });
+    const client = new QencodeClient({
+      baseUrl: ctx.url,
+      apiKey: () => options.apiKeys?.[0] ?? DEMO_API_KEY,
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+      ...overrides,
+    });
     clients.push(client);
     return client;
   }

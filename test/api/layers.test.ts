@@ -14,16 +14,22 @@ import { useEmulator, failure } from './harness';
  */
 const env = useEmulator();
 
-
 describe('the transport alone', () => {
   let server: Server;
   let url = '';
-  const transport = new Transport({ timeouts: { connectMs: 1000, headersMs: 1000, bodyMs: 1000 }, maxResponseBytes: 1024 });
-  const send = (path: string, signal = AbortSignal.timeout(5000)) => transport.send({ operation: 'probe', method: 'GET', url: url + path, headers: {}, signal });
+  const transport = new Transport({
+    timeouts: { connectMs: 1000, headersMs: 1000, bodyMs: 1000 },
+    maxResponseBytes: 1024,
+  });
+  const send = (path: string, signal = AbortSignal.timeout(5000)) =>
+    transport.send({ operation: 'probe', method: 'GET', url: url + path, headers: {}, signal });
 
   before(async () => {
     server = createServer((req, res) => {
-      if (req.url === '/html-500') return void res.writeHead(500, { 'content-type': 'text/html', 'x-request-id': 'r1' }).end('<h1>{"error": 1}</h1>');
+      if (req.url === '/html-500')
+        return void res
+          .writeHead(500, { 'content-type': 'text/html', 'x-request-id': 'r1' })
+          .end('<h1>{"error": 1}</h1>');
       if (req.url === '/big') return void res.writeHead(200).end('x'.repeat(4096));
       if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('late'), 2000);
       res.writeHead(404).end();
@@ -39,7 +45,14 @@ describe('the transport alone', () => {
 
   it('any status is a reply: a 500 with an HTML body comes back as status, headers and text, read by nobody', async () => {
     const statuses: number[] = [];
-    const reply = await transport.send({ operation: 'probe', method: 'GET', url: `${url}/html-500`, headers: {}, signal: AbortSignal.timeout(5000), onStatus: (s) => statuses.push(s) });
+    const reply = await transport.send({
+      operation: 'probe',
+      method: 'GET',
+      url: `${url}/html-500`,
+      headers: {},
+      signal: AbortSignal.timeout(5000),
+      onStatus: (s) => statuses.push(s),
+    });
     assert.equal(reply.status, 500);
     assert.equal(reply.headers['x-request-id'], 'r1');
     assert.equal(reply.text, '<h1>{"error": 1}</h1>');
@@ -56,7 +69,15 @@ describe('the transport alone', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const refused = await failure(transport.send({ operation: 'probe', method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {}, signal: AbortSignal.timeout(5000) }));
+    const refused = await failure(
+      transport.send({
+        operation: 'probe',
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/`,
+        headers: {},
+        signal: AbortSignal.timeout(5000),
+      }),
+    );
     assert.equal(refused.kind, 'network');
     assert.equal(refused.reason, 'the connection was refused');
 
@@ -78,7 +99,8 @@ describe('the transport alone', () => {
 });
 
 describe('one retry loop for API calls and token requests', () => {
-  const attempts = (log: RequestLogEntry[], operation: string) => log.filter((e) => e.operation === operation).map((e) => `${e.attempt}:${e.status ?? e.outcome}`);
+  const attempts = (log: RequestLogEntry[], operation: string) =>
+    log.filter((e) => e.operation === operation).map((e) => `${e.attempt}:${e.status ?? e.outcome}`);
 
   it('a token request and an API call retry alike: attempts 0 to 3, then the last error', async () => {
     const log: RequestLogEntry[] = [];
@@ -94,9 +116,19 @@ describe('one retry loop for API calls and token requests', () => {
   });
 
   it('a Retry-After past the cap is not waited for, on the token route as on an API call', async () => {
-    env.emulator.addFault({ method: 'POST', path: '^/v1/access_token/', fault: { type: 'rate-limit', retryAfter: 600 }, times: 1 });
+    env.emulator.addFault({
+      method: 'POST',
+      path: '^/v1/access_token/',
+      fault: { type: 'rate-limit', retryAfter: 600 },
+      times: 1,
+    });
     const tokenError = await failure(env.makeClient({}).verifyApiKey());
-    env.emulator.addFault({ method: 'GET', path: '^/v1/domains$', fault: { type: 'rate-limit', retryAfter: 600 }, times: 1 });
+    env.emulator.addFault({
+      method: 'GET',
+      path: '^/v1/domains$',
+      fault: { type: 'rate-limit', retryAfter: 600 },
+      times: 1,
+    });
     const callError = await failure(listDomains(env.makeClient({})));
     for (const e of [tokenError, callError]) {
       assert.equal(e.kind, 'rate-limited');
@@ -108,17 +140,33 @@ describe('one retry loop for API calls and token requests', () => {
 
   it('a fresh token resends as the same attempt; a token route missing at the base URL restarts the count at the fallback', async () => {
     const log: RequestLogEntry[] = [];
-    env.emulator.addFault({ method: 'GET', path: '^/v1/domains$', fault: { type: 'status', status: 401, body: { error: 5, message: 'Token expired' } }, times: 1 });
+    env.emulator.addFault({
+      method: 'GET',
+      path: '^/v1/domains$',
+      fault: { type: 'status', status: 401, body: { error: 5, message: 'Token expired' } },
+      times: 1,
+    });
     await listDomains(env.makeClient({ onRequest: (e) => log.push(e) }));
     assert.deepEqual(attempts(log, 'list domains'), ['0:401', '0:200']);
 
     const api = new Emulator({ seed: true, tokenRoute: false });
     const tokenOnly = new Emulator({ shareAccountsWith: api, apiRoutes: false });
     await Promise.all([api.start(), tokenOnly.start()]);
-    const client = new QencodeClient({ baseUrl: api.url, tokenFallbackUrl: tokenOnly.url, apiKey: () => DEMO_API_KEY, retry: { baseDelayMs: 5, maxDelayMs: 20 }, onRequest: (e) => log.push(e) });
+    const client = new QencodeClient({
+      baseUrl: api.url,
+      tokenFallbackUrl: tokenOnly.url,
+      apiKey: () => DEMO_API_KEY,
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+      onRequest: (e) => log.push(e),
+    });
     try {
       log.length = 0;
-      tokenOnly.addFault({ method: 'POST', path: '^/v1/access_token/', fault: { type: 'status', status: 503 }, times: 1 });
+      tokenOnly.addFault({
+        method: 'POST',
+        path: '^/v1/access_token/',
+        fault: { type: 'status', status: 503 },
+        times: 1,
+      });
       await client.verifyApiKey();
       assert.deepEqual(
         log.map((e) => `${e.attempt}:${e.status}:${e.host ?? 'base'}`),

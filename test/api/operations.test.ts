@@ -14,7 +14,11 @@ function sent() {
 
 function only() {
   const requests = sent();
-  assert.equal(requests.length, 1, `expected exactly one API request, got ${requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+  assert.equal(
+    requests.length,
+    1,
+    `expected exactly one API request, got ${requests.map((r) => `${r.method} ${r.path}`).join(', ')}`,
+  );
   const r = requests[0]!;
   assert.match(r.authorization ?? '', /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+$/, 'a bearer token is sent');
   return r;
@@ -62,14 +66,20 @@ describe('playback domains', () => {
   });
 
   it('create domain refuses an invalid name without sending anything', async () => {
-    await rejects(api.createDomain(env.client, { name: 'no_underscores.example.com', type: 'vod' }), { kind: 'invalid-input' });
+    await rejects(api.createDomain(env.client, { name: 'no_underscores.example.com', type: 'vod' }), {
+      kind: 'invalid-input',
+    });
     assert.equal(env.emulator.requests.length, 0);
   });
 
   it('create domain past the 20-domain limit is a 409 that says so', async () => {
-    for (let i = env.emulator.account().domains.size; i < 20; i++) await api.createDomain(env.client, { name: `d${i}.example.com`, type: 'vod' });
+    for (let i = env.emulator.account().domains.size; i < 20; i++)
+      await api.createDomain(env.client, { name: `d${i}.example.com`, type: 'vod' });
     env.emulator.clearRequests();
-    await rejects(api.createDomain(env.client, { name: 'one-more.example.com', type: 'vod' }), { status: 409, code: 11 });
+    await rejects(api.createDomain(env.client, { name: 'one-more.example.com', type: 'vod' }), {
+      status: 409,
+      code: 11,
+    });
     assert.equal(sent().length, 1, 'a create is never retried');
   });
 
@@ -83,17 +93,26 @@ describe('playback domains', () => {
   });
 
   it('get domain: an unknown id is a 404 naming the operation', async () => {
-    await assert.rejects(api.getDomain(env.client, '00000000-0000-4000-8000-000000000000'), /^QencodeError: Get domain failed: Domain not found \(HTTP 404\)\.$|Get domain failed: Domain not found \(HTTP 404\)\./);
+    await assert.rejects(
+      api.getDomain(env.client, '00000000-0000-4000-8000-000000000000'),
+      /^QencodeError: Get domain failed: Domain not found \(HTTP 404\)\.$|Get domain failed: Domain not found \(HTTP 404\)\./,
+    );
   });
 
   it('list domains, all and by type', async () => {
     const all = valid(await api.listDomains(env.client));
     assert.equal(all.length, 4);
     const live = valid(await api.listDomains(env.client, 'live'));
-    assert.deepEqual(live.map((d) => d.type), ['live', 'live']);
+    assert.deepEqual(
+      live.map((d) => d.type),
+      ['live', 'live'],
+    );
     const vod = valid(await api.listDomains(env.client, 'vod'));
     assert.deepEqual(vod.map((d) => d.name).sort(), ['archive.example-tv.com', 'vod.example-tv.com']);
-    assert.deepEqual(sent().map((r) => `${r.method} ${r.path}`), ['GET /v1/domains', 'GET /v1/domains/live', 'GET /v1/domains/vod']);
+    assert.deepEqual(
+      sent().map((r) => `${r.method} ${r.path}`),
+      ['GET /v1/domains', 'GET /v1/domains/live', 'GET /v1/domains/vod'],
+    );
   });
 
   it('update a vod domain sends bucket_name with PUT', async () => {
@@ -106,7 +125,10 @@ describe('playback domains', () => {
   });
 
   it('update of a live domain is refused by the API with its reason', async () => {
-    await rejects(api.setDomainBucket(env.client, SAMPLE.liveDomainId, SAMPLE.promoBucket), { status: 422, apiMessage: 'Live domains cannot be updated' });
+    await rejects(api.setDomainBucket(env.client, SAMPLE.liveDomainId, SAMPLE.promoBucket), {
+      status: 422,
+      apiMessage: 'Live domains cannot be updated',
+    });
   });
 
   it('update refuses an invalid bucket name before sending', async () => {
@@ -123,7 +145,10 @@ describe('playback domains', () => {
   });
 
   it('delete domain of an id already gone is a 404', async () => {
-    await rejects(api.deleteDomain(env.client, '00000000-0000-4000-8000-000000000000'), { status: 404, operation: 'delete domain' });
+    await rejects(api.deleteDomain(env.client, '00000000-0000-4000-8000-000000000000'), {
+      status: 404,
+      operation: 'delete domain',
+    });
   });
 });
 
@@ -135,7 +160,10 @@ describe('TLS subscriptions', () => {
     assert.equal(r.path, '/v1/tls/subscriptions');
     assert.deepEqual(r.body, { domain_id: SAMPLE.eventsDomainId });
     assert.equal(t.status, 'pending');
-    assert.match(t.message ?? '', /CNAME for 'events\.example-tv\.com' and point it to 'j\.sni\.global\.fastly\.net\.'/);
+    assert.match(
+      t.message ?? '',
+      /CNAME for 'events\.example-tv\.com' and point it to 'j\.sni\.global\.fastly\.net\.'/,
+    );
   });
 
   it('create for a domain that has one already is a 409, sent once', async () => {
@@ -180,7 +208,10 @@ describe('signing keys', () => {
   it('create for a live domain and for a bucket send domain_id and bucket_name', async () => {
     await api.createSigningKey(env.client, { domainId: SAMPLE.eventsDomainId });
     await api.createSigningKey(env.client, { bucketName: SAMPLE.mediaBucket });
-    assert.deepEqual(sent().map((r) => r.body), [{ domain_id: SAMPLE.eventsDomainId }, { bucket_name: 'media-assets' }]);
+    assert.deepEqual(
+      sent().map((r) => r.body),
+      [{ domain_id: SAMPLE.eventsDomainId }, { bucket_name: 'media-assets' }],
+    );
   });
 
   it('create takes the signal as its third argument; naming is a separate PUT', async () => {
@@ -202,7 +233,9 @@ describe('signing keys', () => {
     await env.client.verifyApiKey(); // a token in hand, so the aborted call starts no token request of its own
     const controller = new AbortController();
     controller.abort();
-    await rejects(api.createSigningKey(env.client, { streamId: SAMPLE.streamId }, controller.signal), { kind: 'cancelled' });
+    await rejects(api.createSigningKey(env.client, { streamId: SAMPLE.streamId }, controller.signal), {
+      kind: 'cancelled',
+    });
     assert.deepEqual(sent(), []);
   });
 
@@ -253,7 +286,10 @@ describe('signing keys', () => {
   it('delete, and a 404 for one already gone', async () => {
     await api.deleteSigningKey(env.client, SAMPLE.streamKeyId);
     assert.equal(`${only().method} ${only().path}`, `DELETE /v1/signing-keys/${SAMPLE.streamKeyId}`);
-    await rejects(api.deleteSigningKey(env.client, SAMPLE.streamKeyId), { status: 404, operation: 'delete signing key' });
+    await rejects(api.deleteSigningKey(env.client, SAMPLE.streamKeyId), {
+      status: 404,
+      operation: 'delete signing key',
+    });
   });
 });
 
@@ -278,14 +314,19 @@ describe('buckets', () => {
   });
 
   it('set CORS posts the document', async () => {
-    await api.setCors(env.client, SAMPLE.archiveBucket, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Max-Age': '600' });
+    await api.setCors(env.client, SAMPLE.archiveBucket, {
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Max-Age': '600',
+    });
     const r = only();
     assert.equal(`${r.method} ${r.path}`, 'POST /v1/buckets/vod-archive/cors');
     assert.deepEqual(r.body, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Max-Age': '600' });
   });
 
   it('set CORS refuses an unknown header before sending', async () => {
-    await rejects(api.setCors(env.client, SAMPLE.archiveBucket, { 'X-Frame-Options': 'DENY' }), { kind: 'invalid-input' });
+    await rejects(api.setCors(env.client, SAMPLE.archiveBucket, { 'X-Frame-Options': 'DENY' }), {
+      kind: 'invalid-input',
+    });
     assert.equal(env.emulator.requests.length, 0);
   });
 

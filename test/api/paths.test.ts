@@ -8,7 +8,10 @@ const env = useEmulator();
 describe('path builder', () => {
   it('joins encoded segments under /v1', () => {
     assert.equal(apiPath('op', 'domains', 'aeac03d6-beb0'), '/v1/domains/aeac03d6-beb0');
-    assert.equal(apiPath('op', 'buckets', 'b', 'cors', 'Access-Control-Allow-Origin'), '/v1/buckets/b/cors/Access-Control-Allow-Origin');
+    assert.equal(
+      apiPath('op', 'buckets', 'b', 'cors', 'Access-Control-Allow-Origin'),
+      '/v1/buckets/b/cors/Access-Control-Allow-Origin',
+    );
   });
 
   const hostile: [string, string][] = [
@@ -34,7 +37,10 @@ describe('path builder', () => {
 
   for (const bad of ['', '.', '..', '\ud800']) {
     it(`refuses ${JSON.stringify(bad)}`, () => {
-      assert.throws(() => apiPath('get domain', 'domains', bad), (e: unknown) => isQencodeError(e, 'invalid-input') && e.operation === 'get domain');
+      assert.throws(
+        () => apiPath('get domain', 'domains', bad),
+        (e: unknown) => isQencodeError(e, 'invalid-input') && e.operation === 'get domain',
+      );
     });
   }
 

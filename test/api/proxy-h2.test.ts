@@ -15,7 +15,8 @@ describe('HTTP/2 through a CONNECT proxy', () => {
   const saved = { ...process.env };
 
   before(async () => {
-    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) delete process.env[k];
+    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'])
+      delete process.env[k];
     proxy = await startConnectProxy();
   });
   after(async () => {

@@ -18,7 +18,8 @@ describe('proxies', () => {
   after(() => proxy.stop());
   beforeEach(() => {
     proxy.tunnels.length = 0;
-    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) delete process.env[k];
+    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'])
+      delete process.env[k];
   });
   after(() => Object.assign(process.env, saved));
 
@@ -53,6 +54,9 @@ describe('proxies', () => {
 
   it('a proxy that refuses is a clear network error, not a hang', async () => {
     const client = env.makeClient({ proxy: { url: 'http://127.0.0.1:1' }, retry: { maxRetries: 0 } });
-    await assert.rejects(listDomains(client), (e: Error & { kind?: string }) => e.kind === 'network' && /Get access token failed/.test(e.message));
+    await assert.rejects(
+      listDomains(client),
+      (e: Error & { kind?: string }) => e.kind === 'network' && /Get access token failed/.test(e.message),
+    );
   });
 });

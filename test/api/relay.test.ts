@@ -47,14 +47,19 @@ describe('latency relay', () => {
       const started = performance.now();
       await new Promise<void>((r) => socket.once('connect', r));
       let received = '';
-      const done = new Promise<void>((resolve) => socket.on('data', (d: Buffer) => (received += d.toString()) === sent && resolve()));
+      const done = new Promise<void>((resolve) =>
+        socket.on('data', (d: Buffer) => (received += d.toString()) === sent && resolve()),
+      );
       for (let i = 0; i < 50; i++) socket.write(`chunk ${i};`);
       await done;
       const elapsed = performance.now() - started;
       socket.destroy();
       assert.equal(received, sent, 'in order');
       assert.ok(elapsed >= 2 * 40 - 1, `the echo came after ${elapsed.toFixed(1)} ms: TCP's round trip and the data's`);
-      assert.deepEqual({ connections: relay.stats.connections, handshakes: relay.stats.handshakes }, { connections: 1, handshakes: 0 });
+      assert.deepEqual(
+        { connections: relay.stats.connections, handshakes: relay.stats.handshakes },
+        { connections: 1, handshakes: 0 },
+      );
     } finally {
       await relay.stop();
     }
@@ -66,7 +71,13 @@ describe('latency relay', () => {
       const once = (session?: Buffer) =>
         new Promise<{ session?: Buffer; reused: boolean }>((resolve, reject) => {
           let ticket: Buffer | undefined;
-          const s: TLSSocket = tlsConnect({ port: relay.port, host: '127.0.0.1', ca, servername: 'localhost', ...(session ? { session } : {}) });
+          const s: TLSSocket = tlsConnect({
+            port: relay.port,
+            host: '127.0.0.1',
+            ca,
+            servername: 'localhost',
+            ...(session ? { session } : {}),
+          });
           s.on('session', (t: Buffer) => (ticket = t));
           s.on('error', reject);
           s.on('data', () => undefined);
@@ -80,7 +91,10 @@ describe('latency relay', () => {
       assert.ok(first.session, 'a session ticket came');
       const second = await once(first.session);
       assert.equal(second.reused, true);
-      assert.deepEqual({ connections: relay.stats.connections, handshakes: relay.stats.handshakes, resumed: relay.stats.resumed }, { connections: 2, handshakes: 2, resumed: 1 });
+      assert.deepEqual(
+        { connections: relay.stats.connections, handshakes: relay.stats.handshakes, resumed: relay.stats.resumed },
+        { connections: 2, handshakes: 2, resumed: 1 },
+      );
     } finally {
       await relay.stop();
     }
@@ -92,8 +106,14 @@ describe('latency relay', () => {
     // A handshake record holding the first half of a ClientHello, then a second record with the rest.
     const body = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32), Buffer.from([0, 0, 2, 0x13, 0x01, 1, 0, 0, 0])]);
     const message = Buffer.concat([Buffer.from([1, 0, 0, body.length]), body]);
-    const record = (type: number, payload: Buffer) => Buffer.concat([Buffer.from([type, 3, 1, payload.length >> 8, payload.length & 255]), payload]);
-    const stream = Buffer.concat([record(22, message.subarray(0, 10)), record(22, message.subarray(10)), record(23, Buffer.alloc(5)), record(22, message)]);
+    const record = (type: number, payload: Buffer) =>
+      Buffer.concat([Buffer.from([type, 3, 1, payload.length >> 8, payload.length & 255]), payload]);
+    const stream = Buffer.concat([
+      record(22, message.subarray(0, 10)),
+      record(22, message.subarray(10)),
+      record(23, Buffer.alloc(5)),
+      record(22, message),
+    ]);
     for (let i = 0; i < stream.length; i += 7) counter.feed(stream.subarray(i, i + 7));
     assert.equal(hellos, 1);
     const plain = new ClientHelloCounter(() => hellos++);
@@ -102,7 +122,12 @@ describe('latency relay', () => {
   });
 
   it('is bounded: a connection past maxConnections is refused, and it stops by itself', async () => {
-    const relay = await startRelay({ target: { host: '127.0.0.1', port: echoPort }, rttMs: 1, maxConnections: 1, lifetimeMs: 300 });
+    const relay = await startRelay({
+      target: { host: '127.0.0.1', port: echoPort },
+      rttMs: 1,
+      maxConnections: 1,
+      lifetimeMs: 300,
+    });
     const a = netConnect(relay.port, '127.0.0.1');
     await new Promise<void>((r) => a.once('connect', r));
     await new Promise((r) => setTimeout(r, 20));
@@ -110,7 +135,9 @@ describe('latency relay', () => {
     await new Promise<void>((r) => b.once('close', () => r()));
     assert.equal(relay.stats.connections, 1, 'the second was refused');
     await new Promise<void>((r) => a.once('close', () => r()));
-    const refused = await new Promise<string>((r) => netConnect(relay.port, '127.0.0.1').once('error', (e: NodeJS.ErrnoException) => r(e.code ?? '')));
+    const refused = await new Promise<string>((r) =>
+      netConnect(relay.port, '127.0.0.1').once('error', (e: NodeJS.ErrnoException) => r(e.code ?? '')),
+    );
     assert.equal(refused, 'ECONNREFUSED', 'stopped after its lifetime');
   });
 });

@@ -36,7 +36,10 @@ async function invalidResponse(promise: Promise<unknown>, reason: RegExp) {
 
 describe('CORS replies', () => {
   it('a number where the reference shows a string is shown as that string', async () => {
-    replyWith('GET', '/v1/buckets/media-assets/cors', { 'Access-Control-Allow-Origin': '*', 'Access-Control-Max-Age': 1600 });
+    replyWith('GET', '/v1/buckets/media-assets/cors', {
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Max-Age': 1600,
+    });
     const policy = await api.getCors(env.client, SAMPLE.mediaBucket);
     assert.deepEqual(received(), ['GET', '/v1/buckets/media-assets/cors', undefined]);
     assert.deepEqual(policy, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Max-Age': '1600' });
@@ -67,7 +70,10 @@ describe('CORS replies', () => {
 
   it('a CORS reply that is a list is an invalid response that says so', async () => {
     replyWith('GET', '/v1/buckets/media-assets/cors', [{ 'Access-Control-Allow-Origin': '*' }]);
-    await invalidResponse(api.getCors(env.client, SAMPLE.mediaBucket), /expected an object of CORS header names to values/);
+    await invalidResponse(
+      api.getCors(env.client, SAMPLE.mediaBucket),
+      /expected an object of CORS header names to values/,
+    );
     assert.deepEqual(received(), ['GET', '/v1/buckets/media-assets/cors', undefined]);
   });
 });
@@ -76,8 +82,22 @@ describe('lists', () => {
   it('a paginated domain list with extra keys everywhere and bucket_name null', async () => {
     replyWith('GET', '/v1/domains', {
       domains: [
-        { id: 'a', domain_name: 'a.example.com', type: 'live', bucket_name: null, created: '2023-06-07 14:17:25', region: 'us-west' },
-        { id: 'b', domain_name: 'b.example.com', type: 'vod', bucket_name: 'media-assets', created: '2023-06-09 10:45:03', cdn: { edge: true } },
+        {
+          id: 'a',
+          domain_name: 'a.example.com',
+          type: 'live',
+          bucket_name: null,
+          created: '2023-06-07 14:17:25',
+          region: 'us-west',
+        },
+        {
+          id: 'b',
+          domain_name: 'b.example.com',
+          type: 'vod',
+          bucket_name: 'media-assets',
+          created: '2023-06-09 10:45:03',
+          cdn: { edge: true },
+        },
         { id: 'c', domain_name: 'c.example.com', type: 'vod', created: '2024-01-15 16:30:00' },
       ],
       total: 3,
@@ -88,7 +108,13 @@ describe('lists', () => {
     assert.deepEqual(received(), ['GET', '/v1/domains', undefined]);
     assert.deepEqual(domains, [
       { id: 'a', name: 'a.example.com', type: 'live', created: new Date('2023-06-07T14:17:25Z') },
-      { id: 'b', name: 'b.example.com', type: 'vod', bucketName: 'media-assets', created: new Date('2023-06-09T10:45:03Z') },
+      {
+        id: 'b',
+        name: 'b.example.com',
+        type: 'vod',
+        bucketName: 'media-assets',
+        created: new Date('2023-06-09T10:45:03Z'),
+      },
       { id: 'c', name: 'c.example.com', type: 'vod', created: new Date('2024-01-15T16:30:00Z') },
     ]);
   });
@@ -102,7 +128,12 @@ describe('lists', () => {
     });
     const [bad, good] = await api.listDomains(env.client, 'live');
     assert.deepEqual(received(), ['GET', '/v1/domains/live', undefined]);
-    assert.deepEqual(bad, { invalid: true, id: 'a', problem: 'domains[0].created: "0000-00-00 00:00:00" is not a real date and time (expected a date like 2023-06-07 14:17:25)' });
+    assert.deepEqual(bad, {
+      invalid: true,
+      id: 'a',
+      problem:
+        'domains[0].created: "0000-00-00 00:00:00" is not a real date and time (expected a date like 2023-06-07 14:17:25)',
+    });
     assert.ok(good && !isInvalid(good) && good.created.toISOString() === '2023-06-07T14:17:25.000Z');
   });
 
@@ -130,14 +161,32 @@ describe('lists', () => {
 
 describe('single replies', () => {
   it('a domain whose date is not a real one is an invalid response naming the field', async () => {
-    replyWith('GET', `/v1/domains/${SAMPLE.vodDomainId}`, { domain: { id: SAMPLE.vodDomainId, domain_name: 'vod.example-tv.com', type: 'vod', created: '2023-13-45 99:99:99' } });
-    await invalidResponse(api.getDomain(env.client, SAMPLE.vodDomainId), /^the reply has an unexpected shape: domain\.created: "2023-13-45 99:99:99" is not a real date and time/);
+    replyWith('GET', `/v1/domains/${SAMPLE.vodDomainId}`, {
+      domain: {
+        id: SAMPLE.vodDomainId,
+        domain_name: 'vod.example-tv.com',
+        type: 'vod',
+        created: '2023-13-45 99:99:99',
+      },
+    });
+    await invalidResponse(
+      api.getDomain(env.client, SAMPLE.vodDomainId),
+      /^the reply has an unexpected shape: domain\.created: "2023-13-45 99:99:99" is not a real date and time/,
+    );
     assert.deepEqual(received(), ['GET', `/v1/domains/${SAMPLE.vodDomainId}`, undefined]);
   });
 
   it('a signing-key create reply with a date that is not real keeps the private key, with a valid date and the problem named', async () => {
     const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n';
-    replyWith('POST', '/v1/signing-keys', { signing_key: { id: 'k9', stream_id: SAMPLE.streamId, private_key: pem, created: '0000-00-00 00:00:00', name: null } });
+    replyWith('POST', '/v1/signing-keys', {
+      signing_key: {
+        id: 'k9',
+        stream_id: SAMPLE.streamId,
+        private_key: pem,
+        created: '0000-00-00 00:00:00',
+        name: null,
+      },
+    });
     const before = Date.now();
     const key = await api.createSigningKey(env.client, { streamId: SAMPLE.streamId });
     assert.deepEqual(received(), ['POST', '/v1/signing-keys', { stream_id: SAMPLE.streamId }]);
@@ -148,7 +197,10 @@ describe('single replies', () => {
   });
 
   it('a renamed key whose name comes back missing reads as no name', async () => {
-    replyWith('PUT', `/v1/signing-keys/${SAMPLE.streamKeyId}`, { signing_key: { id: SAMPLE.streamKeyId, stream_id: SAMPLE.streamId, created: '2023-06-12 15:00:40' }, status: 'ok' });
+    replyWith('PUT', `/v1/signing-keys/${SAMPLE.streamKeyId}`, {
+      signing_key: { id: SAMPLE.streamKeyId, stream_id: SAMPLE.streamId, created: '2023-06-12 15:00:40' },
+      status: 'ok',
+    });
     const key = await api.renameSigningKey(env.client, SAMPLE.streamKeyId, 'New name');
     assert.deepEqual(received(), ['PUT', `/v1/signing-keys/${SAMPLE.streamKeyId}`, { name: 'New name' }]);
     assert.equal(key.name, null);

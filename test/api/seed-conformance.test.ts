@@ -16,17 +16,31 @@ const env = useEmulator();
 function shape(value: unknown): unknown {
   if (Array.isArray(value)) return [value.length ? shape(value[0]) : 'empty'];
   if (value === null) return 'null';
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, shape(v)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  if (typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value as object)
+        .map(([k, v]) => [k, shape(v)])
+        .sort(([a], [b]) => String(a).localeCompare(String(b))),
+    );
   return typeof value;
 }
 
-const seedJson = (text: string) => JSON.parse(text.replace(/"private_key": "([\s\S]*?)",\n"created"/, (_m, pem: string) => `"private_key": ${JSON.stringify(pem)},\n"created"`)) as unknown;
+const seedJson = (text: string) =>
+  JSON.parse(
+    text.replace(
+      /"private_key": "([\s\S]*?)",\n"created"/,
+      (_m, pem: string) => `"private_key": ${JSON.stringify(pem)},\n"created"`,
+    ),
+  ) as unknown;
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const token = method === 'POST' && path.startsWith('/v1/access_token/') ? undefined : await accessToken();
   const res = await request(env.url + path, {
     method: method as 'GET',
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.statusCode, json: await res.body.json() };
@@ -40,26 +54,70 @@ async function accessToken(): Promise<string> {
 describe("the emulator answers the seed's examples in the seed's shapes", () => {
   const cases: [string, () => Promise<{ status: number; json: unknown }>, string][] = [
     ['POST /v1/access_token/{api_key}', () => call('POST', `/v1/access_token/${DEMO_API_KEY}`), SEED.accessToken],
-    ['POST /v1/domains', () => call('POST', '/v1/domains', { name: 'live.mydomain.com', type: 'live' }), SEED.createDomain],
+    [
+      'POST /v1/domains',
+      () => call('POST', '/v1/domains', { name: 'live.mydomain.com', type: 'live' }),
+      SEED.createDomain,
+    ],
     ['GET /v1/domains/{id}', () => call('GET', `/v1/domains/${SAMPLE.liveDomainId}`), SEED.createDomain],
     ['GET /v1/domains', () => call('GET', '/v1/domains/live'), SEED.listDomains],
-    ['PUT /v1/domains/{id}', () => call('PUT', `/v1/domains/${SAMPLE.vodDomainId}`, { bucket_name: SAMPLE.promoBucket }), SEED.updateDomain],
+    [
+      'PUT /v1/domains/{id}',
+      () => call('PUT', `/v1/domains/${SAMPLE.vodDomainId}`, { bucket_name: SAMPLE.promoBucket }),
+      SEED.updateDomain,
+    ],
     ['DELETE /v1/domains/{id}', () => call('DELETE', `/v1/domains/${SAMPLE.eventsDomainId}`), SEED.status],
-    ['POST /v1/tls/subscriptions', () => call('POST', '/v1/tls/subscriptions', { domain_id: SAMPLE.eventsDomainId }), SEED.createTls],
+    [
+      'POST /v1/tls/subscriptions',
+      () => call('POST', '/v1/tls/subscriptions', { domain_id: SAMPLE.eventsDomainId }),
+      SEED.createTls,
+    ],
     ['GET /v1/tls/subscriptions/{id}', () => call('GET', `/v1/tls/subscriptions/${SAMPLE.pendingTlsId}`), SEED.getTls],
     ['GET /v1/tls/subscriptions', () => call('GET', '/v1/tls/subscriptions'), SEED.listTls],
-    ['DELETE /v1/tls/subscriptions/{id}', () => call('DELETE', `/v1/tls/subscriptions/${SAMPLE.pendingTlsId}`), SEED.status],
-    ['POST /v1/signing-keys', () => call('POST', '/v1/signing-keys', { stream_id: SAMPLE.streamId }), SEED.createSigningKey],
+    [
+      'DELETE /v1/tls/subscriptions/{id}',
+      () => call('DELETE', `/v1/tls/subscriptions/${SAMPLE.pendingTlsId}`),
+      SEED.status,
+    ],
+    [
+      'POST /v1/signing-keys',
+      () => call('POST', '/v1/signing-keys', { stream_id: SAMPLE.streamId }),
+      SEED.createSigningKey,
+    ],
     ['GET /v1/signing-keys/{id}', () => call('GET', `/v1/signing-keys/${SAMPLE.streamKeyId}`), SEED.getSigningKey],
-    ['PUT /v1/signing-keys/{id}', () => call('PUT', `/v1/signing-keys/${SAMPLE.streamKeyId}`, { name: 'My signing key' }), SEED.renameSigningKey],
+    [
+      'PUT /v1/signing-keys/{id}',
+      () => call('PUT', `/v1/signing-keys/${SAMPLE.streamKeyId}`, { name: 'My signing key' }),
+      SEED.renameSigningKey,
+    ],
     ['DELETE /v1/signing-keys/{id}', () => call('DELETE', `/v1/signing-keys/${SAMPLE.bucketKeyId}`), SEED.status],
-    ['PUT /v1/buckets/{bucket}/policy/{policy}', () => call('PUT', `/v1/buckets/${SAMPLE.mediaBucket}/policy/authenticated`), SEED.status],
+    [
+      'PUT /v1/buckets/{bucket}/policy/{policy}',
+      () => call('PUT', `/v1/buckets/${SAMPLE.mediaBucket}/policy/authenticated`),
+      SEED.status,
+    ],
     ['GET /v1/buckets/{bucket}/cors', () => call('GET', `/v1/buckets/${SAMPLE.mediaBucket}/cors`), SEED.getCors],
-    ['POST /v1/buckets/{bucket}/cors', () => call('POST', `/v1/buckets/${SAMPLE.archiveBucket}/cors`, { 'Access-Control-Allow-Origin': '*' }), SEED.status],
-    ['DELETE /v1/buckets/{bucket}/cors/{header}', () => call('DELETE', `/v1/buckets/${SAMPLE.mediaBucket}/cors/Access-Control-Allow-Origin`), SEED.status],
+    [
+      'POST /v1/buckets/{bucket}/cors',
+      () => call('POST', `/v1/buckets/${SAMPLE.archiveBucket}/cors`, { 'Access-Control-Allow-Origin': '*' }),
+      SEED.status,
+    ],
+    [
+      'DELETE /v1/buckets/{bucket}/cors/{header}',
+      () => call('DELETE', `/v1/buckets/${SAMPLE.mediaBucket}/cors/Access-Control-Allow-Origin`),
+      SEED.status,
+    ],
     ['DELETE /v1/buckets/{bucket}/cors', () => call('DELETE', `/v1/buckets/${SAMPLE.mediaBucket}/cors`), SEED.status],
-    ['POST /v1/buckets/{bucket}/cache/purge_all', () => call('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cache/purge_all`), SEED.status],
-    ['POST /v1/buckets/{bucket}/cache/purge', () => call('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`, { path: 'path/to/object' }), SEED.status],
+    [
+      'POST /v1/buckets/{bucket}/cache/purge_all',
+      () => call('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cache/purge_all`),
+      SEED.status,
+    ],
+    [
+      'POST /v1/buckets/{bucket}/cache/purge',
+      () => call('POST', `/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`, { path: 'path/to/object' }),
+      SEED.status,
+    ],
   ];
   for (const [name, run, example] of cases) {
     it(name, async () => {
@@ -74,7 +132,10 @@ describe("the emulator answers the seed's examples in the seed's shapes", () => 
     const items = (json as { signing_keys: Record<string, unknown>[] }).signing_keys;
     const seedItems = (seedJson(SEED.listSigningKeys) as { signing_keys: Record<string, unknown>[] }).signing_keys;
     const byKind = (list: Record<string, unknown>[], key: string) => list.find((i) => key in i);
-    assert.deepEqual(Object.keys(byKind(items, 'stream_id')!).sort(), Object.keys(byKind(seedItems, 'stream_id')!).sort());
+    assert.deepEqual(
+      Object.keys(byKind(items, 'stream_id')!).sort(),
+      Object.keys(byKind(seedItems, 'stream_id')!).sort(),
+    );
     assert.equal(byKind(items, 'domain_id')?.name, null);
   });
 });

@@ -13,9 +13,21 @@ describe('reading manifests over HTTP for the collector', () => {
     const fetcher = httpFetcher();
     try {
       const fetchText = withMediaOverride(fetcher.fetchText, emulator.media!.url);
-      const result = await collectStream('https://media-assets.media-storage.us-west.qencode.com/streams/launch/master.m3u8', { fetchText, toTarget: (u) => mapUrl(u, []) });
-      assert.deepEqual(result.objects.map((o) => o.path).sort(), launchStreams().hls.objects.map((o) => o.path).sort());
-      assert.equal(emulator.media!.requests.filter((r) => r.method === 'GET').length, 6, 'the six manifests, each once');
+      const result = await collectStream(
+        'https://media-assets.media-storage.us-west.qencode.com/streams/launch/master.m3u8',
+        { fetchText, toTarget: (u) => mapUrl(u, []) },
+      );
+      assert.deepEqual(
+        result.objects.map((o) => o.path).sort(),
+        launchStreams()
+          .hls.objects.map((o) => o.path)
+          .sort(),
+      );
+      assert.equal(
+        emulator.media!.requests.filter((r) => r.method === 'GET').length,
+        6,
+        'the six manifests, each once',
+      );
       assert.equal(emulator.requests.length, 0, 'no API request');
     } finally {
       await fetcher.close();
@@ -51,7 +63,10 @@ describe('reading manifests over HTTP for the collector', () => {
     const started = Date.now();
     try {
       const { port } = server.address() as { port: number };
-      await assert.rejects(fetcher.fetchText(`http://127.0.0.1:${port}/trickle.m3u8`, new AbortController().signal), /^Error: the manifest did not arrive within 1 s \(\d+ bytes had come\)$/);
+      await assert.rejects(
+        fetcher.fetchText(`http://127.0.0.1:${port}/trickle.m3u8`, new AbortController().signal),
+        /^Error: the manifest did not arrive within 1 s \(\d+ bytes had come\)$/,
+      );
       const took = Date.now() - started;
       assert.ok(took >= 950 && took < 3000, `ended at the deadline (${took} ms)`);
       assert.ok(sent >= 10, 'the server was still sending, faster than the gap timeout');
@@ -66,7 +81,10 @@ describe('reading manifests over HTTP for the collector', () => {
   it('any HTTP status is a result the collector reads (a 404 here), never a throw', async () => {
     const fetcher = httpFetcher();
     try {
-      const r = await fetcher.fetchText(`${emulator.media!.url}/media-assets.media-storage.us-west.qencode.com/none.m3u8`, AbortSignal.timeout(5000));
+      const r = await fetcher.fetchText(
+        `${emulator.media!.url}/media-assets.media-storage.us-west.qencode.com/none.m3u8`,
+        AbortSignal.timeout(5000),
+      );
       assert.equal(r.status, 404);
     } finally {
       await fetcher.close();

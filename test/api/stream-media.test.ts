@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { request } from 'undici';
-import { StreamCollectError, collectStream, isManifestKind, mapUrl, withMediaOverride, type Domain, type FetchText } from '../../src/core';
+import {
+  StreamCollectError,
+  collectStream,
+  isManifestKind,
+  mapUrl,
+  withMediaOverride,
+  type Domain,
+  type FetchText,
+} from '../../src/core';
 import { Emulator } from '../emulator/emulator';
 import { mediaStorageUrl, type MediaServer } from '../emulator/media';
 import { SAMPLE } from '../emulator/sample-data';
@@ -16,13 +24,25 @@ const emulator = new Emulator({ seed: true, media: true });
 let media: MediaServer;
 const streams = launchStreams();
 const real = (path: string) => mediaStorageUrl(SAMPLE.mediaBucket, 'us-west', path);
-const domains: Domain[] = [{ id: SAMPLE.vodDomainId, name: 'vod.example-tv.com', type: 'vod', bucketName: SAMPLE.mediaBucket, created: new Date() }];
+const domains: Domain[] = [
+  {
+    id: SAMPLE.vodDomainId,
+    name: 'vod.example-tv.com',
+    type: 'vod',
+    bucketName: SAMPLE.mediaBucket,
+    created: new Date(),
+  },
+];
 
 /** The extension's kind of fetcher: undici, the reply's status, text and content type. */
 const undiciFetch: FetchText = async (url, signal) => {
   const res = await request(url, { signal });
   const type = res.headers['content-type'];
-  return { status: res.statusCode, text: await res.body.text(), ...(typeof type === 'string' ? { contentType: type } : {}) };
+  return {
+    status: res.statusCode,
+    text: await res.body.text(),
+    ...(typeof type === 'string' ? { contentType: type } : {}),
+  };
 };
 
 async function get(url: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET') {
@@ -54,16 +74,39 @@ describe('the media server', () => {
       'streams/launch/subs/en/seg-1.vtt': 'text/vtt',
       'streams/launch/keys/launch.key': 'application/octet-stream',
     };
-    for (const [path, type] of Object.entries(types)) assert.equal((await get(media.localUrl(real(path)))).headers['content-type'], type, path);
-    assert.equal((await get(media.localUrl(real('streams/launch/keys/launch.key')))).body.length, 16, 'an AES-128 key is 16 bytes');
+    for (const [path, type] of Object.entries(types))
+      assert.equal((await get(media.localUrl(real(path)))).headers['content-type'], type, path);
+    assert.equal(
+      (await get(media.localUrl(real('streams/launch/keys/launch.key')))).body.length,
+      16,
+      'an AES-128 key is 16 bytes',
+    );
     assert.deepEqual(
       media.requests.map((r) => [r.method, r.host, r.bucket, r.path, r.status]),
-      [['GET', 'media-assets.media-storage.us-west.qencode.com', 'media-assets', 'streams/launch/master.m3u8', 200], ...Object.keys(types).map((p) => ['GET', 'media-assets.media-storage.us-west.qencode.com', 'media-assets', p, 200]), ['GET', 'media-assets.media-storage.us-west.qencode.com', 'media-assets', 'streams/launch/keys/launch.key', 200]],
+      [
+        ['GET', 'media-assets.media-storage.us-west.qencode.com', 'media-assets', 'streams/launch/master.m3u8', 200],
+        ...Object.keys(types).map((p) => [
+          'GET',
+          'media-assets.media-storage.us-west.qencode.com',
+          'media-assets',
+          p,
+          200,
+        ]),
+        [
+          'GET',
+          'media-assets.media-storage.us-west.qencode.com',
+          'media-assets',
+          'streams/launch/keys/launch.key',
+          200,
+        ],
+      ],
     );
   });
 
   it('serves by Host header too, a vod domain serves its bucket, and the bucket CORS headers come along', async () => {
-    const byHost = await get(`${media.url}/streams/launch/master.m3u8`, { host: 'media-assets.media-storage.us-west.qencode.com' });
+    const byHost = await get(`${media.url}/streams/launch/master.m3u8`, {
+      host: 'media-assets.media-storage.us-west.qencode.com',
+    });
     assert.equal(byHost.status, 200);
     assert.equal(byHost.headers['access-control-allow-origin'], 'https://media-storage.us-west.qencode.com');
     assert.equal((await get(`${media.url}/streams/launch/master.m3u8`, { host: 'vod.example-tv.com' })).status, 200);
@@ -75,13 +118,23 @@ describe('the media server', () => {
     const missing = await get(media.localUrl(real('streams/launch/nope.m3u8')));
     assert.equal(missing.status, 404);
     assert.match(missing.body.toString(), /<Code>NoSuchKey<\/Code>/);
-    assert.match((await get(`${media.url}/nobucket.media-storage.us-west.qencode.com/a.ts`)).body.toString(), /NoSuchBucket/);
-    assert.equal((await get(`${media.url}/media-assets.media-storage.eu-central.qencode.com/streams/launch/master.m3u8`)).status, 404, 'wrong region');
+    assert.match(
+      (await get(`${media.url}/nobucket.media-storage.us-west.qencode.com/a.ts`)).body.toString(),
+      /NoSuchBucket/,
+    );
+    assert.equal(
+      (await get(`${media.url}/media-assets.media-storage.eu-central.qencode.com/streams/launch/master.m3u8`)).status,
+      404,
+      'wrong region',
+    );
     media.put(SAMPLE.promoBucket, 'clips/a.m3u8', '#EXTM3U\n');
     const promo = mediaStorageUrl(SAMPLE.promoBucket, 'us-west', 'clips/a.m3u8');
     assert.equal((await get(media.localUrl(promo))).status, 403);
     assert.equal((await get(media.localUrl(`${promo}?auth=signed`))).status, 200);
-    assert.equal((await request(media.localUrl(real('streams/launch/master.m3u8')), { method: 'PUT', body: 'x' })).statusCode, 405);
+    assert.equal(
+      (await request(media.localUrl(real('streams/launch/master.m3u8')), { method: 'PUT', body: 'x' })).statusCode,
+      405,
+    );
   });
 
   it('answers a byte range with 206, and HEAD without a body', async () => {
@@ -98,14 +151,28 @@ describe('the media server', () => {
 });
 
 describe('collecting the demo stream from the media server', () => {
-  const options = () => ({ fetchText: withMediaOverride(undiciFetch, media.url), toTarget: (u: URL) => mapUrl(u, domains) });
+  const options = () => ({
+    fetchText: withMediaOverride(undiciFetch, media.url),
+    toTarget: (u: URL) => mapUrl(u, domains),
+  });
 
   it('HLS: exactly the generated objects, manifests last, only the manifests read, each once', async () => {
     const r = await collectStream(real(streams.hls.root), options());
     assert.deepEqual(r.objects.map((o) => o.path).sort(), streams.hls.objects.map((o) => o.path).sort());
     assert.equal(r.objects.at(-1)!.path, 'streams/launch/master.m3u8');
-    assert.ok(r.objects.slice(r.manifestsFrom).every((o) => isManifestKind(o.kind)) && r.objects.slice(0, r.manifestsFrom).every((o) => !isManifestKind(o.kind)));
-    assert.deepEqual(r.counts, { key: 1, init: 3, segment: 18, subtitle: 3, playlist: 4, 'iframe-playlist': 1, manifest: 1 });
+    assert.ok(
+      r.objects.slice(r.manifestsFrom).every((o) => isManifestKind(o.kind)) &&
+        r.objects.slice(0, r.manifestsFrom).every((o) => !isManifestKind(o.kind)),
+    );
+    assert.deepEqual(r.counts, {
+      key: 1,
+      init: 3,
+      segment: 18,
+      subtitle: 3,
+      playlist: 4,
+      'iframe-playlist': 1,
+      manifest: 1,
+    });
     assert.deepEqual(r.leftOut, []);
     const manifests = streams.hls.objects.filter((o) => o.path.endsWith('.m3u8')).map((o) => o.path);
     assert.deepEqual(media.pathsRead().sort(), manifests.sort());
@@ -119,8 +186,18 @@ describe('collecting the demo stream from the media server', () => {
     assert.deepEqual(
       r.renditions.map((x) => [x.name, x.count, x.first, x.last]),
       [
-        ['video 720p', 7, 'streams/launch/dash/video/720p/seg-00001.m4s', 'streams/launch/dash/video/720p/seg-00006.m4s'],
-        ['video 360p', 7, 'streams/launch/dash/video/360p/seg-00001.m4s', 'streams/launch/dash/video/360p/seg-00006.m4s'],
+        [
+          'video 720p',
+          7,
+          'streams/launch/dash/video/720p/seg-00001.m4s',
+          'streams/launch/dash/video/720p/seg-00006.m4s',
+        ],
+        [
+          'video 360p',
+          7,
+          'streams/launch/dash/video/360p/seg-00001.m4s',
+          'streams/launch/dash/video/360p/seg-00006.m4s',
+        ],
         ['audio en', 7, 'streams/launch/dash/audio/en/seg-00001.m4s', 'streams/launch/dash/audio/en/seg-00006.m4s'],
       ],
     );
@@ -136,10 +213,17 @@ describe('collecting the demo stream from the media server', () => {
 
   it('a variant that answers 404, or a connection reset, stops the collection naming the playlist', async () => {
     media.addFault({ path: '^streams/launch/video/360p/index\\.m3u8$', fault: { type: 'status', status: 404 } });
-    await assert.rejects(collectStream(real(streams.hls.root), options()), (e: StreamCollectError) => e.url === real('streams/launch/video/360p/index.m3u8') && e.reason === 'HTTP 404 (no such object)');
+    await assert.rejects(
+      collectStream(real(streams.hls.root), options()),
+      (e: StreamCollectError) =>
+        e.url === real('streams/launch/video/360p/index.m3u8') && e.reason === 'HTTP 404 (no such object)',
+    );
     media.clearFaults();
     media.addFault({ path: 'audio/en/index', fault: { type: 'reset' } });
-    await assert.rejects(collectStream(real(streams.hls.root), options()), (e: StreamCollectError) => e.url.endsWith('audio/en/index.m3u8') && /^network error: /.test(e.reason));
+    await assert.rejects(
+      collectStream(real(streams.hls.root), options()),
+      (e: StreamCollectError) => e.url.endsWith('audio/en/index.m3u8') && /^network error: /.test(e.reason),
+    );
   });
 
   it('at 20 ms a request, the stream is read in about its depth in round trips, not one per manifest', async () => {
@@ -151,7 +235,10 @@ describe('collecting the demo stream from the media server', () => {
     // Two levels: the master, then its five playlists at once (~40 ms); one at a time would take 120 ms.
     const playlists = media.requests.slice(1);
     const lastStart = Math.max(...playlists.map((q) => q.startedAt));
-    assert.ok(playlists.every((q) => q.finishedAt! >= lastStart), 'the five playlists were in flight together');
+    assert.ok(
+      playlists.every((q) => q.finishedAt! >= lastStart),
+      'the five playlists were in flight together',
+    );
     assert.ok(ms < 115, `${Math.round(ms)} ms`);
   });
 });

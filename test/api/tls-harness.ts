@@ -28,7 +28,13 @@ export function useTlsEmulator(options: EmulatorOptions = {}) {
   });
   /** A client of the relayed emulator that trusts the test CA. */
   function makeClient(overrides: Partial<ClientOptions> = {}): QencodeClient {
-    const client = new QencodeClient({ baseUrl: ctx.url, apiKey: () => DEMO_API_KEY, ca: ctx.certificates.ca, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...overrides });
+    const client = new QencodeClient({
+      baseUrl: ctx.url,
+      apiKey: () => DEMO_API_KEY,
+      ca: ctx.certificates.ca,
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+      ...overrides,
+    });
     clients.push(client);
     return client;
   }
@@ -39,7 +45,11 @@ export function useTlsEmulator(options: EmulatorOptions = {}) {
   }
   /** What the last scenario cost on the wire. */
   function counts() {
-    return { requests: ctx.emulator.requests.length, connections: ctx.relay.stats.connections, handshakes: ctx.relay.stats.handshakes };
+    return {
+      requests: ctx.emulator.requests.length,
+      connections: ctx.relay.stats.connections,
+      handshakes: ctx.relay.stats.handshakes,
+    };
   }
   /** Closes every client made so far (their connections end). */
   async function closeClients(): Promise<void> {

@@ -41,7 +41,10 @@ describe('the emulator issues certificates as Qencode does: by DNS', () => {
     dns.zone.set('events.example-tv.com', { cname: TARGET });
     const issued = await statusOf(client, sub.id, 'issued');
     assert.equal(issued.status, 'issued');
-    assert.ok(issued.expires && issued.expires.getTime() > Date.now() + 80 * 86_400_000, 'a certificate good for about 90 days');
+    assert.ok(
+      issued.expires && issued.expires.getTime() > Date.now() + 80 * 86_400_000,
+      'a certificate good for about 90 days',
+    );
   });
 
   it('a CNAME that points elsewhere fails the subscription after the configured time, with the reason', async () => {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { failure } from './harness';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DEFAULT_TOKEN_FALLBACK_URL, isQencodeError, listDomains, QencodeClient, type ClientOptions, type RequestLogEntry } from '../../src/core';
+import {
+  DEFAULT_TOKEN_FALLBACK_URL,
+  isQencodeError,
+  listDomains,
+  QencodeClient,
+  type ClientOptions,
+  type RequestLogEntry,
+} from '../../src/core';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 
 /*
@@ -23,11 +30,15 @@ let noToken: Emulator;
 const clients: QencodeClient[] = [];
 
 function client(overrides: Partial<ClientOptions>): QencodeClient {
-  const c = new QencodeClient({ baseUrl: api.url, apiKey: () => DEMO_API_KEY, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...overrides });
+  const c = new QencodeClient({
+    baseUrl: api.url,
+    apiKey: () => DEMO_API_KEY,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    ...overrides,
+  });
   clients.push(c);
   return c;
 }
-
 
 before(async () => {
   api = new Emulator({ seed: true, tokenRoute: false });
@@ -61,23 +72,40 @@ describe('where the token comes from', () => {
 
   it('the fallback URL is checked like the base URL: https only, except loopback', () => {
     for (const bad of ['http://api-live.qencode.com', 'not a url', 'https://user:pw@api-live.qencode.com']) {
-      assert.throws(() => new QencodeClient({ baseUrl: 'https://api-cdn.qencode.com', apiKey: () => 'k', tokenFallbackUrl: bad }), (e: unknown) => isQencodeError(e, 'invalid-input'), bad);
+      assert.throws(
+        () => new QencodeClient({ baseUrl: 'https://api-cdn.qencode.com', apiKey: () => 'k', tokenFallbackUrl: bad }),
+        (e: unknown) => isQencodeError(e, 'invalid-input'),
+        bad,
+      );
     }
   });
 
   it('a 404 at the base URL: the token comes from the fallback, and every API call goes to the base URL', async () => {
     const served: string[] = [];
     const log: RequestLogEntry[] = [];
-    const c = client({ tokenFallbackUrl: tokenOnly.url, onTokenHost: (u) => served.push(u), onRequest: (e) => log.push(e) });
+    const c = client({
+      tokenFallbackUrl: tokenOnly.url,
+      onTokenHost: (u) => served.push(u),
+      onRequest: (e) => log.push(e),
+    });
     assert.equal((await listDomains(c)).length, 4);
     await listDomains(c, 'live');
 
     // The API host: one token request refused with 404, then the API calls, with the fallback's token.
-    assert.deepEqual(api.requests.map((r) => `${r.method} ${r.path} ${r.status}`), [`POST ${tokenPath} 404`, 'GET /v1/domains 200', 'GET /v1/domains/live 200']);
+    assert.deepEqual(
+      api.requests.map((r) => `${r.method} ${r.path} ${r.status}`),
+      [`POST ${tokenPath} 404`, 'GET /v1/domains 200', 'GET /v1/domains/live 200'],
+    );
     // The token host: the token request only.
-    assert.deepEqual(tokenOnly.requests.map((r) => `${r.method} ${r.path} ${r.status}`), [`POST ${tokenPath} 200`]);
+    assert.deepEqual(
+      tokenOnly.requests.map((r) => `${r.method} ${r.path} ${r.status}`),
+      [`POST ${tokenPath} 200`],
+    );
     const token = tokenOnly.issuedTokens.at(-1)!;
-    assert.ok(api.requests.filter((r) => !isToken(r)).every((r) => r.authorization === `Bearer ${token}`), 'the API host accepted the token the fallback issued');
+    assert.ok(
+      api.requests.filter((r) => !isToken(r)).every((r) => r.authorization === `Bearer ${token}`),
+      'the API host accepted the token the fallback issued',
+    );
     assert.equal(tokenOnly.requests[0]!.hasAuth, false);
 
     assert.deepEqual(served, [tokenOnly.url]);
@@ -102,18 +130,29 @@ describe('where the token comes from', () => {
     await listDomains(c);
     assert.equal(api.requests.filter(isToken).length, 1, 'the base URL was asked once only');
     assert.equal(tokenOnly.requests.filter(isToken).length, 2);
-    assert.deepEqual(api.requests.filter((r) => !isToken(r)).map((r) => r.path), ['/v1/domains']);
+    assert.deepEqual(
+      api.requests.filter((r) => !isToken(r)).map((r) => r.path),
+      ['/v1/domains'],
+    );
     assert.deepEqual(served, [tokenOnly.url], 'reported once: the host did not change');
   });
 
   it('a token refused by an API call is replaced from the host that served it', async () => {
     const c = client({ tokenFallbackUrl: tokenOnly.url });
     await listDomains(c);
-    api.addFault({ method: 'GET', path: '^/v1/domains$', fault: { type: 'status', status: 401, body: { error: 5, message: 'Token expired' } }, times: 1 });
+    api.addFault({
+      method: 'GET',
+      path: '^/v1/domains$',
+      fault: { type: 'status', status: 401, body: { error: 5, message: 'Token expired' } },
+      times: 1,
+    });
     assert.equal((await listDomains(c)).length, 4);
     assert.equal(api.requests.filter(isToken).length, 1, 'the base URL was not asked again');
     assert.equal(tokenOnly.requests.filter(isToken).length, 2);
-    assert.deepEqual(api.requestsTo('GET', '^/v1/domains$').map((r) => r.status), [200, 401, 200]);
+    assert.deepEqual(
+      api.requestsTo('GET', '^/v1/domains$').map((r) => r.status),
+      [200, 401, 200],
+    );
     assert.equal(api.requestsTo('GET', '^/v1/domains$')[2]!.authorization, `Bearer ${tokenOnly.issuedTokens.at(-1)}`);
   });
 
@@ -123,12 +162,23 @@ describe('where the token comes from', () => {
     full.addFault({ method: 'POST', path: '^/v1/access_token/', fault: { type: 'status', status: 404 }, times: 1 });
     await c.verifyApiKey();
     assert.equal(c.tokenHost, tokenOnly.url);
-    tokenOnly.addFault({ method: 'POST', path: '^/v1/access_token/', fault: { type: 'status', status: 404 }, times: 1 });
+    tokenOnly.addFault({
+      method: 'POST',
+      path: '^/v1/access_token/',
+      fault: { type: 'status', status: 404 },
+      times: 1,
+    });
     await c.verifyApiKey();
     assert.equal(c.tokenHost, full.url);
     assert.deepEqual(served, [tokenOnly.url, full.url]);
-    assert.deepEqual(full.requests.map((r) => r.status), [404, 200]);
-    assert.deepEqual(tokenOnly.requests.map((r) => r.status), [200, 404]);
+    assert.deepEqual(
+      full.requests.map((r) => r.status),
+      [404, 200],
+    );
+    assert.deepEqual(
+      tokenOnly.requests.map((r) => r.status),
+      [200, 404],
+    );
   });
 
   it('a 401 at the base URL does not fall back: the key was refused', async () => {
@@ -136,7 +186,10 @@ describe('where the token comes from', () => {
     const e = await failure(c.verifyApiKey());
     assert.equal(e.kind, 'auth');
     assert.equal(e.message, 'Get access token failed: the API key was refused (HTTP 401).');
-    assert.deepEqual(full.requests.map((r) => `${r.method} ${r.path} ${r.status}`), ['POST /v1/access_token/not-a-key-0000000000 401']);
+    assert.deepEqual(
+      full.requests.map((r) => `${r.method} ${r.path} ${r.status}`),
+      ['POST /v1/access_token/not-a-key-0000000000 401'],
+    );
     assert.equal(tokenOnly.requests.length, 0, 'the fallback was not asked');
   });
 
@@ -145,17 +198,35 @@ describe('where the token comes from', () => {
     const e403 = await failure(client({ baseUrl: full.url, tokenFallbackUrl: tokenOnly.url }).verifyApiKey());
     assert.equal(e403.kind, 'auth');
     full.addFault({ method: 'POST', path: '^/v1/access_token/', fault: { type: 'status', status: 500 } });
-    const e500 = await failure(client({ baseUrl: full.url, tokenFallbackUrl: tokenOnly.url, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 } }).verifyApiKey());
+    const e500 = await failure(
+      client({
+        baseUrl: full.url,
+        tokenFallbackUrl: tokenOnly.url,
+        retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 },
+      }).verifyApiKey(),
+    );
     assert.equal(e500.status, 500);
-    assert.deepEqual(full.requests.map((r) => r.status), [403, 500, 500], 'the 500 is retried at the base URL');
+    assert.deepEqual(
+      full.requests.map((r) => r.status),
+      [403, 500, 500],
+      'the 500 is retried at the base URL',
+    );
     assert.equal(tokenOnly.requests.length, 0, 'the fallback was not asked');
   });
 
   it('a 404 carrying "key not found" (code 3) is a refused key, not a missing route', async () => {
-    full.addFault({ method: 'POST', path: '^/v1/access_token/', fault: { type: 'status', status: 404, body: { error: 3, message: 'API key not found' } }, times: 1 });
+    full.addFault({
+      method: 'POST',
+      path: '^/v1/access_token/',
+      fault: { type: 'status', status: 404, body: { error: 3, message: 'API key not found' } },
+      times: 1,
+    });
     const e = await failure(client({ baseUrl: full.url, tokenFallbackUrl: tokenOnly.url }).verifyApiKey());
     assert.equal(e.kind, 'auth');
-    assert.deepEqual(full.requests.map((r) => r.status), [404]);
+    assert.deepEqual(
+      full.requests.map((r) => r.status),
+      [404],
+    );
     assert.equal(tokenOnly.requests.length, 0, 'the fallback was not asked');
   });
 
@@ -173,8 +244,14 @@ describe('where the token comes from', () => {
     const e = await failure(c.verifyApiKey());
     assert.equal(e.kind, 'auth');
     assert.equal(e.message, 'Get access token failed: the API key was refused (HTTP 401).');
-    assert.deepEqual(api.requests.map((r) => r.status), [404]);
-    assert.deepEqual(tokenOnly.requests.map((r) => r.status), [401]);
+    assert.deepEqual(
+      api.requests.map((r) => r.status),
+      [404],
+    );
+    assert.deepEqual(
+      tokenOnly.requests.map((r) => r.status),
+      [401],
+    );
     assert.equal(c.tokenHost, undefined);
   });
 
@@ -183,25 +260,44 @@ describe('where the token comes from', () => {
     const e = await failure(c.verifyApiKey());
     assert.equal(e.kind, 'http');
     assert.equal(e.status, 404);
-    assert.equal(e.message, `Get access token failed: the token route was not found at ${new URL(api.url).origin}; check the API URL (HTTP 404).`);
+    assert.equal(
+      e.message,
+      `Get access token failed: the token route was not found at ${new URL(api.url).origin}; check the API URL (HTTP 404).`,
+    );
     // The emulator, like many servers, echoes the path it has no route for: the key must not come back with it.
     assert.ok(!JSON.stringify({ ...e, message: e.message }).includes(DEMO_API_KEY), 'no key in the error');
-    assert.deepEqual(api.requests.map((r) => `${r.method} ${r.path} ${r.status}`), [`POST ${tokenPath} 404`]);
+    assert.deepEqual(
+      api.requests.map((r) => `${r.method} ${r.path} ${r.status}`),
+      [`POST ${tokenPath} 404`],
+    );
     assert.equal(tokenOnly.requests.length, 0);
   });
 
   it('a 404 at both hosts names both', async () => {
     const c = client({ tokenFallbackUrl: noToken.url });
     const e = await failure(listDomains(c));
-    assert.equal(e.message, `Get access token failed: the token route was not found at ${new URL(api.url).origin} or at ${new URL(noToken.url).origin}; check the API URL (HTTP 404).`);
-    assert.deepEqual(api.requests.map((r) => r.status), [404], 'no API call without a token');
-    assert.deepEqual(noToken.requests.map((r) => r.status), [404]);
+    assert.equal(
+      e.message,
+      `Get access token failed: the token route was not found at ${new URL(api.url).origin} or at ${new URL(noToken.url).origin}; check the API URL (HTTP 404).`,
+    );
+    assert.deepEqual(
+      api.requests.map((r) => r.status),
+      [404],
+      'no API call without a token',
+    );
+    assert.deepEqual(
+      noToken.requests.map((r) => r.status),
+      [404],
+    );
   });
 
   it('the token-only host serves nothing else', async () => {
     const c = client({ baseUrl: tokenOnly.url });
     const e = await failure(listDomains(c));
     assert.equal(e.status, 404);
-    assert.deepEqual(tokenOnly.requests.map((r) => `${r.method} ${r.path} ${r.status}`), [`POST ${tokenPath} 200`, 'GET /v1/domains 404']);
+    assert.deepEqual(
+      tokenOnly.requests.map((r) => `${r.method} ${r.path} ${r.status}`),
+      [`POST ${tokenPath} 200`, 'GET /v1/domains 404'],
+    );
   });
 });

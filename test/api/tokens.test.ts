@@ -19,7 +19,10 @@ describe('access tokens', () => {
   it('caches a token until exp less the margin, then refreshes', async () => {
     let now = 1_000_000;
     let fetched = 0;
-    const cache = new TokenCache(async () => jwt({ exp: (now + 3_600_000) / 1000, n: ++fetched }), () => now);
+    const cache = new TokenCache(
+      async () => jwt({ exp: (now + 3_600_000) / 1000, n: ++fetched }),
+      () => now,
+    );
     const first = await cache.get();
     assert.equal(await cache.get(), first);
     now += 3_600_000 - REFRESH_MARGIN_MS - 1;
@@ -32,7 +35,10 @@ describe('access tokens', () => {
   it('holds a token without exp for 24 h less the margin', async () => {
     let now = 0;
     let fetched = 0;
-    const cache = new TokenCache(async () => `opaque-${++fetched}`, () => now);
+    const cache = new TokenCache(
+      async () => `opaque-${++fetched}`,
+      () => now,
+    );
     await cache.get();
     now = TOKEN_LIFETIME_MS - REFRESH_MARGIN_MS - 1;
     assert.equal(await cache.get(), 'opaque-1');
@@ -55,25 +61,42 @@ describe('access tokens', () => {
 
   it('on 401 with an expired token it refreshes once and retries once', async () => {
     await listDomains(env.client);
-    env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 401, body: { error: 5, message: 'Token expired' } }, times: 1 });
+    env.emulator.addFault({
+      path: '^/v1/domains$',
+      fault: { type: 'status', status: 401, body: { error: 5, message: 'Token expired' } },
+      times: 1,
+    });
     const list = await listDomains(env.client);
     assert.equal(list.length, 4);
     assert.equal(tokenRequests().length, 2);
     const calls = env.emulator.requestsTo('GET', '^/v1/domains$');
     assert.equal(calls.length, 3);
     const refresh = tokenRequests()[1]!;
-    assert.ok(calls[1]!.seq < refresh.seq && refresh.seq < calls[2]!.seq, 'a new token is fetched between the 401 and the retry');
+    assert.ok(
+      calls[1]!.seq < refresh.seq && refresh.seq < calls[2]!.seq,
+      'a new token is fetched between the 401 and the retry',
+    );
   });
 
   it('a Qencode token code in a 200 reply is treated like a 401', async () => {
-    env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 200, body: { error: 4, message: 'Invalid token' } }, times: 1 });
+    env.emulator.addFault({
+      path: '^/v1/domains$',
+      fault: { type: 'status', status: 200, body: { error: 4, message: 'Invalid token' } },
+      times: 1,
+    });
     assert.equal((await listDomains(env.client)).length, 4);
     assert.equal(tokenRequests().length, 2);
   });
 
   it('a second 401 after a fresh token is an auth error, not a loop', async () => {
-    env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 401, body: { error: 4, message: 'Invalid token' } } });
-    await assert.rejects(listDomains(env.client), (e: Error & { kind?: string }) => e.kind === 'auth' && /re-enter the API key/.test(e.message));
+    env.emulator.addFault({
+      path: '^/v1/domains$',
+      fault: { type: 'status', status: 401, body: { error: 4, message: 'Invalid token' } },
+    });
+    await assert.rejects(
+      listDomains(env.client),
+      (e: Error & { kind?: string }) => e.kind === 'auth' && /re-enter the API key/.test(e.message),
+    );
     assert.equal(tokenRequests().length, 2);
     assert.equal(env.emulator.requestsTo('GET', '^/v1/domains$').length, 2);
   });
@@ -87,7 +110,10 @@ describe('access tokens', () => {
     env.emulator.tokenTtlSeconds = 3600;
     assert.equal((await listDomains(client)).length, 4);
     assert.equal(tokenRequests().length, 2);
-    assert.deepEqual(env.emulator.requestsTo('GET', '^/v1/domains$').map((r) => r.status), [200, 401, 200]);
+    assert.deepEqual(
+      env.emulator.requestsTo('GET', '^/v1/domains$').map((r) => r.status),
+      [200, 401, 200],
+    );
   });
 });
 

@@ -1,19 +1,32 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { checkBaseUrl, getDomain, isQencodeError, listDomains, purgeObject, QencodeClient, createDomain, redact, redactPath, type RequestLogEntry } from '../../src/core';
+import {
+  checkBaseUrl,
+  getDomain,
+  isQencodeError,
+  listDomains,
+  purgeObject,
+  QencodeClient,
+  createDomain,
+  redact,
+  redactPath,
+  type RequestLogEntry,
+} from '../../src/core';
 import { SAMPLE } from '../emulator/sample-data';
 import { useEmulator, failure } from './harness';
 
 const env = useEmulator();
 const domainGets = () => env.emulator.requestsTo('GET', '^/v1/domains$');
 
-
 describe('retries', () => {
   it('a GET is retried on 503 and then succeeds', async () => {
     env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 503 }, times: 2 });
     assert.equal((await listDomains(env.client)).length, 4);
-    assert.deepEqual(domainGets().map((r) => r.status), [503, 503, 200]);
+    assert.deepEqual(
+      domainGets().map((r) => r.status),
+      [503, 503, 200],
+    );
   });
 
   it('gives up after 3 retries with the last error', async () => {
@@ -26,7 +39,10 @@ describe('retries', () => {
   it('a 500 is retried; a 501 or a 4xx is not', async () => {
     env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 500 }, times: 1 });
     assert.equal((await listDomains(env.client)).length, 4);
-    assert.deepEqual(domainGets().map((r) => r.status), [500, 200]);
+    assert.deepEqual(
+      domainGets().map((r) => r.status),
+      [500, 200],
+    );
     env.emulator.clearRequests();
     env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 501 } });
     const e = await failure(listDomains(env.client));
@@ -51,11 +67,18 @@ describe('retries', () => {
     const started = Date.now();
     await listDomains(env.client);
     assert.ok(Date.now() - started >= 950, 'waited about a second');
-    assert.deepEqual(domainGets().map((r) => r.status), [429, 200]);
+    assert.deepEqual(
+      domainGets().map((r) => r.status),
+      [429, 200],
+    );
   });
 
   it("Qencode's retry_after in the body is honoured too", async () => {
-    env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'rate-limit', retryAfter: 1, inBody: true }, times: 1 });
+    env.emulator.addFault({
+      path: '^/v1/domains$',
+      fault: { type: 'rate-limit', retryAfter: 1, inBody: true },
+      times: 1,
+    });
     const started = Date.now();
     await listDomains(env.client);
     assert.ok(Date.now() - started >= 950);
@@ -170,7 +193,11 @@ describe('faults become clear errors', () => {
   });
 
   it('a 2xx reply carrying a non-zero Qencode error is an error', async () => {
-    env.emulator.addFault({ path: '^/v1/domains$', method: 'GET', fault: { type: 'status', status: 200, body: { error: 6, message: 'Service suspended' } } });
+    env.emulator.addFault({
+      path: '^/v1/domains$',
+      method: 'GET',
+      fault: { type: 'status', status: 200, body: { error: 6, message: 'Service suspended' } },
+    });
     const e = await failure(listDomains(env.client));
     assert.equal(e.code, 6);
     assert.equal(e.message, 'List domains failed: Service suspended (HTTP 200).');
@@ -187,7 +214,15 @@ describe('logging and secrets', () => {
     const entries: RequestLogEntry[] = [];
     const client = env.makeClient({ onRequest: (e) => entries.push(e) });
     await listDomains(client);
-    assert.deepEqual(Object.keys(entries[0]!).sort(), ['attempt', 'durationMs', 'method', 'operation', 'outcome', 'path', 'status']);
+    assert.deepEqual(Object.keys(entries[0]!).sort(), [
+      'attempt',
+      'durationMs',
+      'method',
+      'operation',
+      'outcome',
+      'path',
+      'status',
+    ]);
     assert.equal(entries[0]!.path, '/v1/access_token/[redacted]');
     assert.equal(JSON.stringify(entries).includes('qencode-demo-key'), false);
     assert.equal(entries[1]!.path, '/v1/domains');
@@ -201,9 +236,11 @@ describe('logging and secrets', () => {
   });
 
   it('redact() removes token paths, bearer tokens, JWTs, PEM blocks and named secrets', () => {
-    const text = 'POST https://api/v1/access_token/SECRETKEY1234 Authorization: Bearer abc.def.ghi eyJhbGciOi.eyJzdWIi.sig -----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY----- and my-api-key-value';
+    const text =
+      'POST https://api/v1/access_token/SECRETKEY1234 Authorization: Bearer abc.def.ghi eyJhbGciOi.eyJzdWIi.sig -----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY----- and my-api-key-value';
     const out = redact(text, ['my-api-key-value']);
-    for (const secret of ['SECRETKEY1234', 'abc.def.ghi', 'eyJhbGciOi', 'MIIB', 'my-api-key-value']) assert.equal(out.includes(secret), false, secret);
+    for (const secret of ['SECRETKEY1234', 'abc.def.ghi', 'eyJhbGciOi', 'MIIB', 'my-api-key-value'])
+      assert.equal(out.includes(secret), false, secret);
     assert.equal(redactPath('/v1/access_token/k?x'), '/v1/access_token/[redacted]?x');
   });
 });
@@ -213,8 +250,18 @@ describe('base URL', () => {
     assert.equal(checkBaseUrl('https://api-cdn.qencode.com').host, 'api-cdn.qencode.com');
     assert.equal(checkBaseUrl('http://127.0.0.1:8787').port, '8787');
     assert.equal(checkBaseUrl('http://localhost:1').hostname, 'localhost');
-    for (const bad of ['http://api-cdn.qencode.com', 'ftp://x', 'not a url', 'https://user:pw@api-cdn.qencode.com', 'http://127.0.0.1.evil.com']) {
-      assert.throws(() => checkBaseUrl(bad), (e: unknown) => isQencodeError(e, 'invalid-input'), bad);
+    for (const bad of [
+      'http://api-cdn.qencode.com',
+      'ftp://x',
+      'not a url',
+      'https://user:pw@api-cdn.qencode.com',
+      'http://127.0.0.1.evil.com',
+    ]) {
+      assert.throws(
+        () => checkBaseUrl(bad),
+        (e: unknown) => isQencodeError(e, 'invalid-input'),
+        bad,
+      );
     }
   });
 
@@ -234,8 +281,15 @@ describe('the account on errors', () => {
     const e = await failure(getDomain(client, missing));
     assert.equal(e.account, account);
     assert.equal(e.status, 404);
-    assert.equal(e.message, 'Get domain failed: Domain not found (HTTP 404).', 'the message is unchanged: the account is for the UI');
-    assert.deepEqual(env.emulator.requestsTo('GET', '^/v1/domains/').map((r) => r.path), [`/v1/domains/${missing}`]);
+    assert.equal(
+      e.message,
+      'Get domain failed: Domain not found (HTTP 404).',
+      'the message is unchanged: the account is for the UI',
+    );
+    assert.deepEqual(
+      env.emulator.requestsTo('GET', '^/v1/domains/').map((r) => r.path),
+      [`/v1/domains/${missing}`],
+    );
   });
 
   it('a refused key from verifyApiKey() carries it', async () => {
@@ -243,7 +297,10 @@ describe('the account on errors', () => {
     const e = await failure(client.verifyApiKey());
     assert.equal(e.kind, 'auth');
     assert.equal(e.account, account);
-    assert.deepEqual(env.emulator.requests.map((r) => `${r.method} ${r.path}`), ['POST /v1/access_token/not-a-key-0000000000']);
+    assert.deepEqual(
+      env.emulator.requests.map((r) => `${r.method} ${r.path}`),
+      ['POST /v1/access_token/not-a-key-0000000000'],
+    );
   });
 
   it('so does a refused key met inside call(), and an auth failure after a fresh token', async () => {
@@ -251,7 +308,10 @@ describe('the account on errors', () => {
     assert.equal(refused.account, account);
     assert.equal(refused.operation, 'get access token');
     env.emulator.clearRequests();
-    env.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 401, body: { error: 4, message: 'Invalid token' } } });
+    env.emulator.addFault({
+      path: '^/v1/domains$',
+      fault: { type: 'status', status: 401, body: { error: 4, message: 'Invalid token' } },
+    });
     const e = await failure(listDomains(env.makeClient({ account })));
     assert.equal(e.kind, 'auth');
     assert.equal(e.account, account);
@@ -268,7 +328,12 @@ describe('the account on errors', () => {
     assert.equal(refused.account, account);
 
     env.emulator.addFault({ path: '^/v1/domains/', fault: { type: 'slow-headers', ms: 1000 }, times: 1 });
-    const slow = await failure(getDomain(env.makeClient({ account, timeouts: { headersMs: 100 }, retry: { maxRetries: 0 } }), SAMPLE.liveDomainId));
+    const slow = await failure(
+      getDomain(
+        env.makeClient({ account, timeouts: { headersMs: 100 }, retry: { maxRetries: 0 } }),
+        SAMPLE.liveDomainId,
+      ),
+    );
     assert.equal(slow.kind, 'timeout');
     assert.equal(slow.account, account);
 
@@ -278,7 +343,12 @@ describe('the account on errors', () => {
     assert.equal(cancelled.kind, 'cancelled');
     assert.equal(cancelled.account, account);
 
-    env.emulator.addFault({ method: 'POST', path: '/cache/purge$', fault: { type: 'error-in-200', shape: 'status-failed' }, times: 1 });
+    env.emulator.addFault({
+      method: 'POST',
+      path: '/cache/purge$',
+      fault: { type: 'error-in-200', shape: 'status-failed' },
+      times: 1,
+    });
     const inBody = await failure(purgeObject(env.makeClient({ account }), SAMPLE.mediaBucket, 'a.ts'));
     assert.equal(inBody.account, account);
   });

@@ -53,7 +53,8 @@ describe('undici internals used by src/core/undici.ts', () => {
 
   before(async () => {
     // Only the proxies a test names: none from the environment running the tests.
-    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) delete process.env[k];
+    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'])
+      delete process.env[k];
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -86,17 +87,26 @@ describe('undici internals used by src/core/undici.ts', () => {
   });
 
   it('package.json pins undici to an exact version, the one installed', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
     const pinned = pkg.dependencies?.undici;
     assert.match(pinned ?? '', /^\d+\.\d+\.\d+$/, `undici is pinned to an exact version, not a range ("${pinned}")`);
-    const installed = (JSON.parse(readFileSync(join(UNDICI_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+    const installed = (JSON.parse(readFileSync(join(UNDICI_DIR, 'package.json'), 'utf8')) as { version: string })
+      .version;
     assert.equal(installed, pinned, 'the installed undici is the pinned one');
-    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages?: Record<string, { version?: string }> };
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages?: Record<string, { version?: string }>;
+    };
     assert.equal(lock.packages?.['node_modules/undici']?.version, pinned, 'package-lock.json has the pinned undici');
   });
 
   it('the files undici.ts requires by path exist at those paths in the installed undici', () => {
-    assert.deepEqual(requiredBySource().sort(), [...UNDICI_INTERNALS].sort(), 'UNDICI_INTERNALS lists exactly what undici.ts requires');
+    assert.deepEqual(
+      requiredBySource().sort(),
+      [...UNDICI_INTERNALS].sort(),
+      'UNDICI_INTERNALS lists exactly what undici.ts requires',
+    );
     for (const id of UNDICI_INTERNALS) {
       const expected = join(UNDICI_DIR, ...EXPECTED_FILES[id].split('/'));
       assert.ok(existsSync(expected), `undici/${EXPECTED_FILES[id]} exists`);
@@ -122,9 +132,15 @@ describe('undici internals used by src/core/undici.ts', () => {
         sameClient: undici.Client === require('undici/lib/dispatcher/client'),
         sameConnector: undici.buildConnector === require('undici/lib/core/connect'),
       }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })) as Record<string, unknown>;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })) as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(out.patched, out.api, 'the root adds lib/api to Dispatcher.prototype and nothing else');
-    assert.ok((out.api as string[]).includes('request') && (out.api as string[]).includes('connect'), 'lib/api has request and connect');
+    assert.ok(
+      (out.api as string[]).includes('request') && (out.api as string[]).includes('connect'),
+      'lib/api has request and connect',
+    );
     assert.equal(out.fromApi, true);
     assert.equal(out.sameDispatcher, true, "lib/dispatcher/dispatcher is the root's Dispatcher");
     assert.equal(out.sameAgent, true, "lib/dispatcher/env-http-proxy-agent is the root's EnvHttpProxyAgent");
@@ -137,7 +153,11 @@ describe('undici internals used by src/core/undici.ts', () => {
     dispatchers.push(dispatcher);
     assert.equal(typeof dispatcher.request, 'function');
     assert.equal(rootLoaded(), false, "undici's root module is not loaded: request comes from undici.ts's patch");
-    const res = await request(dispatcher, `${url}/echo?x=1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const res = await request(dispatcher, `${url}/echo?x=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(await res.body.json(), { method: 'POST', url: '/echo?x=1', body: '{"a":1}' });
   });
@@ -153,22 +173,40 @@ describe('undici internals used by src/core/undici.ts', () => {
     assert.equal(rootLoaded(), false, "the tunnel was opened without undici's root module");
   });
 
-  it('HTTP/2 with undici.ts\'s Client and connector: three requests at once share one connection (connections.ts)', async () => {
+  it("HTTP/2 with undici.ts's Client and connector: three requests at once share one connection (connections.ts)", async () => {
     h2Connections = 0;
     const dispatcher = createAgent({ factory: originPoolFactory(), allowH2: true, connect: tls, noProxy: '*' });
     dispatchers.push(dispatcher);
-    const replies = await Promise.all([1, 2, 3].map((i) => request(dispatcher, `${h2Url}/h2/${i}`, { method: 'GET' }).then((r) => r.body.json())));
-    assert.deepEqual(replies, [1, 2, 3].map((i) => ({ httpVersion: '2.0', url: `/h2/${i}` })));
+    const replies = await Promise.all(
+      [1, 2, 3].map((i) => request(dispatcher, `${h2Url}/h2/${i}`, { method: 'GET' }).then((r) => r.body.json())),
+    );
+    assert.deepEqual(
+      replies,
+      [1, 2, 3].map((i) => ({ httpVersion: '2.0', url: `/h2/${i}` })),
+    );
     assert.equal(h2Connections, 1);
     assert.equal(rootLoaded(), false, "h2 without undici's root module");
   });
 
   it('HTTP/2 inside a CONNECT tunnel: ALPN is offered by requestTls', async () => {
     proxy.tunnels.length = 0;
-    const dispatcher = createAgent({ factory: originPoolFactory(), allowH2: true, connect: tls, requestTls: { ...tls, allowH2: true }, httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '' });
+    const dispatcher = createAgent({
+      factory: originPoolFactory(),
+      allowH2: true,
+      connect: tls,
+      requestTls: { ...tls, allowH2: true },
+      httpProxy: proxy.url,
+      httpsProxy: proxy.url,
+      noProxy: '',
+    });
     dispatchers.push(dispatcher);
-    const replies = await Promise.all([1, 2].map((i) => request(dispatcher, `${h2Url}/tunnel/${i}`, { method: 'GET' }).then((r) => r.body.json())));
-    assert.deepEqual(replies, [1, 2].map((i) => ({ httpVersion: '2.0', url: `/tunnel/${i}` })));
+    const replies = await Promise.all(
+      [1, 2].map((i) => request(dispatcher, `${h2Url}/tunnel/${i}`, { method: 'GET' }).then((r) => r.body.json())),
+    );
+    assert.deepEqual(
+      replies,
+      [1, 2].map((i) => ({ httpVersion: '2.0', url: `/tunnel/${i}` })),
+    );
     assert.deepEqual(proxy.tunnels, [new URL(h2Url).host], 'one tunnel');
   });
 });

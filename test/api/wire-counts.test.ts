@@ -11,7 +11,8 @@ import { expandAll, useTlsEmulator } from './tls-harness';
  */
 const h2 = useTlsEmulator();
 const paths = (n: number) => Array.from({ length: n }, (_, i) => `counts/${i}.ts`);
-const purgeAll = (client: ReturnType<typeof h2.makeClient>, n: number) => runPool(paths(n), 8, (p, s) => purgeObject(client, SAMPLE.mediaBucket, p, s), new AbortController().signal);
+const purgeAll = (client: ReturnType<typeof h2.makeClient>, n: number) =>
+  runPool(paths(n), 8, (p, s) => purgeObject(client, SAMPLE.mediaBucket, p, s), new AbortController().signal);
 
 describe('wire counts, HTTP/2 server (ALPN offers h2 and HTTP/1.1)', () => {
   it('first use ever: 4 requests (token, 3 lists), 1 connection, 1 handshake, all h2', async () => {
@@ -19,7 +20,10 @@ describe('wire counts, HTTP/2 server (ALPN offers h2 and HTTP/1.1)', () => {
     const kept: StoredToken[] = [];
     await expandAll(h2.makeClient({ onToken: (t) => kept.push(t) }));
     assert.deepEqual(h2.counts(), { requests: 4, connections: 1, handshakes: 1 });
-    assert.deepEqual(h2.emulator.requests.map((r) => r.httpVersion), ['2.0', '2.0', '2.0', '2.0']);
+    assert.deepEqual(
+      h2.emulator.requests.map((r) => r.httpVersion),
+      ['2.0', '2.0', '2.0', '2.0'],
+    );
     assert.equal(kept.length, 1, 'the token is handed over, to keep');
     assert.ok(kept[0]!.expiresAt > Date.now() + 3_600_000);
   });
@@ -59,7 +63,11 @@ describe('wire counts, HTTP/2 server (ALPN offers h2 and HTTP/1.1)', () => {
     h2.reset();
     const result = await purgeAll(client, 40);
     assert.equal(result.done.length, 40);
-    assert.deepEqual(h2.counts(), { requests: 40, connections: 0, handshakes: 0 }, 'the token’s connection carries them');
+    assert.deepEqual(
+      h2.counts(),
+      { requests: 40, connections: 0, handshakes: 0 },
+      'the token’s connection carries them',
+    );
     assert.ok(h2.emulator.maxInFlight >= 4, `purges run side by side on it (${h2.emulator.maxInFlight} at once)`);
   });
 
@@ -101,7 +109,11 @@ describe('wire counts, HTTP/1.1-only server (the fallback)', () => {
 describe('a kept token', () => {
   it('refused by the server (401) is replaced once, and the new one is handed over', async () => {
     const stale = await h2.makeClient().verifyApiKey();
-    h2.emulator.addFault({ path: '^/v1/domains$', fault: { type: 'status', status: 401, body: { error: 4, message: 'Invalid token' } }, times: 1 });
+    h2.emulator.addFault({
+      path: '^/v1/domains$',
+      fault: { type: 'status', status: 401, body: { error: 4, message: 'Invalid token' } },
+      times: 1,
+    });
     h2.reset();
     const told: StoredToken[] = [];
     const client = h2.makeClient({ initialToken: stale, onToken: (t) => told.push(t) });

@@ -74,7 +74,8 @@ export async function startRemoteApi(rttMs: number, h2: boolean, certificates: T
   };
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 /** The child's side: one emulator, one relay. */
 function serve(): void {
@@ -100,7 +101,8 @@ function serve(): void {
           handshakes: relay!.stats.handshakes,
         } satisfies ApiCounts;
       case 'rateLimit':
-        emulator!.rateLimiter = c.perSecond && c.path ? new RateLimiter({ perSecond: c.perSecond, path: c.path }) : undefined;
+        emulator!.rateLimiter =
+          c.perSecond && c.path ? new RateLimiter({ perSecond: c.perSecond, path: c.path }) : undefined;
         return undefined;
       case 'purged':
         return emulator!.account().purges.flatMap((p) => (p.path?.startsWith(c.prefix) ? [p.path] : []));

@@ -76,8 +76,20 @@ export async function run(): Promise<void> {
   big.domains.clear();
   big.keys.clear();
   big.tls.clear();
-  for (let i = 0; i < 20; i++) big.domains.set(`d${i}`, { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, domain_name: `d${i}.example.com`, type: i % 2 ? 'vod' : 'live', created: '2024-01-01 00:00:00' });
-  for (let i = 0; i < BIG_KEYS; i++) big.keys.set(`k${i}`, { id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `key ${i}`, stream_id: '1f1ab6a3-d867-4787-b882-7f2fb1203634', created: '2024-01-01 00:00:00' });
+  for (let i = 0; i < 20; i++)
+    big.domains.set(`d${i}`, {
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      domain_name: `d${i}.example.com`,
+      type: i % 2 ? 'vod' : 'live',
+      created: '2024-01-01 00:00:00',
+    });
+  for (let i = 0; i < BIG_KEYS; i++)
+    big.keys.set(`k${i}`, {
+      id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      name: `key ${i}`,
+      stream_id: '1f1ab6a3-d867-4787-b882-7f2fb1203634',
+      created: '2024-01-01 00:00:00',
+    });
   const bigId = (await api.projects.add('big', 'big-account-key-0001')).id;
   const bigProject = api.explorer.roots().find((n) => n.project.id === bigId)!;
   const groups = (await api.explorer.getChildren(bigProject)) as GroupNode[];
@@ -99,7 +111,17 @@ export async function run(): Promise<void> {
       moduleLoadMs,
       activateMs: api.activateMs,
       activationIo: { requests: requestsAtActivation, secretReads: secretReadsAtActivation },
-      treeFill: { latencyMs: LATENCY_MS, coldMs: median(cold), coldMin: Math.min(...cold), coldMax: Math.max(...cold), warmMs: median(warm), warmMin: Math.min(...warm), warmMax: Math.max(...warm), coldRequests: median(coldRequests), warmRequests: median(warmRequests) },
+      treeFill: {
+        latencyMs: LATENCY_MS,
+        coldMs: median(cold),
+        coldMin: Math.min(...cold),
+        coldMax: Math.max(...cold),
+        warmMs: median(warm),
+        warmMin: Math.min(...warm),
+        warmMax: Math.max(...warm),
+        coldRequests: median(coldRequests),
+        warmRequests: median(warmRequests),
+      },
       bigList: { keys: rows.length, ms: bigListMs, heapGrowthMb },
     })}`,
   );

@@ -28,17 +28,39 @@ function fill(line: (i: number) => string, bytes: number): string {
 export const CASES: Record<string, () => { root: string; text: string; files?: Record<string, string> }> = {
   'HLS EXT-X-DEFINE chain (40 doublings)': () => ({
     root: 'm.m3u8',
-    text: ['#EXTM3U', `#EXT-X-DEFINE:NAME="v0",VALUE="${'x'.repeat(60)}"`, ...Array.from({ length: 40 }, (_, i) => `#EXT-X-DEFINE:NAME="v${i + 1}",VALUE="{$v${i}}{$v${i}}"`), '#EXTINF:4,', '{$v40}.ts'].join('\n'),
+    text: [
+      '#EXTM3U',
+      `#EXT-X-DEFINE:NAME="v0",VALUE="${'x'.repeat(60)}"`,
+      ...Array.from({ length: 40 }, (_, i) => `#EXT-X-DEFINE:NAME="v${i + 1}",VALUE="{$v${i}}{$v${i}}"`),
+      '#EXTINF:4,',
+      '{$v40}.ts',
+    ].join('\n'),
   }),
-  'HLS 4 KB define in every line, 20 MiB': () => ({ root: 'm.m3u8', text: `#EXTM3U\n#EXT-X-DEFINE:NAME="b",VALUE="${'y'.repeat(4000)}"\n${fill((i) => `#EXTINF:4,\n{$b}${i}.ts`, 20 * MiB - 5000)}` }),
-  'HLS 20 MiB of segments': () => ({ root: 'm.m3u8', text: `#EXTM3U\n${fill((i) => `#EXTINF:4,\nseg-${String(i).padStart(8, '0')}.ts`, 20 * MiB - 10)}` }),
-  'HLS 20 MiB of URIs left out': () => ({ root: 'm.m3u8', text: `#EXTM3U\n${fill((i) => `#EXTINF:4,\nhttps://other.example.net/${String(i).padStart(8, '0')}.ts`, 20 * MiB - 10)}` }),
+  'HLS 4 KB define in every line, 20 MiB': () => ({
+    root: 'm.m3u8',
+    text: `#EXTM3U\n#EXT-X-DEFINE:NAME="b",VALUE="${'y'.repeat(4000)}"\n${fill((i) => `#EXTINF:4,\n{$b}${i}.ts`, 20 * MiB - 5000)}`,
+  }),
+  'HLS 20 MiB of segments': () => ({
+    root: 'm.m3u8',
+    text: `#EXTM3U\n${fill((i) => `#EXTINF:4,\nseg-${String(i).padStart(8, '0')}.ts`, 20 * MiB - 10)}`,
+  }),
+  'HLS 20 MiB of URIs left out': () => ({
+    root: 'm.m3u8',
+    text: `#EXTM3U\n${fill((i) => `#EXTINF:4,\nhttps://other.example.net/${String(i).padStart(8, '0')}.ts`, 20 * MiB - 10)}`,
+  }),
   'HLS one 20 MiB line': () => ({ root: 'm.m3u8', text: `#EXTM3U\n#EXTINF:4,\n${'a'.repeat(20 * MiB - 30)}` }),
   'HLS 64 variants of 20 MiB each': () => {
     const variant = `#EXTM3U\n${fill((i) => `#EXTINF:4,\nhttps://other.example.net/${i}.ts`, 20 * MiB - 10)}`;
     const files: Record<string, string> = {};
     for (let v = 0; v < 64; v++) files[`${HOST}v${v}.m3u8`] = variant;
-    return { root: 'm.m3u8', text: ['#EXTM3U', ...Array.from({ length: 64 }, (_, v) => `#EXT-X-STREAM-INF:BANDWIDTH=${v + 1}\nv${v}.m3u8`)].join('\n'), files };
+    return {
+      root: 'm.m3u8',
+      text: [
+        '#EXTM3U',
+        ...Array.from({ length: 64 }, (_, v) => `#EXT-X-STREAM-INF:BANDWIDTH=${v + 1}\nv${v}.m3u8`),
+      ].join('\n'),
+      files,
+    };
   },
   'DASH 20 MiB SegmentList': () => ({
     root: 'm.mpd',
@@ -52,15 +74,30 @@ export const CASES: Record<string, () => { root: string; text: string; files?: R
     root: 'm.mpd',
     text: '<MPD type="static"><Period duration="PT1000000000S"><AdaptationSet mimeType="video/mp4"><SegmentTemplate media="$Time$.m4s"><SegmentTimeline><S t="0" d="1" r="999999999999"/></SegmentTimeline></SegmentTemplate><Representation id="v" bandwidth="1"/></AdaptationSet></Period></MPD>',
   }),
-  'DASH deep nesting and junk, 20 MiB': () => ({ root: 'm.mpd', text: `<MPD type="static">${'<a>'.repeat(60)}${fill(() => '<b x="1"/><!-- c -->', 20 * MiB - 1000)}${'</a>'.repeat(60)}</MPD>` }),
+  'DASH deep nesting and junk, 20 MiB': () => ({
+    root: 'm.mpd',
+    text: `<MPD type="static">${'<a>'.repeat(60)}${fill(() => '<b x="1"/><!-- c -->', 20 * MiB - 1000)}${'</a>'.repeat(60)}</MPD>`,
+  }),
   'real: 10,000 segments, 4 variants, init and key': () => {
     const files: Record<string, string> = {};
     for (let v = 0; v < 4; v++) {
-      const lines = ['#EXTM3U', '#EXT-X-TARGETDURATION:4', '#EXT-X-MAP:URI="init.mp4"', '#EXT-X-KEY:METHOD=AES-128,URI="../key.bin"'];
+      const lines = [
+        '#EXTM3U',
+        '#EXT-X-TARGETDURATION:4',
+        '#EXT-X-MAP:URI="init.mp4"',
+        '#EXT-X-KEY:METHOD=AES-128,URI="../key.bin"',
+      ];
       for (let i = 0; i < 2500; i++) lines.push('#EXTINF:4.0,', `seg-${i}.m4s`);
       files[`${HOST}v${v}/index.m3u8`] = [...lines, '#EXT-X-ENDLIST', ''].join('\n');
     }
-    return { root: 'master.m3u8', text: ['#EXTM3U', ...Array.from({ length: 4 }, (_, v) => `#EXT-X-STREAM-INF:BANDWIDTH=${(v + 1) * 1000000}\nv${v}/index.m3u8`)].join('\n'), files };
+    return {
+      root: 'master.m3u8',
+      text: [
+        '#EXTM3U',
+        ...Array.from({ length: 4 }, (_, v) => `#EXT-X-STREAM-INF:BANDWIDTH=${(v + 1) * 1000000}\nv${v}/index.m3u8`),
+      ].join('\n'),
+      files,
+    };
   },
 };
 
@@ -74,12 +111,15 @@ export interface HostileResult {
 /** Runs one case in this process (the child's side). */
 async function runCase(name: string): Promise<HostileResult> {
   const { root, text, files = {} } = CASES[name]!();
-  const fetchText: FetchText = async (url) => (files[url] === undefined ? { status: 404, text: '' } : { status: 200, text: files[url] });
+  const fetchText: FetchText = async (url) =>
+    files[url] === undefined ? { status: 404, text: '' } : { status: 200, text: files[url] };
   const cpu = process.cpuUsage();
   let outcome: string;
   try {
     const r = await collectFromText(text, HOST + root, { fetchText, toTarget: (u) => mapUrl(u, []) });
-    outcome = r.overLimit ? `over the limit: ${r.limitReason}` : `${r.objects.length} objects, ${r.leftOut.length + r.leftOutMore} left out`;
+    outcome = r.overLimit
+      ? `over the limit: ${r.limitReason}`
+      : `${r.objects.length} objects, ${r.leftOut.length + r.leftOutMore} left out`;
   } catch (error) {
     outcome = `refused: ${error instanceof Error ? error.message.replace(/^Could not read the manifest \S+: /, '').slice(0, 120) : String(error)}`;
   }
@@ -91,10 +131,18 @@ async function runCase(name: string): Promise<HostileResult> {
 export function hostileBench(): HostileResult[] {
   return Object.keys(CASES).map((name) => {
     try {
-      const out = execFileSync(process.execPath, [`--max-old-space-size=${BUDGET.heapMiB}`, __filename, name], { encoding: 'utf8', timeout: 120_000 });
+      const out = execFileSync(process.execPath, [`--max-old-space-size=${BUDGET.heapMiB}`, __filename, name], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       return JSON.parse(out) as HostileResult;
     } catch (error) {
-      return { name, cpuMs: Number.POSITIVE_INFINITY, maxRssMiB: Number.POSITIVE_INFINITY, outcome: `the child failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}` };
+      return {
+        name,
+        cpuMs: Number.POSITIVE_INFINITY,
+        maxRssMiB: Number.POSITIVE_INFINITY,
+        outcome: `the child failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`,
+      };
     }
   });
 }

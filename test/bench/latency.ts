@@ -4,7 +4,15 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listDomains, listSigningKeys, listTlsSubscriptions, purgeObject, QencodeClient, runPool, type StoredToken } from '../../src/core';
+import {
+  listDomains,
+  listSigningKeys,
+  listTlsSubscriptions,
+  purgeObject,
+  QencodeClient,
+  runPool,
+  type StoredToken,
+} from '../../src/core';
 import { DEMO_API_KEY } from '../emulator/emulator';
 import { testCertificates, writeCaFile } from '../emulator/https';
 import { SAMPLE } from '../emulator/sample-data';
@@ -103,7 +111,8 @@ async function setUp(rttMs: number, h2: boolean, caFile: string): Promise<Setup>
 
 const tearDown = (s: Setup) => s.api.stop();
 
-const client = (s: Setup, extra: Partial<ConstructorParameters<typeof QencodeClient>[0]> = {}) => new QencodeClient({ baseUrl: s.url, apiKey: () => DEMO_API_KEY, ca: s.ca, ...extra });
+const client = (s: Setup, extra: Partial<ConstructorParameters<typeof QencodeClient>[0]> = {}) =>
+  new QencodeClient({ baseUrl: s.url, apiKey: () => DEMO_API_KEY, ca: s.ca, ...extra });
 const expandAll = (c: QencodeClient) => Promise.all([listDomains(c), listTlsSubscriptions(c), listSigningKeys(c)]);
 
 /** Times `work` from zeroed counts, and reads what it cost. */
@@ -116,10 +125,26 @@ async function measure(s: Setup, work: () => Promise<unknown>): Promise<{ ms: nu
 }
 
 /** curl, one process per call, one after another; resolves with the total time. */
-async function curlCalls(s: Setup, calls: { method: 'GET' | 'POST'; path: string; token?: string; body?: string }[]): Promise<number> {
+async function curlCalls(
+  s: Setup,
+  calls: { method: 'GET' | 'POST'; path: string; token?: string; body?: string }[],
+): Promise<number> {
   const started = performance.now();
   for (const call of calls) {
-    const args = ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '10', '--cacert', s.caFile, '-X', call.method, `${s.url}${call.path}`];
+    const args = [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--max-time',
+      '10',
+      '--cacert',
+      s.caFile,
+      '-X',
+      call.method,
+      `${s.url}${call.path}`,
+    ];
     if (call.token) args.push('-H', `Authorization: Bearer ${call.token}`);
     if (call.body) args.push('-H', 'Content-Type: application/json', '--data', call.body);
     const status = await new Promise<string>((resolve, reject) => {
@@ -137,7 +162,12 @@ async function curlCalls(s: Setup, calls: { method: 'GET' | 'POST'; path: string
 const LISTS = ['/v1/domains', '/v1/tls/subscriptions', '/v1/signing-keys'];
 
 /** The tree's scenarios at one RTT, `runs` times after a warm-up. */
-async function treeScenarios(rttMs: number, runs: number, caFile: string, log: (line: string) => void): Promise<Scenario[]> {
+async function treeScenarios(
+  rttMs: number,
+  runs: number,
+  caFile: string,
+  log: (line: string) => void,
+): Promise<Scenario[]> {
   const s = await setUp(rttMs, true, caFile);
   try {
     const kept: { token?: StoredToken } = {};
@@ -162,18 +192,37 @@ async function treeScenarios(rttMs: number, runs: number, caFile: string, log: (
       const expand = await measure(s, () => expandAll(warmed));
       await warmed.close();
       const token = kept.token!.value;
-      const curlFirst = await curlCalls(s, [{ method: 'POST', path: `/v1/access_token/${DEMO_API_KEY}` }, ...LISTS.map((path) => ({ method: 'GET' as const, path, token }))]);
-      const curlLists = await curlCalls(s, LISTS.map((path) => ({ method: 'GET' as const, path, token })));
+      const curlFirst = await curlCalls(s, [
+        { method: 'POST', path: `/v1/access_token/${DEMO_API_KEY}` },
+        ...LISTS.map((path) => ({ method: 'GET' as const, path, token })),
+      ]);
+      const curlLists = await curlCalls(
+        s,
+        LISTS.map((path) => ({ method: 'GET' as const, path, token })),
+      );
       if (i === 0) continue; // warm-up
       samples.first!.push(first);
       samples.cold!.push(cold);
       samples.warm!.push(warm);
-      samples.expand!.push({ ...expand, connections: expand.connections + opened.connections, handshakes: expand.handshakes + opened.handshakes });
+      samples.expand!.push({
+        ...expand,
+        connections: expand.connections + opened.connections,
+        handshakes: expand.handshakes + opened.handshakes,
+      });
       curl.first.push(curlFirst);
       curl.lists.push(curlLists);
-      log(`  ${rttMs} ms RTT, run ${i}/${runs}: first use ${Math.round(first.ms)} ms, cold ${Math.round(cold.ms)} ms, expand after preconnect ${Math.round(expand.ms)} ms, warm ${Math.round(warm.ms)} ms; curl ${Math.round(curlFirst)}/${Math.round(curlLists)} ms`);
+      log(
+        `  ${rttMs} ms RTT, run ${i}/${runs}: first use ${Math.round(first.ms)} ms, cold ${Math.round(cold.ms)} ms, expand after preconnect ${Math.round(expand.ms)} ms, warm ${Math.round(warm.ms)} ms; curl ${Math.round(curlFirst)}/${Math.round(curlLists)} ms`,
+      );
     }
-    const scenario = (name: string, key: string, boundRtts: number, idealRequests: number, idealConnections: number, curlMs: number[]): Scenario => {
+    const scenario = (
+      name: string,
+      key: string,
+      boundRtts: number,
+      idealRequests: number,
+      idealConnections: number,
+      curlMs: number[],
+    ): Scenario => {
       const xs = samples[key]!;
       return {
         name,
@@ -216,7 +265,8 @@ async function barePurge(s: Setup, h2: boolean, token: string, paths: string[]):
   const one = (p: string) =>
     new Promise<void>((resolve, reject) => {
       const body = JSON.stringify({ path: p });
-      const done = (status: number | undefined, text: string) => (status === 200 && JSON.parse(text) ? resolve() : reject(new Error(`bare purge got ${status}`)));
+      const done = (status: number | undefined, text: string) =>
+        status === 200 && JSON.parse(text) ? resolve() : reject(new Error(`bare purge got ${status}`));
       let text = '';
       if (session) {
         const stream = session.request({ ':method': 'POST', ':path': path, ...headers });
@@ -241,9 +291,11 @@ async function barePurge(s: Setup, h2: boolean, token: string, paths: string[]):
     await one('bare/warm.ts'); // the connection up
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < paths.length) await one(paths[next++]!);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < paths.length) await one(paths[next++]!);
+      }),
+    );
     return paths.length / ((performance.now() - started) / 1000);
   } finally {
     session?.close();
@@ -256,7 +308,14 @@ async function barePurge(s: Setup, h2: boolean, token: string, paths: string[]):
  * read) when the purge starts. Each run alternates our client with the bare one, after
  * a warm-up run of each of the same size (so both are measured with their code compiled).
  */
-async function purgeScenario(rttMs: number, h2: boolean, runs: number, curlPaths: number, caFile: string, log: (line: string) => void): Promise<PurgeScenario> {
+async function purgeScenario(
+  rttMs: number,
+  h2: boolean,
+  runs: number,
+  curlPaths: number,
+  caFile: string,
+  log: (line: string) => void,
+): Promise<PurgeScenario> {
   const s = await setUp(rttMs, h2, caFile);
   try {
     const token = await client(s).verifyApiKey();
@@ -273,14 +332,32 @@ async function purgeScenario(rttMs: number, h2: boolean, runs: number, curlPaths
       const opened = await s.api.counts();
       let done = 0;
       const m = await measure(s, async () => {
-        const result = await runPool(paths, CONCURRENCY, (p, sig) => purgeObject(c, SAMPLE.mediaBucket, p, sig), new AbortController().signal);
+        const result = await runPool(
+          paths,
+          CONCURRENCY,
+          (p, sig) => purgeObject(c, SAMPLE.mediaBucket, p, sig),
+          new AbortController().signal,
+        );
         done = result.done.length;
       });
       await c.close();
       if (done !== paths.length) throw new Error(`purge lost ${paths.length - done} paths`);
-      const bare = await barePurge(s, h2, token.value, paths.map((p) => `bare/${p}`));
+      const bare = await barePurge(
+        s,
+        h2,
+        token.value,
+        paths.map((p) => `bare/${p}`),
+      );
       if (curlPaths > 0 && i > 0) {
-        const ms = await curlCalls(s, Array.from({ length: curlPaths }, (_, j) => ({ method: 'POST' as const, path: `/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`, token: token.value, body: JSON.stringify({ path: `curl/${i}/${j}.ts` }) })));
+        const ms = await curlCalls(
+          s,
+          Array.from({ length: curlPaths }, (_, j) => ({
+            method: 'POST' as const,
+            path: `/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`,
+            token: token.value,
+            body: JSON.stringify({ path: `curl/${i}/${j}.ts` }),
+          })),
+        );
         curlRates.push(curlPaths / (ms / 1000));
       }
       if (i === 0) continue;
@@ -288,7 +365,9 @@ async function purgeScenario(rttMs: number, h2: boolean, runs: number, curlPaths
       bareRates.push(bare);
       connections = Math.max(connections, opened.connections + m.connections);
       requests = Math.max(requests, m.requests);
-      log(`  purge ${rttMs} ms RTT ${h2 ? 'h2' : 'HTTP/1.1'}, run ${i}/${runs}: ${Math.round(rates.at(-1)!)}/s, ${opened.connections + m.connections} connection(s); bare node client ${Math.round(bare)}/s${curlRates.length ? `; curl ${r1(curlRates.at(-1)!)}/s` : ''}`);
+      log(
+        `  purge ${rttMs} ms RTT ${h2 ? 'h2' : 'HTTP/1.1'}, run ${i}/${runs}: ${Math.round(rates.at(-1)!)}/s, ${opened.connections + m.connections} connection(s); bare node client ${Math.round(bare)}/s${curlRates.length ? `; curl ${r1(curlRates.at(-1)!)}/s` : ''}`,
+      );
     }
     return {
       rttMs,
@@ -306,7 +385,12 @@ async function purgeScenario(rttMs: number, h2: boolean, runs: number, curlPaths
   }
 }
 
-async function rateLimitedPurge(gate: boolean, runs: number, caFile: string, log: (line: string) => void): Promise<RateLimitedPurge> {
+async function rateLimitedPurge(
+  gate: boolean,
+  runs: number,
+  caFile: string,
+  log: (line: string) => void,
+): Promise<RateLimitedPurge> {
   const s = await setUp(20, true, caFile);
   try {
     const token = await client(s).verifyApiKey();
@@ -320,7 +404,12 @@ async function rateLimitedPurge(gate: boolean, runs: number, caFile: string, log
       await s.api.rateLimit({ perSecond: RATE_LIMIT, path: PURGE_ROUTE });
       let done = 0;
       const m = await measure(s, async () => {
-        const result = await runPool(paths, CONCURRENCY, (p, sig) => purgeObject(c, SAMPLE.mediaBucket, p, sig), new AbortController().signal);
+        const result = await runPool(
+          paths,
+          CONCURRENCY,
+          (p, sig) => purgeObject(c, SAMPLE.mediaBucket, p, sig),
+          new AbortController().signal,
+        );
         done = result.done.length;
       });
       await s.api.rateLimit();
@@ -328,12 +417,26 @@ async function rateLimitedPurge(gate: boolean, runs: number, caFile: string, log
       await c.close();
       const purged = await s.api.purged(prefix);
       const throttled = m.throttled;
-      const run = { throttled, pauses: stats.pauses, inFlight: stats.inFlight, purgedTwice: purged.length - new Set(purged).size, lost: paths.length - new Set(purged).size };
+      const run = {
+        throttled,
+        pauses: stats.pauses,
+        inFlight: stats.inFlight,
+        purgedTwice: purged.length - new Set(purged).size,
+        lost: paths.length - new Set(purged).size,
+      };
       for (const k of Object.keys(worst) as (keyof typeof worst)[]) worst[k] = Math.max(worst[k], run[k]);
       rates.push(done / (m.ms / 1000));
-      log(`  rate-limited purge ${gate ? 'through the gate' : 'the old way'}, run ${i}/${runs}: ${r1(rates.at(-1)!)}/s, ${throttled} 429s${gate ? ` in ${stats.pauses} pause(s), ${stats.inFlight} already in flight` : ''}, ${run.lost} lost, ${run.purgedTwice} purged twice`);
+      log(
+        `  rate-limited purge ${gate ? 'through the gate' : 'the old way'}, run ${i}/${runs}: ${r1(rates.at(-1)!)}/s, ${throttled} 429s${gate ? ` in ${stats.pauses} pause(s), ${stats.inFlight} already in flight` : ''}, ${run.lost} lost, ${run.purgedTwice} purged twice`,
+      );
     }
-    return { label: gate ? 'through the rate gate' : 'baseline: each worker on its own (rateGate: false)', limit: RATE_LIMIT, paths: PURGE_PATHS, perSecond: stat(rates), ...worst };
+    return {
+      label: gate ? 'through the rate gate' : 'baseline: each worker on its own (rateGate: false)',
+      limit: RATE_LIMIT,
+      paths: PURGE_PATHS,
+      perSecond: stat(rates),
+      ...worst,
+    };
   } finally {
     await tearDown(s);
   }
@@ -342,20 +445,29 @@ async function rateLimitedPurge(gate: boolean, runs: number, caFile: string, log
 export type LatencyPart = 'tree' | 'purge' | 'rate-limit';
 
 /** Every node-level latency scenario (or only the parts named). */
-export async function latencyBench(runs: number, log: (line: string) => void, parts: readonly LatencyPart[] = ['tree', 'purge', 'rate-limit']): Promise<LatencyResults> {
+export async function latencyBench(
+  runs: number,
+  log: (line: string) => void,
+  parts: readonly LatencyPart[] = ['tree', 'purge', 'rate-limit'],
+): Promise<LatencyResults> {
   const dir = mkdtempSync(join(tmpdir(), 'qencode-bench-ca-'));
   const caFile = writeCaFile(await testCertificates(), join(dir, 'ca.pem'));
   try {
     const scenarios: Scenario[] = [];
     const purges: PurgeScenario[] = [];
     const rateLimited: RateLimitedPurge[] = [];
-    if (parts.includes('tree')) for (const rtt of RTTS) scenarios.push(...(await treeScenarios(rtt, runs, caFile, log)));
+    if (parts.includes('tree'))
+      for (const rtt of RTTS) scenarios.push(...(await treeScenarios(rtt, runs, caFile, log)));
     if (parts.includes('purge')) {
       purges.push(await purgeScenario(20, true, runs, 20, caFile, log));
       purges.push(await purgeScenario(20, false, Math.min(runs, 3), 0, caFile, log));
       purges.push(await purgeScenario(150, true, Math.min(runs, 3), 10, caFile, log));
     }
-    if (parts.includes('rate-limit')) rateLimited.push(await rateLimitedPurge(true, Math.min(runs, 3), caFile, log), await rateLimitedPurge(false, 1, caFile, log));
+    if (parts.includes('rate-limit'))
+      rateLimited.push(
+        await rateLimitedPurge(true, Math.min(runs, 3), caFile, log),
+        await rateLimitedPurge(false, 1, caFile, log),
+      );
     return { scenarios, purges, rateLimited };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -369,15 +481,21 @@ export function latencyReport(r: LatencyResults): { rows: [string, string, strin
   const budgets: [string, boolean][] = [];
   for (const s of r.scenarios) {
     const bound = s.boundRtts * s.rttMs;
-    const curl = s.curlMs ? `; curl one by one ${Math.round(s.curlMs.median)} ms (${r1(s.curlMs.median / s.rttMs)} RTT, ${s.curlCalls} connections)` : '';
+    const curl = s.curlMs
+      ? `; curl one by one ${Math.round(s.curlMs.median)} ms (${r1(s.curlMs.median / s.rttMs)} RTT, ${s.curlCalls} connections)`
+      : '';
     rows.push([
       `TLS, ${s.rttMs} ms RTT: ${s.name}`,
       `${fmt(s.ms, 'ms')}, ${r2(s.ms.median / s.rttMs)} RTT`,
       `bound ${s.boundRtts} RTT (${bound} ms): ${r2(s.ms.median / bound)}x; ${s.requests} requests (ideal ${s.idealRequests}), ${s.connections} connections (ideal ${s.idealConnections}), ${s.handshakes} TLS handshakes${curl}`,
     ]);
     budgets.push([`${s.rttMs} ms, ${s.name}: requests = ${s.idealRequests}`, s.requests === s.idealRequests]);
-    budgets.push([`${s.rttMs} ms, ${s.name}: connections <= ${s.idealConnections}`, s.connections <= s.idealConnections]);
-    if (s.rttMs === 150 && s.boundRtts === 3) budgets.push([`150 ms, ${s.name}: <= 1.2x the bound`, s.ms.median <= 1.2 * bound]);
+    budgets.push([
+      `${s.rttMs} ms, ${s.name}: connections <= ${s.idealConnections}`,
+      s.connections <= s.idealConnections,
+    ]);
+    if (s.rttMs === 150 && s.boundRtts === 3)
+      budgets.push([`150 ms, ${s.name}: <= 1.2x the bound`, s.ms.median <= 1.2 * bound]);
   }
   for (const p of r.purges) {
     const curl = p.curlPerSecond ? `; curl one by one ${r1(p.curlPerSecond.median)}/s` : '';
@@ -389,9 +507,19 @@ export function latencyReport(r: LatencyResults): { rows: [string, string, strin
       `bound ${r1(p.boundPerSecond)}/s: ${r2(p.perSecond.median / p.boundPerSecond)}x; bare node client ${r1(p.barePerSecond.median)}/s: ${r2(p.perSecond.median / p.barePerSecond.median)}x; ${p.connections} connection(s) (at most ${p.idealConnections}), ${p.requests} requests${curl}`,
     ]);
     budgets.push([`${p.rttMs} ms purge (${p.protocol}): requests = ${PURGE_PATHS}`, p.requests === PURGE_PATHS]);
-    budgets.push([`${p.rttMs} ms purge (${p.protocol}): connections <= ${p.idealConnections}`, p.connections <= p.idealConnections]);
-    budgets.push([`${p.rttMs} ms purge (${p.protocol}) >= 0.9x the lower of the bound and the bare client`, p.perSecond.median >= 0.9 * reachable]);
-    if (p.rttMs === 150) budgets.push([`${p.rttMs} ms purge (${p.protocol}) >= 0.9x concurrency/RTT`, p.perSecond.median >= 0.9 * p.boundPerSecond]);
+    budgets.push([
+      `${p.rttMs} ms purge (${p.protocol}): connections <= ${p.idealConnections}`,
+      p.connections <= p.idealConnections,
+    ]);
+    budgets.push([
+      `${p.rttMs} ms purge (${p.protocol}) >= 0.9x the lower of the bound and the bare client`,
+      p.perSecond.median >= 0.9 * reachable,
+    ]);
+    if (p.rttMs === 150)
+      budgets.push([
+        `${p.rttMs} ms purge (${p.protocol}) >= 0.9x concurrency/RTT`,
+        p.perSecond.median >= 0.9 * p.boundPerSecond,
+      ]);
   }
   for (const q of r.rateLimited) {
     const gated = !q.label.startsWith('baseline');
@@ -402,7 +530,10 @@ export function latencyReport(r: LatencyResults): { rows: [string, string, strin
     ]);
     if (gated) {
       budgets.push([`rate-limited purge >= 0.9x the limit`, q.perSecond.median >= 0.9 * q.limit]);
-      budgets.push([`rate-limited purge: one 429 per pause, apart from requests already in flight`, q.throttled - q.inFlight <= q.pauses]);
+      budgets.push([
+        `rate-limited purge: one 429 per pause, apart from requests already in flight`,
+        q.throttled - q.inFlight <= q.pauses,
+      ]);
       budgets.push([`rate-limited purge: nothing purged twice, nothing lost`, q.purgedTwice === 0 && q.lost === 0]);
     }
   }

@@ -47,7 +47,9 @@ const r2 = (n: number) => Math.round(n * 100) / 100;
 
 async function bundleSize() {
   const esbuild = await import('esbuild');
-  const { buildOptions } = (await import(pathToFileURL(join(ROOT, 'esbuild.mjs')).href)) as { buildOptions: (p: boolean) => import('esbuild').BuildOptions };
+  const { buildOptions } = (await import(pathToFileURL(join(ROOT, 'esbuild.mjs')).href)) as {
+    buildOptions: (p: boolean) => import('esbuild').BuildOptions;
+  };
   const result = await esbuild.build({ ...buildOptions(true), absWorkingDir: ROOT, write: false });
   const js = result.outputFiles!.find((f) => f.path.endsWith('extension.js'))!;
   return { bytes: js.contents.length, gzip: gzipSync(js.contents).length };
@@ -75,7 +77,9 @@ async function hostRuns(): Promise<HostResult[]> {
       },
     });
     if (code !== 0 || !found) throw new Error(`host run ${i + 1} failed (exit ${code})`);
-    process.stdout.write(`  host start ${i + 1}/${RUNS + 1}${i === 0 ? ' (warm-up)' : ''}: load ${r1(found.moduleLoadMs)} ms, activate ${r1(found.activateMs)} ms, tree fill ${r1(found.treeFill.coldMs)}/${r1(found.treeFill.warmMs)} ms\n`);
+    process.stdout.write(
+      `  host start ${i + 1}/${RUNS + 1}${i === 0 ? ' (warm-up)' : ''}: load ${r1(found.moduleLoadMs)} ms, activate ${r1(found.activateMs)} ms, tree fill ${r1(found.treeFill.coldMs)}/${r1(found.treeFill.warmMs)} ms\n`,
+    );
     if (i > 0) results.push(found);
   }
   return results;
@@ -88,12 +92,29 @@ async function hostRuns(): Promise<HostResult[]> {
 async function renderedList(): Promise<number[]> {
   const emulator = new Emulator({ apiKeys: [DEMO_API_KEY] });
   const account = emulator.account();
-  for (let i = 0; i < 20; i++) account.domains.set(`d${i}`, { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, domain_name: `d${i}.example.com`, type: 'live', created: '2024-01-01 00:00:00' });
-  for (let i = 0; i < 5000; i++) account.keys.set(`k${i}`, { id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `key ${String(i).padStart(4, '0')}`, stream_id: SAMPLE.streamId, created: '2024-01-01 00:00:00' });
+  for (let i = 0; i < 20; i++)
+    account.domains.set(`d${i}`, {
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      domain_name: `d${i}.example.com`,
+      type: 'live',
+      created: '2024-01-01 00:00:00',
+    });
+  for (let i = 0; i < 5000; i++)
+    account.keys.set(`k${i}`, {
+      id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      name: `key ${String(i).padStart(4, '0')}`,
+      stream_id: SAMPLE.streamId,
+      created: '2024-01-01 00:00:00',
+    });
   const url = await emulator.start();
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const workspace = mkdtempSync(join(tmpdir(), 'qencode-bench-ws-'));
-  const server = await startCodeServer({ workspace, vsix: [join(ROOT, `qencode-cdn-${version}.vsix`)], settings: { 'qencodeCdn.apiUrl': url }, env: { QENCODE_CDN_DEMO_API_KEY: DEMO_API_KEY } });
+  const server = await startCodeServer({
+    workspace,
+    vsix: [join(ROOT, `qencode-cdn-${version}.vsix`)],
+    settings: { 'qencodeCdn.apiUrl': url },
+    env: { QENCODE_CDN_DEMO_API_KEY: DEMO_API_KEY },
+  });
   const browser = await launchBrowser();
   try {
     const wb = new Workbench(browser.page);
@@ -125,7 +146,12 @@ async function purgeThroughput(emulator: Emulator, url: string, paths: number, c
   await client.verifyApiKey();
   const targets = Array.from({ length: paths }, (_, i) => `bench/${i}.ts`);
   const started = performance.now();
-  const result = await runPool(targets, concurrency, (p, s) => api.purgeObject(client, SAMPLE.mediaBucket, p, s), new AbortController().signal);
+  const result = await runPool(
+    targets,
+    concurrency,
+    (p, s) => api.purgeObject(client, SAMPLE.mediaBucket, p, s),
+    new AbortController().signal,
+  );
   const seconds = (performance.now() - started) / 1000;
   await client.close();
   if (result.done.length !== paths) throw new Error(`purge run lost ${paths - result.done.length} paths`);
@@ -137,7 +163,24 @@ async function purgeThroughput(emulator: Emulator, url: string, paths: number, c
 async function curlThroughput(url: string, token: string, paths: number): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < paths; i++) {
-    const args = ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '10', '-X', 'POST', `${url}/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`, '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/json', '--data', JSON.stringify({ path: `curl/${i}.ts` })];
+    const args = [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--max-time',
+      '10',
+      '-X',
+      'POST',
+      `${url}/v1/buckets/${SAMPLE.mediaBucket}/cache/purge`,
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '-H',
+      'Content-Type: application/json',
+      '--data',
+      JSON.stringify({ path: `curl/${i}.ts` }),
+    ];
     const status = await new Promise<string>((resolve, reject) => {
       let out = '';
       const child = spawn('curl', args);
@@ -155,7 +198,12 @@ async function clientOverhead(url: string): Promise<number> {
   await api.listDomains(client);
   const n = 2000;
   const started = performance.now();
-  await runPool(Array.from({ length: n }, (_, i) => i), 8, () => api.listDomains(client).then(() => undefined), new AbortController().signal);
+  await runPool(
+    Array.from({ length: n }, (_, i) => i),
+    8,
+    () => api.listDomains(client).then(() => undefined),
+    new AbortController().signal,
+  );
   const rps = n / ((performance.now() - started) / 1000);
   await client.close();
   return rps;
@@ -166,7 +214,9 @@ async function main(): Promise<void> {
   process.stdout.write('Qencode CDN bench\n');
   const bundle = await bundleSize();
 
-  process.stdout.write(`Start-up and tree fill in the real extension host (${RUNS} fresh host starts after a warm-up):\n`);
+  process.stdout.write(
+    `Start-up and tree fill in the real extension host (${RUNS} fresh host starts after a warm-up):\n`,
+  );
   const hosts = await hostRuns();
 
   process.stdout.write('A 5,000-key list, rendered in the real workbench:\n');
@@ -196,7 +246,9 @@ async function main(): Promise<void> {
     purge.push(await purgeThroughput(emulator, url, 1000, CONCURRENCY));
     serial.push(await purgeThroughput(emulator, url, 200, 1));
     curl.push(await curlThroughput(url, token, 200));
-    process.stdout.write(`  run ${i + 1}/${RUNS}: ${Math.round(purge.at(-1)!)}/s at concurrency ${CONCURRENCY}, ${Math.round(serial.at(-1)!)}/s at 1, curl loop ${Math.round(curl.at(-1)!)}/s\n`);
+    process.stdout.write(
+      `  run ${i + 1}/${RUNS}: ${Math.round(purge.at(-1)!)}/s at concurrency ${CONCURRENCY}, ${Math.round(serial.at(-1)!)}/s at 1, curl loop ${Math.round(curl.at(-1)!)}/s\n`,
+    );
   }
   emulator.latencyMs = 0;
   await clientOverhead(url); // warm-up
@@ -206,11 +258,16 @@ async function main(): Promise<void> {
 
   process.stdout.write('Streams: a 5,000-segment master to its preview, and the hover on a 10,000-line file:\n');
   const streams = await streamBench(RUNS);
-  process.stdout.write(`  preview after ${streams.previewMs.map((t) => Math.round(t)).join(', ')} ms (bound ${streams.boundMs} ms); hover ${streams.hoverFileMs.map((t) => r1(t)).join(', ')} ms per 10,000 lines\n`);
+  process.stdout.write(
+    `  preview after ${streams.previewMs.map((t) => Math.round(t)).join(', ')} ms (bound ${streams.boundMs} ms); hover ${streams.hoverFileMs.map((t) => r1(t)).join(', ')} ms per 10,000 lines\n`,
+  );
 
   process.stdout.write('Hostile manifests: each crafted input collected in a child process with a capped heap:\n');
   const hostile = hostileBench();
-  for (const h of hostile) process.stdout.write(`  ${h.name}: ${Math.round(h.cpuMs)} ms CPU, ${Math.round(h.maxRssMiB)} MiB peak RSS: ${h.outcome}\n`);
+  for (const h of hostile)
+    process.stdout.write(
+      `  ${h.name}: ${Math.round(h.cpuMs)} ms CPU, ${Math.round(h.maxRssMiB)} MiB peak RSS: ${h.outcome}\n`,
+    );
   const crafted = hostile.filter((h) => !h.name.startsWith('real:'));
   const real = hostile.find((h) => h.name.startsWith('real:'))!;
   const worstCpu = crafted.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
@@ -224,11 +281,20 @@ async function main(): Promise<void> {
   const bound = CONCURRENCY / (PURGE_LATENCY / 1000);
   const results = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, vscode: hosts[0]!.vscodeVersion },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      vscode: hosts[0]!.vscodeVersion,
+    },
     bundle: { bytes: bundle.bytes, gzipBytes: bundle.gzip, budgetBytes: BUNDLE_BUDGET },
     moduleLoadMs: stat(hosts.map((h) => h.moduleLoadMs)),
     activateMs: stat(hosts.map((h) => h.activateMs)),
-    activationIo: { requests: Math.max(...hosts.map((h) => h.activationIo.requests)), secretReads: Math.max(...hosts.map((h) => h.activationIo.secretReads)) },
+    activationIo: {
+      requests: Math.max(...hosts.map((h) => h.activationIo.requests)),
+      secretReads: Math.max(...hosts.map((h) => h.activationIo.secretReads)),
+    },
     treeFill: {
       latencyMs: latency,
       coldMs: stat(hosts.map((h) => h.treeFill.coldMs)),
@@ -240,10 +306,31 @@ async function main(): Promise<void> {
       warmRequests: Math.max(...hosts.map((h) => h.treeFill.warmRequests)),
       warmIdealRequests: 3,
     },
-    bigList: { keys: hosts[0]!.bigList.keys, ms: stat(hosts.map((h) => h.bigList.ms)), firstRenderedMs: stat(rendered), heapGrowthMb: stat(hosts.map((h) => h.bigList.heapGrowthMb)) },
-    purge: { paths: 1000, latencyMs: PURGE_LATENCY, concurrency: CONCURRENCY, perSecond: stat(purge), boundPerSecond: bound, serialPerSecond: stat(serial), curlPerSecond: stat(curl) },
+    bigList: {
+      keys: hosts[0]!.bigList.keys,
+      ms: stat(hosts.map((h) => h.bigList.ms)),
+      firstRenderedMs: stat(rendered),
+      heapGrowthMb: stat(hosts.map((h) => h.bigList.heapGrowthMb)),
+    },
+    purge: {
+      paths: 1000,
+      latencyMs: PURGE_LATENCY,
+      concurrency: CONCURRENCY,
+      perSecond: stat(purge),
+      boundPerSecond: bound,
+      serialPerSecond: stat(serial),
+      curlPerSecond: stat(curl),
+    },
     clientOverheadRps: stat(overhead),
-    streams: { segments: streams.segments, latencyMs: streams.latencyMs, manifests: streams.manifests, previewMs: stat(streams.previewMs), boundMs: streams.boundMs, hoverPerLineUs: stat(streams.hoverPerLineUs), hoverFileMs: stat(streams.hoverFileMs) },
+    streams: {
+      segments: streams.segments,
+      latencyMs: streams.latencyMs,
+      manifests: streams.manifests,
+      previewMs: stat(streams.previewMs),
+      boundMs: streams.boundMs,
+      hoverPerLineUs: stat(streams.hoverPerLineUs),
+      hoverFileMs: stat(streams.hoverFileMs),
+    },
     hostile: { cases: hostile, budget: HOSTILE_BUDGET },
     realLatency,
   };
@@ -256,43 +343,98 @@ async function main(): Promise<void> {
   };
 
   const budgets: [string, boolean][] = [
-    [`requests per warm refresh = ${results.treeFill.warmIdealRequests}`, results.treeFill.warmRequests === results.treeFill.warmIdealRequests],
-    [`requests per cold fill = ${results.treeFill.coldIdealRequests}`, results.treeFill.coldRequests === results.treeFill.coldIdealRequests],
+    [
+      `requests per warm refresh = ${results.treeFill.warmIdealRequests}`,
+      results.treeFill.warmRequests === results.treeFill.warmIdealRequests,
+    ],
+    [
+      `requests per cold fill = ${results.treeFill.coldIdealRequests}`,
+      results.treeFill.coldRequests === results.treeFill.coldIdealRequests,
+    ],
     ['tree fill (cold) <= 1.25x ideal', ratios.coldFill <= 1.25],
     ['tree fill (warm) <= 1.25x ideal', ratios.warmFill <= 1.25],
     ['bulk purge >= 0.8x the bound', ratios.purgeVsBound >= 0.8],
     ['bulk purge >= 5x the curl loop', ratios.purgeVsCurl >= 5],
     ['activate() <= 15 ms median', results.activateMs.median <= 15],
     ['module load <= 60 ms median', results.moduleLoadMs.median <= 60],
-    ['activate() does no network and no SecretStorage I/O', results.activationIo.requests === 0 && results.activationIo.secretReads === 0],
+    [
+      'activate() does no network and no SecretStorage I/O',
+      results.activationIo.requests === 0 && results.activationIo.secretReads === 0,
+    ],
     ['bundle <= 700 KB', bundle.bytes <= BUNDLE_BUDGET],
-    ['stream preview (5,000 segments) <= 3x its round-trip bound', results.streams.previewMs.median <= 3 * results.streams.boundMs],
+    [
+      'stream preview (5,000 segments) <= 3x its round-trip bound',
+      results.streams.previewMs.median <= 3 * results.streams.boundMs,
+    ],
     ['stream preview reads each manifest once (1 + 4)', results.streams.manifests === 5],
     ['hover <= 20 µs per line (no network, one line read)', results.streams.hoverPerLineUs.median <= 20],
-    [`every hostile manifest ends within ${HOSTILE_BUDGET.cpuMs / 1000} s of CPU and a ${HOSTILE_BUDGET.heapMiB} MiB heap`, hostile.every((h) => h.cpuMs <= HOSTILE_BUDGET.cpuMs)],
+    [
+      `every hostile manifest ends within ${HOSTILE_BUDGET.cpuMs / 1000} s of CPU and a ${HOSTILE_BUDGET.heapMiB} MiB heap`,
+      hostile.every((h) => h.cpuMs <= HOSTILE_BUDGET.cpuMs),
+    ],
     ...latencyTable.budgets,
   ];
 
   const fmt = (s: Stat, unit: string) => `${r1(s.median)} ${unit} (${r1(s.min)} to ${r1(s.max)})`;
   const rows: [string, string, string][] = [
-    ['Bundle (production)', `${Math.round(bundle.bytes / 1000)} KB, ${Math.round(bundle.gzip / 1000)} KB gzip`, `budget ${BUNDLE_BUDGET / 1000} KB`],
+    [
+      'Bundle (production)',
+      `${Math.round(bundle.bytes / 1000)} KB, ${Math.round(bundle.gzip / 1000)} KB gzip`,
+      `budget ${BUNDLE_BUDGET / 1000} KB`,
+    ],
     ['Module load (real host)', fmt(results.moduleLoadMs, 'ms'), 'budget 60 ms'],
     ['activate() (real host)', fmt(results.activateMs, 'ms'), 'budget 15 ms; 0 requests, 0 secret reads'],
-    [`Tree fill, cold (${latency} ms per request)`, fmt(results.treeFill.coldMs, 'ms'), `ideal ${results.treeFill.coldIdealMs} ms (2 round trips): ${r2(ratios.coldFill)}x; ${results.treeFill.coldRequests} requests, ideal ${results.treeFill.coldIdealRequests}`],
-    [`Tree fill, warm (${latency} ms per request)`, fmt(results.treeFill.warmMs, 'ms'), `ideal ${results.treeFill.warmIdealMs} ms (1 round trip): ${r2(ratios.warmFill)}x; ${results.treeFill.warmRequests} requests, ideal ${results.treeFill.warmIdealRequests}`],
-    [`${results.bigList.keys} signing keys, 20 domains: first row on screen`, fmt(results.bigList.firstRenderedMs, 'ms'), 'click to first rendered row, through the UI'],
-    [`${results.bigList.keys} signing keys: rows ready in the host`, fmt(results.bigList.ms, 'ms'), `extension host heap growth ${r1(results.bigList.heapGrowthMb.median)} MB`],
-    [`Bulk purge, 1000 paths, ${PURGE_LATENCY} ms per request, concurrency ${CONCURRENCY}`, fmt(results.purge.perSecond, '/s'), `bound ${bound}/s: ${r2(ratios.purgeVsBound)}x`],
-    ['  baseline: same client, concurrency 1', fmt(results.purge.serialPerSecond, '/s'), `ours is ${r1(ratios.purgeVsSerial)}x faster`],
-    ['  baseline: a loop of curl, one per path', fmt(results.purge.curlPerSecond, '/s'), `ours is ${r1(ratios.purgeVsCurl)}x faster`],
+    [
+      `Tree fill, cold (${latency} ms per request)`,
+      fmt(results.treeFill.coldMs, 'ms'),
+      `ideal ${results.treeFill.coldIdealMs} ms (2 round trips): ${r2(ratios.coldFill)}x; ${results.treeFill.coldRequests} requests, ideal ${results.treeFill.coldIdealRequests}`,
+    ],
+    [
+      `Tree fill, warm (${latency} ms per request)`,
+      fmt(results.treeFill.warmMs, 'ms'),
+      `ideal ${results.treeFill.warmIdealMs} ms (1 round trip): ${r2(ratios.warmFill)}x; ${results.treeFill.warmRequests} requests, ideal ${results.treeFill.warmIdealRequests}`,
+    ],
+    [
+      `${results.bigList.keys} signing keys, 20 domains: first row on screen`,
+      fmt(results.bigList.firstRenderedMs, 'ms'),
+      'click to first rendered row, through the UI',
+    ],
+    [
+      `${results.bigList.keys} signing keys: rows ready in the host`,
+      fmt(results.bigList.ms, 'ms'),
+      `extension host heap growth ${r1(results.bigList.heapGrowthMb.median)} MB`,
+    ],
+    [
+      `Bulk purge, 1000 paths, ${PURGE_LATENCY} ms per request, concurrency ${CONCURRENCY}`,
+      fmt(results.purge.perSecond, '/s'),
+      `bound ${bound}/s: ${r2(ratios.purgeVsBound)}x`,
+    ],
+    [
+      '  baseline: same client, concurrency 1',
+      fmt(results.purge.serialPerSecond, '/s'),
+      `ours is ${r1(ratios.purgeVsSerial)}x faster`,
+    ],
+    [
+      '  baseline: a loop of curl, one per path',
+      fmt(results.purge.curlPerSecond, '/s'),
+      `ours is ${r1(ratios.purgeVsCurl)}x faster`,
+    ],
     ['Client + emulator, no latency', fmt(results.clientOverheadRps, 'req/s'), 'regression guard'],
-    [`Purge Stream: ${results.streams.segments}-segment master URL to the preview, ${results.streams.latencyMs} ms per request`, fmt(results.streams.previewMs, 'ms'), `bound ${results.streams.boundMs} ms (the tree is 2 levels deep): ${r2(results.streams.previewMs.median / results.streams.boundMs)}x; ${results.streams.manifests} manifests read`],
+    [
+      `Purge Stream: ${results.streams.segments}-segment master URL to the preview, ${results.streams.latencyMs} ms per request`,
+      fmt(results.streams.previewMs, 'ms'),
+      `bound ${results.streams.boundMs} ms (the tree is 2 levels deep): ${r2(results.streams.previewMs.median / results.streams.boundMs)}x; ${results.streams.manifests} manifests read`,
+    ],
     [
       `Collecting hostile manifests: the worst of ${crafted.length} crafted inputs (each at most 20 MiB)`,
       `${Math.round(worstCpu.cpuMs)} ms CPU; ${Math.round(worstRss.maxRssMiB)} MiB peak RSS`,
       `budget ${HOSTILE_BUDGET.cpuMs / 1000} s CPU, ${HOSTILE_BUDGET.heapMiB} MiB heap (each ran with the heap capped there and ended: ${crafted.filter((h) => h.outcome.startsWith('refused')).length} refused, ${crafted.filter((h) => h.outcome.startsWith('over')).length} over the limit); slowest: ${worstCpu.name}; largest: ${worstRss.name} (RSS includes building the input); a real 10,000-segment stream: ${Math.round(real.cpuMs)} ms, ${Math.round(real.maxRssMiB)} MiB`,
     ],
-    ['Hover on a 10,000-line file (every line hovered)', fmt(results.streams.hoverFileMs, 'ms'), `${r1(results.streams.hoverPerLineUs.median)} µs per line; no request`],
+    [
+      'Hover on a 10,000-line file (every line hovered)',
+      fmt(results.streams.hoverFileMs, 'ms'),
+      `${r1(results.streams.hoverPerLineUs.median)} µs per line; no request`,
+    ],
     ...latencyTable.rows,
   ];
 
@@ -302,11 +444,15 @@ async function main(): Promise<void> {
     previous = JSON.parse(readFileSync(previousFile, 'utf8')) as typeof results;
     renameSync(previousFile, join(RESULTS, 'bench.previous.json'));
   }
-  writeFileSync(previousFile, `${JSON.stringify({ ...results, ratios, budgets: Object.fromEntries(budgets) }, null, 2)}\n`);
+  writeFileSync(
+    previousFile,
+    `${JSON.stringify({ ...results, ratios, budgets: Object.fromEntries(budgets) }, null, 2)}\n`,
+  );
 
   const width = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write('\n');
-  for (const [name, value, against] of rows) process.stdout.write(`${name.padEnd(width)}  ${value.padEnd(30)}  ${against}\n`);
+  for (const [name, value, against] of rows)
+    process.stdout.write(`${name.padEnd(width)}  ${value.padEnd(30)}  ${against}\n`);
   if (previous) {
     const change = (now: number, then: number) => `${now >= then ? '+' : ''}${r1(((now - then) / then) * 100)}%`;
     process.stdout.write(
@@ -329,11 +475,16 @@ async function main(): Promise<void> {
     ...rows.map(([a, b, c]) => `| ${a.trim()} | ${b} | ${c} |`),
   ].join('\n');
   const text = readFileSync(readme, 'utf8');
-  const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`);
+  const updated = text.replace(
+    /<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
+    `<!-- bench:start -->\n${table}\n<!-- bench:end -->`,
+  );
   writeFileSync(readme, updated);
 
   const missed = budgets.filter(([, ok]) => !ok).length;
-  process.stdout.write(`\n${missed === 0 ? 'all budgets met' : `${missed} budget(s) missed`}; results in test-results/bench.json\n`);
+  process.stdout.write(
+    `\n${missed === 0 ? 'all budgets met' : `${missed} budget(s) missed`}; results in test-results/bench.json\n`,
+  );
   process.exit(missed === 0 ? 0 : 1);
 }
 

@@ -27,7 +27,13 @@ export async function streamBench(runs: number): Promise<StreamBench> {
   // A master with four variants of 1,250 segments each: 5,000 segments, two levels deep.
   const each = SEGMENTS / VARIANTS;
   const variants = Array.from({ length: VARIANTS }, (_, v) => `v${v}/index.m3u8`);
-  media.put('media-assets', 'bench/master.m3u8', ['#EXTM3U', ...variants.flatMap((p, v) => [`#EXT-X-STREAM-INF:BANDWIDTH=${(v + 1) * 1_000_000}`, p]), ''].join('\n'));
+  media.put(
+    'media-assets',
+    'bench/master.m3u8',
+    ['#EXTM3U', ...variants.flatMap((p, v) => [`#EXT-X-STREAM-INF:BANDWIDTH=${(v + 1) * 1_000_000}`, p]), ''].join(
+      '\n',
+    ),
+  );
   for (const p of variants) {
     const lines = ['#EXTM3U', '#EXT-X-TARGETDURATION:4', '#EXT-X-MAP:URI="init.mp4"'];
     for (let i = 0; i < each; i++) lines.push('#EXTINF:4.0,', `seg-${i}.m4s`);
@@ -50,7 +56,11 @@ export async function streamBench(runs: number): Promise<StreamBench> {
   await emulator.stop();
 
   // The hover reads the hovered line only; a whole 10,000-line file is the worst a user could sweep.
-  const lines = Array.from({ length: 10_000 }, (_, i) => (i % 20 === 0 ? `- ${i}: https://media-assets.media-storage.us-west.qencode.com/s/${i}/master.m3u8 for the launch` : `- ${i}: a line of plain text, as logs and notes have, without any link in it`));
+  const lines = Array.from({ length: 10_000 }, (_, i) =>
+    i % 20 === 0
+      ? `- ${i}: https://media-assets.media-storage.us-west.qencode.com/s/${i}/master.m3u8 for the launch`
+      : `- ${i}: a line of plain text, as logs and notes have, without any link in it`,
+  );
   const hoverPerLineUs: number[] = [];
   const hoverFileMs: number[] = [];
   for (let i = 0; i <= runs; i++) {
@@ -62,5 +72,13 @@ export async function streamBench(runs: number): Promise<StreamBench> {
     hoverPerLineUs.push((ms * 1000) / lines.length);
   }
   // The bound: the tree is two levels deep (the master, then its variants in parallel).
-  return { segments: SEGMENTS, latencyMs: LATENCY_MS, previewMs, boundMs: 2 * LATENCY_MS, manifests, hoverPerLineUs, hoverFileMs };
+  return {
+    segments: SEGMENTS,
+    latencyMs: LATENCY_MS,
+    previewMs,
+    boundMs: 2 * LATENCY_MS,
+    manifests,
+    hoverPerLineUs,
+    hoverFileMs,
+  };
 }

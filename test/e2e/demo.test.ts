@@ -17,7 +17,9 @@ describe('npm run demo', { timeout: 300_000 }, () => {
   });
 
   it('serves a workbench whose Qencode CDN view shows the demo data, then stops leaving no process', async () => {
-    demo = spawn(process.execPath, [join(ROOT, 'out', 'test', 'host', 'demo.js'), '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    demo = spawn(process.execPath, [join(ROOT, 'out', 'test', 'host', 'demo.js'), '--no-open'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     demo.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     demo.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const url = await new Promise<string>((resolve, reject) => {
@@ -50,7 +52,8 @@ describe('npm run demo', { timeout: 300_000 }, () => {
     await wb.expand('TLS Subscriptions');
     await wb.row('clips.example-tv.com').waitFor();
     // One custom domain explains why it is still pending; the other, whose CNAME is right, turns issued.
-    const tlsRow = (domain: string, text: string) => browser!.page.locator('.part.sidebar .monaco-list-row', { hasText: domain }).filter({ hasText: text });
+    const tlsRow = (domain: string, text: string) =>
+      browser!.page.locator('.part.sidebar .monaco-list-row', { hasText: domain }).filter({ hasText: text });
     await tlsRow('archive.example-tv.com', 'no CNAME').waitFor({ timeout: 30_000 });
     await tlsRow('video.example-tv.com', 'CNAME set').waitFor();
     const issuedBy = Date.now() + 90_000;
@@ -77,21 +80,30 @@ describe('npm run demo', { timeout: 300_000 }, () => {
     await browser.page.screenshot({ path: join(ROOT, 'test-results', 'e2e-editor-menu.png') });
     await wb.menuItem('Purge Stream…');
     await browser.page.locator('.tabs-container .tab', { hasText: 'stream streams' }).waitFor({ timeout: 30_000 });
-    const dialog = browser.page.locator('.monaco-dialog-box', { hasText: 'Purge the stream streams/launch/master.m3u8: 31 objects in bucket media-assets?' });
+    const dialog = browser.page.locator('.monaco-dialog-box', {
+      hasText: 'Purge the stream streams/launch/master.m3u8: 31 objects in bucket media-assets?',
+    });
     await dialog.waitFor({ timeout: 15_000 });
     // The preview is rendered (VS Code's Markdown preview, in its webview), beside the confirmation.
-    const rendered = browser.page.frameLocator('iframe.webview').frameLocator('iframe').locator('h1', { hasText: 'Purge stream: streams/launch/master.m3u8' });
+    const rendered = browser.page
+      .frameLocator('iframe.webview')
+      .frameLocator('iframe')
+      .locator('h1', { hasText: 'Purge stream: streams/launch/master.m3u8' });
     await rendered.waitFor({ timeout: 15_000 });
     await browser.page.screenshot({ path: join(ROOT, 'test-results', 'e2e-stream-preview.png') });
     await dialog.locator('.monaco-button', { hasText: 'Purge Stream' }).click();
     await wb.notification('The CDN accepted the purge of the stream streams/launch/master.m3u8');
-    const state = (await (await fetch(`${apiUrl}/_emulator/state`)).json()) as { account1: { purges: { bucket: string; path: string | null }[] } };
+    const state = (await (await fetch(`${apiUrl}/_emulator/state`)).json()) as {
+      account1: { purges: { bucket: string; path: string | null }[] };
+    };
     const purged = state.account1.purges.filter((p) => p.path?.startsWith('streams/launch/')).map((p) => p.path!);
     assert.equal(purged.length, 31, 'the whole HLS stream');
     assert.equal(purged.at(-1), 'streams/launch/master.m3u8', 'the master last');
 
     await wb.command('Qencode CDN: Purge History');
-    await browser.page.locator('.quick-input-widget .monaco-list-row', { hasText: '3 objects in live-archive' }).waitFor();
+    await browser.page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: '3 objects in live-archive' })
+      .waitFor();
     await browser.page.keyboard.press('Escape');
     await browser.close();
     browser = undefined;

@@ -7,7 +7,10 @@ import { ROOT } from '../host/code-server';
 
 /* The VSIX holds only what the extension needs at run time. */
 it('packs exactly the bundle, media, README, LICENSE, CHANGELOG, package.json and the nls file', () => {
-  const listed = execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' })
+  const listed = execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
@@ -28,7 +31,17 @@ it('packs exactly the bundle, media, README, LICENSE, CHANGELOG, package.json an
     'package.nls.json',
   ]);
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
-  for (const field of ['icon', 'categories', 'keywords', 'repository', 'license', 'publisher', 'displayName', 'description']) assert.ok(manifest[field], `package.json has ${field}`);
+  for (const field of [
+    'icon',
+    'categories',
+    'keywords',
+    'repository',
+    'license',
+    'publisher',
+    'displayName',
+    'description',
+  ])
+    assert.ok(manifest[field], `package.json has ${field}`);
   const png = readFileSync(join(ROOT, 'media', 'icon.png'));
   assert.equal(png.readUInt32BE(16), 128, 'icon is 128 px wide');
   assert.equal(png.readUInt32BE(20), 128, 'icon is 128 px high');

@@ -17,7 +17,11 @@ export class Workbench {
     const item = this.page.locator(`.part.activitybar .action-item [aria-label^="${title}"]`).first();
     await item.waitFor({ timeout: 30_000 });
     await item.click();
-    await this.page.locator(`.part.sidebar .title-label h2`, { hasText: title.toUpperCase() }).or(this.page.locator('.part.sidebar .composite.title', { hasText: title })).first().waitFor({ timeout: 15_000 });
+    await this.page
+      .locator(`.part.sidebar .title-label h2`, { hasText: title.toUpperCase() })
+      .or(this.page.locator('.part.sidebar .composite.title', { hasText: title }))
+      .first()
+      .waitFor({ timeout: 15_000 });
   }
 
   /** Runs a command through the palette (F1), by its title. */
@@ -49,7 +53,10 @@ export class Workbench {
   /** The tree row whose label is exactly `label` (not one that merely mentions it). */
   row(label: string): Locator {
     const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-    return this.page.locator('.part.sidebar .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
+    return this.page
+      .locator('.part.sidebar .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
+      .first();
   }
 
   async expand(text: string): Promise<void> {
@@ -102,7 +109,10 @@ export class Workbench {
     while (Date.now() < deadline) {
       if (await toast.isVisible()) return;
       await this.page.locator('.statusbar-item[id="status.notifications"]').click();
-      const found = await listed.waitFor({ timeout: 1000 }).then(() => true, () => false);
+      const found = await listed.waitFor({ timeout: 1000 }).then(
+        () => true,
+        () => false,
+      );
       await this.page.keyboard.press('Escape');
       if (found) return;
     }

@@ -74,7 +74,8 @@ export class DnsServer {
         current = record.cname.toLowerCase().replace(/\.$/, '');
         continue;
       }
-      if (record.a && (type === 'A' || type === 'ANY')) answers.push({ type: 'A', name: current, ttl, class: 'IN', data: record.a });
+      if (record.a && (type === 'A' || type === 'ANY'))
+        answers.push({ type: 'A', name: current, ttl, class: 'IN', data: record.a });
       break;
     }
     return answers;

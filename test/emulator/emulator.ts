@@ -83,9 +83,18 @@ export type Fault =
 
 /** The failure bodies Qencode's APIs send with a 200. */
 export type ErrorIn200Shape = 'code' | 'true' | 'text' | 'status-error' | 'status-failed';
-export const ERROR_IN_200_SHAPES: readonly ErrorIn200Shape[] = ['code', 'true', 'text', 'status-error', 'status-failed'];
+export const ERROR_IN_200_SHAPES: readonly ErrorIn200Shape[] = [
+  'code',
+  'true',
+  'text',
+  'status-error',
+  'status-failed',
+];
 
-export function errorIn200Body(shape: ErrorIn200Shape = 'code', message = 'Injected failure in a 200 reply'): Record<string, unknown> {
+export function errorIn200Body(
+  shape: ErrorIn200Shape = 'code',
+  message = 'Injected failure in a 200 reply',
+): Record<string, unknown> {
   if (shape === 'true') return { error: true, message };
   if (shape === 'text') return { error: message };
   if (shape === 'status-error') return { status: 'error', message };
@@ -117,11 +126,41 @@ export interface RecordedRequest {
   httpVersion?: string;
 }
 
-interface DomainRecord { id: string; domain_name: string; type: 'live' | 'vod'; bucket_name?: string; created: string }
-interface TlsRecord { id: string; domain_id: string; status: string; created: string; message?: string; expires?: string; issueTimer?: NodeJS.Timeout }
-interface KeyRecord { id: string; name: string | null; stream_id?: string; domain_id?: string; bucket_name?: string; created: string }
-interface BucketRecord { region: string; policy: 'public' | 'authenticated'; cors: Record<string, string>; objects: Map<string, MediaObject> }
-export interface PurgeRecord { bucket: string; path: string | null; at: string }
+interface DomainRecord {
+  id: string;
+  domain_name: string;
+  type: 'live' | 'vod';
+  bucket_name?: string;
+  created: string;
+}
+interface TlsRecord {
+  id: string;
+  domain_id: string;
+  status: string;
+  created: string;
+  message?: string;
+  expires?: string;
+  issueTimer?: NodeJS.Timeout;
+}
+interface KeyRecord {
+  id: string;
+  name: string | null;
+  stream_id?: string;
+  domain_id?: string;
+  bucket_name?: string;
+  created: string;
+}
+interface BucketRecord {
+  region: string;
+  policy: 'public' | 'authenticated';
+  cors: Record<string, string>;
+  objects: Map<string, MediaObject>;
+}
+export interface PurgeRecord {
+  bucket: string;
+  path: string | null;
+  at: string;
+}
 
 export interface AccountState {
   domains: Map<string, DomainRecord>;
@@ -132,7 +171,12 @@ export interface AccountState {
 }
 
 class ApiError extends Error {
-  constructor(readonly status: number, readonly code: number, message: string, readonly description?: string) {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    readonly description?: string,
+  ) {
     super(message);
   }
 }
@@ -223,7 +267,13 @@ export class Emulator {
 
   // ---- the in-process admin API (tests use it; /_emulator/ serves the same over HTTP) ----
   addAccount(apiKey: string, seed = this.options.seed): AccountState {
-    const account: AccountState = { domains: new Map(), tls: new Map(), keys: new Map(), buckets: new Map(), purges: [] };
+    const account: AccountState = {
+      domains: new Map(),
+      tls: new Map(),
+      keys: new Map(),
+      buckets: new Map(),
+      purges: [],
+    };
     this.accounts.set(apiKey, account);
     if (seed) this.load(account, seed === true ? sampleData() : seed);
     return account;
@@ -272,7 +322,13 @@ export class Emulator {
   }
 
   load(account: AccountState, data: SampleData): void {
-    for (const b of data.buckets) account.buckets.set(b.name, { region: b.region, policy: b.policy ?? 'public', cors: { ...(b.cors ?? {}) }, objects: new Map((b.objects ?? []).map((o) => [o.path, { body: o.body, contentType: o.contentType }])) });
+    for (const b of data.buckets)
+      account.buckets.set(b.name, {
+        region: b.region,
+        policy: b.policy ?? 'public',
+        cors: { ...(b.cors ?? {}) },
+        objects: new Map((b.objects ?? []).map((o) => [o.path, { body: o.body, contentType: o.contentType }])),
+      });
     for (const d of data.domains) account.domains.set(d.id, { ...d });
     for (const t of data.tls) account.tls.set(t.id, { ...t });
     for (const k of data.keys) account.keys.set(k.id, { ...k });
@@ -307,7 +363,14 @@ export class Emulator {
     const rawPath = url.pathname;
     if (rawPath.startsWith('/_emulator/')) return this.handleAdmin(req, res, rawPath);
 
-    const record: RecordedRequest = { seq: ++this.seq, method: req.method ?? 'GET', path: rawPath, body: undefined, hasAuth: !!req.headers.authorization, startedAt: Date.now() };
+    const record: RecordedRequest = {
+      seq: ++this.seq,
+      method: req.method ?? 'GET',
+      path: rawPath,
+      body: undefined,
+      hasAuth: !!req.headers.authorization,
+      startedAt: Date.now(),
+    };
     if (req.headers.authorization) record.authorization = req.headers.authorization;
     record.httpVersion = req.httpVersion;
     this.requests.push(record);
@@ -336,7 +399,14 @@ export class Emulator {
       }
     }
     const retryAfter = this.rateLimiter?.check(rawPath);
-    if (retryAfter !== undefined) return this.send(res, record, 429, { error: 8, message: 'Rate limit exceeded, try again later' }, { 'retry-after': String(retryAfter) });
+    if (retryAfter !== undefined)
+      return this.send(
+        res,
+        record,
+        429,
+        { error: 8, message: 'Rate limit exceeded, try again later' },
+        { 'retry-after': String(retryAfter) },
+      );
     const fault = this.takeFault(record.method, rawPath);
     if (this.latencyMs > 0) await delay(this.latencyMs);
     if (fault?.type === 'latency') await delay(fault.ms);
@@ -345,9 +415,20 @@ export class Emulator {
       return;
     }
     if (fault?.type === 'rate-limit') {
-      return this.send(res, record, 429, { error: 8, message: 'System busy, try again later', ...(fault.inBody ? { retry_after: fault.retryAfter } : {}) }, fault.inBody ? {} : { 'retry-after': String(fault.retryAfter) });
+      return this.send(
+        res,
+        record,
+        429,
+        {
+          error: 8,
+          message: 'System busy, try again later',
+          ...(fault.inBody ? { retry_after: fault.retryAfter } : {}),
+        },
+        fault.inBody ? {} : { 'retry-after': String(fault.retryAfter) },
+      );
     }
-    if (fault?.type === 'status') return this.send(res, record, fault.status, fault.body ?? { error: 1, message: `Injected HTTP ${fault.status}` });
+    if (fault?.type === 'status')
+      return this.send(res, record, fault.status, fault.body ?? { error: 1, message: `Injected HTTP ${fault.status}` });
     if (fault?.type === 'redirect') return this.send(res, record, 307, {}, { location: fault.location });
     if (fault?.type === 'error-in-200') return this.send(res, record, 200, fault.body ?? errorIn200Body(fault.shape));
 
@@ -359,7 +440,11 @@ export class Emulator {
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       status = error.status;
-      body = { error: error.code, message: error.message, ...(error.description ? { error_description: error.description } : {}) };
+      body = {
+        error: error.code,
+        message: error.message,
+        ...(error.description ? { error_description: error.description } : {}),
+      };
     }
     if (fault?.type === 'slow-headers') await delay(fault.ms);
     return this.send(res, record, status, body, {}, fault);
@@ -367,21 +452,38 @@ export class Emulator {
 
   private takeFault(method: string, path: string): Fault | undefined {
     const random = this.randomFaults;
-    if (random && random.faults.length && Math.random() < random.rate) return random.faults[Math.floor(Math.random() * random.faults.length)];
-    const index = this.faults.findIndex((r) => (!r.method || r.method === method) && (!r.path || new RegExp(r.path).test(path)));
+    if (random && random.faults.length && Math.random() < random.rate)
+      return random.faults[Math.floor(Math.random() * random.faults.length)];
+    const index = this.faults.findIndex(
+      (r) => (!r.method || r.method === method) && (!r.path || new RegExp(r.path).test(path)),
+    );
     const rule = this.faults[index];
     if (!rule) return undefined;
     if (rule.times !== undefined && --rule.times <= 0) this.faults.splice(index, 1);
     return rule.fault;
   }
 
-  private send(res: ServerResponse, record: RecordedRequest, status: number, body: unknown, headers: Record<string, string> = {}, fault?: Fault): void {
+  private send(
+    res: ServerResponse,
+    record: RecordedRequest,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+    fault?: Fault,
+  ): void {
     record.status = status;
     let text = JSON.stringify(body);
     let type = 'application/json';
     if (fault?.type === 'missing-fields') text = JSON.stringify(stripRequired(body));
     if (fault?.type === 'extra-fields') text = JSON.stringify(addExtra(body));
-    if (fault?.type === 'success-envelope' && status < 300 && typeof body === 'object' && body !== null && !Array.isArray(body)) text = JSON.stringify({ error: 0, ...body });
+    if (
+      fault?.type === 'success-envelope' &&
+      status < 300 &&
+      typeof body === 'object' &&
+      body !== null &&
+      !Array.isArray(body)
+    )
+      text = JSON.stringify({ error: 0, ...body });
     if (fault?.type === 'malformed-json') text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
     if (fault?.type === 'wrong-content-type') {
       type = 'text/html';
@@ -423,7 +525,8 @@ export class Emulator {
     if (resource === 'domains') {
       if (n === 2 && method === 'GET') return { domains: [...account.domains.values()] };
       if (n === 2 && method === 'POST') return { domain: this.createDomain(account, body) };
-      if (n === 3 && method === 'GET' && (a === 'live' || a === 'vod')) return { domains: [...account.domains.values()].filter((d) => d.type === a) };
+      if (n === 3 && method === 'GET' && (a === 'live' || a === 'vod'))
+        return { domains: [...account.domains.values()].filter((d) => d.type === a) };
       if (n === 3) {
         const domain = account.domains.get(a!);
         if (!domain) throw notFound('Domain');
@@ -472,7 +575,8 @@ export class Emulator {
       const bucket = account.buckets.get(a);
       if (!bucket) throw notFound('Bucket');
       if (b === 'policy' && n === 5 && method === 'PUT') {
-        if (c !== 'public' && c !== 'authenticated') throw invalid(`Unknown policy "${c}"`, "Policy name can either be 'public' or 'authenticated'");
+        if (c !== 'public' && c !== 'authenticated')
+          throw invalid(`Unknown policy "${c}"`, "Policy name can either be 'public' or 'authenticated'");
         bucket.policy = c;
         return { status: 'ok' };
       }
@@ -515,24 +619,38 @@ export class Emulator {
   private createDomain(account: AccountState, body: Record<string, unknown>): DomainRecord {
     if (typeof body.name !== 'string') throw missing('name');
     if (typeof body.type !== 'string') throw missing('type');
-    if (!isDomainType(body.type)) throw new ApiError(422, 1, `Unknown domain type "${body.type}"`, "type is 'live' or 'vod'");
+    if (!isDomainType(body.type))
+      throw new ApiError(422, 1, `Unknown domain type "${body.type}"`, "type is 'live' or 'vod'");
     const v = hostName(body.name);
     if (!v.ok) throw new ApiError(422, 1, 'Invalid domain name', v.message);
-    if ([...account.domains.values()].some((d) => d.domain_name.toLowerCase() === v.value.toLowerCase())) throw new ApiError(409, 12, `Domain ${v.value} already exists`);
-    if (account.domains.size >= MAX_DOMAINS) throw new ApiError(409, 11, `Domain limit reached: at most ${MAX_DOMAINS} custom domains; contact support for more`);
+    if ([...account.domains.values()].some((d) => d.domain_name.toLowerCase() === v.value.toLowerCase()))
+      throw new ApiError(409, 12, `Domain ${v.value} already exists`);
+    if (account.domains.size >= MAX_DOMAINS)
+      throw new ApiError(
+        409,
+        11,
+        `Domain limit reached: at most ${MAX_DOMAINS} custom domains; contact support for more`,
+      );
     const domain: DomainRecord = { created: timestamp(), id: randomUUID(), type: body.type, domain_name: v.value };
     account.domains.set(domain.id, domain);
     return domain;
   }
 
   private updateDomain(account: AccountState, domain: DomainRecord, body: Record<string, unknown>): DomainRecord {
-    if (domain.type === 'live') throw new ApiError(422, 1, 'Live domains cannot be updated', 'Delete the domain and create a new one');
+    if (domain.type === 'live')
+      throw new ApiError(422, 1, 'Live domains cannot be updated', 'Delete the domain and create a new one');
     if (typeof body.bucket_name !== 'string') throw missing('bucket_name');
     const bucket = bucketName(body.bucket_name);
     if (!bucket.ok) throw new ApiError(422, 1, 'Invalid bucket name', bucket.message);
     if (!account.buckets.has(body.bucket_name)) throw new ApiError(422, 1, `Bucket ${body.bucket_name} not found`);
     domain.bucket_name = body.bucket_name;
-    return { bucket_name: domain.bucket_name, created: domain.created, id: domain.id, type: domain.type, domain_name: domain.domain_name };
+    return {
+      bucket_name: domain.bucket_name,
+      created: domain.created,
+      id: domain.id,
+      type: domain.type,
+      domain_name: domain.domain_name,
+    };
   }
 
   private createTls(account: AccountState, body: Record<string, unknown>): TlsRecord & { message: string } {
@@ -540,7 +658,11 @@ export class Emulator {
     const domain = account.domains.get(body.domain_id);
     if (!domain) throw new ApiError(422, 1, `Domain ${body.domain_id} not found`);
     // A failed or expired subscription may be renewed by a new one; a live one may not be doubled.
-    if ([...account.tls.values()].some((t) => t.domain_id === domain.id && t.status !== 'failed' && t.status !== 'expired')) {
+    if (
+      [...account.tls.values()].some(
+        (t) => t.domain_id === domain.id && t.status !== 'failed' && t.status !== 'expired',
+      )
+    ) {
       throw new ApiError(409, 12, `Domain ${domain.domain_name} already has a TLS subscription`);
     }
     const t: TlsRecord = { status: 'pending', created: timestamp(), domain_id: domain.id, id: randomUUID() };
@@ -560,13 +682,19 @@ export class Emulator {
     const targets = ['stream_id', 'domain_id', 'bucket_name'].filter((k) => body[k] !== undefined);
     if (targets.length === 0) throw missing('stream_id, domain_id or bucket_name');
     if (targets.length > 1) throw invalid('Give only one of stream_id, domain_id and bucket_name');
-    if (body.name !== undefined && body.name !== null && !signingKeyName(body.name).ok) throw new ApiError(422, 1, 'Invalid name', 'name is a string');
-    const key: KeyRecord = { created: timestamp(), id: randomUUID(), name: typeof body.name === 'string' ? body.name : null };
+    if (body.name !== undefined && body.name !== null && !signingKeyName(body.name).ok)
+      throw new ApiError(422, 1, 'Invalid name', 'name is a string');
+    const key: KeyRecord = {
+      created: timestamp(),
+      id: randomUUID(),
+      name: typeof body.name === 'string' ? body.name : null,
+    };
     if (typeof body.stream_id === 'string') key.stream_id = body.stream_id;
     else if (typeof body.domain_id === 'string') {
       const domain = account.domains.get(body.domain_id);
       if (!domain) throw new ApiError(422, 1, `Domain ${body.domain_id} not found`);
-      if (domain.type !== 'live') throw new ApiError(422, 1, 'A signing key can be bound to a live playback domain only');
+      if (domain.type !== 'live')
+        throw new ApiError(422, 1, 'A signing key can be bound to a live playback domain only');
       key.domain_id = domain.id;
     } else if (typeof body.bucket_name === 'string') {
       if (!account.buckets.has(body.bucket_name)) throw new ApiError(422, 1, `Bucket ${body.bucket_name} not found`);
@@ -589,18 +717,30 @@ export class Emulator {
       res.end(JSON.stringify(body));
     };
     if (!this.options.admin) return json(404, { error: 10, message: 'admin routes are disabled (start with --admin)' });
-    const body: Record<string, unknown> = await readBody(req).then((t) => (t ? (JSON.parse(t) as Record<string, unknown>) : {})).catch(() => ({}));
+    const body: Record<string, unknown> = await readBody(req)
+      .then((t) => (t ? (JSON.parse(t) as Record<string, unknown>) : {}))
+      .catch(() => ({}));
     const route = `${req.method} ${path}`;
-    if (route === 'GET /_emulator/requests') return json(200, { requests: this.requests, maxInFlight: this.maxInFlight });
+    if (route === 'GET /_emulator/requests')
+      return json(200, { requests: this.requests, maxInFlight: this.maxInFlight });
     if (route === 'DELETE /_emulator/requests') return (this.clearRequests(), json(200, { status: 'ok' }));
-    if (route === 'POST /_emulator/faults') return (this.addFault(body as unknown as FaultRule), json(200, { status: 'ok' }));
+    if (route === 'POST /_emulator/faults')
+      return (this.addFault(body as unknown as FaultRule), json(200, { status: 'ok' }));
     if (route === 'DELETE /_emulator/faults') return (this.clearFaults(), json(200, { status: 'ok' }));
-    if (route === 'POST /_emulator/latency') return ((this.latencyMs = Number(body.ms) || 0), json(200, { status: 'ok' }));
+    if (route === 'POST /_emulator/latency')
+      return ((this.latencyMs = Number(body.ms) || 0), json(200, { status: 'ok' }));
     if (route === 'GET /_emulator/state') {
       const state = Object.fromEntries(
         [...this.accounts.entries()].map(([key, a], i) => [
           `account${i + 1}`,
-          { apiKeyLength: key.length, domains: [...a.domains.values()], tls: [...a.tls.values()].map(tlsView), keys: [...a.keys.values()], buckets: Object.fromEntries(a.buckets), purges: a.purges },
+          {
+            apiKeyLength: key.length,
+            domains: [...a.domains.values()],
+            tls: [...a.tls.values()].map(tlsView),
+            keys: [...a.keys.values()],
+            buckets: Object.fromEntries(a.buckets),
+            purges: a.purges,
+          },
         ]),
       );
       return json(200, state);
@@ -615,7 +755,8 @@ export class Emulator {
       }
     }
     if (route === 'POST /_emulator/buckets' && typeof body.name === 'string') {
-      for (const key of this.accounts.keys()) this.addBucket(body.name, typeof body.region === 'string' ? body.region : 'us-west', key);
+      for (const key of this.accounts.keys())
+        this.addBucket(body.name, typeof body.region === 'string' ? body.region : 'us-west', key);
       return json(200, { status: 'ok' });
     }
     return json(404, { error: 10, message: `no admin route ${route}` });
@@ -624,7 +765,14 @@ export class Emulator {
 
 function tlsView(t: TlsRecord) {
   // The CNAME instructions are in the create reply only; a failure's reason and an expiry date show when there is one.
-  return { status: t.status, created: t.created, domain_id: t.domain_id, id: t.id, ...(t.status === 'failed' && t.message ? { message: t.message } : {}), ...(t.expires ? { expires: t.expires } : {}) };
+  return {
+    status: t.status,
+    created: t.created,
+    domain_id: t.domain_id,
+    id: t.id,
+    ...(t.status === 'failed' && t.message ? { message: t.message } : {}),
+    ...(t.expires ? { expires: t.expires } : {}),
+  };
 }
 
 /** Splits the raw path into decoded segments; an encoded "/" stays inside its segment. */
@@ -673,5 +821,9 @@ function stripRequired(body: unknown): unknown {
 function addExtra(body: unknown): unknown {
   if (Array.isArray(body)) return body.map(addExtra);
   if (typeof body !== 'object' || body === null) return body;
-  return { ...Object.fromEntries(Object.entries(body).map(([k, v]) => [k, addExtra(v)])), x_unexpected: { nested: [1, 2, 3] }, another_field: 'ignored' };
+  return {
+    ...Object.fromEntries(Object.entries(body).map(([k, v]) => [k, addExtra(v)])),
+    x_unexpected: { nested: [1, 2, 3] },
+    another_field: 'ignored',
+  };
 }

@@ -41,7 +41,13 @@ export async function makeCertificates(hosts: { dns?: string[]; ips?: string[] }
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [...dns.map((value) => ({ type: 2 as const, value })), ...ips.map((ip) => ({ type: 7 as const, ip }))] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          ...dns.map((value) => ({ type: 2 as const, value })),
+          ...ips.map((ip) => ({ type: 7 as const, ip })),
+        ],
+      },
     ],
   });
   return { ca: ca.cert, cert: server.cert, key: server.private };
@@ -83,7 +89,10 @@ export async function createApiServer(https: boolean | HttpsOptions | undefined,
     options.h2 === false
       ? createHttpsServer({ cert, key, keepAlive: true }, handler)
       : // The compatibility request and response are used as http's: the emulator touches only what both have.
-        createSecureServer({ cert, key, allowHTTP1: true }, handler as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+        createSecureServer(
+          { cert, key, allowHTTP1: true },
+          handler as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void,
+        );
   // As node:http does by default: a reply's frames leave at once, not after the client's delayed ACK (Nagle).
   server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   return server;

@@ -57,7 +57,11 @@ export interface MediaRequest {
   finishedAt?: number;
 }
 
-export type MediaFault = { type: 'status'; status: number } | { type: 'reset' } | { type: 'latency'; ms: number } | { type: 'body'; body: string; contentType?: string };
+export type MediaFault =
+  | { type: 'status'; status: number }
+  | { type: 'reset' }
+  | { type: 'latency'; ms: number }
+  | { type: 'body'; body: string; contentType?: string };
 
 export interface MediaFaultRule {
   /** A regular expression matched against the object path. */
@@ -156,7 +160,13 @@ export class MediaServer {
   }
 
   /** Stores an object in the bucket of that name (of `account`, or the first account that has it). */
-  put(bucket: string, path: string, body: string | Buffer, contentType = contentTypeFor(path), account?: AccountState): void {
+  put(
+    bucket: string,
+    path: string,
+    body: string | Buffer,
+    contentType = contentTypeFor(path),
+    account?: AccountState,
+  ): void {
     const record = (account ? [account] : [...this.accounts()]).map((a) => a.buckets.get(bucket)).find(Boolean);
     if (!record) throw new Error(`no bucket ${bucket}`);
     record.objects.set(path, { body, contentType });
@@ -176,7 +186,9 @@ export class MediaServer {
 
   /** The object paths read with GET, in order, optionally only those that answered `status`. */
   pathsRead(status?: number): string[] {
-    return this.requests.filter((r) => r.method === 'GET' && (status === undefined || r.status === status)).map((r) => r.path);
+    return this.requests
+      .filter((r) => r.method === 'GET' && (status === undefined || r.status === status))
+      .map((r) => r.path);
   }
 
   private bucketFor(host: string): { name: string; record: BucketOf } | undefined {
@@ -187,7 +199,9 @@ export class MediaServer {
         if (record && record.region === storage[2]) return { name: storage[1]!, record };
         continue;
       }
-      const domain = [...account.domains.values()].find((d) => d.type === 'vod' && d.domain_name.toLowerCase() === host);
+      const domain = [...account.domains.values()].find(
+        (d) => d.type === 'vod' && d.domain_name.toLowerCase() === host,
+      );
       const record = domain?.bucket_name ? account.buckets.get(domain.bucket_name) : undefined;
       if (record) return { name: domain!.bucket_name!, record };
     }
@@ -221,7 +235,14 @@ export class MediaServer {
     } catch {
       path = rawPath;
     }
-    const record: MediaRequest = { seq: ++this.seq, method: req.method ?? 'GET', host, path, query: url.search, startedAt: Date.now() };
+    const record: MediaRequest = {
+      seq: ++this.seq,
+      method: req.method ?? 'GET',
+      host,
+      path,
+      query: url.search,
+      startedAt: Date.now(),
+    };
     if (req.headers.range) record.range = req.headers.range;
     this.requests.push(record);
     res.on('close', () => (record.finishedAt = Date.now()));
@@ -239,24 +260,38 @@ export class MediaServer {
       req.socket.destroy();
       return;
     }
-    if (fault?.type === 'status') return send(fault.status, xmlError('InjectedFault', `Injected HTTP ${fault.status}`), xml);
+    if (fault?.type === 'status')
+      return send(fault.status, xmlError('InjectedFault', `Injected HTTP ${fault.status}`), xml);
     if (fault?.type === 'body') return send(200, fault.body, { 'content-type': fault.contentType ?? 'text/plain' });
 
-    if (record.method !== 'GET' && record.method !== 'HEAD') return send(405, xmlError('MethodNotAllowed', 'Only GET and HEAD are served'), { ...xml, allow: 'GET, HEAD' });
+    if (record.method !== 'GET' && record.method !== 'HEAD')
+      return send(405, xmlError('MethodNotAllowed', 'Only GET and HEAD are served'), { ...xml, allow: 'GET, HEAD' });
     const bucket = this.bucketFor(host);
     if (!bucket) return send(404, xmlError('NoSuchBucket', `No bucket is served at ${host}`), xml);
     record.bucket = bucket.name;
-    if (bucket.record.policy === 'authenticated' && !url.searchParams.has('auth')) return send(403, xmlError('AccessDenied', 'This bucket is authenticated: a signed URL (auth=...) is required'), xml);
+    if (bucket.record.policy === 'authenticated' && !url.searchParams.has('auth'))
+      return send(
+        403,
+        xmlError('AccessDenied', 'This bucket is authenticated: a signed URL (auth=...) is required'),
+        xml,
+      );
     const object = bucket.record.objects.get(path);
     if (!object) return send(404, xmlError('NoSuchKey', `No object ${path} in ${bucket.name}`), xml);
     const body = Buffer.isBuffer(object.body) ? object.body : Buffer.from(object.body, 'utf8');
-    const headers: Record<string, string> = { ...bucket.record.cors, 'content-type': object.contentType, 'accept-ranges': 'bytes' };
+    const headers: Record<string, string> = {
+      ...bucket.record.cors,
+      'content-type': object.contentType,
+      'accept-ranges': 'bytes',
+    };
     const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
     if (req.headers.range && range && (range[1] || range[2])) {
       const start = range[1] ? Number(range[1]) : Math.max(0, body.length - Number(range[2]));
       const end = range[1] && range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
       if (start > end || start >= body.length) return send(416, '', { 'content-range': `bytes */${body.length}` });
-      return send(206, body.subarray(start, end + 1), { ...headers, 'content-range': `bytes ${start}-${end}/${body.length}` });
+      return send(206, body.subarray(start, end + 1), {
+        ...headers,
+        'content-range': `bytes ${start}-${end}/${body.length}`,
+      });
     }
     return send(200, body, headers);
   }

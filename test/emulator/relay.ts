@@ -64,7 +64,14 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-const emptyStats = (): RelayStats => ({ connections: 0, handshakes: 0, resumed: 0, maxOpen: 0, bytesUp: 0, bytesDown: 0 });
+const emptyStats = (): RelayStats => ({
+  connections: 0,
+  handshakes: 0,
+  resumed: 0,
+  maxOpen: 0,
+  bytesUp: 0,
+  bytesDown: 0,
+});
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const half = options.rttMs / 2;
@@ -95,7 +102,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       if (resumed) stats.resumed++;
     });
     // Client to server: not before the TCP handshake's round trip is over.
-    const up = new DelayedPipe(upstream, maxBuffered, cut, () => Math.max(performance.now(), acceptedAt + options.rttMs) + half);
+    const up = new DelayedPipe(
+      upstream,
+      maxBuffered,
+      cut,
+      () => Math.max(performance.now(), acceptedAt + options.rttMs) + half,
+    );
     const down = new DelayedPipe(client, maxBuffered, cut, () => performance.now() + half);
     client.on('data', (chunk: Buffer) => {
       stats.bytesUp += chunk.length;
@@ -189,7 +201,10 @@ class DelayedPipe {
     if (!head) return void (this.timer = undefined);
     // Timers fire up to a millisecond late: the last millisecond is waited out on setImmediate.
     const wait = head.at - performance.now();
-    this.timer = wait > 1.5 ? setTimeout(() => this.arm(), wait - 1.2) : (setImmediate(() => this.flush()) as unknown as NodeJS.Timeout);
+    this.timer =
+      wait > 1.5
+        ? setTimeout(() => this.arm(), wait - 1.2)
+        : (setImmediate(() => this.flush()) as unknown as NodeJS.Timeout);
   }
 
   private flush(): void {

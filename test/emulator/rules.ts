@@ -41,7 +41,8 @@ export function hostName(value: string): Rule {
   if (value.length === 0 || value.length > 253) return refuse('a domain name has 1 to 253 characters');
   const labels = value.split('.');
   if (labels.length < 2) return refuse('a domain name has at least two labels');
-  if (!labels.every((label) => HOST_LABEL.test(label))) return refuse('a domain name is labels of letters, digits and inner hyphens, separated by dots');
+  if (!labels.every((label) => HOST_LABEL.test(label)))
+    return refuse('a domain name is labels of letters, digits and inner hyphens, separated by dots');
   if (labels.every((label) => /^\d+$/.test(label))) return refuse('an IP address is not a domain name');
   return accept(value);
 }
@@ -69,7 +70,8 @@ export function corsHeaderName(value: string): Rule {
  * value (object, array, boolean, null) is refused, naming the header.
  */
 export function corsPolicy(body: unknown): Rule<Record<string, string>> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return refuse('expected an object of CORS header names to values');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return refuse('expected an object of CORS header names to values');
   const entries: [string, string][] = [];
   for (const [name, value] of Object.entries(body)) {
     const header = corsHeaderName(name);

@@ -47,10 +47,21 @@ function webvtt(index: number): string {
  */
 export function launchStreams(prefix = 'streams/launch/'): { hls: GeneratedStream; dash: GeneratedStream } {
   const hls: MediaObjectSpec[] = [];
-  const put = (list: MediaObjectSpec[], path: string, body: string | Buffer, contentType: string) => list.push({ path: `${prefix}${path}`, body, contentType });
+  const put = (list: MediaObjectSpec[], path: string, body: string | Buffer, contentType: string) =>
+    list.push({ path: `${prefix}${path}`, body, contentType });
   const iv = '0x' + createHash('md5').update(prefix).digest('hex');
   const key = `#EXT-X-KEY:METHOD=AES-128,URI="../../keys/launch.key",IV=${iv}`;
-  const mediaPlaylist = (lines: string[]) => ['#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${SEGMENT_SECONDS}`, '#EXT-X-MEDIA-SEQUENCE:1', '#EXT-X-PLAYLIST-TYPE:VOD', ...lines, '#EXT-X-ENDLIST', ''].join('\n');
+  const mediaPlaylist = (lines: string[]) =>
+    [
+      '#EXTM3U',
+      '#EXT-X-VERSION:7',
+      `#EXT-X-TARGETDURATION:${SEGMENT_SECONDS}`,
+      '#EXT-X-MEDIA-SEQUENCE:1',
+      '#EXT-X-PLAYLIST-TYPE:VOD',
+      ...lines,
+      '#EXT-X-ENDLIST',
+      '',
+    ].join('\n');
 
   put(
     hls,
@@ -78,18 +89,44 @@ export function launchStreams(prefix = 'streams/launch/'): { hls: GeneratedStrea
     ['audio/en', 'audio/mp4'],
   ] as const) {
     const segments = Array.from({ length: SEGMENTS }, (_, i) => `seg-${pad(i + 1)}.m4s`);
-    put(hls, `${dir}/index.m3u8`, mediaPlaylist(['#EXT-X-MAP:URI="init.mp4"', key, ...segments.flatMap((s) => [`#EXTINF:${SEGMENT_SECONDS}.000,`, s])]), 'application/vnd.apple.mpegurl');
+    put(
+      hls,
+      `${dir}/index.m3u8`,
+      mediaPlaylist([
+        '#EXT-X-MAP:URI="init.mp4"',
+        key,
+        ...segments.flatMap((s) => [`#EXTINF:${SEGMENT_SECONDS}.000,`, s]),
+      ]),
+      'application/vnd.apple.mpegurl',
+    );
     put(hls, `${dir}/init.mp4`, placeholder(`${prefix}${dir}/init.mp4`), type);
     for (const s of segments) put(hls, `${dir}/${s}`, placeholder(`${prefix}${dir}/${s}`), type);
   }
   put(
     hls,
     'video/720p/iframes.m3u8',
-    mediaPlaylist(['#EXT-X-I-FRAMES-ONLY', '#EXT-X-MAP:URI="init.mp4"', key, ...Array.from({ length: SEGMENTS }, (_, i) => [`#EXTINF:${SEGMENT_SECONDS}.000,`, '#EXT-X-BYTERANGE:32@0', `seg-${pad(i + 1)}.m4s`]).flat()]),
+    mediaPlaylist([
+      '#EXT-X-I-FRAMES-ONLY',
+      '#EXT-X-MAP:URI="init.mp4"',
+      key,
+      ...Array.from({ length: SEGMENTS }, (_, i) => [
+        `#EXTINF:${SEGMENT_SECONDS}.000,`,
+        '#EXT-X-BYTERANGE:32@0',
+        `seg-${pad(i + 1)}.m4s`,
+      ]).flat(),
+    ]),
     'application/vnd.apple.mpegurl',
   );
   const cues = SEGMENTS / 2;
-  put(hls, 'subs/en/index.m3u8', mediaPlaylist(Array.from({ length: cues }, (_, i) => ['#EXTINF:8.000,', `seg-${i + 1}.vtt`]).flat()).replace(`TARGETDURATION:${SEGMENT_SECONDS}`, 'TARGETDURATION:8'), 'application/vnd.apple.mpegurl');
+  put(
+    hls,
+    'subs/en/index.m3u8',
+    mediaPlaylist(Array.from({ length: cues }, (_, i) => ['#EXTINF:8.000,', `seg-${i + 1}.vtt`]).flat()).replace(
+      `TARGETDURATION:${SEGMENT_SECONDS}`,
+      'TARGETDURATION:8',
+    ),
+    'application/vnd.apple.mpegurl',
+  );
   for (let i = 1; i <= cues; i++) put(hls, `subs/en/seg-${i}.vtt`, webvtt(i), 'text/vtt');
 
   const dash: MediaObjectSpec[] = [];
@@ -120,9 +157,13 @@ export function launchStreams(prefix = 'streams/launch/'): { hls: GeneratedStrea
     ['dash/audio/en', 'audio/mp4'],
   ] as const) {
     put(dash, `${dir}/init.mp4`, placeholder(`${prefix}${dir}/init.mp4`), type);
-    for (let i = 1; i <= SEGMENTS; i++) put(dash, `${dir}/seg-${pad(i)}.m4s`, placeholder(`${prefix}${dir}/seg-${pad(i)}.m4s`), type);
+    for (let i = 1; i <= SEGMENTS; i++)
+      put(dash, `${dir}/seg-${pad(i)}.m4s`, placeholder(`${prefix}${dir}/seg-${pad(i)}.m4s`), type);
   }
-  return { hls: { root: `${prefix}master.m3u8`, objects: hls }, dash: { root: `${prefix}dash/manifest.mpd`, objects: dash } };
+  return {
+    hls: { root: `${prefix}master.m3u8`, objects: hls },
+    dash: { root: `${prefix}dash/manifest.mpd`, objects: dash },
+  };
 }
 
 /** The demo media of the sample data's media bucket. */
@@ -150,7 +191,15 @@ function fixture(name: string, root: string, files: Record<string, string>): Str
 /** A VOD media playlist of `lines` (EXTINF lines are added before each bare URI). */
 export function mediaPlaylist(lines: string[], targetDuration = 4): string {
   const body = lines.flatMap((l) => (l.startsWith('#') ? [l] : [`#EXTINF:${targetDuration}.0,`, l]));
-  return ['#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${targetDuration}`, '#EXT-X-PLAYLIST-TYPE:VOD', ...body, '#EXT-X-ENDLIST', ''].join('\n');
+  return [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${targetDuration}`,
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    ...body,
+    '#EXT-X-ENDLIST',
+    '',
+  ].join('\n');
 }
 
 export const fixtures = {
@@ -179,19 +228,48 @@ export const fixtures = {
   /** One media playlist cutting two files into byte ranges, with and without offsets. */
   hlsByteRanges: () =>
     fixture('hls-byte-ranges', 'ranges/index.m3u8', {
-      'ranges/index.m3u8': mediaPlaylist(['#EXT-X-BYTERANGE:1000@0', 'all.ts', '#EXT-X-BYTERANGE:1000', 'all.ts', '#EXT-X-BYTERANGE:1000', 'all.ts', '#EXT-X-BYTERANGE:500@0', 'tail.ts', '#EXT-X-BYTERANGE:500@500', 'tail.ts']),
+      'ranges/index.m3u8': mediaPlaylist([
+        '#EXT-X-BYTERANGE:1000@0',
+        'all.ts',
+        '#EXT-X-BYTERANGE:1000',
+        'all.ts',
+        '#EXT-X-BYTERANGE:1000',
+        'all.ts',
+        '#EXT-X-BYTERANGE:500@0',
+        'tail.ts',
+        '#EXT-X-BYTERANGE:500@500',
+        'tail.ts',
+      ]),
     }),
 
   /** EXT-X-MAP: one init section, a second after a discontinuity, and one cut by a byte range. */
   hlsInitMap: () =>
     fixture('hls-ext-x-map', 'map/index.m3u8', {
-      'map/index.m3u8': mediaPlaylist(['#EXT-X-MAP:URI="init-a.mp4"', 'a1.m4s', 'a2.m4s', '#EXT-X-DISCONTINUITY', '#EXT-X-MAP:URI="init-b.mp4"', 'b1.m4s', '#EXT-X-DISCONTINUITY', '#EXT-X-MAP:URI="packed.mp4",BYTERANGE="720@0"', '#EXT-X-BYTERANGE:5000@720', 'packed.mp4']),
+      'map/index.m3u8': mediaPlaylist([
+        '#EXT-X-MAP:URI="init-a.mp4"',
+        'a1.m4s',
+        'a2.m4s',
+        '#EXT-X-DISCONTINUITY',
+        '#EXT-X-MAP:URI="init-b.mp4"',
+        'b1.m4s',
+        '#EXT-X-DISCONTINUITY',
+        '#EXT-X-MAP:URI="packed.mp4",BYTERANGE="720@0"',
+        '#EXT-X-BYTERANGE:5000@720',
+        'packed.mp4',
+      ]),
     }),
 
   /** Keys: a session key in the master, rotating AES-128 keys, METHOD=NONE, SAMPLE-AES, and a FairPlay skd: key (left out). */
   hlsKeys: () =>
     fixture('hls-keys', 'keys/master.m3u8', {
-      'keys/master.m3u8': ['#EXTM3U', '#EXT-X-SESSION-KEY:METHOD=AES-128,URI="k/session.key"', '#EXT-X-SESSION-DATA:DATA-ID="com.example.title",URI="title.json"', '#EXT-X-STREAM-INF:BANDWIDTH=1000000', 'v/index.m3u8', ''].join('\n'),
+      'keys/master.m3u8': [
+        '#EXTM3U',
+        '#EXT-X-SESSION-KEY:METHOD=AES-128,URI="k/session.key"',
+        '#EXT-X-SESSION-DATA:DATA-ID="com.example.title",URI="title.json"',
+        '#EXT-X-STREAM-INF:BANDWIDTH=1000000',
+        'v/index.m3u8',
+        '',
+      ].join('\n'),
       'keys/v/index.m3u8': mediaPlaylist([
         '#EXT-X-KEY:METHOD=AES-128,URI="../k/k1.key",IV=0x00000000000000000000000000000001',
         's1.ts',
@@ -218,15 +296,45 @@ export const fixtures = {
         '',
       ].join('\n'),
       'iframes/v/index.m3u8': mediaPlaylist(['#EXT-X-MAP:URI="init.mp4"', '0.m4s', '1.m4s']),
-      'iframes/v/iframes.m3u8': mediaPlaylist(['#EXT-X-I-FRAMES-ONLY', '#EXT-X-MAP:URI="init.mp4"', '#EXT-X-BYTERANGE:300@0', '0.m4s', '#EXT-X-BYTERANGE:300@0', '1.m4s']),
-      'iframes/thumbs/iframes.m3u8': mediaPlaylist(['#EXT-X-I-FRAMES-ONLY', '#EXT-X-BYTERANGE:100@0', 'i0.ts', '#EXT-X-BYTERANGE:100@100', 'i0.ts']),
+      'iframes/v/iframes.m3u8': mediaPlaylist([
+        '#EXT-X-I-FRAMES-ONLY',
+        '#EXT-X-MAP:URI="init.mp4"',
+        '#EXT-X-BYTERANGE:300@0',
+        '0.m4s',
+        '#EXT-X-BYTERANGE:300@0',
+        '1.m4s',
+      ]),
+      'iframes/thumbs/iframes.m3u8': mediaPlaylist([
+        '#EXT-X-I-FRAMES-ONLY',
+        '#EXT-X-BYTERANGE:100@0',
+        'i0.ts',
+        '#EXT-X-BYTERANGE:100@100',
+        'i0.ts',
+      ]),
     }),
 
   /** Absolute, root-relative, relative, ./ and ../ URIs, a query, a fragment and %-escapes. */
   hlsUris: () =>
     fixture('hls-uris', 'uris/a/b/master.m3u8', {
-      'uris/a/b/master.m3u8': ['#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=1', '../../c/index.m3u8?token=1', '#EXT-X-STREAM-INF:BANDWIDTH=2', `${FIXTURE_ORIGIN}/uris/a/abs/index.m3u8`, ''].join('\n'),
-      'uris/c/index.m3u8': mediaPlaylist(['0.ts', './1.ts', '../c/2.ts', '../../uris/d/3.ts', '/top/4.ts', `${FIXTURE_ORIGIN}/uris/c/5.ts`, 'seg%20six.ts', '7.ts?x=1#t=2', '7.ts?x=2']),
+      'uris/a/b/master.m3u8': [
+        '#EXTM3U',
+        '#EXT-X-STREAM-INF:BANDWIDTH=1',
+        '../../c/index.m3u8?token=1',
+        '#EXT-X-STREAM-INF:BANDWIDTH=2',
+        `${FIXTURE_ORIGIN}/uris/a/abs/index.m3u8`,
+        '',
+      ].join('\n'),
+      'uris/c/index.m3u8': mediaPlaylist([
+        '0.ts',
+        './1.ts',
+        '../c/2.ts',
+        '../../uris/d/3.ts',
+        '/top/4.ts',
+        `${FIXTURE_ORIGIN}/uris/c/5.ts`,
+        'seg%20six.ts',
+        '7.ts?x=1#t=2',
+        '7.ts?x=2',
+      ]),
       'uris/a/abs/index.m3u8': mediaPlaylist(['../../../shared/0.ts', 'x/../1.ts']),
     }),
 
@@ -243,7 +351,12 @@ export const fixtures = {
         'https://vod-archive.media-storage.eu-central.qencode.com/other/v/index.m3u8',
         '',
       ].join('\n'),
-      'other/v/index.m3u8': mediaPlaylist(['#EXT-X-KEY:METHOD=AES-128,URI="data:text/plain;base64,AAECAwQFBgcICQoLDA0ODw=="', '0.ts', 'https://ads.example.net/ad.ts', '1.ts']),
+      'other/v/index.m3u8': mediaPlaylist([
+        '#EXT-X-KEY:METHOD=AES-128,URI="data:text/plain;base64,AAECAwQFBgcICQoLDA0ODw=="',
+        '0.ts',
+        'https://ads.example.net/ad.ts',
+        '1.ts',
+      ]),
       'https://cdn.example.net/other/v/index.m3u8': mediaPlaylist(['never-read.ts']),
     }),
 

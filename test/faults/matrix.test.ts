@@ -31,27 +31,98 @@ const FAULTS: FaultCase[] = [
   { name: 'wrong content type', fault: { type: 'wrong-content-type' }, expect: 'either' },
   { name: 'missing required fields', fault: { type: 'missing-fields' }, expect: 'either' },
   { name: 'extra fields', fault: { type: 'extra-fields' }, expect: 'ok' },
-  { name: '401 with an expired token', fault: { type: 'status', status: 401, body: { error: 5, message: 'Token expired' } }, expect: 'either' },
+  {
+    name: '401 with an expired token',
+    fault: { type: 'status', status: 401, body: { error: 5, message: 'Token expired' } },
+    expect: 'either',
+  },
   { name: 'oversized body', fault: { type: 'oversized', bytes: 300 * 1024 }, expect: 'either' },
   // A 200 whose body reports a failure: never a success, whatever the operation.
-  ...ERROR_IN_200_SHAPES.map((shape): FaultCase => ({ name: `200 with a failure body (${shape})`, fault: { type: 'error-in-200', shape }, expect: 'error' })),
+  ...ERROR_IN_200_SHAPES.map((shape): FaultCase => ({
+    name: `200 with a failure body (${shape})`,
+    fault: { type: 'error-in-200', shape },
+    expect: 'error',
+  })),
   { name: '200 with error: 0 around the reply', fault: { type: 'success-envelope' }, expect: 'ok' },
 ];
 /** The stream the matrix's signing keys are created for: its keys are counted by it. */
 const MATRIX_STREAM = '6d0c3a52-1b7e-4f0a-9c55-0a6f6b1e7a11';
 
-type OpCase = { name: string; operation: string; method: string; path: string; create?: 'domain' | 'key'; run: (c: QencodeClient) => Promise<unknown> };
+type OpCase = {
+  name: string;
+  operation: string;
+  method: string;
+  path: string;
+  create?: 'domain' | 'key';
+  run: (c: QencodeClient) => Promise<unknown>;
+};
 const OPS: OpCase[] = [
   { name: 'list', operation: 'List domains', method: 'GET', path: '^/v1/domains$', run: (c) => api.listDomains(c) },
-  { name: 'get', operation: 'Get domain', method: 'GET', path: '^/v1/domains/', run: (c) => api.getDomain(c, SAMPLE.vodDomainId) },
-  { name: 'create', operation: 'Create signing key', method: 'POST', path: '^/v1/signing-keys$', create: 'key', run: (c) => api.createSigningKey(c, { streamId: MATRIX_STREAM }) },
-  { name: 'create domain', operation: 'Create domain', method: 'POST', path: '^/v1/domains$', create: 'domain', run: (c) => api.createDomain(c, { name: 'matrix.example.com', type: 'live' }) },
-  { name: 'update', operation: 'Update domain', method: 'PUT', path: '^/v1/domains/', run: (c) => api.setDomainBucket(c, SAMPLE.vodDomainId, SAMPLE.promoBucket) },
-  { name: 'delete', operation: 'Delete signing key', method: 'DELETE', path: '^/v1/signing-keys/', run: (c) => api.deleteSigningKey(c, SAMPLE.streamKeyId) },
-  { name: 'CORS get', operation: 'Get CORS policy', method: 'GET', path: '/cors$', run: (c) => api.getCors(c, SAMPLE.mediaBucket) },
-  { name: 'CORS set', operation: 'Set CORS policy', method: 'POST', path: '/cors$', run: (c) => api.setCors(c, SAMPLE.mediaBucket, { 'Access-Control-Allow-Origin': '*' }) },
-  { name: 'purge', operation: 'Purge object', method: 'POST', path: '/cache/purge$', run: (c) => api.purgeObject(c, SAMPLE.mediaBucket, 'a/b.ts') },
-  { name: 'token', operation: 'Get access token', method: 'POST', path: '^/v1/access_token/', run: (c) => c.verifyApiKey() },
+  {
+    name: 'get',
+    operation: 'Get domain',
+    method: 'GET',
+    path: '^/v1/domains/',
+    run: (c) => api.getDomain(c, SAMPLE.vodDomainId),
+  },
+  {
+    name: 'create',
+    operation: 'Create signing key',
+    method: 'POST',
+    path: '^/v1/signing-keys$',
+    create: 'key',
+    run: (c) => api.createSigningKey(c, { streamId: MATRIX_STREAM }),
+  },
+  {
+    name: 'create domain',
+    operation: 'Create domain',
+    method: 'POST',
+    path: '^/v1/domains$',
+    create: 'domain',
+    run: (c) => api.createDomain(c, { name: 'matrix.example.com', type: 'live' }),
+  },
+  {
+    name: 'update',
+    operation: 'Update domain',
+    method: 'PUT',
+    path: '^/v1/domains/',
+    run: (c) => api.setDomainBucket(c, SAMPLE.vodDomainId, SAMPLE.promoBucket),
+  },
+  {
+    name: 'delete',
+    operation: 'Delete signing key',
+    method: 'DELETE',
+    path: '^/v1/signing-keys/',
+    run: (c) => api.deleteSigningKey(c, SAMPLE.streamKeyId),
+  },
+  {
+    name: 'CORS get',
+    operation: 'Get CORS policy',
+    method: 'GET',
+    path: '/cors$',
+    run: (c) => api.getCors(c, SAMPLE.mediaBucket),
+  },
+  {
+    name: 'CORS set',
+    operation: 'Set CORS policy',
+    method: 'POST',
+    path: '/cors$',
+    run: (c) => api.setCors(c, SAMPLE.mediaBucket, { 'Access-Control-Allow-Origin': '*' }),
+  },
+  {
+    name: 'purge',
+    operation: 'Purge object',
+    method: 'POST',
+    path: '/cache/purge$',
+    run: (c) => api.purgeObject(c, SAMPLE.mediaBucket, 'a/b.ts'),
+  },
+  {
+    name: 'token',
+    operation: 'Get access token',
+    method: 'POST',
+    path: '^/v1/access_token/',
+    run: (c) => c.verifyApiKey(),
+  },
 ];
 
 describe('fault-injection matrix', { timeout: 600_000 }, () => {
@@ -110,21 +181,41 @@ describe('fault-injection matrix', { timeout: 600_000 }, () => {
           if (f.expect === 'error') assert.ok(error, 'fails');
           if (error !== undefined) {
             assert.ok(error instanceof QencodeError, `a typed error: ${String(error)}`);
-            assert.ok(error.message.startsWith(`${op.operation} failed: `) || error.message.startsWith('Get access token failed: '), error.message);
+            assert.ok(
+              error.message.startsWith(`${op.operation} failed: `) ||
+                error.message.startsWith('Get access token failed: '),
+              error.message,
+            );
             assert.ok(error.reason.length > 3, 'names a cause');
-            assert.ok(!JSON.stringify({ ...error, message: error.message }).includes(CANARY_KEY), 'no secret in the error');
+            assert.ok(
+              !JSON.stringify({ ...error, message: error.message }).includes(CANARY_KEY),
+              'no secret in the error',
+            );
           }
           if (op.create) {
             // A create may be re-sent only after a 401, which the server answers before acting.
-            const acted = emulator.requestsTo('POST', op.path).filter((r) => r.status !== 401 && r.status !== undefined && r.status < 300);
+            const acted = emulator
+              .requestsTo('POST', op.path)
+              .filter((r) => r.status !== 401 && r.status !== undefined && r.status < 300);
             const refusedUnseen = emulator.requestsTo('POST', op.path).filter((r) => r.status !== 401);
-            assert.ok(refusedUnseen.length <= 1, `a create is sent once, apart from a 401 replay (sent ${refusedUnseen.length})`);
+            assert.ok(
+              refusedUnseen.length <= 1,
+              `a create is sent once, apart from a 401 replay (sent ${refusedUnseen.length})`,
+            );
             assert.ok(acted.length <= 1, 'created at most once');
-            const createdKeys = [...emulator.account(CANARY_KEY).keys.values()].filter((k) => k.stream_id === MATRIX_STREAM).length;
-            const createdDomains = [...emulator.account(CANARY_KEY).domains.values()].filter((d) => d.domain_name === 'matrix.example.com').length;
+            const createdKeys = [...emulator.account(CANARY_KEY).keys.values()].filter(
+              (k) => k.stream_id === MATRIX_STREAM,
+            ).length;
+            const createdDomains = [...emulator.account(CANARY_KEY).domains.values()].filter(
+              (d) => d.domain_name === 'matrix.example.com',
+            ).length;
             assert.ok(createdKeys <= 1 && createdDomains <= 1, 'no duplicate in the emulator state');
             if (op.create === 'key' && error === undefined) {
-              assert.match((result as api.CreatedSigningKey).privateKey, /BEGIN RSA PRIVATE KEY/, 'a successful create returns its private key');
+              assert.match(
+                (result as api.CreatedSigningKey).privateKey,
+                /BEGIN RSA PRIVATE KEY/,
+                'a successful create returns its private key',
+              );
               assert.equal(createdKeys, 1);
             }
           }

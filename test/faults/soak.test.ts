@@ -26,14 +26,28 @@ const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 it(`soak: ${OPERATIONS} operations with 5% faults`, { timeout: 600_000 }, async () => {
   assert.ok((globalThis as { gc?: unknown }).gc, 'run with --expose-gc, so memory is measured after collection');
-  const client = new QencodeClient({ baseUrl: url, apiKey: () => DEMO_API_KEY, timeouts: { headersMs: 2000, bodyMs: 2000, overallMs: 10_000 }, retry: { baseDelayMs: 2, maxDelayMs: 10 } });
+  const client = new QencodeClient({
+    baseUrl: url,
+    apiKey: () => DEMO_API_KEY,
+    timeouts: { headersMs: 2000, bodyMs: 2000, overallMs: 10_000 },
+    retry: { baseDelayMs: 2, maxDelayMs: 10 },
+  });
   await api.listDomains(client); // warm: token and connections
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const handlesBefore = process.getActiveResourcesInfo().length;
   emulator.randomFaults = {
     rate: 0.05,
-    faults: [{ type: 'status', status: 503 }, { type: 'status', status: 500 }, { type: 'rate-limit', retryAfter: 0 }, { type: 'reset' }, { type: 'malformed-json' }, { type: 'reset-mid-body' }, { type: 'error-in-200', shape: 'status-failed' }, { type: 'success-envelope' }],
+    faults: [
+      { type: 'status', status: 503 },
+      { type: 'status', status: 500 },
+      { type: 'rate-limit', retryAfter: 0 },
+      { type: 'reset' },
+      { type: 'malformed-json' },
+      { type: 'reset-mid-body' },
+      { type: 'error-in-200', shape: 'status-failed' },
+      { type: 'success-envelope' },
+    ],
   };
 
   // What the client was told: a domain it created (or deleted) for sure, or unknown after an ambiguous failure.
@@ -62,7 +76,8 @@ it(`soak: ${OPERATIONS} operations with 5% faults`, { timeout: 600_000 }, async 
             await api.createDomain(client, { name, type: 'live' });
             model.set(name, 'present');
           } catch (error) {
-            if (api.isQencodeError(error, 'http') && error.status === 409) model.set(name, model.get(name) === 'absent' ? 'unknown' : (model.get(name) ?? 'unknown'));
+            if (api.isQencodeError(error, 'http') && error.status === 409)
+              model.set(name, model.get(name) === 'absent' ? 'unknown' : (model.get(name) ?? 'unknown'));
             else model.set(name, 'unknown');
             throw error;
           }
@@ -89,10 +104,14 @@ it(`soak: ${OPERATIONS} operations with 5% faults`, { timeout: 600_000 }, async 
   emulator.randomFaults = undefined;
 
   // The end state: what a refreshed tree would list agrees with every certain outcome.
-  const listed = new Set((await api.listDomains(client)).filter((d) => !isInvalid(d)).map((d) => (d as api.Domain).name));
+  const listed = new Set(
+    (await api.listDomains(client)).filter((d) => !isInvalid(d)).map((d) => (d as api.Domain).name),
+  );
   const emulated = new Set([...emulator.account().domains.values()].map((d) => d.domain_name));
   assert.deepEqual([...listed].sort(), [...emulated].sort(), 'the listing equals the emulator state');
-  const wrong = [...model].filter(([name, state]) => (state === 'present' && !listed.has(name)) || (state === 'absent' && listed.has(name)));
+  const wrong = [...model].filter(
+    ([name, state]) => (state === 'present' && !listed.has(name)) || (state === 'absent' && listed.has(name)),
+  );
   assert.deepEqual(wrong, [], 'every create and delete that succeeded shows');
   await client.close();
 

@@ -17,7 +17,11 @@ export const CODE_SERVER = join(CACHE, 'code-server', 'node_modules', 'code-serv
 export const CHROMIUM = '/usr/bin/chromium';
 
 export function assertInstalled(): void {
-  for (const [what, path] of [['Node 24', NODE24], ['code-server', CODE_SERVER], ['Chromium', CHROMIUM]] as const) {
+  for (const [what, path] of [
+    ['Node 24', NODE24],
+    ['code-server', CODE_SERVER],
+    ['Chromium', CHROMIUM],
+  ] as const) {
     if (!existsSync(path)) throw new Error(`${what} is missing at ${path}; run: node scripts/install-test-host.mjs`);
   }
 }
@@ -60,7 +64,9 @@ export interface CodeServer {
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   assertInstalled();
   const runDir = options.runDir ?? mkdtempSync(join(tmpdir(), 'qencode-host-'));
-  const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data', 'tmp'].map((d) => [d, join(runDir, d)])) as Record<string, string>;
+  const dirs = Object.fromEntries(
+    ['user-data', 'extensions', 'xdg-config', 'xdg-data', 'tmp'].map((d) => [d, join(runDir, d)]),
+  ) as Record<string, string>;
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(join(dirs['user-data']!, 'User'), { recursive: true });
   writeFileSync(
@@ -93,20 +99,39 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     ...options.env,
   };
   for (const vsix of options.vsix ?? []) {
-    const r = spawnSync(NODE24, [CODE_SERVER, '--config', config, '--user-data-dir', dirs['user-data']!, '--extensions-dir', dirs.extensions!, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      NODE24,
+      [
+        CODE_SERVER,
+        '--config',
+        config,
+        '--user-data-dir',
+        dirs['user-data']!,
+        '--extensions-dir',
+        dirs.extensions!,
+        '--install-extension',
+        vsix,
+      ],
+      { env, encoding: 'utf8', timeout: 60_000 },
+    );
     if (r.status !== 0) throw new Error(`installing ${vsix} failed: ${r.stderr || r.stdout}`);
   }
   const port = await freePort();
   const args = [
     CODE_SERVER,
-    '--config', config,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--config',
+    config,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
-    '--user-data-dir', dirs['user-data']!,
-    '--extensions-dir', dirs.extensions!,
+    '--user-data-dir',
+    dirs['user-data']!,
+    '--extensions-dir',
+    dirs.extensions!,
     ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     options.workspace,
   ];
@@ -190,7 +215,15 @@ export async function launchBrowser(viewport = { width: 1400, height: 900 }): Pr
     executablePath: CHROMIUM,
     headless: true,
     viewport,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
@@ -204,7 +237,8 @@ export async function launchBrowser(viewport = { width: 1400, height: 900 }): Pr
 }
 
 /** Workbench chatter that is not the suite's output. */
-const WORKBENCH_NOISE = /^(Creating a socket|\[reconnection-grace-time\]|Ignoring fetching additional builtin|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Updating additional builtin|Started local extension host|\[ExtensionService\]|Resolving connection token|Resolved connection token)/;
+const WORKBENCH_NOISE =
+  /^(Creating a socket|\[reconnection-grace-time\]|Ignoring fetching additional builtin|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Updating additional builtin|Started local extension host|\[ExtensionService\]|Resolving connection token|Resolved connection token)/;
 
 /**
  * Runs a tests index (mocha's, or the bench's) inside code-server's real extension
@@ -240,14 +274,22 @@ export async function runInHost(options: {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    server = await startCodeServer({ workspace, smokeTestDriver: true, env: { ...options.env, QENCODE_DOM_PROBE: dom.url }, ...(options.vsix ? { vsix: options.vsix } : {}), ...(options.settings ? { settings: options.settings } : {}), log: (l) => process.env.QENCODE_DEBUG && process.stderr.write(l) });
+    server = await startCodeServer({
+      workspace,
+      smokeTestDriver: true,
+      env: { ...options.env, QENCODE_DOM_PROBE: dom.url },
+      ...(options.vsix ? { vsix: options.vsix } : {}),
+      ...(options.settings ? { settings: options.settings } : {}),
+      log: (l) => process.env.QENCODE_DEBUG && process.stderr.write(l),
+    });
     browser = await launchBrowser();
     let resolveExit!: (code: number) => void;
     const exited = new Promise<number>((r) => (resolveExit = r));
     // The workbench forwards console calls with their format strings; format them as Node would.
     await browser.page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       const line = format(...(args as [unknown, ...unknown[]]));
-      if (process.env.QENCODE_DEBUG || !WORKBENCH_NOISE.test(line)) options.onLine(`${type === 'error' ? '[error] ' : ''}${line}`);
+      if (process.env.QENCODE_DEBUG || !WORKBENCH_NOISE.test(line))
+        options.onLine(`${type === 'error' ? '[error] ' : ''}${line}`);
     });
     await browser.page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     const remote = (path: string) => `vscode-remote://127.0.0.1:${server!.port}${path}`;
@@ -255,7 +297,9 @@ export async function runInHost(options: {
       ['extensionDevelopmentPath', remote(options.developmentPath ?? ROOT)],
       ['extensionTestsPath', remote(options.testsIndex)],
     ];
-    await browser.page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await browser.page.goto(
+      `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<number>((resolve) => {
       timer = setTimeout(() => {
@@ -299,12 +343,18 @@ async function startDomProbe(page: () => Page | undefined): Promise<{ url: strin
           const found = await p.locator(selector).evaluateAll((elements) =>
             elements.map((e) => ({
               text: e.textContent ?? '',
-              links: [...e.querySelectorAll('a, [href]')].map((a) => ({ text: a.textContent ?? '', href: a.getAttribute('href') })),
+              links: [...e.querySelectorAll('a, [href]')].map((a) => ({
+                text: a.textContent ?? '',
+                href: a.getAttribute('href'),
+              })),
             })),
           );
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
         } else if (req.url === '/click') {
-          await p.locator(selector, { hasText: text ?? '' }).first().click({ timeout: 5000 });
+          await p
+            .locator(selector, { hasText: text ?? '' })
+            .first()
+            .click({ timeout: 5000 });
           res.writeHead(204).end();
         } else res.writeHead(404).end();
       })().catch((error: unknown) => res.writeHead(500).end(String(error)));

@@ -14,7 +14,9 @@ import { ROOT, startCodeServer, type CodeServer } from './code-server';
  * --desktop), against the emulator with demo data and a demo project already added.
  * Ctrl-C or SIGTERM stops everything it started.
  */
-const { values } = parseArgs({ options: { 'no-open': { type: 'boolean', default: false }, desktop: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { 'no-open': { type: 'boolean', default: false }, desktop: { type: 'boolean', default: false } },
+});
 
 async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -25,7 +27,13 @@ async function main(): Promise<void> {
   const dnsServer = await dns.start();
   dns.zone.set('video.example-tv.com', { cname: 'j.sni.global.fastly.net.', ttl: 60 });
   dns.zone.set('j.sni.global.fastly.net', { a: '151.101.1.1', ttl: 60 });
-  const emulator = new Emulator({ seed: demoData(), admin: true, apiKeys: [DEMO_API_KEY], dns: { server: dnsServer, issueAfterMs: 25_000, failAfterMs: 60_000 }, media: true });
+  const emulator = new Emulator({
+    seed: demoData(),
+    admin: true,
+    apiKeys: [DEMO_API_KEY],
+    dns: { server: dnsServer, issueAfterMs: 25_000, failAfterMs: 60_000 },
+    media: true,
+  });
   const apiUrl = await emulator.start();
   const workspace = mkdtempSync(join(tmpdir(), 'qencode-demo-'));
   writeFileSync(
@@ -68,7 +76,11 @@ async function main(): Promise<void> {
 
   const env = { QENCODE_CDN_DEMO_API_KEY: DEMO_API_KEY };
   // The media server stands in for media-storage hosts (honoured only with a local API URL).
-  const settings = { 'qencodeCdn.apiUrl': apiUrl, 'qencodeCdn.dns.servers': [dnsServer], 'qencodeCdn.mediaStorageOverride': emulator.media!.url };
+  const settings = {
+    'qencodeCdn.apiUrl': apiUrl,
+    'qencodeCdn.dns.servers': [dnsServer],
+    'qencodeCdn.mediaStorageOverride': emulator.media!.url,
+  };
   let openUrl: string;
   if (values.desktop) {
     if (spawnSync('code', ['--version']).status !== 0) throw new Error('--desktop needs the `code` command on PATH');
@@ -77,7 +89,11 @@ async function main(): Promise<void> {
     spawnSync('code', [...dirs, '--install-extension', vsix], { stdio: 'inherit' });
     mkdirSync(join(profile, 'user-data', 'User'), { recursive: true });
     writeFileSync(join(profile, 'user-data', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-    desktop = spawn('code', [...dirs, '--new-window', '--wait', workspace], { env: { ...process.env, ...env }, detached: true, stdio: 'ignore' });
+    desktop = spawn('code', [...dirs, '--new-window', '--wait', workspace], {
+      env: { ...process.env, ...env },
+      detached: true,
+      stdio: 'ignore',
+    });
     desktop.on('exit', () => void stop(0));
     openUrl = '(desktop VS Code window)';
   } else {
@@ -108,7 +124,9 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   if (!values['no-open'] && !values.desktop && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {
-    spawn('xdg-open', [openUrl], { detached: true, stdio: 'ignore' }).on('error', () => {}).unref();
+    spawn('xdg-open', [openUrl], { detached: true, stdio: 'ignore' })
+      .on('error', () => {})
+      .unref();
   }
 }
 

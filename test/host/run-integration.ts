@@ -7,7 +7,11 @@ import { ROOT, runInHost } from './code-server';
  */
 const TIMEOUT_MS = Number(process.env.QENCODE_INTEGRATION_TIMEOUT_MS ?? 10 * 60_000);
 
-runInHost({ testsIndex: join(ROOT, 'out', 'test', 'integration', 'index.js'), timeoutMs: TIMEOUT_MS, onLine: (line) => process.stdout.write(`${line}\n`) }).then(
+runInHost({
+  testsIndex: join(ROOT, 'out', 'test', 'integration', 'index.js'),
+  timeoutMs: TIMEOUT_MS,
+  onLine: (line) => process.stdout.write(`${line}\n`),
+}).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`integration run failed: ${error instanceof Error ? error.stack : String(error)}\n`);

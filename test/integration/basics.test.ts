@@ -21,19 +21,27 @@ describe('activation and basics', () => {
   });
 
   it('registers every contributed command', async () => {
-    const manifest = JSON.parse(readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8')) as {
+    const manifest = JSON.parse(
+      readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8'),
+    ) as {
       contributes: { commands: { command: string }[] };
     };
     const contributed = manifest.contributes.commands.map((c) => c.command);
     assert.ok(contributed.length >= 25);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+    );
   });
 
   it('stores the API key in SecretStorage and reads it back; nothing of it in globalState', async () => {
     const project = await addProject('Secrets', DEMO_API_KEY);
     assert.equal(await ctx.api.projects.apiKey(project.project.id), DEMO_API_KEY);
-    assert.deepEqual(ctx.api.projects.list().map((p) => p.name), ['Secrets']);
+    assert.deepEqual(
+      ctx.api.projects.list().map((p) => p.name),
+      ['Secrets'],
+    );
     const { globalState } = ctx.api.storage;
     const everything = JSON.stringify(globalState.keys().map((k) => [k, globalState.get(k)]));
     assert.ok(everything.includes(project.project.id), 'the project is in globalState');
@@ -53,7 +61,10 @@ describe('activation and basics', () => {
       'vod.example-tv.com — → media-assets',
     ]);
     assert.deepEqual(domains.map(context), ['domain.vod', 'domain.live', 'domain.live', 'domain.vod']);
-    assert.deepEqual(sent().map((r) => `${r.method} ${r.path}`), ['GET /v1/domains']);
+    assert.deepEqual(
+      sent().map((r) => `${r.method} ${r.path}`),
+      ['GET /v1/domains'],
+    );
     assert.deepEqual(groups.map(context), ['group.domains', 'group.tls', 'group.keys', 'group.buckets']);
   });
 });

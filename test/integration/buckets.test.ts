@@ -12,7 +12,12 @@ describe('buckets', () => {
     assert.deepEqual(rows(buckets), ['media-assets', 'promo-clips — has signing key', 'vod-archive']);
     assert.match(String(buckets[0]!.tooltip()), /Known because: served by vod\.example-tv\.com/);
     assert.match(String(buckets[1]!.tooltip()), /Known because: signing key Promo clips/);
-    assert.deepEqual(sent().map((r) => r.path).sort(), ['/v1/domains', '/v1/signing-keys']);
+    assert.deepEqual(
+      sent()
+        .map((r) => r.path)
+        .sort(),
+      ['/v1/domains', '/v1/signing-keys'],
+    );
     assert.match(String(buckets[0]!.tooltip()), /cannot read a bucket's access policy/);
   });
 
@@ -43,7 +48,9 @@ describe('buckets', () => {
     assert.deepEqual(sent(), []);
     ctx.ui.pickAnswer('accessPolicy', 'authenticated').confirmAnswer('authenticatedPolicy', true);
     await run('setAccessPolicy', bucket);
-    assert.deepEqual(sent(), [{ method: 'PUT', path: '/v1/buckets/media-assets/policy/authenticated', body: undefined }]);
+    assert.deepEqual(sent(), [
+      { method: 'PUT', path: '/v1/buckets/media-assets/policy/authenticated', body: undefined },
+    ]);
     assert.equal(ctx.emulator.account().buckets.get('media-assets')?.policy, 'authenticated');
     assert.ok(rows(await group(project, 'buckets')).includes('media-assets — authenticated'));
   });
@@ -52,7 +59,10 @@ describe('buckets', () => {
     const project = await addProject();
     ctx.ui.pickAnswer('accessPolicy', 'public').confirmAnswer('publicPolicy', true);
     await run('setAccessPolicy', await bucketNode(project, 'promo-clips'));
-    assert.deepEqual(sent('PUT').map((r) => r.path), ['/v1/buckets/promo-clips/policy/public']);
+    assert.deepEqual(
+      sent('PUT').map((r) => r.path),
+      ['/v1/buckets/promo-clips/policy/public'],
+    );
   });
 
   it('Purge Bucket asks with the bucket named, then purges all', async () => {
@@ -77,7 +87,9 @@ describe('buckets', () => {
       .pickAnswer('bucket', (items) => items.find((i) => i.label.includes('Enter a bucket name')))
       .inputAnswer('bucketName', 'media-assets');
     await run('purgeObject');
-    assert.deepEqual(sent('POST'), [{ method: 'POST', path: '/v1/buckets/media-assets/cache/purge', body: { path: 'videos/intro/master.m3u8' } }]);
+    assert.deepEqual(sent('POST'), [
+      { method: 'POST', path: '/v1/buckets/media-assets/cache/purge', body: { path: 'videos/intro/master.m3u8' } },
+    ]);
     assert.deepEqual(ctx.emulator.account().purges.at(-1)?.path, 'videos/intro/master.m3u8');
   });
 

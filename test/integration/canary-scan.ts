@@ -29,9 +29,14 @@ describe('secrets never leak (canary scan)', () => {
       ...ctx.emulator.accounts.keys(),
       ...ctx.emulator.issuedTokens,
       // A private key's body lines: a PEM may be re-wrapped, its lines stay.
-      ...ctx.emulator.issuedPrivateKeys.flatMap((pem) => pem.split('\n').filter((l) => l.length > 40 && !l.startsWith('-----'))),
+      ...ctx.emulator.issuedPrivateKeys.flatMap((pem) =>
+        pem.split('\n').filter((l) => l.length > 40 && !l.startsWith('-----')),
+      ),
     ];
-    assert.ok(ctx.emulator.issuedTokens.length > 0 && ctx.emulator.issuedPrivateKeys.length > 0, 'the suite did use secrets');
+    assert.ok(
+      ctx.emulator.issuedTokens.length > 0 && ctx.emulator.issuedPrivateKeys.length > 0,
+      'the suite did use secrets',
+    );
     const hits: string[] = [];
     const scan = (where: string, text: string) => {
       for (const c of canaries) if (text.includes(c)) hits.push(`${where}: ${c.slice(0, 12)}…`);
@@ -49,13 +54,25 @@ describe('secrets never leak (canary scan)', () => {
     const logs = resolve(logUri.fsPath, '..', '..', '..');
     const workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const keysDir = join(workspace, '.qencode', 'keys');
-    const scanned = [...files(userData, () => false), ...files(logs, () => false), ...files(workspace, (p) => p === keysDir || p.startsWith(keysDir + sep))];
+    const scanned = [
+      ...files(userData, () => false),
+      ...files(logs, () => false),
+      ...files(workspace, (p) => p === keysDir || p.startsWith(keysDir + sep)),
+    ];
     const unique = [...new Set(scanned)];
-    assert.ok(unique.some((f) => f.endsWith('settings.json')), 'the settings file is among those scanned');
-    assert.ok(unique.some((f) => /exthost/i.test(f)), 'the extension host log is among those scanned');
+    assert.ok(
+      unique.some((f) => f.endsWith('settings.json')),
+      'the settings file is among those scanned',
+    );
+    assert.ok(
+      unique.some((f) => /exthost/i.test(f)),
+      'the extension host log is among those scanned',
+    );
     for (const file of unique) scan(file, readFileSync(file).toString('latin1'));
 
-    console.log(`canary hits: ${hits.length} (${canaries.length} canaries; ${unique.length} files, the output channel, ${ScriptedUi.shown.length} user-facing texts and both states scanned)`);
+    console.log(
+      `canary hits: ${hits.length} (${canaries.length} canaries; ${unique.length} files, the output channel, ${ScriptedUi.shown.length} user-facing texts and both states scanned)`,
+    );
     assert.deepEqual(hits, []);
   });
 });

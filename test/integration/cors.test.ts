@@ -4,7 +4,8 @@ import { CANCEL } from './scripted-ui';
 import { addProject, bucketNode, children, ctx, reset, rows, run, sent, until, verifyUi } from './helpers';
 import type { ProjectNode } from '../../src/explorer/nodes';
 
-const calls = () => sent().map((r) => `${r.method} ${r.path}${r.body === undefined ? '' : ` ${JSON.stringify(r.body)}`}`);
+const calls = () =>
+  sent().map((r) => `${r.method} ${r.path}${r.body === undefined ? '' : ` ${JSON.stringify(r.body)}`}`);
 
 async function openCors(project: ProjectNode, bucket: string): Promise<vscode.TextEditor> {
   await run('editCors', await bucketNode(project, bucket));
@@ -79,14 +80,19 @@ describe('CORS policy as a JSON document', () => {
     assert.equal(ctx.ui.confirms[0]!.message, 'Apply the CORS policy of promo-clips to the CDN: 1 changed?');
     assert.equal(ctx.ui.confirms[0]!.detail, '~ Access-Control-Allow-Origin: "*" → "https://player.example.com"');
     assert.equal(ctx.ui.confirms[0]!.action, 'Apply');
-    assert.deepEqual(ctx.ui.notifications.map((n) => n.message), ['Applied to the CDN: the CORS policy of promo-clips (1 changed).']);
+    assert.deepEqual(
+      ctx.ui.notifications.map((n) => n.message),
+      ['Applied to the CDN: the CORS policy of promo-clips (1 changed).'],
+    );
     assert.equal(editor.document.isDirty, false, 'the document is what the CDN holds, and saved');
     assert.deepEqual(calls(), [
       'GET /v1/buckets/promo-clips/cors',
       'POST /v1/buckets/promo-clips/cors {"Access-Control-Allow-Origin":"https://player.example.com"}',
       'GET /v1/buckets/promo-clips/cors',
     ]);
-    assert.deepEqual(ctx.emulator.account().buckets.get('promo-clips')?.cors, { 'Access-Control-Allow-Origin': 'https://player.example.com' });
+    assert.deepEqual(ctx.emulator.account().buckets.get('promo-clips')?.cors, {
+      'Access-Control-Allow-Origin': 'https://player.example.com',
+    });
   });
 
   it('adding a header posts the whole document', async () => {
@@ -108,16 +114,27 @@ describe('CORS policy as a JSON document', () => {
       'Access-Control-Allow-Methods': 'GET, PUT, POST, DELETE',
       'Access-Control-Max-Age': '1600',
     });
-    assert.deepEqual(calls(), ['GET /v1/buckets/media-assets/cors', 'DELETE /v1/buckets/media-assets/cors/Access-Control-Allow-Credentials', 'GET /v1/buckets/media-assets/cors']);
+    assert.deepEqual(calls(), [
+      'GET /v1/buckets/media-assets/cors',
+      'DELETE /v1/buckets/media-assets/cors/Access-Control-Allow-Credentials',
+      'GET /v1/buckets/media-assets/cors',
+    ]);
     assert.equal('Access-Control-Allow-Credentials' in ctx.emulator.account().buckets.get('media-assets')!.cors, false);
     assert.equal(ctx.ui.confirms[0]!.action, 'Apply and Remove 1 Header');
-    assert.match(ctx.ui.confirms[0]!.detail, /^− Access-Control-Allow-Credentials \(was "true"\)\n\nThe removed header is no longer sent by the CDN/);
+    assert.match(
+      ctx.ui.confirms[0]!.detail,
+      /^− Access-Control-Allow-Credentials \(was "true"\)\n\nThe removed header is no longer sent by the CDN/,
+    );
   });
 
   it('removing one header and changing another: DELETE, then POST', async () => {
     const editor = await openCors(project, 'media-assets');
     ctx.emulator.clearRequests();
-    await replaceAndApply(editor, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Max-Age': '1600' });
+    await replaceAndApply(editor, {
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Methods': 'GET, HEAD',
+      'Access-Control-Max-Age': '1600',
+    });
     assert.deepEqual(calls(), [
       'GET /v1/buckets/media-assets/cors',
       'DELETE /v1/buckets/media-assets/cors/Access-Control-Allow-Credentials',
@@ -130,14 +147,22 @@ describe('CORS policy as a JSON document', () => {
     const editor = await openCors(project, 'media-assets');
     ctx.emulator.clearRequests();
     await replaceAndApply(editor, '{}');
-    assert.deepEqual(calls(), ['GET /v1/buckets/media-assets/cors', 'DELETE /v1/buckets/media-assets/cors', 'GET /v1/buckets/media-assets/cors']);
+    assert.deepEqual(calls(), [
+      'GET /v1/buckets/media-assets/cors',
+      'DELETE /v1/buckets/media-assets/cors',
+      'GET /v1/buckets/media-assets/cors',
+    ]);
     assert.deepEqual(ctx.emulator.account().buckets.get('media-assets')?.cors, {});
   });
 
   for (const [name, doc, reason] of [
     ['bad JSON', '{"Access-Control-Allow-Origin": "*",', /The document is not valid JSON/],
     ['an unknown header', { 'X-Frame-Options': 'DENY' }, /"X-Frame-Options" is not a supported CORS header/],
-    ['a bad value', { 'Access-Control-Max-Age': '-5' }, /Access-Control-Max-Age must be a whole number of seconds written as a string/],
+    [
+      'a bad value',
+      { 'Access-Control-Max-Age': '-5' },
+      /Access-Control-Max-Age must be a whole number of seconds written as a string/,
+    ],
   ] as const) {
     it(`an invalid document (${name}) is refused by Apply with the header and the rule in plain words, marked as an error, and nothing is sent`, async () => {
       const editor = await openCors(project, 'media-assets');
@@ -146,17 +171,25 @@ describe('CORS policy as a JSON document', () => {
       await run('applyCors', editor.document.uri);
       assert.deepEqual(calls(), []);
       assert.equal(ctx.ui.errors().length, 1);
-      assert.match(ctx.ui.errors()[0]!, /^Apply CORS policy to the CDN failed: the CORS policy was not applied, and nothing was sent\. /);
+      assert.match(
+        ctx.ui.errors()[0]!,
+        /^Apply CORS policy to the CDN failed: the CORS policy was not applied, and nothing was sent\. /,
+      );
       assert.match(ctx.ui.errors()[0]!, reason);
       const errors = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'Qencode CDN');
-      assert.ok(errors.length >= 1 && errors.every((d) => d.severity === vscode.DiagnosticSeverity.Error), 'marked as an error, not a warning');
+      assert.ok(
+        errors.length >= 1 && errors.every((d) => d.severity === vscode.DiagnosticSeverity.Error),
+        'marked as an error, not a warning',
+      );
       assert.equal(editor.document.isDirty, true, 'the edit stays in the editor');
     });
   }
 
   it('a conflict asks before applying; declining sends no write, Apply Anyway applies', async () => {
     const editor = await openCors(project, 'promo-clips');
-    ctx.emulator.account().buckets.get('promo-clips')!.cors = { 'Access-Control-Allow-Origin': 'https://someone-else.example.com' };
+    ctx.emulator.account().buckets.get('promo-clips')!.cors = {
+      'Access-Control-Allow-Origin': 'https://someone-else.example.com',
+    };
     ctx.emulator.clearRequests();
     await replace(editor, { 'Access-Control-Allow-Origin': '*' });
     ctx.ui.askAnswer('corsConflict', CANCEL);
@@ -174,7 +207,12 @@ describe('CORS policy as a JSON document', () => {
     ctx.ui.askAnswer('corsConflict', 'Compare');
     await run('applyCors', editor.document.uri);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-    assert.ok(tabs.some((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.original.scheme === 'qencode-cors-remote'), 'a diff tab is open');
+    assert.ok(
+      tabs.some(
+        (tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.original.scheme === 'qencode-cors-remote',
+      ),
+      'a diff tab is open',
+    );
   });
 
   it('the bucket row shows the policy header by header, and refreshes after Apply', async () => {
@@ -207,18 +245,37 @@ describe('CORS policy as a JSON document', () => {
 
   it('the JSON schema flags a wrong header and value, and completes header names', async () => {
     const editor = await openCors(project, 'vod-archive');
-    await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), '{\n  "X-Custom": "1",\n  "Access-Control-Max-Age": "soon"\n}\n'));
+    await editor.edit((e) =>
+      e.replace(
+        new vscode.Range(0, 0, editor.document.lineCount, 0),
+        '{\n  "X-Custom": "1",\n  "Access-Control-Max-Age": "soon"\n}\n',
+      ),
+    );
     let messages: string[] = [];
     for (let i = 0; i < 100 && messages.length < 2; i++) {
       await new Promise((r) => setTimeout(r, 100));
       messages = vscode.languages.getDiagnostics(editor.document.uri).map((d) => d.message);
     }
-    assert.ok(messages.some((m) => /X-Custom/.test(m) && /not allowed/.test(m)), `diagnostics: ${messages.join(' | ')}`);
-    assert.ok(messages.includes('Must be a whole number of seconds written as a string, e.g. "600".'), `diagnostics: ${messages.join(' | ')}`);
+    assert.ok(
+      messages.some((m) => /X-Custom/.test(m) && /not allowed/.test(m)),
+      `diagnostics: ${messages.join(' | ')}`,
+    );
+    assert.ok(
+      messages.includes('Must be a whole number of seconds written as a string, e.g. "600".'),
+      `diagnostics: ${messages.join(' | ')}`,
+    );
     await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), '{\n  ""\n}\n'));
-    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(1, 3));
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      editor.document.uri,
+      new vscode.Position(1, 3),
+    );
     const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Max-Age', 'Access-Control-Expose-Headers']) assert.ok(labels.some((l) => l.includes(header)), `completion offers ${header}: ${labels.join(', ')}`);
+    for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Max-Age', 'Access-Control-Expose-Headers'])
+      assert.ok(
+        labels.some((l) => l.includes(header)),
+        `completion offers ${header}: ${labels.join(', ')}`,
+      );
   });
 
   it('Compare with Remote opens a read-only diff', async () => {
@@ -282,7 +339,10 @@ describe('a CORS change reaches the CDN only when the user applies it', () => {
       const pause = async (what: string) => {
         // afterDelay saves by itself; onFocusChange saves when focus moves to another editor and back.
         if (mode === 'onFocusChange') {
-          await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'elsewhere' }), { preview: true, preserveFocus: false });
+          await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'elsewhere' }), {
+            preview: true,
+            preserveFocus: false,
+          });
           await vscode.window.showTextDocument(editor.document);
         }
         await waitSaved(vscode.window.activeTextEditor!, what);
@@ -292,11 +352,17 @@ describe('a CORS change reaches the CDN only when the user applies it', () => {
       await vscode.window.activeTextEditor!.edit((e) => e.insert(at, '9'));
       await pause('a digit typed into Max-Age');
       assert.equal(maxAge(), '1600', 'the half-typed value did not go live');
-      const line = editor.document.lineAt(editor.document.positionAt(text.indexOf('"Access-Control-Allow-Credentials"')).line);
+      const line = editor.document.lineAt(
+        editor.document.positionAt(text.indexOf('"Access-Control-Allow-Credentials"')).line,
+      );
       const cut = line.text;
       await vscode.window.activeTextEditor!.edit((e) => e.delete(line.rangeIncludingLineBreak));
       await pause('a header cut');
-      assert.equal(ctx.emulator.account().buckets.get('media-assets')!.cors['Access-Control-Allow-Credentials'], 'true', 'the cut header is still on the CDN');
+      assert.equal(
+        ctx.emulator.account().buckets.get('media-assets')!.cors['Access-Control-Allow-Credentials'],
+        'true',
+        'the cut header is still on the CDN',
+      );
       await vscode.window.activeTextEditor!.edit((e) => e.insert(new vscode.Position(line.lineNumber, 0), `${cut}\n`));
       await pause('the header pasted back');
       assert.deepEqual(calls(), [], 'nothing was sent while editing');
@@ -315,11 +381,26 @@ describe('a CORS change reaches the CDN only when the user applies it', () => {
 
   it('the CodeLens at the top says whether the document is on the CDN, and offers Apply', async () => {
     const editor = await openCors(project, 'promo-clips');
-    const titles = async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri)) ?? []).map((l) => l.command?.title ?? '');
+    const titles = async () =>
+      (
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          editor.document.uri,
+        )) ?? []
+      ).map((l) => l.command?.title ?? '');
     assert.deepEqual(await titles(), ['$(check) Same as on the CDN', 'Compare with CDN']);
     await replace(editor, { 'Access-Control-Allow-Origin': 'https://player.example.com' });
-    assert.deepEqual(await titles(), ['$(cloud-upload) Apply to CDN…', '$(circle-filled) Not on the CDN yet', 'Discard Changes', 'Compare with CDN']);
+    assert.deepEqual(await titles(), [
+      '$(cloud-upload) Apply to CDN…',
+      '$(circle-filled) Not on the CDN yet',
+      'Discard Changes',
+      'Compare with CDN',
+    ]);
     await replace(editor, { 'Access-Control-Max-Age': 'soon' });
-    assert.deepEqual(await titles(), ['$(error) Not applied: fix the errors below', 'Discard Changes', 'Compare with CDN']);
+    assert.deepEqual(await titles(), [
+      '$(error) Not applied: fix the errors below',
+      'Discard Changes',
+      'Compare with CDN',
+    ]);
   });
 });

@@ -17,7 +17,9 @@ describe('playback domains', () => {
       .pickAnswer('domainType', 'vod');
     await run('createDomain');
     assert.deepEqual(ctx.ui.errors(), []);
-    assert.deepEqual(sent('POST'), [{ method: 'POST', path: '/v1/domains', body: { name: 'player.example-tv.com', type: 'vod' } }]);
+    assert.deepEqual(sent('POST'), [
+      { method: 'POST', path: '/v1/domains', body: { name: 'player.example-tv.com', type: 'vod' } },
+    ]);
     const project = ctx.api.explorer.roots()[0]!;
     assert.ok(rows(await group(project, 'domains')).some((r) => r.startsWith('player.example-tv.com — no bucket')));
     assert.match(ctx.ui.notifications.at(-1)?.message ?? '', /Playback domain player\.example-tv\.com created\./);
@@ -27,8 +29,14 @@ describe('playback domains', () => {
     const project = await addProject();
     ctx.ui.inputAnswer('domainName', 'https://live.example.com');
     await run('createDomain', project);
-    assert.deepEqual(ctx.ui.validationMessages, [{ id: 'domainName', message: 'Enter the host name only, without "https://" or a path.' }]);
-    assert.deepEqual(sent().map((r) => `${r.method} ${r.path}`), ['GET /v1/domains'], 'only the list, for the 20-domain limit; no create');
+    assert.deepEqual(ctx.ui.validationMessages, [
+      { id: 'domainName', message: 'Enter the host name only, without "https://" or a path.' },
+    ]);
+    assert.deepEqual(
+      sent().map((r) => `${r.method} ${r.path}`),
+      ['GET /v1/domains'],
+      'only the list, for the 20-domain limit; no create',
+    );
   });
 
   it('cancelling at the type prompt sends nothing', async () => {
@@ -41,31 +49,64 @@ describe('playback domains', () => {
 
   it('at 20 domains, Create says so before the first question; declining sends nothing', async () => {
     const project = await addProject();
-    for (let i = 0; i < 16; i++) ctx.emulator.account().domains.set(`id-${i}`, { id: `id-${i}`, domain_name: `d${i}.example.com`, type: 'live', created: '2024-01-01 00:00:00' });
+    for (let i = 0; i < 16; i++)
+      ctx.emulator.account().domains.set(`id-${i}`, {
+        id: `id-${i}`,
+        domain_name: `d${i}.example.com`,
+        type: 'live',
+        created: '2024-01-01 00:00:00',
+      });
     ctx.ui.confirmAnswer('domainLimit', false);
     await run('createDomain', project);
-    assert.equal(ctx.ui.confirms[0]?.message, 'Project Production has 20 playback domains, the most Qencode allows unless support raised the limit.');
+    assert.equal(
+      ctx.ui.confirms[0]?.message,
+      'Project Production has 20 playback domains, the most Qencode allows unless support raised the limit.',
+    );
     assert.deepEqual(ctx.ui.errors(), []);
     assert.deepEqual(sent('POST'), [], 'no create was sent');
   });
 
   it('at 20 domains, "Try Anyway" (support raised the limit) lets the server decide', async () => {
     const project = await addProject();
-    for (let i = 0; i < 16; i++) ctx.emulator.account().domains.set(`id-${i}`, { id: `id-${i}`, domain_name: `d${i}.example.com`, type: 'live', created: '2024-01-01 00:00:00' });
-    ctx.ui.confirmAnswer('domainLimit', true).inputAnswer('domainName', 'twenty-one.example.com').pickAnswer('domainType', 'live');
+    for (let i = 0; i < 16; i++)
+      ctx.emulator.account().domains.set(`id-${i}`, {
+        id: `id-${i}`,
+        domain_name: `d${i}.example.com`,
+        type: 'live',
+        created: '2024-01-01 00:00:00',
+      });
+    ctx.ui
+      .confirmAnswer('domainLimit', true)
+      .inputAnswer('domainName', 'twenty-one.example.com')
+      .pickAnswer('domainType', 'live');
     await run('createDomain', project);
-    assert.deepEqual(ctx.ui.errors(), ['Create domain failed: Domain limit reached: at most 20 custom domains; contact support for more (HTTP 409).']);
+    assert.deepEqual(ctx.ui.errors(), [
+      'Create domain failed: Domain limit reached: at most 20 custom domains; contact support for more (HTTP 409).',
+    ]);
     assert.equal(sent('POST').length, 1);
   });
 
   it('a limit the list did not show (another editor added one) is still refused by the API with its message', async () => {
     const project = await addProject();
-    for (let i = 0; i < 15; i++) ctx.emulator.account().domains.set(`id-${i}`, { id: `id-${i}`, domain_name: `d${i}.example.com`, type: 'live', created: '2024-01-01 00:00:00' });
+    for (let i = 0; i < 15; i++)
+      ctx.emulator.account().domains.set(`id-${i}`, {
+        id: `id-${i}`,
+        domain_name: `d${i}.example.com`,
+        type: 'live',
+        created: '2024-01-01 00:00:00',
+      });
     await group(project, 'domains'); // 19 listed
-    ctx.emulator.account().domains.set('id-late', { id: 'id-late', domain_name: 'late.example.com', type: 'live', created: '2024-01-01 00:00:00' });
+    ctx.emulator.account().domains.set('id-late', {
+      id: 'id-late',
+      domain_name: 'late.example.com',
+      type: 'live',
+      created: '2024-01-01 00:00:00',
+    });
     ctx.ui.inputAnswer('domainName', 'one-too-many.example.com').pickAnswer('domainType', 'live');
     await run('createDomain', project);
-    assert.deepEqual(ctx.ui.errors(), ['Create domain failed: Domain limit reached: at most 20 custom domains; contact support for more (HTTP 409).']);
+    assert.deepEqual(ctx.ui.errors(), [
+      'Create domain failed: Domain limit reached: at most 20 custom domains; contact support for more (HTTP 409).',
+    ]);
     assert.equal(sent('POST').length, 1, 'a create is sent once');
   });
 
@@ -73,7 +114,9 @@ describe('playback domains', () => {
     const project = await addProject();
     ctx.ui.inputAnswer('domainName', 'Live.Example-TV.com');
     await run('createDomain', project);
-    assert.deepEqual(ctx.ui.validationMessages, [{ id: 'domainName', message: 'live.example-tv.com is a playback domain of this project already.' }]);
+    assert.deepEqual(ctx.ui.validationMessages, [
+      { id: 'domainName', message: 'live.example-tv.com is a playback domain of this project already.' },
+    ]);
     assert.deepEqual(sent('POST'), []);
   });
 
@@ -83,7 +126,9 @@ describe('playback domains', () => {
     ctx.emulator.clearRequests();
     ctx.ui.pickAnswer('bucket', 'promo-clips');
     await run('setDomainBucket', vod);
-    assert.deepEqual(sent('PUT'), [{ method: 'PUT', path: `/v1/domains/${SAMPLE.vodDomainId}`, body: { bucket_name: 'promo-clips' } }]);
+    assert.deepEqual(sent('PUT'), [
+      { method: 'PUT', path: `/v1/domains/${SAMPLE.vodDomainId}`, body: { bucket_name: 'promo-clips' } },
+    ]);
     assert.ok(rows(await group(project, 'domains')).includes('vod.example-tv.com — → promo-clips'));
   });
 
@@ -99,7 +144,10 @@ describe('playback domains', () => {
       .inputAnswer('bucketName', 'media-assets');
     await run('setDomainBucket');
     assert.deepEqual(offered.sort(), ['archive.example-tv.com', 'vod.example-tv.com']);
-    assert.deepEqual(sent('PUT').map((r) => r.body), [{ bucket_name: 'media-assets' }]);
+    assert.deepEqual(
+      sent('PUT').map((r) => r.body),
+      [{ bucket_name: 'media-assets' }],
+    );
   });
 
   it('Delete asks with the domain named; declining sends nothing; confirming deletes it and its TLS subscription', async () => {
@@ -111,7 +159,9 @@ describe('playback domains', () => {
     assert.deepEqual(sent(), []);
     ctx.ui.confirmAnswer('deleteDomain', true);
     await run('deleteDomain', live);
-    assert.deepEqual(sent('DELETE'), [{ method: 'DELETE', path: `/v1/domains/${SAMPLE.liveDomainId}`, body: undefined }]);
+    assert.deepEqual(sent('DELETE'), [
+      { method: 'DELETE', path: `/v1/domains/${SAMPLE.liveDomainId}`, body: undefined },
+    ]);
     assert.ok(!rows(await group(project, 'domains')).some((r) => r.startsWith('live.example-tv.com')));
     assert.ok(!rows(await group(project, 'tls')).some((r) => r.startsWith('live.example-tv.com')));
   });
@@ -133,7 +183,12 @@ describe('playback domains', () => {
     ctx.emulator.clearRequests();
     ctx.ui.confirmAnswer('deleteDomain', true);
     await run('deleteDomain', a, [a, b]);
-    assert.deepEqual(sent('DELETE').map((r) => r.path).sort(), [`/v1/domains/${SAMPLE.archiveDomainId}`, `/v1/domains/${SAMPLE.eventsDomainId}`].sort());
+    assert.deepEqual(
+      sent('DELETE')
+        .map((r) => r.path)
+        .sort(),
+      [`/v1/domains/${SAMPLE.archiveDomainId}`, `/v1/domains/${SAMPLE.eventsDomainId}`].sort(),
+    );
   });
 
   it('Copy Domain Name and Copy ID', async () => {
@@ -154,7 +209,13 @@ describe('playback domains', () => {
     const doc = vscode.window.activeTextEditor?.document;
     assert.equal(doc?.uri.scheme, 'qencode-details');
     assert.equal(doc?.languageId, 'json');
-    assert.deepEqual(JSON.parse(doc!.getText()), { id: SAMPLE.vodDomainId, domain_name: 'vod.example-tv.com', type: 'vod', bucket_name: 'media-assets', created: '2023-06-09T10:45:03.000Z' });
+    assert.deepEqual(JSON.parse(doc!.getText()), {
+      id: SAMPLE.vodDomainId,
+      domain_name: 'vod.example-tv.com',
+      type: 'vod',
+      bucket_name: 'media-assets',
+      created: '2023-06-09T10:45:03.000Z',
+    });
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -166,7 +227,10 @@ describe('playback domains', () => {
       return items[0];
     });
     await run('listDomainsByType', project);
-    assert.deepEqual(sent().map((r) => r.path), ['/v1/domains/live']);
+    assert.deepEqual(
+      sent().map((r) => r.path),
+      ['/v1/domains/live'],
+    );
     assert.deepEqual(listed.sort(), ['events.example-tv.com', 'live.example-tv.com']);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
@@ -183,7 +247,10 @@ describe('creates whose reply is lost', () => {
     await run('createDomain', project);
     assert.equal(sent('POST', '^/v1/domains$').length, 1, 'the create was sent once');
     assert.deepEqual(ctx.ui.errors(), []);
-    assert.match(ctx.ui.notifications.find((n) => n.id === 'reconciled')?.message ?? '', /Create domain failed: .* The reply was lost, but the check shows it did happen: domain lost-reply\.example\.com exists\./);
+    assert.match(
+      ctx.ui.notifications.find((n) => n.id === 'reconciled')?.message ?? '',
+      /Create domain failed: .* The reply was lost, but the check shows it did happen: domain lost-reply\.example\.com exists\./,
+    );
     assert.ok(rows(await group(project, 'domains')).some((r) => r.startsWith('lost-reply.example.com')));
   });
 
@@ -193,20 +260,29 @@ describe('creates whose reply is lost', () => {
     ctx.ui.inputAnswer('domainName', 'never.example.com').pickAnswer('domainType', 'live');
     await run('createDomain', project);
     assert.equal(sent('POST', '^/v1/domains$').length, 1);
-    assert.match(ctx.ui.errors()[0] ?? '', /^Create domain failed: the connection was (reset|closed unexpectedly); a check of the list shows it did not happen, so you can try again\.$/);
+    assert.match(
+      ctx.ui.errors()[0] ?? '',
+      /^Create domain failed: the connection was (reset|closed unexpectedly); a check of the list shows it did not happen, so you can try again\.$/,
+    );
   });
 
   it('a signing key created with its reply lost is found by target and time (not name), and named, with the advice to replace it', async () => {
     const project = await addProject();
     const before = new Set(ctx.emulator.account().keys.keys());
     ctx.emulator.addFault({ method: 'POST', path: '^/v1/signing-keys$', fault: { type: 'reset-mid-body' }, times: 1 });
-    ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', 'Lost Reply');
+    ctx.ui
+      .pickAnswer('signingKeyFor', 'Live stream')
+      .inputAnswer('streamId', SAMPLE.streamId)
+      .inputAnswer('signingKeyName', 'Lost Reply');
     await run('createSigningKey', project);
     const created = [...ctx.emulator.account().keys.values()].filter((k) => !before.has(k.id));
     assert.equal(created.length, 1);
     assert.equal(created[0]!.name, null, 'the name was never sent: it follows the create');
     const message = ctx.ui.notifications.find((n) => n.id === 'reconciled')?.message ?? '';
-    assert.match(message, new RegExp(`signing key ${created[0]!.id} exists, but its private key was lost with the reply`));
+    assert.match(
+      message,
+      new RegExp(`signing key ${created[0]!.id} exists, but its private key was lost with the reply`),
+    );
     assert.equal(message.includes(SAMPLE.streamKeyId), false, 'an older key for the same stream is not taken for it');
     assert.equal(sent('POST', '^/v1/signing-keys$').length, 1);
     assert.deepEqual(sent('PUT'), []);
@@ -224,7 +300,10 @@ describe('creates whose reply is lost, and the check fails too', () => {
     ctx.emulator.addFault({ method: 'GET', path: '^/v1/domains$', fault: { type: 'status', status: 501 }, times: 1 });
     ctx.ui.inputAnswer('domainName', 'unchecked.example.com').pickAnswer('domainType', 'live');
     await run('createDomain', project);
-    assert.match(ctx.ui.errors()[0] ?? '', /whether it happened could not be checked, so refresh the list before you try again/);
+    assert.match(
+      ctx.ui.errors()[0] ?? '',
+      /whether it happened could not be checked, so refresh the list before you try again/,
+    );
     assert.equal(sent('POST', '^/v1/domains$').length, 1);
   });
 });

@@ -32,11 +32,17 @@ describe('flows as a user sees them', () => {
     assert.deepEqual(rows(tooLong), []);
   });
 
-  it('creating a signing key shows one notification (the create); the lists load under the view\'s own progress bar', async () => {
+  it("creating a signing key shows one notification (the create); the lists load under the view's own progress bar", async () => {
     const project = await addProject();
-    ctx.ui.pickAnswer('signingKeyFor', 'Media-storage bucket').pickAnswer('bucket', 'media-assets').inputAnswer('signingKeyName', 'One Notice');
+    ctx.ui
+      .pickAnswer('signingKeyFor', 'Media-storage bucket')
+      .pickAnswer('bucket', 'media-assets')
+      .inputAnswer('signingKeyName', 'One Notice');
     await run('createSigningKey', project);
-    assert.deepEqual(ctx.ui.progresses.map((p) => p.title), ['Creating a signing key…']);
+    assert.deepEqual(
+      ctx.ui.progresses.map((p) => p.title),
+      ['Creating a signing key…'],
+    );
     assert.ok(ctx.ui.loadingTitles.includes('Loading signing keys…'), ctx.ui.loadingTitles.join(', '));
     assert.ok(ctx.ui.loadingTitles.some((t) => t.startsWith('Naming the signing key')));
   });
@@ -45,30 +51,50 @@ describe('flows as a user sees them', () => {
     const project = await addProject();
     await children(project);
     // A URL names its bucket: no question.
-    ctx.ui.pickAnswer('purgeSource', (items) => items[0]).inputAnswer('objectPath', 'https://vod.example-tv.com/hls/master.m3u8');
+    ctx.ui
+      .pickAnswer('purgeSource', (items) => items[0])
+      .inputAnswer('objectPath', 'https://vod.example-tv.com/hls/master.m3u8');
     await run('purgeObject', project);
-    assert.deepEqual(sent('POST').map((r) => `${r.path} ${JSON.stringify(r.body)}`), ['/v1/buckets/media-assets/cache/purge {"path":"hls/master.m3u8"}']);
+    assert.deepEqual(
+      sent('POST').map((r) => `${r.path} ${JSON.stringify(r.body)}`),
+      ['/v1/buckets/media-assets/cache/purge {"path":"hls/master.m3u8"}'],
+    );
     // A plain path with three buckets known: asked, and the answer is remembered and offered first next time.
-    ctx.ui.pickAnswer('purgeSource', (items) => items[0]).inputAnswer('objectPath', 'a.ts').pickAnswer('bucket', 'promo-clips');
+    ctx.ui
+      .pickAnswer('purgeSource', (items) => items[0])
+      .inputAnswer('objectPath', 'a.ts')
+      .pickAnswer('bucket', 'promo-clips');
     await run('purgeObject', project);
     let offered: string[] = [];
-    ctx.ui.pickAnswer('purgeSource', (items) => items[0]).inputAnswer('objectPath', 'b.ts').pickAnswer('bucket', (items) => {
-      offered = items.map((i) => `${i.label}${i.description ? ` (${i.description})` : ''}`);
-      return items[0];
-    });
+    ctx.ui
+      .pickAnswer('purgeSource', (items) => items[0])
+      .inputAnswer('objectPath', 'b.ts')
+      .pickAnswer('bucket', (items) => {
+        offered = items.map((i) => `${i.label}${i.description ? ` (${i.description})` : ''}`);
+        return items[0];
+      });
     await run('purgeObject', project);
     assert.equal(offered[0], 'promo-clips (last used)');
-    assert.deepEqual(sent('POST').slice(1).map((r) => r.path), ['/v1/buckets/promo-clips/cache/purge', '/v1/buckets/promo-clips/cache/purge']);
+    assert.deepEqual(
+      sent('POST')
+        .slice(1)
+        .map((r) => r.path),
+      ['/v1/buckets/promo-clips/cache/purge', '/v1/buckets/promo-clips/cache/purge'],
+    );
   });
 
   it('with one bucket known, a plain path is purged there without a question', async () => {
     const account = ctx.emulator.account();
-    for (const [id, d] of account.domains) if (d.bucket_name && d.bucket_name !== 'media-assets') account.domains.delete(id);
+    for (const [id, d] of account.domains)
+      if (d.bucket_name && d.bucket_name !== 'media-assets') account.domains.delete(id);
     for (const [id, k] of account.keys) if (k.bucket_name) account.keys.delete(id);
     const project = await addProject();
     ctx.ui.pickAnswer('purgeSource', (items) => items[0]).inputAnswer('objectPath', 'only.ts');
     await run('purgeObject', project);
-    assert.deepEqual(sent('POST').map((r) => r.path), ['/v1/buckets/media-assets/cache/purge']);
+    assert.deepEqual(
+      sent('POST').map((r) => r.path),
+      ['/v1/buckets/media-assets/cache/purge'],
+    );
   });
 
   it('one rule for an id the API lists twice: the first wins in every group, the second is an invalid row', async () => {

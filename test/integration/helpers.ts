@@ -17,7 +17,14 @@ export const EXTENSION_ID = 'qencode-cdn.qencode-cdn';
  * Shared state of the suite: one emulator on an ephemeral port, set as the API URL
  * before the extension activates, and the extension's test API.
  */
-export const ctx = {} as { emulator: Emulator; dns: DnsServer; api: TestSurface; ui: ScriptedUi; focus: TestFocus; afterActivation: { requests: number; secretReads: number } };
+export const ctx = {} as {
+  emulator: Emulator;
+  dns: DnsServer;
+  api: TestSurface;
+  ui: ScriptedUi;
+  focus: TestFocus;
+  afterActivation: { requests: number; secretReads: number };
+};
 
 /** The window focus the TLS watch sees: unfocused unless a test says otherwise, so no poll runs behind other tests. */
 export class TestFocus {
@@ -41,22 +48,32 @@ let started: Promise<void> | undefined;
 
 export function setup(): Promise<void> {
   started ??= (async () => {
-    ctx.emulator = new Emulator({ seed: true, media: true, apiKeys: [DEMO_API_KEY, 'second-project-key-0042', 'third-project-key-0077'] });
+    ctx.emulator = new Emulator({
+      seed: true,
+      media: true,
+      apiKeys: [DEMO_API_KEY, 'second-project-key-0042', 'third-project-key-0077'],
+    });
     const url = await ctx.emulator.start();
     ctx.dns = new DnsServer();
     const dnsServer = await ctx.dns.start();
     await vscode.workspace.getConfiguration('qencodeCdn').update('apiUrl', url, vscode.ConfigurationTarget.Global);
     // The CNAME checks ask the suite's own DNS server, never the machine's.
-    await vscode.workspace.getConfiguration('qencodeCdn').update('dns.servers', [dnsServer], vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('qencodeCdn')
+      .update('dns.servers', [dnsServer], vscode.ConfigurationTarget.Global);
     // Manifests are read from the emulator's media server, which stands in for media-storage hosts.
-    await vscode.workspace.getConfiguration('qencodeCdn').update('mediaStorageOverride', ctx.emulator.media!.url, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('qencodeCdn')
+      .update('mediaStorageOverride', ctx.emulator.media!.url, vscode.ConfigurationTarget.Global);
     const ext = vscode.extensions.getExtension<TestSurface | undefined>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
     const api = await ext.activate();
     assert.ok(api, 'the test host (ExtensionMode.Test) gets the test surface');
     ctx.api = api;
     ctx.afterActivation = { requests: ctx.emulator.requests.length, secretReads: ctx.api.secretReads() };
-    console.log(`VS Code ${vscode.version} (${vscode.env.appHost}, ui kind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'}), emulator at ${url}`);
+    console.log(
+      `VS Code ${vscode.version} (${vscode.env.appHost}, ui kind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'}), emulator at ${url}`,
+    );
   })();
   return started;
 }
@@ -119,10 +136,14 @@ export function context(n: Node): string {
   return n.treeItem().contextValue ?? '';
 }
 
-export const domainNode = async (p: ProjectNode, name: string) => find<DomainNode>(await group(p, 'domains'), /^domain\./, (n) => n.domain.name === name);
-export const tlsNode = async (p: ProjectNode, domain: string) => find<TlsNode>(await group(p, 'tls'), /^tls\./, (n) => n.domain?.name === domain);
-export const keyNode = async (p: ProjectNode, id: string) => find<SigningKeyNode>(await group(p, 'keys'), /^signingKey/, (n) => n.key.id === id);
-export const bucketNode = async (p: ProjectNode, name: string) => find<BucketNode>(await group(p, 'buckets'), /^bucket/, (n) => n.name === name);
+export const domainNode = async (p: ProjectNode, name: string) =>
+  find<DomainNode>(await group(p, 'domains'), /^domain\./, (n) => n.domain.name === name);
+export const tlsNode = async (p: ProjectNode, domain: string) =>
+  find<TlsNode>(await group(p, 'tls'), /^tls\./, (n) => n.domain?.name === domain);
+export const keyNode = async (p: ProjectNode, id: string) =>
+  find<SigningKeyNode>(await group(p, 'keys'), /^signingKey/, (n) => n.key.id === id);
+export const bucketNode = async (p: ProjectNode, name: string) =>
+  find<BucketNode>(await group(p, 'buckets'), /^bucket/, (n) => n.name === name);
 
 function find<T extends Node>(nodes: Node[], contextValue: RegExp, match: (n: T) => boolean): T {
   const found = nodes.find((n) => contextValue.test(context(n)) && match(n as T)) as T | undefined;

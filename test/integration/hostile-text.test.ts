@@ -27,7 +27,9 @@ async function probe<T>(path: '/query' | '/click', body: object): Promise<T> {
 
 /** The messages of the notifications on screen (toasts, or the list when the center is open) that contain `text`. */
 async function notificationMessages(text: string): Promise<DomElement[]> {
-  const all = await probe<DomElement[]>('/query', { selector: '.notification-list-item .notification-list-item-message' });
+  const all = await probe<DomElement[]>('/query', {
+    selector: '.notification-list-item .notification-list-item-message',
+  });
   return all.filter((m) => m.text.includes(text));
 }
 
@@ -59,7 +61,12 @@ function withRealNotifications(scripted: Ui): Ui {
     loading: (...a) => scripted.loading(...a),
     notify: async (_id, severity, message, ...actions) => {
       void scripted.notify(_id, severity, message, ...actions);
-      const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      const show =
+        severity === 'error'
+          ? vscode.window.showErrorMessage
+          : severity === 'warning'
+            ? vscode.window.showWarningMessage
+            : vscode.window.showInformationMessage;
       return show(message, ...actions);
     },
   };
@@ -99,7 +106,10 @@ describe('text anyone can write never becomes a command link (the rendered workb
 
   it('a purge list whose lines carry a command link: the error lists them as text, no anchor, and nothing runs', async () => {
     await addProject();
-    const doc = await vscode.workspace.openTextDocument({ language: 'qencode-purge-list', content: `https://elsewhere.example/${LINK}\nhttps://elsewhere.example/$(warning)\u202Eevil\n` });
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'qencode-purge-list',
+      content: `https://elsewhere.example/${LINK}\nhttps://elsewhere.example/$(warning)\u202Eevil\n`,
+    });
     await vscode.window.showTextDocument(doc);
     await run('purgeFromEditor');
     const message = await waitForMessage('elsewhere.example');
@@ -120,7 +130,12 @@ describe('text anyone can write never becomes a command link (the rendered workb
     mkdirSync(join(folder, 'hostile'), { recursive: true });
     const file = join(folder, 'hostile', 'master.m3u8');
     // No spaces in a URI: the label stays readable after URL encoding.
-    writeFileSync(file, ['#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=1', 'v/[run-the-marker](command:qencodeTest.marker).m3u8', ''].join('\n'));
+    writeFileSync(
+      file,
+      ['#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=1', 'v/[run-the-marker](command:qencodeTest.marker).m3u8', ''].join(
+        '\n',
+      ),
+    );
     try {
       ctx.ui.pickAnswer('bucket', 'media-assets').inputAnswer('streamPrefix', 'streams/hostile/');
       await run('purgeStream', vscode.Uri.file(file));
@@ -158,7 +173,10 @@ describe('a local file is checked before it is read', () => {
     await run('purgeStream', vscode.Uri.file(join(folder, 'zero.m3u8')));
     await run('purgeStream', vscode.Uri.file(join(folder, 'pipe.m3u8')));
     assert.ok(Date.now() - started < 5000, 'refused at once, not after reading');
-    assert.deepEqual(ctx.ui.errors(), ['Purge stream failed: zero.m3u8 is a device, not a regular file, so it is not read', 'Purge stream failed: pipe.m3u8 is a named pipe, not a regular file, so it is not read']);
+    assert.deepEqual(ctx.ui.errors(), [
+      'Purge stream failed: zero.m3u8 is a device, not a regular file, so it is not read',
+      'Purge stream failed: pipe.m3u8 is a named pipe, not a regular file, so it is not read',
+    ]);
     assert.deepEqual(ctx.emulator.requests, []);
   });
 
@@ -166,7 +184,15 @@ describe('a local file is checked before it is read', () => {
     const project = await addProject();
     symlinkSync('/dev/zero', join(folder, 'zero.txt'));
     writeFileSync(join(folder, 'big.txt'), Buffer.alloc(8 * 1024 * 1024 + 1, 0x61));
-    writeFileSync(join(folder, 'list.txt'), ['https://media-assets.media-storage.us-west.qencode.com/a.ts', 'https://vod-archive.media-storage.eu-central.qencode.com/b.ts', 'c.ts', ''].join('\n'));
+    writeFileSync(
+      join(folder, 'list.txt'),
+      [
+        'https://media-assets.media-storage.us-west.qencode.com/a.ts',
+        'https://vod-archive.media-storage.eu-central.qencode.com/b.ts',
+        'c.ts',
+        '',
+      ].join('\n'),
+    );
     const node = await bucketNode(project, 'media-assets');
     ctx.ui.pickAnswer('purgeSource', (items) => items.find((i) => i.label.startsWith('Paths from a text file')));
     ctx.ui.openAnswer('purgeFile', vscode.Uri.file(join(folder, 'zero.txt')));
@@ -174,14 +200,20 @@ describe('a local file is checked before it is read', () => {
     ctx.ui.pickAnswer('purgeSource', (items) => items.find((i) => i.label.startsWith('Paths from a text file')));
     ctx.ui.openAnswer('purgeFile', vscode.Uri.file(join(folder, 'big.txt')));
     await run('purgeObject', node);
-    assert.deepEqual(ctx.ui.errors(), ['Purge objects failed: zero.txt is a device, not a regular file, so it is not read', 'Purge objects failed: big.txt is larger than 8 MiB, the most that is read']);
+    assert.deepEqual(ctx.ui.errors(), [
+      'Purge objects failed: zero.txt is a device, not a regular file, so it is not read',
+      'Purge objects failed: big.txt is larger than 8 MiB, the most that is read',
+    ]);
     ctx.ui.pickAnswer('purgeSource', (items) => items.find((i) => i.label.startsWith('Paths from a text file')));
     ctx.ui.openAnswer('purgeFile', vscode.Uri.file(join(folder, 'list.txt')));
     ctx.ui.confirmAnswer('purgeList', false);
     await run('purgeObject', node);
     const asked = ctx.ui.confirms.at(-1)!;
     assert.equal(asked.message, 'Purge 3 objects in 2 buckets?');
-    assert.match(asked.detail, /^3 objects in 2 buckets: media-assets: 2, vod-archive: 1\n\nNot in media-assets: 1 object in bucket vod-archive \(their URLs name another bucket\)\./);
+    assert.match(
+      asked.detail,
+      /^3 objects in 2 buckets: media-assets: 2, vod-archive: 1\n\nNot in media-assets: 1 object in bucket vod-archive \(their URLs name another bucket\)\./,
+    );
     assert.deepEqual(sent('POST'), [], 'declined: nothing was purged');
   });
 });

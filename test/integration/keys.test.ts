@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -25,7 +36,10 @@ describe('signing keys', () => {
     execFileSync('git', ['init', '-q'], { cwd: workspace() });
     ctx.emulator.clearRequests();
     ctx.ui.notifyAnswers.set('privateKeyNotIgnored', 'Add to .gitignore');
-    ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', 'Backup Encoder');
+    ctx.ui
+      .pickAnswer('signingKeyFor', 'Live stream')
+      .inputAnswer('streamId', SAMPLE.streamId)
+      .inputAnswer('signingKeyName', 'Backup Encoder');
     await run('createSigningKey', project);
     assert.deepEqual(ctx.ui.errors(), []);
     const [post, put] = sent().filter((r) => r.method !== 'GET');
@@ -40,7 +54,10 @@ describe('signing keys', () => {
     await until(() => existsSync(join(workspace(), '.gitignore')), '.gitignore written');
     assert.match(readFileSync(join(workspace(), '.gitignore'), 'utf8'), /^\.qencode\/keys\/$/m);
     const told = ctx.ui.notifications.find((n) => n.id === 'privateKeyNotIgnored')!;
-    assert.match(told.message, /is in \.qencode\/keys\/backup-encoder\.pem \(readable only by you\), in a git repository that does not ignore that file/);
+    assert.match(
+      told.message,
+      /is in \.qencode\/keys\/backup-encoder\.pem \(readable only by you\), in a git repository that does not ignore that file/,
+    );
     assert.deepEqual(told.actions, ['Add to .gitignore', 'Open', 'Reveal in Explorer']);
     rmSync(join(workspace(), '.git'), { recursive: true, force: true });
   });
@@ -48,13 +65,22 @@ describe('signing keys', () => {
   it('in a folder that is not a git repository, the message says where the key is, with Open and Reveal, and does not mention git', async () => {
     const project = await addProject();
     ctx.ui.notifyAnswers.set('privateKeySaved', 'Open');
-    ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', 'No Repo');
+    ctx.ui
+      .pickAnswer('signingKeyFor', 'Live stream')
+      .inputAnswer('streamId', SAMPLE.streamId)
+      .inputAnswer('signingKeyName', 'No Repo');
     await run('createSigningKey', project);
     const told = ctx.ui.notifications.find((n) => n.id === 'privateKeySaved')!;
-    assert.equal(told.message, 'The private key of signing key No Repo is in .qencode/keys/no-repo.pem, readable only by you. Qencode will not show it again: keep the file safe.');
+    assert.equal(
+      told.message,
+      'The private key of signing key No Repo is in .qencode/keys/no-repo.pem, readable only by you. Qencode will not show it again: keep the file safe.',
+    );
     assert.deepEqual(told.actions, ['Open', 'Reveal in Explorer']);
     assert.ok(!ctx.ui.notifications.some((n) => /git/i.test(n.message)), 'git is not mentioned');
-    await until(() => vscode.window.activeTextEditor?.document.uri.fsPath === join(keysDir(), 'no-repo.pem'), 'Open opened the key file');
+    await until(
+      () => vscode.window.activeTextEditor?.document.uri.fsPath === join(keysDir(), 'no-repo.pem'),
+      'Open opened the key file',
+    );
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -73,18 +99,33 @@ describe('signing keys', () => {
     const [request] = sent('POST');
     assert.deepEqual(request?.body, { domain_id: SAMPLE.eventsDomainId });
     const created = [...ctx.emulator.account().keys.values()].find((k) => k.domain_id === SAMPLE.eventsDomainId)!;
-    assert.deepEqual(readdirSync(keysDir()), [`events.example-tv.com-${created.created.slice(0, 10)}.pem`], 'named by its domain and date, never the bare UUID');
-    assert.ok(rows(await group(project, 'keys')).includes(`unnamed · ${created.id.slice(0, 8)} — events.example-tv.com`));
+    assert.deepEqual(
+      readdirSync(keysDir()),
+      [`events.example-tv.com-${created.created.slice(0, 10)}.pem`],
+      'named by its domain and date, never the bare UUID',
+    );
+    assert.ok(
+      rows(await group(project, 'keys')).includes(`unnamed · ${created.id.slice(0, 8)} — events.example-tv.com`),
+    );
   });
 
   it('Create for a bucket, and a second key of the same name never overwrites the first file', async () => {
     const project = await addProject();
     for (let i = 0; i < 2; i++) {
-      ctx.ui.pickAnswer('signingKeyFor', 'Media-storage bucket').pickAnswer('bucket', 'media-assets').inputAnswer('signingKeyName', 'Media');
+      ctx.ui
+        .pickAnswer('signingKeyFor', 'Media-storage bucket')
+        .pickAnswer('bucket', 'media-assets')
+        .inputAnswer('signingKeyName', 'Media');
       await run('createSigningKey', project);
     }
-    assert.deepEqual(sent('POST').map((r) => r.body), [{ bucket_name: 'media-assets' }, { bucket_name: 'media-assets' }]);
-    assert.deepEqual(sent('PUT').map((r) => r.body), [{ name: 'Media' }, { name: 'Media' }]);
+    assert.deepEqual(
+      sent('POST').map((r) => r.body),
+      [{ bucket_name: 'media-assets' }, { bucket_name: 'media-assets' }],
+    );
+    assert.deepEqual(
+      sent('PUT').map((r) => r.body),
+      [{ name: 'Media' }, { name: 'Media' }],
+    );
     const first = readFileSync(join(keysDir(), 'media.pem'), 'utf8');
     const second = readFileSync(join(keysDir(), 'media-2.pem'), 'utf8');
     assert.notEqual(first, second);
@@ -100,7 +141,10 @@ describe('signing keys', () => {
 
   it('cancelling at the name prompt sends nothing', async () => {
     const project = await addProject();
-    ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', CANCEL);
+    ctx.ui
+      .pickAnswer('signingKeyFor', 'Live stream')
+      .inputAnswer('streamId', SAMPLE.streamId)
+      .inputAnswer('signingKeyName', CANCEL);
     await run('createSigningKey', project);
     assert.deepEqual(sent(), []);
   });
@@ -111,7 +155,9 @@ describe('signing keys', () => {
     ctx.emulator.clearRequests();
     ctx.ui.inputAnswer('signingKeyName', 'Live site');
     await run('renameSigningKey', node);
-    assert.deepEqual(sent(), [{ method: 'PUT', path: `/v1/signing-keys/${SAMPLE.domainKeyId}`, body: { name: 'Live site' } }]);
+    assert.deepEqual(sent(), [
+      { method: 'PUT', path: `/v1/signing-keys/${SAMPLE.domainKeyId}`, body: { name: 'Live site' } },
+    ]);
     assert.ok(rows(await group(project, 'keys')).includes('Live site — live.example-tv.com'));
   });
 
@@ -122,8 +168,13 @@ describe('signing keys', () => {
     ctx.emulator.clearRequests();
     ctx.ui.confirmAnswer('deleteSigningKey', true);
     await run('deleteSigningKey', a, [a, b]);
-    assert.deepEqual(sent('DELETE').map((r) => r.path), [`/v1/signing-keys/${SAMPLE.streamKeyId}`, `/v1/signing-keys/${SAMPLE.bucketKeyId}`]);
-    assert.deepEqual(rows(await group(project, 'keys')), [`unnamed · ${SAMPLE.domainKeyId.slice(0, 8)} — live.example-tv.com`]);
+    assert.deepEqual(
+      sent('DELETE').map((r) => r.path),
+      [`/v1/signing-keys/${SAMPLE.streamKeyId}`, `/v1/signing-keys/${SAMPLE.bucketKeyId}`],
+    );
+    assert.deepEqual(rows(await group(project, 'keys')), [
+      `unnamed · ${SAMPLE.domainKeyId.slice(0, 8)} — live.example-tv.com`,
+    ]);
   });
 
   it('Show Details GETs the key; Copy ID copies it', async () => {
@@ -139,8 +190,15 @@ describe('signing keys', () => {
 });
 
 describe('private keys are never lost', () => {
-  const createStreamKey = async (project: Awaited<ReturnType<typeof addProject>>, name: string, thenAnswer?: () => void) => {
-    ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', name);
+  const createStreamKey = async (
+    project: Awaited<ReturnType<typeof addProject>>,
+    name: string,
+    thenAnswer?: () => void,
+  ) => {
+    ctx.ui
+      .pickAnswer('signingKeyFor', 'Live stream')
+      .inputAnswer('streamId', SAMPLE.streamId)
+      .inputAnswer('signingKeyName', name);
     thenAnswer?.();
     await run('createSigningKey', project);
     return [...ctx.emulator.account().keys.values()].find((k) => k.name === name)!;
@@ -149,7 +207,8 @@ describe('private keys are never lost', () => {
     ctx.api.privateKeys.window.folders = () => vscode.workspace.workspaceFolders;
     ctx.api.privateKeys.window.trusted = () => vscode.workspace.isTrusted;
   };
-  const untitledWith = (text: string) => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().includes(text));
+  const untitledWith = (text: string) =>
+    vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().includes(text));
 
   beforeEach(async () => {
     await reset();
@@ -171,14 +230,20 @@ describe('private keys are never lost', () => {
     const key = await createStreamKey(project, 'Escape Attempt');
     assert.deepEqual(readdirSync(outside), [], 'nothing written outside the workspace');
     const warning = ctx.ui.notifications.find((n) => n.id === 'privateKeyUnsaved');
-    assert.match(warning?.message ?? '', /could not be saved to a file \(\.qencode\/keys is a symbolic link or not a folder/);
+    assert.match(
+      warning?.message ?? '',
+      /could not be saved to a file \(\.qencode\/keys is a symbolic link or not a folder/,
+    );
     assert.match(warning?.message ?? '', /Qencode will not show it again/);
     assert.ok(untitledWith('-----BEGIN RSA PRIVATE KEY-----'), 'the key is open in an untitled editor');
     const node = await keyNode(project, key.id);
     assert.equal(node.treeItem().contextValue, 'signingKey.unsaved');
     assert.match(String(node.tooltip()), /not saved to a file/);
     // Read aloud without a hover: the icon alone would say nothing to a screen reader.
-    assert.equal(node.treeItem().accessibilityInformation?.label, 'Escape Attempt, stream 1f1ab6a3…, private key not saved to a file');
+    assert.equal(
+      node.treeItem().accessibilityInformation?.label,
+      'Escape Attempt, stream 1f1ab6a3…, private key not saved to a file',
+    );
   });
 
   it('a write failure leaves the key in an editor; saving that text anywhere clears the warning', async () => {
@@ -205,7 +270,11 @@ describe('private keys are never lost', () => {
     const target = vscode.Uri.file(join(mkdtempSync(join(tmpdir(), 'qencode-dialog-')), 'chosen.pem'));
     const project = await addProject();
     await createStreamKey(project, 'No Folder', () => ctx.ui.saveAnswer('privateKeyFile', target));
-    assert.equal(ctx.ui.saveDialogs[0]?.options.defaultUri?.fsPath, join(homedir(), 'no-folder.pem'), 'the dialog starts in the home folder');
+    assert.equal(
+      ctx.ui.saveDialogs[0]?.options.defaultUri?.fsPath,
+      join(homedir(), 'no-folder.pem'),
+      'the dialog starts in the home folder',
+    );
     assert.equal(statSync(target.fsPath).mode & 0o777, 0o600);
     assert.match(readFileSync(target.fsPath, 'utf8'), /^-----BEGIN RSA PRIVATE KEY-----/);
   });
@@ -231,7 +300,10 @@ describe('private keys are never lost', () => {
     assert.match(logged, /saving a private key failed/);
     for (const line of lines) {
       assert.equal(logged.includes(line), false, 'no line of the key in the output channel');
-      assert.ok(ctx.ui.notifications.every((n) => !n.message.includes(line)), 'no line of the key in a notification');
+      assert.ok(
+        ctx.ui.notifications.every((n) => !n.message.includes(line)),
+        'no line of the key in a notification',
+      );
     }
   });
   it('a .qencode that is a symlink out of the workspace: mkdir does not follow it, nothing is created outside', async () => {
@@ -240,14 +312,22 @@ describe('private keys are never lost', () => {
     const project = await addProject();
     await createStreamKey(project, 'Parent Link');
     assert.deepEqual(readdirSync(outside), [], 'no keys folder and no key outside the workspace');
-    assert.match(ctx.ui.notifications.find((n) => n.id === 'privateKeyUnsaved')?.message ?? '', /\.qencode is a symbolic link or not a folder/);
+    assert.match(
+      ctx.ui.notifications.find((n) => n.id === 'privateKeyUnsaved')?.message ?? '',
+      /\.qencode is a symbolic link or not a folder/,
+    );
     assert.ok(untitledWith('-----BEGIN RSA PRIVATE KEY-----'), 'the key is open in an untitled editor');
   });
 
   it('Cancel pressed while a create is on the wire: the reply is still awaited, the key file exists and the row is there', async () => {
     const project = await addProject();
     await group(project, 'keys');
-    ctx.emulator.addFault({ method: 'POST', path: '^/v1/signing-keys$', fault: { type: 'latency', ms: 1500 }, times: 1 });
+    ctx.emulator.addFault({
+      method: 'POST',
+      path: '^/v1/signing-keys$',
+      fault: { type: 'latency', ms: 1500 },
+      times: 1,
+    });
     ctx.ui.onProgressStart = (title, cancel) => {
       // The worst moment: the request has been sent, its reply not yet read.
       if (title.startsWith('Creating a signing key')) setTimeout(cancel, 300);
@@ -285,7 +365,8 @@ describe('a hostile repository cannot run a program', () => {
     if (realPath !== undefined) process.env.PATH = realPath;
     realPath = undefined;
     ctx.api.privateKeys.window.trusted = () => vscode.workspace.isTrusted;
-    for (const f of ['.git', '.qencode', 'README', '.gitignore']) rmSync(join(workspace(), f), { recursive: true, force: true });
+    for (const f of ['.git', '.qencode', 'README', '.gitignore'])
+      rmSync(join(workspace(), f), { recursive: true, force: true });
     rmSync(scratch, { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     verifyUi();
@@ -304,12 +385,15 @@ describe('a hostile repository cannot run a program', () => {
 
   const createKey = async (name: string, answer?: () => void) => {
     const project = await addProject();
-    ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', name);
+    ctx.ui
+      .pickAnswer('signingKeyFor', 'Live stream')
+      .inputAnswer('streamId', SAMPLE.streamId)
+      .inputAnswer('signingKeyName', name);
     answer?.();
     await run('createSigningKey', project);
   };
 
-  it('the repository\'s core.fsmonitor runs for plain git (so the test can fail)', () => {
+  it("the repository's core.fsmonitor runs for plain git (so the test can fail)", () => {
     rmSync(marker(), { force: true });
     try {
       execFileSync('git', ['check-ignore', '-q', '--', 'README'], { cwd: workspace(), stdio: 'ignore' });
@@ -325,8 +409,11 @@ describe('a hostile repository cannot run a program', () => {
     await createKey('Trusted Folder');
     assert.ok(existsSync(join(keysDir(), 'trusted-folder.pem')));
     assert.ok(existsSync(gitMarker()), 'git did run (to ask whether the key file is ignored)');
-    assert.equal(existsSync(marker()), false, 'the repository\'s fsmonitor command never ran');
-    assert.ok(ctx.ui.notifications.some((n) => n.id === 'privateKeyNotIgnored'), 'git\'s answer was used');
+    assert.equal(existsSync(marker()), false, "the repository's fsmonitor command never ran");
+    assert.ok(
+      ctx.ui.notifications.some((n) => n.id === 'privateKeyNotIgnored'),
+      "git's answer was used",
+    );
   });
 
   it('Restricted Mode: no git process starts, nothing is written unasked; a Save dialog starts in the home folder, outside the repository', async () => {
@@ -338,7 +425,11 @@ describe('a hostile repository cannot run a program', () => {
     assert.equal(existsSync(gitMarker()), false, 'no git process started');
     assert.equal(existsSync(marker()), false);
     assert.equal(existsSync(join(workspace(), '.qencode')), false, 'nothing written into the untrusted folder unasked');
-    assert.equal(ctx.ui.saveDialogs[0]?.options.defaultUri?.fsPath, join(homedir(), 'restricted.pem'), 'the dialog starts in the home folder');
+    assert.equal(
+      ctx.ui.saveDialogs[0]?.options.defaultUri?.fsPath,
+      join(homedir(), 'restricted.pem'),
+      'the dialog starts in the home folder',
+    );
     assert.equal(statSync(chosen.fsPath).mode & 0o777, 0o600);
     assert.match(readFileSync(chosen.fsPath, 'utf8'), /^-----BEGIN RSA PRIVATE KEY-----/);
   });
@@ -348,7 +439,11 @@ describe('a hostile repository cannot run a program', () => {
     ctx.api.privateKeys.window.trusted = () => false;
     await createKey('Restricted Cancel', () => ctx.ui.saveAnswer('privateKeyFile', CANCEL));
     assert.equal(existsSync(gitMarker()), false);
-    assert.ok(vscode.workspace.textDocuments.some((d) => d.isUntitled && d.getText().startsWith('-----BEGIN RSA PRIVATE KEY-----')));
+    assert.ok(
+      vscode.workspace.textDocuments.some(
+        (d) => d.isUntitled && d.getText().startsWith('-----BEGIN RSA PRIVATE KEY-----'),
+      ),
+    );
     assert.match(ctx.ui.notifications.find((n) => n.id === 'privateKeyUnsaved')?.message ?? '', /no file was chosen/);
   });
 });

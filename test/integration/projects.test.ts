@@ -11,7 +11,10 @@ describe('projects and API keys', () => {
   afterEach(verifyUi);
 
   it('Add API Key checks the key with one token request, then stores it in SecretStorage', async () => {
-    ctx.ui.inputAnswer('projectName', 'Production').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', DEMO_API_KEY);
+    ctx.ui
+      .inputAnswer('projectName', 'Production')
+      .confirmAnswer('sendKeyTo', true)
+      .inputAnswer('apiKey', DEMO_API_KEY);
     await run('addApiKey');
     assert.deepEqual(ctx.ui.errors(), []);
     assert.equal(tokenRequests().length, 1);
@@ -22,7 +25,10 @@ describe('projects and API keys', () => {
   });
 
   it("the token from the key check is the project's first: adding a key and loading a list make one token request", async () => {
-    ctx.ui.inputAnswer('projectName', 'Production').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', DEMO_API_KEY);
+    ctx.ui
+      .inputAnswer('projectName', 'Production')
+      .confirmAnswer('sendKeyTo', true)
+      .inputAnswer('apiKey', DEMO_API_KEY);
     await run('addApiKey');
     const project = ctx.api.explorer.roots()[0]!;
     assert.equal((await group(project, 'domains')).length, 4);
@@ -32,35 +38,74 @@ describe('projects and API keys', () => {
   it('a window reload reuses the kept token (no token request); a refused one is refreshed; Remove deletes it', async () => {
     const project = await addProject();
     await group(project, 'domains');
-    const kept = JSON.parse((await ctx.api.secrets.get(tokenKey(project.project.id)))!) as { value: string; expiresAt: number; origin: string };
-    assert.ok(kept.value.startsWith('eyJ') && kept.expiresAt > Date.now() && kept.origin === new URL(ctx.emulator.url).origin, 'the token is kept in SecretStorage with its expiry and origin');
+    const kept = JSON.parse((await ctx.api.secrets.get(tokenKey(project.project.id)))!) as {
+      value: string;
+      expiresAt: number;
+      origin: string;
+    };
+    assert.ok(
+      kept.value.startsWith('eyJ') && kept.expiresAt > Date.now() && kept.origin === new URL(ctx.emulator.url).origin,
+      'the token is kept in SecretStorage with its expiry and origin',
+    );
     // What a reload does: a new client for the project.
     (ctx.api.projects as unknown as { resetClient(id: string): void }).resetClient(project.project.id);
     ctx.emulator.clearRequests();
-    await run('refreshNode', (await children(project)).find((g) => context(g) === 'group.tls'));
+    await run(
+      'refreshNode',
+      (await children(project)).find((g) => context(g) === 'group.tls'),
+    );
     assert.equal((await group(project, 'tls')).length, 2);
     assert.deepEqual(tokenRequests(), [], 'no token request after the reload');
-    assert.equal(ctx.emulator.requestsTo('GET', '^/v1/tls/subscriptions$')[0]?.authorization, `Bearer ${kept.value}`, 'the kept token was used');
+    assert.equal(
+      ctx.emulator.requestsTo('GET', '^/v1/tls/subscriptions$')[0]?.authorization,
+      `Bearer ${kept.value}`,
+      'the kept token was used',
+    );
     // The server forgets it: a 401 gets a fresh one, which is kept in turn.
-    ctx.emulator.addFault({ method: 'GET', path: '^/v1/signing-keys$', fault: { type: 'status', status: 401, body: { error: 4, message: 'Invalid token' } }, times: 1 });
+    ctx.emulator.addFault({
+      method: 'GET',
+      path: '^/v1/signing-keys$',
+      fault: { type: 'status', status: 401, body: { error: 4, message: 'Invalid token' } },
+      times: 1,
+    });
     assert.equal((await group(project, 'keys')).length, 3);
     assert.equal(tokenRequests().length, 1);
     ctx.ui.confirmAnswer('removeProject', true);
     await run('removeApiKey', project);
-    assert.equal(await ctx.api.secrets.get(tokenKey(project.project.id)), undefined, 'Remove API Key deletes the kept token too');
+    assert.equal(
+      await ctx.api.secrets.get(tokenKey(project.project.id)),
+      undefined,
+      'Remove API Key deletes the kept token too',
+    );
   });
 
   it('a bad key is refused under its box, which stays open with the name kept; nothing is stored; the next key typed there is checked and saved', async () => {
-    ctx.ui.inputAnswer('projectName', 'Typo').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', 'wrong-key-123456');
+    ctx.ui
+      .inputAnswer('projectName', 'Typo')
+      .confirmAnswer('sendKeyTo', true)
+      .inputAnswer('apiKey', 'wrong-key-123456');
     await run('addApiKey');
     assert.deepEqual(ctx.ui.errors(), [], 'no failure toast: the error is under the key');
-    assert.deepEqual(ctx.ui.validationMessages, [{ id: 'apiKey', message: 'Qencode refused this key (HTTP 401). Nothing was saved: check the key and press Enter, or Escape to stop.' }]);
+    assert.deepEqual(ctx.ui.validationMessages, [
+      {
+        id: 'apiKey',
+        message:
+          'Qencode refused this key (HTTP 401). Nothing was saved: check the key and press Enter, or Escape to stop.',
+      },
+    ]);
     assert.deepEqual(ctx.api.projects.list(), []);
     assert.equal(tokenRequests().length, 1);
     // Typed again in the same box: the name was not asked again, and the origin not again either.
-    ctx.ui.inputAnswer('projectName', 'Production').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', 'wrong-key-123456').inputAnswer('apiKey', DEMO_API_KEY);
+    ctx.ui
+      .inputAnswer('projectName', 'Production')
+      .confirmAnswer('sendKeyTo', true)
+      .inputAnswer('apiKey', 'wrong-key-123456')
+      .inputAnswer('apiKey', DEMO_API_KEY);
     await run('addApiKey');
-    assert.deepEqual(ctx.api.projects.list().map((p) => p.name), ['Production']);
+    assert.deepEqual(
+      ctx.api.projects.list().map((p) => p.name),
+      ['Production'],
+    );
     assert.equal(await ctx.api.projects.apiKey(ctx.api.projects.list()[0]!.id), DEMO_API_KEY);
   });
 
@@ -78,7 +123,9 @@ describe('projects and API keys', () => {
     await addProject('Production');
     ctx.ui.inputAnswer('projectName', 'production');
     await run('addApiKey');
-    assert.deepEqual(ctx.ui.validationMessages, [{ id: 'projectName', message: 'A project named production exists already.' }]);
+    assert.deepEqual(ctx.ui.validationMessages, [
+      { id: 'projectName', message: 'A project named production exists already.' },
+    ]);
     assert.equal(ctx.api.projects.list().length, 1);
   });
 
@@ -87,7 +134,10 @@ describe('projects and API keys', () => {
     const stage = await addProject('Staging', 'second-project-key-0042');
     ctx.emulator.account('second-project-key-0042').domains.clear();
     assert.deepEqual(rows(await children()), ['Production', 'Staging']);
-    const [prodDomains, stageDomains] = await Promise.all([children((await children(prod))[0]), children((await children(stage))[0])]);
+    const [prodDomains, stageDomains] = await Promise.all([
+      children((await children(prod))[0]),
+      children((await children(stage))[0]),
+    ]);
     assert.equal(prodDomains.length, 4);
     assert.deepEqual(rows(stageDomains), ['No playback domains yet. Create one…']);
   });
@@ -104,8 +154,15 @@ describe('projects and API keys', () => {
     const project = await addProject('Production', 'second-project-key-0042');
     ctx.ui.inputAnswer('apiKey', 'not-valid-key-9999');
     await run('replaceApiKey', project);
-    assert.equal(await ctx.api.projects.apiKey(project.project.id), 'second-project-key-0042', 'a refused key replaces nothing');
-    assert.match(ctx.ui.validationMessages[0]?.message ?? '', /^Qencode refused this key \(HTTP 401\)\. Nothing was saved/);
+    assert.equal(
+      await ctx.api.projects.apiKey(project.project.id),
+      'second-project-key-0042',
+      'a refused key replaces nothing',
+    );
+    assert.match(
+      ctx.ui.validationMessages[0]?.message ?? '',
+      /^Qencode refused this key \(HTTP 401\)\. Nothing was saved/,
+    );
     ctx.ui.inputAnswer('apiKey', DEMO_API_KEY);
     await run('replaceApiKey', project);
     assert.equal(await ctx.api.projects.apiKey(project.project.id), DEMO_API_KEY);
@@ -128,7 +185,10 @@ describe('projects and API keys', () => {
     assert.equal((await children(project)).length, 4);
     // What another window sharing the store would do; its change event reaches this window a moment later.
     await ctx.api.secrets.delete(secretKey(project.project.id));
-    await until(async () => rows(await children(project))[0] === 'Enter the API key for this project…', 'the row asks for the key');
+    await until(
+      async () => rows(await children(project))[0] === 'Enter the API key for this project…',
+      'the row asks for the key',
+    );
     const nodes = await children(project);
     assert.deepEqual(rows(nodes), ['Enter the API key for this project…']);
     assert.equal(context(nodes[0]!), 'authError');
@@ -146,12 +206,19 @@ describe('projects and API keys', () => {
     ctx.api.explorer.refreshNode(project);
     for (const g of await children(project)) await ctx.api.explorer.getChildren(g);
     assert.equal(ctx.api.secretReads(), reads);
-    assert.deepEqual(ctx.emulator.requests.map((r) => `${r.method} ${r.path}`).sort(), ['GET /v1/domains', 'GET /v1/signing-keys', 'GET /v1/tls/subscriptions']);
+    assert.deepEqual(ctx.emulator.requests.map((r) => `${r.method} ${r.path}`).sort(), [
+      'GET /v1/domains',
+      'GET /v1/signing-keys',
+      'GET /v1/tls/subscriptions',
+    ]);
   });
 
   it('with no project, palette commands offer to add an API key instead of failing', async () => {
     await run('purgeBucket');
-    assert.deepEqual(ctx.ui.notifications.map((n) => n.id), ['noProjects']);
+    assert.deepEqual(
+      ctx.ui.notifications.map((n) => n.id),
+      ['noProjects'],
+    );
     assert.equal(ctx.emulator.requests.length, 0);
   });
 });

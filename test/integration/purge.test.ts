@@ -21,7 +21,9 @@ describe('purging at scale', () => {
     await reset();
     project = await addProject();
     await children(project);
-    await vscode.workspace.getConfiguration('qencodeCdn').update('purge.concurrency', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('qencodeCdn')
+      .update('purge.concurrency', undefined, vscode.ConfigurationTarget.Global);
   });
   afterEach(verifyUi);
 
@@ -30,7 +32,10 @@ describe('purging at scale', () => {
     const bucket = await bucketNode(project, 'media-assets');
     ctx.emulator.latencyMs = 15;
     ctx.emulator.clearRequests();
-    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(paths)).confirmAnswer('purgeList', true);
+    ctx.ui
+      .pickAnswer('purgeSource', fromFile)
+      .openAnswer('purgeFile', listFile(paths))
+      .confirmAnswer('purgeList', true);
     await run('purgeObject', bucket);
     assert.equal(purges().length, 200);
     assert.deepEqual(new Set(purges().map((r) => (r.body as { path: string }).path)), new Set(paths));
@@ -39,14 +44,22 @@ describe('purging at scale', () => {
     assert.match(ctx.ui.notifications.at(-1)!.message, /^The CDN accepted the purge of 200 objects in media-assets\.$/);
     // A list from a file is confirmed first, with its count and bucket.
     assert.equal(ctx.ui.confirms[0]!.message, 'Purge 200 objects in media-assets?');
-    assert.match(ctx.ui.confirms[0]!.detail, /^200 objects in bucket media-assets\n\nmedia-assets\/hls\/segment_000\.ts\n/);
+    assert.match(
+      ctx.ui.confirms[0]!.detail,
+      /^200 objects in bucket media-assets\n\nmedia-assets\/hls\/segment_000\.ts\n/,
+    );
   });
 
   it('honours the concurrency setting', async () => {
-    await vscode.workspace.getConfiguration('qencodeCdn').update('purge.concurrency', 2, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('qencodeCdn')
+      .update('purge.concurrency', 2, vscode.ConfigurationTarget.Global);
     ctx.emulator.latencyMs = 15;
     ctx.emulator.clearRequests();
-    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 20 }, (_, i) => `f${i}.ts`))).confirmAnswer('purgeList', true);
+    ctx.ui
+      .pickAnswer('purgeSource', fromFile)
+      .openAnswer('purgeFile', listFile(Array.from({ length: 20 }, (_, i) => `f${i}.ts`)))
+      .confirmAnswer('purgeList', true);
     await run('purgeObject', await bucketNode(project, 'media-assets'));
     assert.equal(purges().length, 20);
     assert.equal(ctx.emulator.maxInFlight, 2);
@@ -67,14 +80,21 @@ describe('purging at scale', () => {
     assert.match(detail, /1 of 3 entries cannot be purged\. Purge the other 2\?/);
     assert.match(detail, /cdn\.unknown-host\.com maps to no known bucket/);
     assert.deepEqual(
-      purges().map((r) => `${r.path} ${JSON.stringify(r.body)}`).sort(),
-      ['/v1/buckets/media-assets/cache/purge {"path":"videos/intro/master.m3u8"}', '/v1/buckets/promo-clips/cache/purge {"path":"trailers/teaser 1.mp4"}'],
+      purges()
+        .map((r) => `${r.path} ${JSON.stringify(r.body)}`)
+        .sort(),
+      [
+        '/v1/buckets/media-assets/cache/purge {"path":"videos/intro/master.m3u8"}',
+        '/v1/buckets/promo-clips/cache/purge {"path":"trailers/teaser 1.mp4"}',
+      ],
     );
   });
 
   it('an address that maps to nothing is reported and nothing is sent', async () => {
     ctx.emulator.clearRequests();
-    ctx.ui.pickAnswer('purgeSource', (items) => items[0]).inputAnswer('objectPath', 'https://live.example-tv.com/stream.m3u8');
+    ctx.ui
+      .pickAnswer('purgeSource', (items) => items[0])
+      .inputAnswer('objectPath', 'https://live.example-tv.com/stream.m3u8');
     await run('purgeObject', project);
     assert.deepEqual(purges(), []);
     assert.match(ctx.ui.errors()[0] ?? '', /live playback domain; only media-storage objects can be purged/);
@@ -86,7 +106,10 @@ describe('purging at scale', () => {
     ctx.ui.onProgress = (message, cancel) => {
       if (message.startsWith('50 /')) cancel();
     };
-    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 200 }, (_, i) => `p${i}.ts`))).confirmAnswer('purgeList', true);
+    ctx.ui
+      .pickAnswer('purgeSource', fromFile)
+      .openAnswer('purgeFile', listFile(Array.from({ length: 200 }, (_, i) => `p${i}.ts`)))
+      .confirmAnswer('purgeList', true);
     await run('purgeObject', await bucketNode(project, 'media-assets'));
     const sentAtCancel = purges().length;
     await new Promise((r) => setTimeout(r, 200));
@@ -95,14 +118,20 @@ describe('purging at scale', () => {
     const summary = ctx.ui.notifications.at(-1)!;
     assert.match(summary.message, /^Purge cancelled: \d+ purged, 0 failed, \d+ not sent\.$/);
     assert.deepEqual(summary.actions, ['Purge the Rest', 'Show Details']);
-    const [purged, notSent] = summary.message.match(/\d+/g)!.filter((_, i) => i !== 1).map(Number);
+    const [purged, notSent] = summary.message
+      .match(/\d+/g)!
+      .filter((_, i) => i !== 1)
+      .map(Number);
     assert.equal(purged! + notSent!, 200);
   });
 
   it('a 429 with Retry-After is honoured, and every purge lands', async () => {
     ctx.emulator.clearRequests();
     ctx.emulator.addFault({ path: '/cache/purge$', fault: { type: 'rate-limit', retryAfter: 1 }, times: 1 });
-    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 10 }, (_, i) => `r${i}.ts`))).confirmAnswer('purgeList', true);
+    ctx.ui
+      .pickAnswer('purgeSource', fromFile)
+      .openAnswer('purgeFile', listFile(Array.from({ length: 10 }, (_, i) => `r${i}.ts`)))
+      .confirmAnswer('purgeList', true);
     const started = Date.now();
     await run('purgeObject', await bucketNode(project, 'media-assets'));
     assert.ok(Date.now() - started >= 950, 'waited for Retry-After');
@@ -113,9 +142,16 @@ describe('purging at scale', () => {
 
   it('Retry Failed sends exactly the failed ones again', async () => {
     ctx.emulator.clearRequests();
-    ctx.emulator.addFault({ path: '/cache/purge$', fault: { type: 'status', status: 422, body: { error: 1, message: 'Object is locked' } }, times: 3 });
+    ctx.emulator.addFault({
+      path: '/cache/purge$',
+      fault: { type: 'status', status: 422, body: { error: 1, message: 'Object is locked' } },
+      times: 3,
+    });
     ctx.ui.notifyAnswers.set('purgeSummary', 'Retry Failed');
-    ctx.ui.pickAnswer('purgeSource', fromFile).openAnswer('purgeFile', listFile(Array.from({ length: 12 }, (_, i) => `q${i}.ts`))).confirmAnswer('purgeList', true);
+    ctx.ui
+      .pickAnswer('purgeSource', fromFile)
+      .openAnswer('purgeFile', listFile(Array.from({ length: 12 }, (_, i) => `q${i}.ts`)))
+      .confirmAnswer('purgeList', true);
     // Answer only the first summary with Retry Failed: the retry's own summary is then dismissed.
     const notify = ctx.ui.notify.bind(ctx.ui);
     ctx.ui.notify = async (id, severity, message, ...actions) => {
@@ -125,9 +161,17 @@ describe('purging at scale', () => {
     };
     await run('purgeObject', await bucketNode(project, 'media-assets'));
     const summaries = ctx.ui.notifications.filter((n) => n.id === 'purgeSummary').map((n) => n.message);
-    assert.deepEqual(summaries, ['Purged 9 of 12; 3 failed.', 'The CDN accepted the purge of 3 objects in media-assets.']);
-    const failedPaths = ctx.emulator.requestsTo('POST', '/cache/purge$').filter((r) => r.status === 422).map((r) => (r.body as { path: string }).path);
-    const retried = purges().slice(12).map((r) => (r.body as { path: string }).path);
+    assert.deepEqual(summaries, [
+      'Purged 9 of 12; 3 failed.',
+      'The CDN accepted the purge of 3 objects in media-assets.',
+    ]);
+    const failedPaths = ctx.emulator
+      .requestsTo('POST', '/cache/purge$')
+      .filter((r) => r.status === 422)
+      .map((r) => (r.body as { path: string }).path);
+    const retried = purges()
+      .slice(12)
+      .map((r) => (r.body as { path: string }).path);
     assert.deepEqual(retried.sort(), failedPaths.sort());
   });
 
@@ -139,21 +183,35 @@ describe('purging at scale', () => {
     assert.deepEqual(history[0]!.targets, [{ bucket: 'vod-archive', path: 'a/b.m3u8' }]);
     assert.equal(history[0]!.purged, 1);
     ctx.emulator.clearRequests();
-    ctx.ui.pickAnswer('purgeRun', (items) => items[0]).pickAnswer('purgeRunAction', 'Purge Again').confirmAnswer('purgeAgain', true);
+    ctx.ui
+      .pickAnswer('purgeRun', (items) => items[0])
+      .pickAnswer('purgeRunAction', 'Purge Again')
+      .confirmAnswer('purgeAgain', true);
     await run('purgeHistory', project);
-    assert.deepEqual(purges(), [{ method: 'POST', path: '/v1/buckets/vod-archive/cache/purge', body: { path: 'a/b.m3u8' } }]);
+    assert.deepEqual(purges(), [
+      { method: 'POST', path: '/v1/buckets/vod-archive/cache/purge', body: { path: 'a/b.m3u8' } },
+    ]);
     assert.equal(ctx.api.projects.purgeHistory(project.project.id).length, 2);
   });
 
   it('purges the lines selected in a purge list', async () => {
-    const doc = await vscode.workspace.openTextDocument({ content: '# list\nhttps://vod.example-tv.com/one.ts\nhttps://vod.example-tv.com/two.ts\nhttps://vod.example-tv.com/three.ts\n', language: 'qencode-purge-list' });
+    const doc = await vscode.workspace.openTextDocument({
+      content:
+        '# list\nhttps://vod.example-tv.com/one.ts\nhttps://vod.example-tv.com/two.ts\nhttps://vod.example-tv.com/three.ts\n',
+      language: 'qencode-purge-list',
+    });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 3, 0);
     ctx.emulator.clearRequests();
     ctx.ui.confirmAnswer('purgeList', true);
     await run('purgeFromEditor');
     assert.equal(ctx.ui.confirms[0]?.message, 'Purge 2 objects in media-assets?');
-    assert.deepEqual(purges().map((r) => (r.body as { path: string }).path).sort(), ['one.ts', 'two.ts']);
+    assert.deepEqual(
+      purges()
+        .map((r) => (r.body as { path: string }).path)
+        .sort(),
+      ['one.ts', 'two.ts'],
+    );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

@@ -68,7 +68,8 @@ export class ScriptedUi implements Ui {
     this.onPick?.(options);
     const answer = this.take(options.id) as PickAnswer | typeof CANCEL;
     if (answer === CANCEL) return undefined;
-    const found = typeof answer === 'function' ? answer(items) : items.find((i) => i.label === answer || i.description === answer);
+    const found =
+      typeof answer === 'function' ? answer(items) : items.find((i) => i.label === answer || i.description === answer);
     if (!found) {
       this.unexpected.push(`${options.id}: no item ${String(answer)} among ${items.map((i) => i.label).join(', ')}`);
       throw new Error(`no item "${String(answer)}" in pick "${options.id}"`);
@@ -86,7 +87,10 @@ export class ScriptedUi implements Ui {
       if (answer === CANCEL) return undefined;
       const message = (await options.validateInput?.(answer)) ?? (await options.accept?.(answer));
       if (!message) return answer;
-      this.validationMessages.push({ id: options.id, message: typeof message === 'string' ? message : message.message });
+      this.validationMessages.push({
+        id: options.id,
+        message: typeof message === 'string' ? message : message.message,
+      });
       ScriptedUi.shown.push(typeof message === 'string' ? message : message.message);
       // The box stays open under its message: the next answer for it is typed in the same box, else it is dismissed.
       if (!options.accept || this.queue[0]?.id !== options.id) return undefined;
@@ -115,7 +119,12 @@ export class ScriptedUi implements Ui {
   /** Notifications (by id) that stay open: their promise never settles, as when nobody closes them. */
   readonly heldOpen = new Set<string>();
 
-  async notify(id: string, severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
+  async notify(
+    id: string,
+    severity: 'info' | 'warning' | 'error',
+    message: string,
+    ...actions: string[]
+  ): Promise<string | undefined> {
     this.notifications.push({ id, severity, message, actions });
     ScriptedUi.shown.push(message, ...actions);
     if (this.heldOpen.has(id)) return new Promise<string | undefined>(() => undefined);

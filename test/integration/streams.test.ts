@@ -15,7 +15,10 @@ function assertStreamPurge(expected: readonly string[], root: string): void {
   const paths = purged();
   assert.deepEqual([...paths].sort(), [...expected].sort(), 'exactly the stream, each object once');
   const firstManifest = paths.findIndex(isManifest);
-  assert.ok(firstManifest > 0 && paths.slice(firstManifest).every(isManifest), 'manifests come after every other object');
+  assert.ok(
+    firstManifest > 0 && paths.slice(firstManifest).every(isManifest),
+    'manifests come after every other object',
+  );
   assert.equal(paths.at(-1), root, 'the root manifest last');
 }
 
@@ -31,27 +34,51 @@ describe('purge a whole stream', () => {
     ctx.ui.confirmAnswer('purgeStream', true);
     await run('purgeStream', { url: MASTER_URL });
     assert.deepEqual(ctx.ui.errors(), []);
-    const preview = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'qencode-details' && d.uri.path.endsWith('.md'))?.getText() ?? '';
+    const preview =
+      vscode.workspace.textDocuments
+        .find((d) => d.uri.scheme === 'qencode-details' && d.uri.path.endsWith('.md'))
+        ?.getText() ?? '';
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-    assert.ok(tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType)), `the preview is rendered: ${tabs.map((tab) => tab.label).join(', ')}`);
+    assert.ok(
+      tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType)),
+      `the preview is rendered: ${tabs.map((tab) => tab.label).join(', ')}`,
+    );
     assert.match(preview, /# Purge stream: streams\/launch\/master\.m3u8/);
     assert.match(preview, /Bucket \*\*media-assets\*\* · project \*\*Production\*\* · HLS/);
     assert.match(preview, /\| keys \| 1 \|/);
     // Every path is listed, in the order it is sent, not only the first and last of each rendition.
     for (const o of hls.objects) assert.ok(preview.includes(`${o.path}  (`), o.path);
-    assert.ok(preview.indexOf('streams/launch/video/720p/seg-00003.m4s') < preview.indexOf('2. Then the 6 manifests'), 'segments are listed before the manifests');
-    assert.match(ctx.ui.confirms[0]!.detail, /^1 key, 3 init sections, 18 media segments, 3 subtitle segments, 4 playlists, 1 I-frame playlist, 1 root manifest/);
-    assert.match(ctx.ui.confirms[0]!.message, /^Purge the stream streams\/launch\/master\.m3u8: 31 objects in bucket media-assets\?$/);
-    assertStreamPurge(hls.objects.map((o) => o.path), hls.root);
+    assert.ok(
+      preview.indexOf('streams/launch/video/720p/seg-00003.m4s') < preview.indexOf('2. Then the 6 manifests'),
+      'segments are listed before the manifests',
+    );
+    assert.match(
+      ctx.ui.confirms[0]!.detail,
+      /^1 key, 3 init sections, 18 media segments, 3 subtitle segments, 4 playlists, 1 I-frame playlist, 1 root manifest/,
+    );
+    assert.match(
+      ctx.ui.confirms[0]!.message,
+      /^Purge the stream streams\/launch\/master\.m3u8: 31 objects in bucket media-assets\?$/,
+    );
+    assertStreamPurge(
+      hls.objects.map((o) => o.path),
+      hls.root,
+    );
     assert.equal(ctx.emulator.media!.pathsRead().filter(isManifest).length, 6, 'each manifest read once');
     const [run1] = ctx.api.projects.purgeHistory(project.project.id);
     assert.equal(run1?.purged, 31);
     assert.deepEqual(run1?.phases, [25, 5, 1], 'the steps are kept: objects, playlists, the root');
     // Purge Again repeats it in the same steps.
     ctx.emulator.clearRequests();
-    ctx.ui.pickAnswer('purgeRun', (items) => items[0]).pickAnswer('purgeRunAction', 'Purge Again').confirmAnswer('purgeAgain', true);
+    ctx.ui
+      .pickAnswer('purgeRun', (items) => items[0])
+      .pickAnswer('purgeRunAction', 'Purge Again')
+      .confirmAnswer('purgeAgain', true);
     await run('purgeHistory', project);
-    assertStreamPurge(hls.objects.map((o) => o.path), hls.root);
+    assertStreamPurge(
+      hls.objects.map((o) => o.path),
+      hls.root,
+    );
   });
 
   it('from a bucket and a path (DASH), read through the vod domain that serves the bucket', async () => {
@@ -59,7 +86,10 @@ describe('purge a whole stream', () => {
     ctx.ui.inputAnswer('streamPath', dash.root).confirmAnswer('purgeStream', true);
     await run('purgeStream', await bucketNode(project, 'media-assets'));
     assert.deepEqual(ctx.ui.errors(), []);
-    assertStreamPurge(dash.objects.map((o) => o.path), dash.root);
+    assertStreamPurge(
+      dash.objects.map((o) => o.path),
+      dash.root,
+    );
   });
 
   it('from a local manifest file, with the bucket and folder it is published under', async () => {
@@ -69,10 +99,16 @@ describe('purge a whole stream', () => {
     const file = join(folder, 'out-stream', 'master.m3u8');
     writeFileSync(file, String(hls.objects.find((o) => o.path === hls.root)!.body));
     try {
-      ctx.ui.pickAnswer('bucket', 'media-assets').inputAnswer('streamPrefix', 'streams/launch/').confirmAnswer('purgeStream', true);
+      ctx.ui
+        .pickAnswer('bucket', 'media-assets')
+        .inputAnswer('streamPrefix', 'streams/launch/')
+        .confirmAnswer('purgeStream', true);
       await run('purgeStream', vscode.Uri.file(file));
       assert.deepEqual(ctx.ui.errors(), []);
-      assertStreamPurge(hls.objects.map((o) => o.path), hls.root);
+      assertStreamPurge(
+        hls.objects.map((o) => o.path),
+        hls.root,
+      );
       assert.ok(!ctx.emulator.media!.pathsRead().includes(hls.root), 'the root came from the file, not the server');
     } finally {
       rmSync(join(folder, 'out-stream'), { recursive: true, force: true });
@@ -83,20 +119,30 @@ describe('purge a whole stream', () => {
     await addProject();
     ctx.emulator.media!.addFault({ path: 'video/360p/index.m3u8', fault: { type: 'status', status: 404 }, times: 1 });
     await run('purgeStream', { url: MASTER_URL });
-    assert.match(ctx.ui.errors()[0] ?? '', /the stream was not purged, and nothing was sent: .*video\/360p\/index\.m3u8.*404/);
+    assert.match(
+      ctx.ui.errors()[0] ?? '',
+      /the stream was not purged, and nothing was sent: .*video\/360p\/index\.m3u8.*404/,
+    );
     assert.deepEqual(purged(), []);
   });
 
   it('past the limit, a bucket purge is offered instead', async () => {
     await addProject();
-    await vscode.workspace.getConfiguration('qencodeCdn').update('purge.streamLimit', 10, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('qencodeCdn')
+      .update('purge.streamLimit', 10, vscode.ConfigurationTarget.Global);
     try {
       ctx.ui.askAnswer('streamTooLarge', 'Purge Bucket Instead').confirmAnswer('purgeBucket', true);
       await run('purgeStream', { url: MASTER_URL });
       assert.deepEqual(purged(), []);
-      assert.deepEqual(sent('POST').map((r) => r.path), ['/v1/buckets/media-assets/cache/purge_all']);
+      assert.deepEqual(
+        sent('POST').map((r) => r.path),
+        ['/v1/buckets/media-assets/cache/purge_all'],
+      );
     } finally {
-      await vscode.workspace.getConfiguration('qencodeCdn').update('purge.streamLimit', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('qencodeCdn')
+        .update('purge.streamLimit', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
@@ -114,7 +160,10 @@ describe('purge a whole stream', () => {
     assert.equal(last.purged + last.failed + last.notSent, 31);
     assert.ok(last.notSent > 0 && last.purged >= 10, `purged ${last.purged}, not sent ${last.notSent}`);
     // A purge in flight at the cancel may reach the CDN though its reply is abandoned (it counts as not sent: sending it again is harmless).
-    assert.ok(purged().length >= last.purged && purged().length <= last.purged + 4, `the CDN received ${purged().length}, the history says ${last.purged} purged`);
+    assert.ok(
+      purged().length >= last.purged && purged().length <= last.purged + 4,
+      `the CDN received ${purged().length}, the history says ${last.purged} purged`,
+    );
     assert.ok(!purged().some(isManifest), 'no manifest was purged before the segments were');
     assert.match(ctx.ui.notifications.find((n) => n.id === 'purgeSummary')?.message ?? '', /Purge cancelled/);
   });
@@ -126,13 +175,20 @@ describe('purge a whole stream', () => {
     assert.equal(await vscode.env.clipboard.readText(), 'https://vod.example-tv.com/streams/launch/master.m3u8');
     ctx.ui.inputAnswer('playbackPath', 'a b.m3u8').pickAnswer('region', 'eu-central');
     await run('copyPlaybackUrl', await bucketNode(project, 'promo-clips'));
-    assert.equal(await vscode.env.clipboard.readText(), 'https://promo-clips.media-storage.eu-central.qencode.com/a%20b.m3u8');
+    assert.equal(
+      await vscode.env.clipboard.readText(),
+      'https://promo-clips.media-storage.eu-central.qencode.com/a%20b.m3u8',
+    );
     ctx.ui.inputAnswer('playbackPath', 'c.ts');
     await run('copyPlaybackUrl', await bucketNode(project, 'promo-clips'));
-    assert.equal(await vscode.env.clipboard.readText(), 'https://promo-clips.media-storage.eu-central.qencode.com/c.ts', 'the region is remembered');
+    assert.equal(
+      await vscode.env.clipboard.readText(),
+      'https://promo-clips.media-storage.eu-central.qencode.com/c.ts',
+      'the region is remembered',
+    );
   });
 
-  it('a wrong region answer is changed from the bucket\'s menu: the picker marks the current one, the tooltip and the next URL follow', async () => {
+  it("a wrong region answer is changed from the bucket's menu: the picker marks the current one, the tooltip and the next URL follow", async () => {
     const project = await addProject();
     ctx.ui.inputAnswer('playbackPath', 'a.ts').pickAnswer('region', 'eu-central');
     await run('copyPlaybackUrl', await bucketNode(project, 'promo-clips'));
@@ -146,12 +202,15 @@ describe('purge a whole stream', () => {
     ctx.emulator.clearRequests();
     await run('setBucketRegion', promo);
     assert.deepEqual(offered, ['us-west', 'eu-central (current)']);
-    assert.match(ctx.ui.notifications.find((n) => n.id === 'bucketRegion')?.message ?? '', /Bucket promo-clips is in us-west/);
+    assert.match(
+      ctx.ui.notifications.find((n) => n.id === 'bucketRegion')?.message ?? '',
+      /Bucket promo-clips is in us-west/,
+    );
     assert.match((await bucketNode(project, 'promo-clips')).tooltip(), /Media-storage region: us-west/);
     ctx.ui.inputAnswer('playbackPath', 'b.ts');
     await run('copyPlaybackUrl', await bucketNode(project, 'promo-clips'));
     assert.equal(await vscode.env.clipboard.readText(), 'https://promo-clips.media-storage.us-west.qencode.com/b.ts');
-    assert.deepEqual(ctx.emulator.requests, [], 'the region is the editor\'s memory: nothing is sent');
+    assert.deepEqual(ctx.emulator.requests, [], "the region is the editor's memory: nothing is sent");
   });
 });
 
@@ -159,7 +218,8 @@ describe('Qencode URLs in any file', () => {
   beforeEach(reset);
   afterEach(async () => {
     // The scratch documents are dirty: revert them, so closing asks nothing.
-    for (let i = 0; i < 10 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    for (let i = 0; i < 10 && vscode.window.activeTextEditor; i++)
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     verifyUi();
   });
 
@@ -167,7 +227,11 @@ describe('Qencode URLs in any file', () => {
     const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
     await vscode.window.showTextDocument(doc);
     const offset = text.indexOf(needle) + 10;
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(offset));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      doc.positionAt(offset),
+    );
     return { doc, hovers };
   }
 
@@ -189,14 +253,24 @@ describe('Qencode URLs in any file', () => {
     assert.match(hover.read, /bucket media-assets · project Production/);
     assert.match(hover.read, /Path: streams\/launch\/master\.m3u8/);
     assert.match(hover.read, /Also served by vod\.example-tv\.com/);
-    const links = [...md.matchAll(/\[([^\]]+)\]\(command:([\w.]+)\?([^)]+)\)/g)].map((m) => ({ label: m[1]!, command: m[2]!, args: JSON.parse(decodeURIComponent(m[3]!)) as unknown[] }));
-    assert.deepEqual(links.map((l) => l.label), ['Purge', 'Purge Stream', 'Copy Path', 'Reveal Bucket']);
+    const links = [...md.matchAll(/\[([^\]]+)\]\(command:([\w.]+)\?([^)]+)\)/g)].map((m) => ({
+      label: m[1]!,
+      command: m[2]!,
+      args: JSON.parse(decodeURIComponent(m[3]!)) as unknown[],
+    }));
+    assert.deepEqual(
+      links.map((l) => l.label),
+      ['Purge', 'Purge Stream', 'Copy Path', 'Reveal Bucket'],
+    );
     // Clicking "Purge" runs exactly what the link names:
     const purge = links.find((l) => l.label === 'Purge')!;
     ctx.emulator.clearRequests();
     ctx.ui.confirmAnswer('purgeUrl', true);
     await vscode.commands.executeCommand(purge.command, ...purge.args);
-    assert.deepEqual(sent('POST').map((r) => `${r.path} ${JSON.stringify(r.body)}`), ['/v1/buckets/media-assets/cache/purge {"path":"streams/launch/master.m3u8"}']);
+    assert.deepEqual(
+      sent('POST').map((r) => `${r.path} ${JSON.stringify(r.body)}`),
+      ['/v1/buckets/media-assets/cache/purge {"path":"streams/launch/master.m3u8"}'],
+    );
   });
 
   it('what the hover knows of access: a bucket with a signing key of its own is probably authenticated; a vod domain with no issued certificate is marked', async () => {
@@ -205,7 +279,10 @@ describe('Qencode URLs in any file', () => {
     await group(project, 'tls'); // and the TLS subscriptions
     const promo = 'https://promo-clips.media-storage.us-west.qencode.com/trailers/a.mp4';
     const [hover] = ours((await hoverAt(`see ${promo}\n`, promo)).hovers);
-    assert.match(hover?.read ?? '', /Access policy: a signing key exists for this bucket, so it is probably authenticated: players need a signed URL/);
+    assert.match(
+      hover?.read ?? '',
+      /Access policy: a signing key exists for this bucket, so it is probably authenticated: players need a signed URL/,
+    );
     assert.doesNotMatch(hover?.read ?? '', /public by default/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const [media] = ours((await hoverAt(`see ${MASTER_URL}\n`, MASTER_URL)).hovers);
@@ -228,13 +305,17 @@ describe('Qencode URLs in any file', () => {
 
   it('a crafted URL cannot slip a command link of its own into the hover', async () => {
     // Decoded, its path closes a code span and opens a link: x` [Copy Path](command:qencodeCdn.purgeUrl?[{"urls":["https://evil"]}]) `y.m3u8
-    const crafted = 'https://media-assets.media-storage.us-west.qencode.com/x%60%20%5BCopy%20Path%5D%28command:qencodeCdn.purgeUrl%3F%5B%7B%22urls%22%3A%5B%22https%3A%2F%2Fevil%22%5D%7D%5D%29%20%60y.m3u8';
+    const crafted =
+      'https://media-assets.media-storage.us-west.qencode.com/x%60%20%5BCopy%20Path%5D%28command:qencodeCdn.purgeUrl%3F%5B%7B%22urls%22%3A%5B%22https%3A%2F%2Fevil%22%5D%7D%5D%29%20%60y.m3u8';
     const { hovers } = await hoverAt(`see ${crafted}\n`, crafted);
     const [hover] = ours(hovers);
     assert.ok(hover, 'the URL is still described');
     const labels = [...hover.raw.matchAll(/\[([^\]]*)\]\(command:/g)].map((m) => m[1]);
     assert.deepEqual(labels, ['Purge', 'Purge Stream', 'Copy Path'], 'only the links the extension wrote, once each');
-    assert.ok(!hover.raw.includes('https%3A%2F%2Fevil') && !/\(command:qencodeCdn\.purgeUrl\?%5B%7B%22urls/.test(hover.raw), 'no link carries the crafted arguments');
+    assert.ok(
+      !hover.raw.includes('https%3A%2F%2Fevil') && !/\(command:qencodeCdn\.purgeUrl\?%5B%7B%22urls/.test(hover.raw),
+      'no link carries the crafted arguments',
+    );
   });
 
   it('a code action purges every Qencode URL in the selection', async () => {
@@ -243,7 +324,11 @@ describe('Qencode URLs in any file', () => {
     const text = `a ${MASTER_URL}\nb https://vod.example-tv.com/clips/one.mp4\nc https://example.com/not-ours.mp4\n`;
     const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
     await vscode.window.showTextDocument(doc);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, 3, 0));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      new vscode.Range(0, 0, 3, 0),
+    );
     const all = actions.find((a) => a.title === 'Qencode: purge the 2 Qencode URLs in the selection');
     assert.ok(all, actions.map((a) => a.title).join(' | '));
     ctx.emulator.clearRequests();
@@ -255,7 +340,10 @@ describe('Qencode URLs in any file', () => {
   it('the editor menu acts where the user clicked: off a URL it says so as a hint (no failure, no Show Log); on a URL it purges that URL', async () => {
     const project = await addProject();
     await bucketNode(project, 'media-assets');
-    const doc = await vscode.workspace.openTextDocument({ content: `plain words here\nsee ${MASTER_URL} now\n`, language: 'plaintext' });
+    const doc = await vscode.workspace.openTextDocument({
+      content: `plain words here\nsee ${MASTER_URL} now\n`,
+      language: 'plaintext',
+    });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 3, 0, 3);
     // From the editor's menu, a command gets the document's URI.
@@ -279,4 +367,3 @@ describe('Qencode URLs in any file', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
-

@@ -17,8 +17,13 @@ describe('TLS subscriptions', () => {
     ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('createTls', domain);
     assert.deepEqual(ctx.ui.errors(), []);
-    assert.deepEqual(sent('POST'), [{ method: 'POST', path: '/v1/tls/subscriptions', body: { domain_id: SAMPLE.eventsDomainId } }]);
-    assert.equal(record, 'Add this DNS record at your DNS provider: events.example-tv.com CNAME j.sni.global.fastly.net');
+    assert.deepEqual(sent('POST'), [
+      { method: 'POST', path: '/v1/tls/subscriptions', body: { domain_id: SAMPLE.eventsDomainId } },
+    ]);
+    assert.equal(
+      record,
+      'Add this DNS record at your DNS provider: events.example-tv.com CNAME j.sni.global.fastly.net',
+    );
     const node = await tlsNode(project, 'events.example-tv.com');
     assert.equal(node.subscription.status, 'pending');
     const tls = await group(project, 'tls');
@@ -43,7 +48,10 @@ describe('TLS subscriptions, more', () => {
     ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('createTls');
     assert.deepEqual(offered.sort(), ['events.example-tv.com', 'vod.example-tv.com']);
-    assert.deepEqual(sent('POST').map((r) => r.body), [{ domain_id: SAMPLE.vodDomainId }]);
+    assert.deepEqual(
+      sent('POST').map((r) => r.body),
+      [{ domain_id: SAMPLE.vodDomainId }],
+    );
   });
 
   it('Refresh TLS Status GETs one subscription and updates its row without re-listing', async () => {
@@ -52,7 +60,10 @@ describe('TLS subscriptions, more', () => {
     ctx.emulator.issueTls(SAMPLE.pendingTlsId);
     ctx.emulator.clearRequests();
     await run('refreshTlsStatus', pending);
-    assert.deepEqual(sent().map((r) => `${r.method} ${r.path}`), [`GET /v1/tls/subscriptions/${SAMPLE.pendingTlsId}`]);
+    assert.deepEqual(
+      sent().map((r) => `${r.method} ${r.path}`),
+      [`GET /v1/tls/subscriptions/${SAMPLE.pendingTlsId}`],
+    );
     assert.ok(rows(await group(project, 'tls')).includes('archive.example-tv.com — issued'));
     assert.deepEqual(sent().length, 1, 'no re-list');
   });
@@ -62,25 +73,50 @@ describe('TLS subscriptions, more', () => {
     ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('createTls', await domainNode(project, 'events.example-tv.com'));
     const node = await tlsNode(project, 'events.example-tv.com');
-    assert.match(String(node.tooltip()), /events\.example-tv\.com CNAME j\.sni\.global\.fastly\.net\./, 'the record, from the create reply');
+    assert.match(
+      String(node.tooltip()),
+      /events\.example-tv\.com CNAME j\.sni\.global\.fastly\.net\./,
+      'the record, from the create reply',
+    );
     const labels: string[][] = [];
     ctx.ui.onPick = (options) => options.id === 'cnameRecord' && labels.push([]);
     ctx.ui
-      .pickAnswer('cnameRecord', (items) => (labels.at(-1)!.push(...items.map((i) => i.label)), items.find((i) => i.label === 'Copy the target')))
-      .pickAnswer('cnameRecord', (items) => (labels.at(-1)!.push(...items.map((i) => i.label)), items.find((i) => i.label === 'Copy the target with its final dot')))
-      .pickAnswer('cnameRecord', (items) => (labels.at(-1)!.push(...items.map((i) => i.label)), items.find((i) => i.label.includes('Done'))));
+      .pickAnswer(
+        'cnameRecord',
+        (items) => (
+          labels.at(-1)!.push(...items.map((i) => i.label)),
+          items.find((i) => i.label === 'Copy the target')
+        ),
+      )
+      .pickAnswer(
+        'cnameRecord',
+        (items) => (
+          labels.at(-1)!.push(...items.map((i) => i.label)),
+          items.find((i) => i.label === 'Copy the target with its final dot')
+        ),
+      )
+      .pickAnswer(
+        'cnameRecord',
+        (items) => (labels.at(-1)!.push(...items.map((i) => i.label)), items.find((i) => i.label.includes('Done'))),
+      );
     await run('showCnameInstructions', node);
     // Copied without the root's final dot, as most DNS forms want it; the picker says what was copied.
     assert.equal(labels[1]![1], 'Copied the target', 'the copy is confirmed where it was clicked');
     assert.equal(labels[2]![2], 'Copied the target with its final dot');
-    assert.equal(await vscode.env.clipboard.readText(), 'j.sni.global.fastly.net.', 'the last copy: with its dot, for forms that want it');
+    assert.equal(
+      await vscode.env.clipboard.readText(),
+      'j.sni.global.fastly.net.',
+      'the last copy: with its dot, for forms that want it',
+    );
   });
 
   it('Copy the target copies it without the final dot', async () => {
     const project = await addProject();
     ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('createTls', await domainNode(project, 'events.example-tv.com'));
-    ctx.ui.pickAnswer('cnameRecord', (items) => items.find((i) => i.label === 'Copy the target')).pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
+    ctx.ui
+      .pickAnswer('cnameRecord', (items) => items.find((i) => i.label === 'Copy the target'))
+      .pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('showCnameInstructions', await tlsNode(project, 'events.example-tv.com'));
     assert.equal(await vscode.env.clipboard.readText(), 'j.sni.global.fastly.net');
   });
@@ -93,38 +129,66 @@ describe('TLS subscriptions, more', () => {
     await run('showCnameInstructions', node);
     const asked = ctx.ui.asks[0]!;
     assert.equal(asked.message, 'The CNAME record for archive.example-tv.com is not known here.');
-    assert.match(asked.detail, /only in the reply that creates a TLS subscription, and this one was created outside this editor/);
-    assert.match(asked.detail, /Re-create Subscription: this subscription is deleted and a new one is made for archive\.example-tv\.com/);
+    assert.match(
+      asked.detail,
+      /only in the reply that creates a TLS subscription, and this one was created outside this editor/,
+    );
+    assert.match(
+      asked.detail,
+      /Re-create Subscription: this subscription is deleted and a new one is made for archive\.example-tv\.com/,
+    );
     assert.deepEqual(asked.actions, ['Re-create Subscription', 'Open the Qencode Portal']);
-    assert.deepEqual(sent().filter((r) => r.method !== 'GET'), [], 'cancelled: nothing changed');
+    assert.deepEqual(
+      sent().filter((r) => r.method !== 'GET'),
+      [],
+      'cancelled: nothing changed',
+    );
     let title = '';
     ctx.ui.onPick = (options) => (title = options.title ?? title);
-    ctx.ui.askAnswer('cnameUnknown', 'Re-create Subscription').pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
+    ctx.ui
+      .askAnswer('cnameUnknown', 'Re-create Subscription')
+      .pickAnswer('cnameRecord', (items) => items.find((i) => i.label.includes('Done')));
     await run('showCnameInstructions', node);
     const domainId = node.subscription.domainId;
     assert.deepEqual(
-      sent().filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`),
+      sent()
+        .filter((r) => r.method !== 'GET')
+        .map((r) => `${r.method} ${r.path}`),
       [`DELETE /v1/tls/subscriptions/${oldId}`, 'POST /v1/tls/subscriptions'],
     );
     assert.deepEqual(sent('POST')[0]!.body, { domain_id: domainId });
-    assert.equal(title, 'Add this DNS record at your DNS provider: archive.example-tv.com CNAME j.sni.global.fastly.net');
+    assert.equal(
+      title,
+      'Add this DNS record at your DNS provider: archive.example-tv.com CNAME j.sni.global.fastly.net',
+    );
   });
 
   it('a subscription made elsewhere says in its tooltip that its target is not known here, and what to do; a failed one says why, or that no reason was given', async () => {
     const project = await addProject();
     const pending = await tlsNode(project, 'archive.example-tv.com');
-    assert.match(String(pending.tooltip()), /The CNAME target is not known here \(the subscription was made outside this editor\): Show CNAME Instructions offers to make it again, or to open the Qencode portal\./);
+    assert.match(
+      String(pending.tooltip()),
+      /The CNAME target is not known here \(the subscription was made outside this editor\): Show CNAME Instructions offers to make it again, or to open the Qencode portal\./,
+    );
     ctx.emulator.issueTls(SAMPLE.pendingTlsId, 'failed');
     await run('refreshTlsStatus', pending);
     const failed = await tlsNode(project, 'archive.example-tv.com');
     assert.equal(failed.subscription.status, 'failed');
-    assert.match(String(failed.tooltip()), /Why: |Qencode gave no reason\. Most often the CNAME record is missing or points elsewhere: Check DNS, then Renew\./);
+    assert.match(
+      String(failed.tooltip()),
+      /Why: |Qencode gave no reason\. Most often the CNAME record is missing or points elsewhere: Check DNS, then Renew\./,
+    );
   });
 
   it('Show Details GETs the subscription', async () => {
     const project = await addProject();
     await run('showDetails', await tlsNode(project, 'live.example-tv.com'));
-    assert.deepEqual(sent().map((r) => r.path).at(-1), `/v1/tls/subscriptions/${SAMPLE.issuedTlsId}`);
+    assert.deepEqual(
+      sent()
+        .map((r) => r.path)
+        .at(-1),
+      `/v1/tls/subscriptions/${SAMPLE.issuedTlsId}`,
+    );
     assert.equal(JSON.parse(vscode.window.activeTextEditor!.document.getText()).status, 'issued');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
@@ -134,7 +198,10 @@ describe('TLS subscriptions, more', () => {
     const node = await tlsNode(project, 'live.example-tv.com');
     ctx.ui.confirmAnswer('deleteTls', true);
     await run('deleteTls', node);
-    assert.deepEqual(sent('DELETE').map((r) => r.path), [`/v1/tls/subscriptions/${SAMPLE.issuedTlsId}`]);
+    assert.deepEqual(
+      sent('DELETE').map((r) => r.path),
+      [`/v1/tls/subscriptions/${SAMPLE.issuedTlsId}`],
+    );
     assert.ok(!rows(await group(project, 'tls')).some((r) => r.startsWith('live.example-tv.com')));
     ctx.ui.confirmAnswer('deleteTls', true);
     await run('deleteTls', node);

@@ -31,7 +31,11 @@ describe('tree behaviour', () => {
       assert.equal(item.tooltip, undefined, `${String(item.label)} is drawn without a tooltip`);
       const tooltip = node.tooltip();
       if (tooltip === undefined) continue;
-      assert.equal(explorer.resolveTreeItem(item, node).tooltip, tooltip, `${String(item.label)}: hovering shows its tooltip`);
+      assert.equal(
+        explorer.resolveTreeItem(item, node).tooltip,
+        tooltip,
+        `${String(item.label)}: hovering shows its tooltip`,
+      );
       resolved++;
     }
     // The project, every domain, TLS subscription, key and bucket, and the CORS headers.
@@ -50,7 +54,12 @@ describe('tree behaviour', () => {
 
   it('an item of the wrong shape is an invalid node; the rest of the list shows', async () => {
     const project = await addProject();
-    ctx.emulator.account().domains.set('broken', { id: 'broken', domain_name: 'x.example.com', type: 'hls' as 'live', created: '2024-01-01 00:00:00' });
+    ctx.emulator.account().domains.set('broken', {
+      id: 'broken',
+      domain_name: 'x.example.com',
+      type: 'hls' as 'live',
+      created: '2024-01-01 00:00:00',
+    });
     const domains = await group(project, 'domains');
     assert.equal(domains.length, 5);
     const invalid = domains.find((d) => context(d) === 'invalid');
@@ -61,12 +70,21 @@ describe('tree behaviour', () => {
   it('each group loads with one request; a warm refresh of the project costs one request per list', async () => {
     const project = await addProject();
     await Promise.all(['domains', 'tls', 'keys', 'buckets'].map((g) => group(project, g as 'domains')));
-    assert.deepEqual(sent().map((r) => r.path).sort(), ['/v1/domains', '/v1/signing-keys', '/v1/tls/subscriptions']);
+    assert.deepEqual(
+      sent()
+        .map((r) => r.path)
+        .sort(),
+      ['/v1/domains', '/v1/signing-keys', '/v1/tls/subscriptions'],
+    );
     assert.equal(ctx.emulator.requestsTo('POST', '^/v1/access_token/').length, 1);
     ctx.emulator.clearRequests();
     await run('refreshNode', project);
     await Promise.all(['domains', 'tls', 'keys', 'buckets'].map((g) => group(project, g as 'domains')));
-    assert.deepEqual(ctx.emulator.requests.map((r) => r.path).sort(), ['/v1/domains', '/v1/signing-keys', '/v1/tls/subscriptions']);
+    assert.deepEqual(ctx.emulator.requests.map((r) => r.path).sort(), [
+      '/v1/domains',
+      '/v1/signing-keys',
+      '/v1/tls/subscriptions',
+    ]);
   });
 
   it('refreshing one group reloads only its own list', async () => {
@@ -74,9 +92,15 @@ describe('tree behaviour', () => {
     await Promise.all(['domains', 'tls', 'keys'].map((g) => group(project, g as 'domains')));
     ctx.emulator.clearRequests();
     const groups = await children(project);
-    await run('refreshNode', groups.find((g) => context(g) === 'group.keys'));
+    await run(
+      'refreshNode',
+      groups.find((g) => context(g) === 'group.keys'),
+    );
     await Promise.all(['domains', 'tls', 'keys'].map((g) => group(project, g as 'domains')));
-    assert.deepEqual(sent().map((r) => r.path), ['/v1/signing-keys']);
+    assert.deepEqual(
+      sent().map((r) => r.path),
+      ['/v1/signing-keys'],
+    );
   });
 
   it('ids are stable, from the API', async () => {

@@ -7,7 +7,10 @@ import * as vscode from 'vscode';
 import { startConnectProxy } from '../emulator/connect-proxy';
 import { addProject, ctx, group, reset, rows, verifyUi } from './helpers';
 
-const listen = (server: Server) => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+const listen = (server: Server) =>
+  new Promise<string>((r) =>
+    server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 const close = (server: Server) => new Promise<void>((r) => server.close(() => r()));
 
 describe('workspace trust and proxies', () => {
@@ -26,7 +29,11 @@ describe('workspace trust and proxies', () => {
     writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'qencodeCdn.apiUrl': rogueUrl }));
     try {
       await new Promise((r) => setTimeout(r, 500)); // let VS Code read the file
-      assert.equal(vscode.workspace.getConfiguration('qencodeCdn').get('apiUrl'), ctx.emulator.url, 'the application-scoped setting ignores the workspace');
+      assert.equal(
+        vscode.workspace.getConfiguration('qencodeCdn').get('apiUrl'),
+        ctx.emulator.url,
+        'the application-scoped setting ignores the workspace',
+      );
       const project = await addProject();
       assert.equal((await group(project, 'domains')).length, 4);
       assert.equal(rogueRequests, 0, 'nothing was sent to the workspace URL');

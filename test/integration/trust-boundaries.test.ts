@@ -12,7 +12,21 @@ import { tlsJson, TlsNode } from '../../src/resources/tls/node';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 import { SAMPLE, sampleData } from '../emulator/sample-data';
 import { CANCEL } from './scripted-ui';
-import { addProject, bucketNode, children, context, ctx, EXTENSION_ID, group, reset, rows, run, sent, until, verifyUi } from './helpers';
+import {
+  addProject,
+  bucketNode,
+  children,
+  context,
+  ctx,
+  EXTENSION_ID,
+  group,
+  reset,
+  rows,
+  run,
+  sent,
+  until,
+  verifyUi,
+} from './helpers';
 
 describe('trust boundaries: the smaller edges a user hits', () => {
   beforeEach(reset);
@@ -24,11 +38,22 @@ describe('trust boundaries: the smaller edges a user hits', () => {
   it('a refused key on Add is retried in the same box, for the same new project, never another one', async () => {
     await addProject('Production');
     await addProject('Staging', 'second-project-key-0042');
-    ctx.ui.inputAnswer('projectName', 'Typo').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', 'wrong-key-123456').inputAnswer('apiKey', 'third-project-key-0077');
+    ctx.ui
+      .inputAnswer('projectName', 'Typo')
+      .confirmAnswer('sendKeyTo', true)
+      .inputAnswer('apiKey', 'wrong-key-123456')
+      .inputAnswer('apiKey', 'third-project-key-0077');
     await run('addApiKey');
-    assert.deepEqual(ctx.api.projects.list().map((p) => p.name), ['Production', 'Staging', 'Typo']);
+    assert.deepEqual(
+      ctx.api.projects.list().map((p) => p.name),
+      ['Production', 'Staging', 'Typo'],
+    );
     assert.equal(await ctx.api.projects.apiKey(ctx.api.projects.list()[2]!.id), 'third-project-key-0077');
-    assert.equal(await ctx.api.projects.apiKey(ctx.api.projects.list()[1]!.id), 'second-project-key-0042', 'the other project is untouched');
+    assert.equal(
+      await ctx.api.projects.apiKey(ctx.api.projects.list()[1]!.id),
+      'second-project-key-0042',
+      'the other project is untouched',
+    );
   });
 
   it("Re-enter API Key after a project's key is refused acts on that project", async () => {
@@ -40,7 +65,10 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     ctx.ui.inputAnswer('apiKey', 'second-project-key-0042');
     await run('listDomainsByType', staging);
     await until(() => ctx.ui.pending.length === 0, 'the key prompt was answered');
-    await until(() => ctx.ui.notifications.some((n) => n.message.includes('The API key of Staging was replaced')), 'the key of Staging was replaced');
+    await until(
+      () => ctx.ui.notifications.some((n) => n.message.includes('The API key of Staging was replaced')),
+      'the key of Staging was replaced',
+    );
     assert.equal(await ctx.api.projects.apiKey(staging.project.id), 'second-project-key-0042');
     assert.equal(await ctx.api.projects.apiKey(production.project.id), DEMO_API_KEY, 'the other project is untouched');
   });
@@ -54,7 +82,10 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     assert.deepEqual(sent(), []);
     ctx.ui.pickAnswer('accessPolicy', 'public').confirmAnswer('publicPolicy', true);
     await run('setAccessPolicy', bucket);
-    assert.deepEqual(sent().map((r) => `${r.method} ${r.path}`), ['PUT /v1/buckets/promo-clips/policy/public']);
+    assert.deepEqual(
+      sent().map((r) => `${r.method} ${r.path}`),
+      ['PUT /v1/buckets/promo-clips/policy/public'],
+    );
     assert.match(ctx.ui.confirms.find((c) => c.id === 'publicPolicy')?.detail ?? '', /anyone who has its URL/);
   });
 
@@ -62,13 +93,21 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     const project = await addProject();
     await group(project, 'domains'); // the key has been read, so it is known as a secret
     const leaky = { error: 1, message: `API key ${DEMO_API_KEY} may not do this; token Bearer abc.def.ghi` };
-    ctx.emulator.addFault({ method: 'GET', path: '^/v1/domains/live$', fault: { type: 'status', status: 403, body: leaky } });
+    ctx.emulator.addFault({
+      method: 'GET',
+      path: '^/v1/domains/live$',
+      fault: { type: 'status', status: 403, body: leaky },
+    });
     ctx.ui.pickAnswer('domainType', 'Live streaming domains');
     await run('listDomainsByType', project);
     const [message] = ctx.ui.errors();
     assert.ok(message && !message.includes(DEMO_API_KEY), message);
     assert.match(message, /API key \[redacted\] may not do this; token Bearer \[redacted\]/);
-    ctx.emulator.addFault({ method: 'GET', path: '^/v1/tls/subscriptions$', fault: { type: 'status', status: 403, body: leaky } });
+    ctx.emulator.addFault({
+      method: 'GET',
+      path: '^/v1/tls/subscriptions$',
+      fault: { type: 'status', status: 403, body: leaky },
+    });
     const [errorRow] = await group(project, 'tls');
     const item = errorRow!.treeItem();
     assert.equal(item.contextValue, 'error');
@@ -80,12 +119,20 @@ describe('trust boundaries: the smaller edges a user hits', () => {
   it('Purge Paths in This Editor works only in a purge list, never in plain text (a private key, say)', async () => {
     const project = await addProject();
     await children(project);
-    const manifest = JSON.parse(readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8')) as {
+    const manifest = JSON.parse(
+      readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8'),
+    ) as {
       contributes: { menus: Record<string, { command: string; when?: string }[]> };
     };
-    const whens = Object.values(manifest.contributes.menus).flat().filter((m) => m.command === 'qencodeCdn.purgeFromEditor').map((m) => m.when);
+    const whens = Object.values(manifest.contributes.menus)
+      .flat()
+      .filter((m) => m.command === 'qencodeCdn.purgeFromEditor')
+      .map((m) => m.when);
     assert.deepEqual(whens.sort(), ['editorLangId == qencode-purge-list', 'editorLangId == qencode-purge-list']);
-    const plain = await vscode.workspace.openTextDocument({ content: 'videos/a.ts\nvideos/b.ts\n', language: 'plaintext' });
+    const plain = await vscode.workspace.openTextDocument({
+      content: 'videos/a.ts\nvideos/b.ts\n',
+      language: 'plaintext',
+    });
     await vscode.window.showTextDocument(plain);
     ctx.emulator.clearRequests();
     await run('purgeFromEditor');
@@ -98,7 +145,11 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     const project = await addProject();
     await children(project);
     const { generateKeyPairSync } = await import('node:crypto');
-    const pem = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    const pem = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     const doc = await vscode.workspace.openTextDocument({ content: pem, language: 'plaintext' });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
@@ -110,7 +161,10 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     });
     ctx.ui.inputAnswer('objectPath', CANCEL);
     await run('purgeObject', project);
-    assert.ok(offered.length > 0 && !offered.some((l) => l.includes('selected')), `no line of a selected key is offered as a path: ${offered.join(', ')}`);
+    assert.ok(
+      offered.length > 0 && !offered.some((l) => l.includes('selected')),
+      `no line of a selected key is offered as a path: ${offered.join(', ')}`,
+    );
     assert.deepEqual(sent('POST'), []);
     assert.deepEqual(ctx.api.projects.purgeHistory(project.project.id), []);
   });
@@ -121,7 +175,10 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     mkdirSync(join(folder, '.qencode'), { recursive: true });
     writeFileSync(join(folder, '.qencode', 'keys'), 'not a folder'); // the key cannot be written: it opens in an editor
     try {
-      ctx.ui.pickAnswer('signingKeyFor', 'Live stream').inputAnswer('streamId', SAMPLE.streamId).inputAnswer('signingKeyName', '');
+      ctx.ui
+        .pickAnswer('signingKeyFor', 'Live stream')
+        .inputAnswer('streamId', SAMPLE.streamId)
+        .inputAnswer('signingKeyName', '');
       await run('createSigningKey', project);
       const doc = vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().startsWith('-----BEGIN'));
       assert.ok(doc, 'the key is in an editor');
@@ -144,13 +201,30 @@ describe('trust boundaries: the smaller edges a user hits', () => {
   it('Remove API Key says everything it removes before the user confirms', async () => {
     const project = await addProject('Production');
     const id = project.project.id;
-    await ctx.api.projects.recordPurge(id, { at: '2024-01-01 00:00:00 UTC', targets: [{ bucket: 'media-assets', path: 'a.ts' }], purged: 1, failed: 0, notSent: 0 });
-    await ctx.api.projects.rememberTlsMessage(id, 'tls-1', "Create a CNAME for 'a.example.com' and point it to 'x.example.net.'.");
+    await ctx.api.projects.recordPurge(id, {
+      at: '2024-01-01 00:00:00 UTC',
+      targets: [{ bucket: 'media-assets', path: 'a.ts' }],
+      purged: 1,
+      failed: 0,
+      notSent: 0,
+    });
+    await ctx.api.projects.rememberTlsMessage(
+      id,
+      'tls-1',
+      "Create a CNAME for 'a.example.com' and point it to 'x.example.net.'.",
+    );
     await ctx.api.projects.updateBuckets(id, (m) => ({ ...m, added: ['my-bucket'] }));
     ctx.ui.confirmAnswer('removeProject', false);
     await run('removeApiKey', project);
     const detail = ctx.ui.confirms[0]?.detail ?? '';
-    for (const part of [/API key/, /purge history \(1 run\)/, /CNAME instructions kept for 1 TLS subscription /, /buckets you added: my-bucket/, /Nothing changes in your Qencode account/]) assert.match(detail, part);
+    for (const part of [
+      /API key/,
+      /purge history \(1 run\)/,
+      /CNAME instructions kept for 1 TLS subscription /,
+      /buckets you added: my-bucket/,
+      /Nothing changes in your Qencode account/,
+    ])
+      assert.match(detail, part);
     assert.equal(ctx.api.projects.list().length, 1, 'declined: nothing removed');
   });
 
@@ -169,24 +243,47 @@ describe('trust boundaries: the smaller edges a user hits', () => {
   it('Refresh on Buckets refreshes their CORS rows', async () => {
     const project = await addProject();
     assert.deepEqual(rows(await children(await bucketNode(project, 'promo-clips'))), ['Allow-Origin — *']);
-    ctx.emulator.account().buckets.get('promo-clips')!.cors = { 'Access-Control-Allow-Origin': 'https://player.example.com' };
+    ctx.emulator.account().buckets.get('promo-clips')!.cors = {
+      'Access-Control-Allow-Origin': 'https://player.example.com',
+    };
     const groups = await children(project);
-    await run('refreshNode', groups.find((g) => context(g) === 'group.buckets'));
-    assert.deepEqual(rows(await children(await bucketNode(project, 'promo-clips'))), ['Allow-Origin — https://player.example.com']);
+    await run(
+      'refreshNode',
+      groups.find((g) => context(g) === 'group.buckets'),
+    );
+    assert.deepEqual(rows(await children(await bucketNode(project, 'promo-clips'))), [
+      'Allow-Origin — https://player.example.com',
+    ]);
   });
 
   it('a CORS reply the client cannot fully use shows what it can and says what it dropped', async () => {
     const project = await addProject();
     const bucket = await bucketNode(project, 'media-assets');
-    ctx.emulator.addFault({ method: 'GET', path: '/cors$', fault: { type: 'status', status: 200, body: { 'Access-Control-Max-Age': 1600, 'Access-Control-Allow-Origin': '*', 'X-Rules': { nested: true } } } });
+    ctx.emulator.addFault({
+      method: 'GET',
+      path: '/cors$',
+      fault: {
+        type: 'status',
+        status: 200,
+        body: { 'Access-Control-Max-Age': 1600, 'Access-Control-Allow-Origin': '*', 'X-Rules': { nested: true } },
+      },
+    });
     const nodes = await children(bucket);
-    assert.deepEqual(rows(nodes), ['Max-Age — 1600', 'Allow-Origin — *', 'X-Rules — invalid: not text, not editable here']);
+    assert.deepEqual(rows(nodes), [
+      'Max-Age — 1600',
+      'Allow-Origin — *',
+      'X-Rules — invalid: not text, not editable here',
+    ]);
   });
 
   it('a CORS reply that says "error" inside a 200 is an error row, not a header named error', async () => {
     const project = await addProject();
     const bucket = await bucketNode(project, 'media-assets');
-    ctx.emulator.addFault({ method: 'GET', path: '/cors$', fault: { type: 'status', status: 200, body: { error: 1, message: 'Bucket is locked' } } });
+    ctx.emulator.addFault({
+      method: 'GET',
+      path: '/cors$',
+      fault: { type: 'status', status: 200, body: { error: 1, message: 'Bucket is locked' } },
+    });
     const nodes = await children(bucket);
     assert.deepEqual(nodes.map(context), ['error']);
     assert.match(String(nodes[0]!.tooltip()), /Bucket is locked/);
@@ -201,7 +298,17 @@ describe('no value in any reply breaks a group or a details view', () => {
   const odd = fc.oneof(
     fc.constant(null),
     fc.constant(undefined),
-    fc.constantFrom('0000-00-00 00:00:00', '2023-13-45 99:99:99', '9999-99-99T99:99:99Z', '', ' ', 'NaN', '\u0000', '__proto__', 'constructor'),
+    fc.constantFrom(
+      '0000-00-00 00:00:00',
+      '2023-13-45 99:99:99',
+      '9999-99-99T99:99:99Z',
+      '',
+      ' ',
+      'NaN',
+      '\u0000',
+      '__proto__',
+      'constructor',
+    ),
     fc.string(),
     fc.integer(),
     fc.double(),
@@ -211,14 +318,16 @@ describe('no value in any reply breaks a group or a details view', () => {
     fc.string({ minLength: 300, maxLength: 2000 }),
   );
   const mutate = (item: Record<string, unknown>) =>
-    fc.tuple(fc.subarray(Object.keys(item), { minLength: 1 }), fc.array(odd, { minLength: 4, maxLength: 4 })).map(([keys, values]) => {
-      const copy: Record<string, unknown> = { ...item };
-      keys.forEach((k, i) => {
-        if (values[i % values.length] === undefined) delete copy[k];
-        else copy[k] = values[i % values.length];
+    fc
+      .tuple(fc.subarray(Object.keys(item), { minLength: 1 }), fc.array(odd, { minLength: 4, maxLength: 4 }))
+      .map(([keys, values]) => {
+        const copy: Record<string, unknown> = { ...item };
+        keys.forEach((k, i) => {
+          if (values[i % values.length] === undefined) delete copy[k];
+          else copy[k] = values[i % values.length];
+        });
+        return copy;
       });
-      return copy;
-    });
   const seed = sampleData();
 
   it('random mutations of every field never throw from rows, tooltips or details (2,000 runs per kind)', async () => {
@@ -265,15 +374,34 @@ describe('no value in any reply breaks a group or a details view', () => {
     const project = await addProject();
     const account = ctx.emulator.account();
     const junk = (record: object) => record as never;
-    account.domains.set('bad-1', junk({ id: 'bad-1', domain_name: 'zero.example.com', type: 'live', created: '0000-00-00 00:00:00' }));
-    account.domains.set('bad-2', junk({ id: 'bad-2', domain_name: 'thirteen.example.com', type: 'vod', created: '2023-13-45 99:99:99' }));
-    account.tls.set('bad-3', junk({ id: 'bad-3', domain_id: SAMPLE.liveDomainId, status: 'pending', created: '2023-02-30 10:00:00' }));
-    account.keys.set('bad-4', junk({ id: 'bad-4', name: { nested: true }, stream_id: SAMPLE.streamId, created: '2024-01-01 00:00:00' }));
+    account.domains.set(
+      'bad-1',
+      junk({ id: 'bad-1', domain_name: 'zero.example.com', type: 'live', created: '0000-00-00 00:00:00' }),
+    );
+    account.domains.set(
+      'bad-2',
+      junk({ id: 'bad-2', domain_name: 'thirteen.example.com', type: 'vod', created: '2023-13-45 99:99:99' }),
+    );
+    account.tls.set(
+      'bad-3',
+      junk({ id: 'bad-3', domain_id: SAMPLE.liveDomainId, status: 'pending', created: '2023-02-30 10:00:00' }),
+    );
+    account.keys.set(
+      'bad-4',
+      junk({ id: 'bad-4', name: { nested: true }, stream_id: SAMPLE.streamId, created: '2024-01-01 00:00:00' }),
+    );
     for (const kind of ['domains', 'tls', 'keys', 'buckets'] as const) {
       const nodes = await group(project, kind);
       for (const n of nodes) n.treeItem();
-      if (kind !== 'buckets') assert.ok(nodes.some((n) => context(n) === 'invalid'), `${kind} shows the bad item as an invalid row`);
-      assert.ok(nodes.some((n) => context(n) !== 'invalid' && context(n) !== 'error'), `${kind} still shows the good items`);
+      if (kind !== 'buckets')
+        assert.ok(
+          nodes.some((n) => context(n) === 'invalid'),
+          `${kind} shows the bad item as an invalid row`,
+        );
+      assert.ok(
+        nodes.some((n) => context(n) !== 'invalid' && context(n) !== 'error'),
+        `${kind} still shows the good items`,
+      );
     }
   });
 });
@@ -291,16 +419,29 @@ describe('where the token comes from', () => {
     await settings.update('apiUrl', apiUrl, vscode.ConfigurationTarget.Global);
     await settings.update('tokenFallbackUrl', tokenUrl, vscode.ConfigurationTarget.Global);
     try {
-      ctx.ui.inputAnswer('projectName', 'Fallback').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', DEMO_API_KEY);
+      ctx.ui
+        .inputAnswer('projectName', 'Fallback')
+        .confirmAnswer('sendKeyTo', true)
+        .inputAnswer('apiKey', DEMO_API_KEY);
       await run('addApiKey');
       assert.deepEqual(ctx.ui.errors(), []);
       const project = ctx.api.explorer.roots()[0]!;
       assert.equal((await group(project, 'domains')).length, 4);
       assert.ok(api.requestsTo('POST', '^/v1/access_token/').length >= 1, 'the API host was asked first');
       assert.ok(tokenOnly.requestsTo('POST', '^/v1/access_token/').length >= 1, 'the fallback host served the token');
-      assert.deepEqual(tokenOnly.requests.filter((r) => !r.path.startsWith('/v1/access_token/')), [], 'no API call went to the token host');
-      assert.deepEqual(api.requestsTo('GET').map((r) => r.path), ['/v1/domains']);
-      assert.ok(ctx.api.log.recent().some((l) => l.includes(`access token served by ${new URL(tokenUrl).origin}`)), 'the log says which host served the token');
+      assert.deepEqual(
+        tokenOnly.requests.filter((r) => !r.path.startsWith('/v1/access_token/')),
+        [],
+        'no API call went to the token host',
+      );
+      assert.deepEqual(
+        api.requestsTo('GET').map((r) => r.path),
+        ['/v1/domains'],
+      );
+      assert.ok(
+        ctx.api.log.recent().some((l) => l.includes(`access token served by ${new URL(tokenUrl).origin}`)),
+        'the log says which host served the token',
+      );
       assert.ok(ctx.api.log.recent().every((l) => !l.includes(DEMO_API_KEY)));
     } finally {
       await settings.update('apiUrl', ctx.emulator.url, vscode.ConfigurationTarget.Global);
@@ -311,11 +452,14 @@ describe('where the token comes from', () => {
   });
 
   it('no workspace can choose where the key is sent: both hosts are application settings, https-only', () => {
-    const manifest = JSON.parse(readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8')) as {
+    const manifest = JSON.parse(
+      readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8'),
+    ) as {
       contributes: { configuration: { properties: Record<string, { scope?: string; default?: string }> } };
     };
     const props = manifest.contributes.configuration.properties;
-    for (const key of ['qencodeCdn.apiUrl', 'qencodeCdn.tokenFallbackUrl']) assert.equal(props[key]?.scope, 'application', key);
+    for (const key of ['qencodeCdn.apiUrl', 'qencodeCdn.tokenFallbackUrl'])
+      assert.equal(props[key]?.scope, 'application', key);
     assert.equal(props['qencodeCdn.tokenFallbackUrl']?.default, 'https://api-live.qencode.com');
   });
 });
@@ -339,13 +483,19 @@ describe('a key goes only where it was checked, unless the user says so', () => 
       assert.equal(elsewhere.requests.length, 0, 'nothing reached the new URL');
       assert.match(ctx.ui.confirms[0]!.message, /^Send the API key of Production to http:\/\/127\.0\.0\.1:\d+\?$/);
       ctx.ui.confirmAnswer('sendKeyTo', true);
-      await run('refreshNode', (await children(project)).find((g) => context(g) === 'group.tls'));
+      await run(
+        'refreshNode',
+        (await children(project)).find((g) => context(g) === 'group.tls'),
+      );
       assert.equal((await group(project, 'tls')).length, 2);
       assert.equal(elsewhere.requestsTo('POST', '^/v1/access_token/').length, 1);
       // Remembered: the next client (after any settings change) does not ask again.
       await settings.update('apiUrl', ctx.emulator.url, vscode.ConfigurationTarget.Global);
       await settings.update('apiUrl', url, vscode.ConfigurationTarget.Global);
-      await run('refreshNode', (await children(project)).find((g) => context(g) === 'group.keys'));
+      await run(
+        'refreshNode',
+        (await children(project)).find((g) => context(g) === 'group.keys'),
+      );
       assert.equal((await group(project, 'keys')).length, 3);
     } finally {
       await settings.update('apiUrl', ctx.emulator.url, vscode.ConfigurationTarget.Global);
@@ -356,7 +506,10 @@ describe('a key goes only where it was checked, unless the user says so', () => 
   it('a kept token goes only to the origin it was issued for, even when the API URL changes while it is being read', async () => {
     const project = await addProject();
     await group(project, 'domains'); // a token is fetched and kept for the emulator's origin
-    await until(async () => !!(await ctx.api.secrets.get(`qencodeCdn.token.${project.project.id}`)), 'the token was kept');
+    await until(
+      async () => !!(await ctx.api.secrets.get(`qencodeCdn.token.${project.project.id}`)),
+      'the token was kept',
+    );
     const rogue = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY] });
     const url = await rogue.start();
     const settings = vscode.workspace.getConfiguration('qencodeCdn');
@@ -386,17 +539,27 @@ describe('a key goes only where it was checked, unless the user says so', () => 
     ctx.ui.inputAnswer('projectName', 'Production').confirmAnswer('sendKeyTo', false);
     await run('addApiKey');
     assert.match(ctx.ui.confirms[0]!.message, /^Send the new API key to http:\/\/127\.0\.0\.1:\d+\?$/);
-    assert.match(ctx.ui.confirms[0]!.detail, /not to Qencode \(https:\/\/api-cdn\.qencode\.com and https:\/\/api-live\.qencode\.com\)/);
+    assert.match(
+      ctx.ui.confirms[0]!.detail,
+      /not to Qencode \(https:\/\/api-cdn\.qencode\.com and https:\/\/api-live\.qencode\.com\)/,
+    );
     assert.deepEqual(ctx.emulator.requests, [], 'the key was not sent');
     assert.deepEqual(ctx.api.projects.list(), [], 'nothing was saved');
-    assert.ok(ctx.ui.notifications.some((n) => /the new API key was not sent to http:\/\/127\.0\.0\.1:\d+: that was not confirmed/.test(n.message)));
+    assert.ok(
+      ctx.ui.notifications.some((n) =>
+        /the new API key was not sent to http:\/\/127\.0\.0\.1:\d+: that was not confirmed/.test(n.message),
+      ),
+    );
     let prompt = '';
     ctx.ui.onInput = (options) => {
       if (options.id === 'apiKey') prompt = options.prompt ?? '';
     };
     ctx.ui.inputAnswer('projectName', 'Production').confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', CANCEL);
     await run('addApiKey');
-    assert.match(prompt, new RegExp(`It is sent to ${new URL(ctx.emulator.url).host.replace(/\./g, '\\.')} to check it`));
+    assert.match(
+      prompt,
+      new RegExp(`It is sent to ${new URL(ctx.emulator.url).host.replace(/\./g, '\\.')} to check it`),
+    );
     assert.deepEqual(ctx.emulator.requests, [], 'cancelled at the key: nothing sent');
   });
 });

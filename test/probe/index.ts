@@ -17,7 +17,11 @@ export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension(ID);
   check('Qencode CDN is installed', !!ext);
   if (ext) {
-    check('it is installed from the VSIX, not under development', !ext.extensionPath.includes('/out/') && /extensions/.test(ext.extensionPath), ext.extensionPath);
+    check(
+      'it is installed from the VSIX, not under development',
+      !ext.extensionPath.includes('/out/') && /extensions/.test(ext.extensionPath),
+      ext.extensionPath,
+    );
     const exports: unknown = await ext.activate();
     check('it activates', ext.isActive);
     check('activate() returns nothing to another extension', exports === undefined, describe(exports));
@@ -42,16 +46,25 @@ export async function run(): Promise<void> {
     void vscode.commands.executeCommand('qencodeCdn.refreshTlsStatus');
     await new Promise((r) => setTimeout(r, 2000));
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await settings.update('apiUrl', `http://127.0.0.1:${(rogue.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+    await settings.update(
+      'apiUrl',
+      `http://127.0.0.1:${(rogue.address() as AddressInfo).port}`,
+      vscode.ConfigurationTarget.Global,
+    );
     // Not awaited: the command waits for a confirmation nobody here will give.
     void vscode.commands.executeCommand('qencodeCdn.refreshTlsStatus');
     await new Promise((r) => setTimeout(r, 3000));
-    check('a redirected API URL gets no request and no key without the user\'s confirmation', seen.length === 0 && !seen.join(' ').includes(canary), seen.join(', '));
+    check(
+      "a redirected API URL gets no request and no key without the user's confirmation",
+      seen.length === 0 && !seen.join(' ').includes(canary),
+      seen.join(', '),
+    );
     await settings.update('apiUrl', original, vscode.ConfigurationTarget.Global);
     rogue.close();
   }
 
-  for (const [name, ok, detail] of results) console.log(`${ok ? 'ok' : 'FAILED'} - ${name}${detail && !ok ? ` (${detail})` : ''}`);
+  for (const [name, ok, detail] of results)
+    console.log(`${ok ? 'ok' : 'FAILED'} - ${name}${detail && !ok ? ` (${detail})` : ''}`);
   const failed = results.filter(([, ok]) => !ok).length;
   console.log(`${results.length - failed} passed, ${failed} failed`);
   if (failed) throw new Error(`${failed} probe checks failed`);

@@ -28,13 +28,24 @@ describe('contextValues and the when clauses of package.json', () => {
 
   it('every viewItem a when clause names is a contextValue some row has', () => {
     assert.ok(equals.length > 5 && patterns.length > 3, 'the manifest has viewItem conditions');
-    assert.deepEqual(equals.filter((v) => !values.includes(v)), [], 'viewItem == names no unknown contextValue');
-    for (const re of patterns) assert.ok(values.some((v) => re.test(v)), `${re} matches some contextValue`);
+    assert.deepEqual(
+      equals.filter((v) => !values.includes(v)),
+      [],
+      'viewItem == names no unknown contextValue',
+    );
+    for (const re of patterns)
+      assert.ok(
+        values.some((v) => re.test(v)),
+        `${re} matches some contextValue`,
+      );
   });
 
   it('every contextValue of a row with actions appears in some when clause', () => {
     const reached = (v: string) => equals.includes(v) || patterns.some((re) => re.test(v));
-    assert.deepEqual(values.filter((v) => !PASSIVE_CONTEXT_VALUES.includes(v as never) && !reached(v)), []);
+    assert.deepEqual(
+      values.filter((v) => !PASSIVE_CONTEXT_VALUES.includes(v as never) && !reached(v)),
+      [],
+    );
   });
 });
 
@@ -44,9 +55,18 @@ describe('no import circles', () => {
     const file = join(ROOT, 'src', 'data', 'buckets.ts');
     const original = readFileSync(file, 'utf8');
     // buckets.ts → data-layer.ts → project-data.ts → buckets.ts
-    const [cyclic] = await eslint.lintText(`${original}\nimport { DataLayer } from './data-layer';\nexport const cycle = DataLayer;\n`, { filePath: file });
-    assert.ok(cyclic?.messages.some((m) => m.ruleId === 'import-x/no-cycle'), JSON.stringify(cyclic?.messages));
+    const [cyclic] = await eslint.lintText(
+      `${original}\nimport { DataLayer } from './data-layer';\nexport const cycle = DataLayer;\n`,
+      { filePath: file },
+    );
+    assert.ok(
+      cyclic?.messages.some((m) => m.ruleId === 'import-x/no-cycle'),
+      JSON.stringify(cyclic?.messages),
+    );
     const [clean] = await eslint.lintText(original, { filePath: file });
-    assert.deepEqual(clean?.messages.filter((m) => m.ruleId === 'import-x/no-cycle'), []);
+    assert.deepEqual(
+      clean?.messages.filter((m) => m.ruleId === 'import-x/no-cycle'),
+      [],
+    );
   });
 });

@@ -6,13 +6,19 @@ import { it } from 'node:test';
 const root = join(__dirname, '..', '..', '..');
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 it('no file under src/core imports vscode', () => {
   const core = files(join(root, 'src', 'core')).filter((f) => f.endsWith('.ts'));
   assert.ok(core.length >= 5);
-  const offenders = core.filter((f) => /from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\)/.test(readFileSync(f, 'utf8')));
+  const offenders = core.filter((f) =>
+    /from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\)/.test(
+      readFileSync(f, 'utf8'),
+    ),
+  );
   assert.deepEqual(offenders, []);
 });
 

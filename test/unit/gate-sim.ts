@@ -48,7 +48,15 @@ export interface Run {
   refused: number;
 }
 
-export async function simulate(o: { items: number; concurrency: number; rttMs: number; limit: number; burst: number; gate?: boolean; retryAfter?: (tokens: number) => number }): Promise<Run> {
+export async function simulate(o: {
+  items: number;
+  concurrency: number;
+  rttMs: number;
+  limit: number;
+  burst: number;
+  gate?: boolean;
+  retryAfter?: (tokens: number) => number;
+}): Promise<Run> {
   const vt = new VirtualTime();
   const gate = new RateGate({ now: vt.now, sleep: vt.sleep });
   let tokens = o.burst;
@@ -90,7 +98,9 @@ export async function simulate(o: { items: number; concurrency: number; rttMs: n
   const all = Promise.all(Array.from({ length: o.concurrency }, worker));
   await vt.run(() => finished === o.items);
   await all;
-  if (process.env.GATE_DEBUG) console.log(JSON.stringify({ o, seconds: vt.t / 1000, perSecond: o.items / (vt.t / 1000), stats: gate.stats, refused }));
+  if (process.env.GATE_DEBUG)
+    console.log(
+      JSON.stringify({ o, seconds: vt.t / 1000, perSecond: o.items / (vt.t / 1000), stats: gate.stats, refused }),
+    );
   return { seconds: vt.t / 1000, perSecond: o.items / (vt.t / 1000), stats: gate.stats, purged, refused };
 }
-

@@ -13,7 +13,8 @@ const ICON = /\$\([A-Za-z0-9-]+(~[A-Za-z]+)?\)/;
 
 describe('plain text for prompts', () => {
   it('a command link, an icon and bidi controls from a manifest or a file line form nothing', () => {
-    const hostile = 'Could not read https://x.example/[Open Settings](command:workbench.action.openSettings?%5B%22qencodeCdn.apiUrl%22%5D) $(warning) a\u202Egnp.4pm';
+    const hostile =
+      'Could not read https://x.example/[Open Settings](command:workbench.action.openSettings?%5B%22qencodeCdn.apiUrl%22%5D) $(warning) a\u202Egnp.4pm';
     const out = plainText(hostile);
     assert.equal(out.match(LINK), null);
     assert.doesNotMatch(out, ICON);
@@ -29,7 +30,10 @@ describe('plain text for prompts', () => {
   });
 
   it('property: no text becomes a link or an icon, whatever it holds', () => {
-    const piece = fc.oneof(fc.string(), fc.constantFrom('[', ']', '(', ')', '](', '$(', 'command:', 'https://', 'x', ' ', '\n', '\u200b', '\u202e'));
+    const piece = fc.oneof(
+      fc.string(),
+      fc.constantFrom('[', ']', '(', ')', '](', '$(', 'command:', 'https://', 'x', ' ', '\n', '\u200b', '\u202e'),
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
         const out = plainText(pieces.join(''));
@@ -42,8 +46,15 @@ describe('plain text for prompts', () => {
   });
 
   it('Markdown: text is escaped, and a fenced block cannot be closed by what it holds', () => {
-    assert.equal(markdownText('a [b](command:x) *c* | `d` <e> streams/seg-1.m4s'), 'a \\[b\\]\u200b(command:x) \\*c\\* \\| \\`d\\` \\<e\\> streams/seg-1.m4s');
-    assert.equal(markdownText('see https://x.example and www.example.com'), 'see https:\\/\\/x.example and www\\.example.com', 'no autolink forms');
+    assert.equal(
+      markdownText('a [b](command:x) *c* | `d` <e> streams/seg-1.m4s'),
+      'a \\[b\\]\u200b(command:x) \\*c\\* \\| \\`d\\` \\<e\\> streams/seg-1.m4s',
+    );
+    assert.equal(
+      markdownText('see https://x.example and www.example.com'),
+      'see https:\\/\\/x.example and www\\.example.com',
+      'no autolink forms',
+    );
     const block = codeBlock(['path/with```fence', 'ok']);
     assert.ok(block.startsWith('````\n') && block.endsWith('\n````'));
   });

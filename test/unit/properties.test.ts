@@ -26,7 +26,15 @@ import {
   type SigningKey,
   type TlsSubscription,
 } from '../../src/core';
-import { malformedLeaves, mutatedCors, mutatedItem, mutatedList, SEED_ITEMS, weirdValue, WEIRD_DATES } from './reply-arbitraries';
+import {
+  malformedLeaves,
+  mutatedCors,
+  mutatedItem,
+  mutatedList,
+  SEED_ITEMS,
+  weirdValue,
+  WEIRD_DATES,
+} from './reply-arbitraries';
 
 const RUNS = 10_000;
 let total = 0;
@@ -40,7 +48,33 @@ after(() => console.log(`property runs: ${total}`));
 const hostile = fc
   .array(
     fc.oneof(
-      fc.constantFrom('.', '..', '/', '\\', '?', '#', '%', '%2e', '%2e%2e', '%2F', '\u0000', '\n', '\r', '\t', ' ', 'é', '😀', '\ud800', '\udc00', '&', '=', ';', '@', ':', '+'),
+      fc.constantFrom(
+        '.',
+        '..',
+        '/',
+        '\\',
+        '?',
+        '#',
+        '%',
+        '%2e',
+        '%2e%2e',
+        '%2F',
+        '\u0000',
+        '\n',
+        '\r',
+        '\t',
+        ' ',
+        'é',
+        '😀',
+        '\ud800',
+        '\udc00',
+        '&',
+        '=',
+        ';',
+        '@',
+        ':',
+        '+',
+      ),
       fc.string({ unit: 'binary', maxLength: 8 }),
       fc.string({ unit: 'grapheme-ascii', maxLength: 8 }),
     ),
@@ -57,7 +91,10 @@ describe('property: every path segment stays one segment', () => {
       } catch (error) {
         assert.ok(isQencodeError(error, 'invalid-input'));
         const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
-        assert.ok(s === '' || s === '.' || s === '..' || loneSurrogate, `refused only what must be: ${JSON.stringify(s)}`);
+        assert.ok(
+          s === '' || s === '.' || s === '..' || loneSurrogate,
+          `refused only what must be: ${JSON.stringify(s)}`,
+        );
         return;
       }
       const parts = path.split('/');
@@ -73,7 +110,9 @@ describe('property: every path segment stays one segment', () => {
 
 describe('property: what the validators accept keeps the rules', () => {
   const labelChars = fc.constantFrom(...'abcxyz019-'.split(''), 'A', '_', '.', ' ', 'é');
-  const domainish = fc.array(fc.string({ unit: labelChars, minLength: 0, maxLength: 70 }), { minLength: 1, maxLength: 6 }).map((l) => l.join('.'));
+  const domainish = fc
+    .array(fc.string({ unit: labelChars, minLength: 0, maxLength: 70 }), { minLength: 1, maxLength: 6 })
+    .map((l) => l.join('.'));
 
   it(`domain names (${RUNS} runs)`, () => {
     check(fc.oneof(domainish, hostile), (input) => {
@@ -87,7 +126,11 @@ describe('property: what the validators accept keeps the rules', () => {
   });
 
   it(`bucket names (${RUNS} runs)`, () => {
-    const bucketish = fc.string({ unit: fc.constantFrom(...'abz09.-'.split(''), 'A', '_'), minLength: 0, maxLength: 70 });
+    const bucketish = fc.string({
+      unit: fc.constantFrom(...'abz09.-'.split(''), 'A', '_'),
+      minLength: 0,
+      maxLength: 70,
+    });
     check(fc.oneof(bucketish, hostile), (input) => {
       const r = validateBucketName(input);
       if (!r.ok) return;
@@ -110,8 +153,28 @@ describe('property: what the validators accept keeps the rules', () => {
   });
 
   it(`CORS documents (${RUNS} runs)`, () => {
-    const key = fc.oneof(fc.constantFrom(...CORS_HEADERS, 'X-Other', 'access-control-max-age', '__proto__', 'constructor'), hostile);
-    const value = fc.oneof(fc.constantFrom('*', 'GET, HEAD', 'get', '600', '-1', 'true', 'yes', 'https://a.example', 'https://a.example/x', 'Range, X-A'), hostile, fc.integer(), fc.boolean(), fc.constant(null));
+    const key = fc.oneof(
+      fc.constantFrom(...CORS_HEADERS, 'X-Other', 'access-control-max-age', '__proto__', 'constructor'),
+      hostile,
+    );
+    const value = fc.oneof(
+      fc.constantFrom(
+        '*',
+        'GET, HEAD',
+        'get',
+        '600',
+        '-1',
+        'true',
+        'yes',
+        'https://a.example',
+        'https://a.example/x',
+        'Range, X-A',
+      ),
+      hostile,
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+    );
     check(fc.dictionary(key, value, { maxKeys: 6 }), (doc) => {
       const r = validateCorsDocument(doc);
       if (!r.ok) return assert.ok(r.message.length > 10);
@@ -120,7 +183,8 @@ describe('property: what the validators accept keeps the rules', () => {
         assert.equal(typeof v, 'string');
         if (k === 'Access-Control-Max-Age') assert.match(v, /^\d+$/);
         if (k === 'Access-Control-Allow-Credentials') assert.ok(v === 'true' || v === 'false');
-        if (k === 'Access-Control-Allow-Methods' && v !== '*') for (const m of v.split(',')) assert.ok((HTTP_METHODS as readonly string[]).includes(m.trim()));
+        if (k === 'Access-Control-Allow-Methods' && v !== '*')
+          for (const m of v.split(',')) assert.ok((HTTP_METHODS as readonly string[]).includes(m.trim()));
       }
     });
   });
@@ -129,7 +193,15 @@ describe('property: what the validators accept keeps the rules', () => {
 describe('property: responses are data', () => {
   it(`a list reply of any shape never throws and never breaks the list (${RUNS} runs)`, () => {
     const schema = list('domains', DomainWire);
-    const item = fc.oneof(fc.anything(), fc.record({ id: fc.string(), domain_name: fc.string(), type: fc.constantFrom('live', 'vod', 'hls'), created: fc.constantFrom('2023-06-07 14:17:25', 'x') }));
+    const item = fc.oneof(
+      fc.anything(),
+      fc.record({
+        id: fc.string(),
+        domain_name: fc.string(),
+        type: fc.constantFrom('live', 'vod', 'hls'),
+        created: fc.constantFrom('2023-06-07 14:17:25', 'x'),
+      }),
+    );
     check(fc.oneof(fc.anything(), fc.record({ domains: fc.array(item, { maxLength: 5 }) })), (body) => {
       const r = schema.safeParse(body);
       if (!r.success) return;
@@ -141,12 +213,18 @@ describe('property: responses are data', () => {
   });
 
   it(`prototype keys in a CORS reply pollute nothing (${RUNS} runs)`, () => {
-    check(fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'Access-Control-Allow-Origin'), fc.string({ maxLength: 5 })), (dict) => {
-      const r = CorsPolicyWire.safeParse(JSON.parse(JSON.stringify(dict)));
-      assert.equal(({} as Record<string, unknown>).polluted, undefined);
-      assert.equal(Object.getPrototypeOf({}), Object.prototype);
-      if (r.success) assert.equal(Object.getPrototypeOf(r.data), Object.prototype);
-    });
+    check(
+      fc.dictionary(
+        fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'Access-Control-Allow-Origin'),
+        fc.string({ maxLength: 5 }),
+      ),
+      (dict) => {
+        const r = CorsPolicyWire.safeParse(JSON.parse(JSON.stringify(dict)));
+        assert.equal(({} as Record<string, unknown>).polluted, undefined);
+        assert.equal(Object.getPrototypeOf({}), Object.prototype);
+        if (r.success) assert.equal(Object.getPrototypeOf(r.data), Object.prototype);
+      },
+    );
   });
 });
 
@@ -158,7 +236,10 @@ describe('property: mutated seed items never throw and never carry an unusable v
     assert.ok(r?.success, 'a { key: [...] } envelope always parses, whatever its items');
     for (const item of r.data) {
       if (isInvalid(item)) {
-        assert.ok(typeof item.problem === 'string' && item.problem.length > 0 && item.problem.length < 2_000, item.problem);
+        assert.ok(
+          typeof item.problem === 'string' && item.problem.length > 0 && item.problem.length < 2_000,
+          item.problem,
+        );
         if (item.id !== undefined) assert.ok(typeof item.id === 'string' && item.id.length <= 200);
         continue;
       }
@@ -197,19 +278,36 @@ describe('property: mutated seed items never throw and never carry an unusable v
         assert.ok(ids(k.id));
         assert.ok(k.name === null || (typeof k.name === 'string' && k.name.trim().length > 0));
         const t = k.target;
-        assert.ok(t.kind === 'unknown' || (t.kind === 'stream' && ids(t.streamId)) || (t.kind === 'domain' && ids(t.domainId)) || (t.kind === 'bucket' && ids(t.bucketName)));
+        assert.ok(
+          t.kind === 'unknown' ||
+            (t.kind === 'stream' && ids(t.streamId)) ||
+            (t.kind === 'domain' && ids(t.domainId)) ||
+            (t.kind === 'bucket' && ids(t.bucketName)),
+        );
       }),
     );
   });
 
   it(`single replies: a value or a failure, never a throw (${RUNS} runs)`, () => {
-    const schemas = [single('domain', DomainWire), single('tls_subscription', TlsSubscriptionWire), single('signing_key', SigningKeyWire)];
+    const schemas = [
+      single('domain', DomainWire),
+      single('tls_subscription', TlsSubscriptionWire),
+      single('signing_key', SigningKeyWire),
+    ];
     const seeds = [SEED_ITEMS.domain, SEED_ITEMS.tls, SEED_ITEMS.streamKey];
-    check(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.boolean()).chain(([i, wrap]) => mutatedItem(seeds[i]!).map((item) => ({ i, body: wrap ? { [['domain', 'tls_subscription', 'signing_key'][i]!]: item, extra: 1 } : item }))), ({ i, body }) => {
-      let r: { success: boolean; data?: unknown } = { success: false };
-      assert.doesNotThrow(() => (r = schemas[i]!.safeParse(body)));
-      if (r.success) assert.deepEqual(malformedLeaves(r.data), []);
-    });
+    check(
+      fc.tuple(fc.integer({ min: 0, max: 2 }), fc.boolean()).chain(([i, wrap]) =>
+        mutatedItem(seeds[i]!).map((item) => ({
+          i,
+          body: wrap ? { [['domain', 'tls_subscription', 'signing_key'][i]!]: item, extra: 1 } : item,
+        })),
+      ),
+      ({ i, body }) => {
+        let r: { success: boolean; data?: unknown } = { success: false };
+        assert.doesNotThrow(() => (r = schemas[i]!.safeParse(body)));
+        if (r.success) assert.deepEqual(malformedLeaves(r.data), []);
+      },
+    );
   });
 
   it(`a signing-key create reply keeps its private key and never an Invalid Date (${RUNS} runs)`, () => {
@@ -240,7 +338,11 @@ describe('property: mutated seed items never throw and never carry an unusable v
       assert.deepEqual(malformedLeaves(policy), []);
       assert.ok(dropped.every((name) => typeof name === 'string' && name.length <= 201));
       const keys = Object.keys(body as object);
-      assert.equal(Object.keys(policy).length + dropped.length, keys.length, 'every header is kept or named as dropped');
+      assert.equal(
+        Object.keys(policy).length + dropped.length,
+        keys.length,
+        'every header is kept or named as dropped',
+      );
       for (const [k, v] of Object.entries(policy)) {
         const raw = (body as Record<string, unknown>)[k];
         assert.equal(v, typeof raw === 'number' ? String(raw) : raw);
@@ -250,14 +352,28 @@ describe('property: mutated seed items never throw and never carry an unusable v
 
   it(`timestamps: a Date only for a real date and time, and then a valid one (${RUNS} runs)`, () => {
     const digits = (n: number) => fc.integer({ min: 0, max: 10 ** n - 1 }).map((v) => String(v).padStart(n, '0'));
-    const shaped = fc.tuple(digits(4), digits(2), digits(2), fc.constantFrom(' ', 'T'), digits(2), digits(2), digits(2), fc.constantFrom('', 'Z', '+02:00', '-0530', '+15:00', '.5Z')).map(([y, mo, d, sep, h, mi, s, zone]) => `${y}-${mo}-${d}${sep}${h}:${mi}:${s}${zone}`);
+    const shaped = fc
+      .tuple(
+        digits(4),
+        digits(2),
+        digits(2),
+        fc.constantFrom(' ', 'T'),
+        digits(2),
+        digits(2),
+        digits(2),
+        fc.constantFrom('', 'Z', '+02:00', '-0530', '+15:00', '.5Z'),
+      )
+      .map(([y, mo, d, sep, h, mi, s, zone]) => `${y}-${mo}-${d}${sep}${h}:${mi}:${s}${zone}`);
     check(fc.oneof(shaped, fc.constantFrom(...WEIRD_DATES), fc.string({ maxLength: 30 })), (text) => {
       const date = parseTimestamp(text);
       if (!date) return;
       assert.ok(Number.isFinite(date.getTime()));
       const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(text)!;
       const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as number[];
-      assert.ok(y! >= 1970 && y! <= 9999 && mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= 31 && h! < 24 && mi! < 60 && s! < 60, text);
+      assert.ok(
+        y! >= 1970 && y! <= 9999 && mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= 31 && h! < 24 && mi! < 60 && s! < 60,
+        text,
+      );
       if (!/(Z|[+-]\d{2}:?\d{2})$/.test(text)) {
         // Without a zone the fields read back exactly, as UTC.
         assert.equal(date.toISOString().slice(0, 19), `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`);

@@ -5,7 +5,10 @@ import { simulate, VirtualTime, type Run } from './gate-sim';
 
 const onceEach = (run: Run, items: number) => {
   assert.equal(run.purged.size, items, 'every item purged');
-  assert.ok([...run.purged.values()].every((n) => n === 1), 'none purged twice');
+  assert.ok(
+    [...run.purged.values()].every((n) => n === 1),
+    'none purged twice',
+  );
 };
 
 describe('rate gate, in virtual time against a token bucket', () => {
@@ -14,7 +17,11 @@ describe('rate gate, in virtual time against a token bucket', () => {
     onceEach(run, 1000);
     assert.ok(run.perSecond >= 45, `${run.perSecond.toFixed(1)}/s`);
     assert.equal(run.stats.throttled, run.refused);
-    assert.equal(run.stats.throttled - run.stats.inFlight, run.stats.pauses, 'every 429 beyond the first of a pause was in flight when it began');
+    assert.equal(
+      run.stats.throttled - run.stats.inFlight,
+      run.stats.pauses,
+      'every 429 beyond the first of a pause was in flight when it began',
+    );
     assert.ok(run.stats.pauses <= 3, `${run.stats.pauses} pauses`);
     assert.ok(run.stats.inFlight <= 8, `${run.stats.inFlight} in flight`);
   });
@@ -71,7 +78,10 @@ describe('rate gate, in virtual time against a token bucket', () => {
     const vt = new VirtualTime();
     const gate = new RateGate({ now: vt.now, sleep: vt.sleep });
     gate.throttled(await gate.acquire(), 60_000);
-    await assert.rejects(gate.acquire(undefined, 30_000), (e: unknown) => e instanceof GateClosedError && e.waitMs === 60_000);
+    await assert.rejects(
+      gate.acquire(undefined, 30_000),
+      (e: unknown) => e instanceof GateClosedError && e.waitMs === 60_000,
+    );
     const controller = new AbortController();
     const waiting = gate.acquire(controller.signal);
     controller.abort(new Error('stop'));
@@ -95,6 +105,9 @@ describe('rate gate, in virtual time against a token bucket', () => {
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     assert.equal(times[0], 4000);
     // 100 let through over the 2 s of sending and the 2 s of pause ahead: 25/s, and 0.9 of that.
-    assert.ok(gaps.every((g) => Math.abs(g - 1000 / 22.5) < 0.01), `gaps ${gaps.join(', ')}: 22.5/s`);
+    assert.ok(
+      gaps.every((g) => Math.abs(g - 1000 / 22.5) < 0.01),
+      `gaps ${gaps.join(', ')}: 22.5/s`,
+    );
   });
 });

@@ -27,7 +27,12 @@ describe('schemas accept the seed examples exactly', () => {
 
   it('create, get and update domain replies', () => {
     const d = single('domain', DomainWire).parse(parse(SEED.createDomain));
-    assert.deepEqual(d, { id: 'aeac03d6-beb0-4638-a094-fbc35653f931', name: 'live.mydomain.com', type: 'live', created: new Date('2023-06-07T14:17:25Z') });
+    assert.deepEqual(d, {
+      id: 'aeac03d6-beb0-4638-a094-fbc35653f931',
+      name: 'live.mydomain.com',
+      type: 'live',
+      created: new Date('2023-06-07T14:17:25Z'),
+    });
     const u = single('domain', DomainWire).parse(parse(SEED.updateDomain));
     assert.equal(u.bucketName, 'new-bucket-name');
     assert.equal(u.type, 'vod');
@@ -56,7 +61,10 @@ describe('schemas accept the seed examples exactly', () => {
 
   it('signing key create, with the PEM line breaks escaped as JSON requires', () => {
     // The seed shows the PEM's line breaks raw inside the string; a JSON encoder escapes them.
-    const escaped = SEED.createSigningKey.replace(/"private_key": "([\s\S]*?)",\n"created"/, (_m, pem: string) => `"private_key": ${JSON.stringify(pem)},\n"created"`);
+    const escaped = SEED.createSigningKey.replace(
+      /"private_key": "([\s\S]*?)",\n"created"/,
+      (_m, pem: string) => `"private_key": ${JSON.stringify(pem)},\n"created"`,
+    );
     const k = single('signing_key', CreatedSigningKeyWire).parse(parse(escaped));
     assert.equal(k.name, null);
     assert.match(k.privateKey, /^-----BEGIN RSA PRIVATE KEY-----\n/);
@@ -88,14 +96,25 @@ describe('schemas accept the seed examples exactly', () => {
 
 describe('schemas contain what is wrong', () => {
   it('a create reply with a private key but a malformed field keeps the key and names the problem', () => {
-    const k = single('signing_key', CreatedSigningKeyWire).parse({ signing_key: { id: 'k1', private_key: '-----BEGIN RSA PRIVATE KEY-----\nMII\n-----END RSA PRIVATE KEY-----\n', created: 'not a date' } });
+    const k = single('signing_key', CreatedSigningKeyWire).parse({
+      signing_key: {
+        id: 'k1',
+        private_key: '-----BEGIN RSA PRIVATE KEY-----\nMII\n-----END RSA PRIVATE KEY-----\n',
+        created: 'not a date',
+      },
+    });
     assert.match(k.privateKey, /BEGIN RSA PRIVATE KEY/);
     assert.equal(k.id, 'k1');
     assert.match(k.problem ?? '', /^signing_key\.created: /);
   });
 
   it('one bad item is an invalid item naming the path at fault; the rest of the list stays', () => {
-    const body = { domains: [{ id: 'a', domain_name: 'x.example.com', type: 'live', created: '2023-06-07 14:17:25' }, { id: 'b', domain_name: 'y.example.com', type: 'live', created: 'yesterday' }] };
+    const body = {
+      domains: [
+        { id: 'a', domain_name: 'x.example.com', type: 'live', created: '2023-06-07 14:17:25' },
+        { id: 'b', domain_name: 'y.example.com', type: 'live', created: 'yesterday' },
+      ],
+    };
     const l = list('domains', DomainWire).parse(body);
     assert.equal(isInvalid(l[0]!), false);
     const bad = l[1]!;
@@ -105,13 +124,17 @@ describe('schemas contain what is wrong', () => {
   });
 
   it('unknown extra fields are ignored, not fatal', () => {
-    const d = single('domain', DomainWire).parse({ domain: { ...JSON.parse(SEED.createDomain).domain, cdn: { x: 1 }, new_field: true } });
+    const d = single('domain', DomainWire).parse({
+      domain: { ...JSON.parse(SEED.createDomain).domain, cdn: { x: 1 }, new_field: true },
+    });
     assert.equal(d.name, 'live.mydomain.com');
     assert.equal('new_field' in d, false);
   });
 
   it('an unknown TLS status is kept as it comes', () => {
-    const t = single('tls_subscription', TlsSubscriptionWire).parse({ tls_subscription: { ...JSON.parse(SEED.getTls).tls_subscription, status: 'renewing' } });
+    const t = single('tls_subscription', TlsSubscriptionWire).parse({
+      tls_subscription: { ...JSON.parse(SEED.getTls).tls_subscription, status: 'renewing' },
+    });
     assert.equal(t.status, 'renewing');
   });
 
@@ -122,7 +145,11 @@ describe('schemas contain what is wrong', () => {
   });
 
   it('a __proto__ key in a CORS reply stays a plain key and pollutes nothing', () => {
-    const c = CorsPolicyWire.parse(JSON.parse('{"__proto__": {"polluted": "yes"}, "Access-Control-Allow-Origin": "*"}'.replace('{"polluted": "yes"}', '"x"')));
+    const c = CorsPolicyWire.parse(
+      JSON.parse(
+        '{"__proto__": {"polluted": "yes"}, "Access-Control-Allow-Origin": "*"}'.replace('{"polluted": "yes"}', '"x"'),
+      ),
+    );
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.getPrototypeOf(c), Object.prototype);
     assert.equal(c['Access-Control-Allow-Origin'], '*');
@@ -169,14 +196,21 @@ describe('dates are real dates or the item is invalid', () => {
     NOT_DATES.forEach((text, i) => {
       const item = l[i + 1]!;
       assert.ok(isInvalid(item), text);
-      assert.equal(item.problem, `domains[${i + 1}].created: "${text}" is not a real date and time (expected a date like 2023-06-07 14:17:25)`);
+      assert.equal(
+        item.problem,
+        `domains[${i + 1}].created: "${text}" is not a real date and time (expected a date like 2023-06-07 14:17:25)`,
+      );
     });
   });
 
   it('TLS subscriptions and signing keys alike', () => {
-    const tls = list('tls_subscriptions', TlsSubscriptionWire).parse({ tls_subscriptions: [{ id: 't', domain_id: 'd', status: 'pending', created: '2023-13-45 99:99:99' }] });
+    const tls = list('tls_subscriptions', TlsSubscriptionWire).parse({
+      tls_subscriptions: [{ id: 't', domain_id: 'd', status: 'pending', created: '2023-13-45 99:99:99' }],
+    });
     assert.ok(isInvalid(tls[0]!));
-    const keys = list('signing_keys', SigningKeyWire).parse({ signing_keys: [{ id: 'k', stream_id: 's', created: '0000-00-00 00:00:00' }] });
+    const keys = list('signing_keys', SigningKeyWire).parse({
+      signing_keys: [{ id: 'k', stream_id: 's', created: '0000-00-00 00:00:00' }],
+    });
     assert.ok(isInvalid(keys[0]!));
     assert.match(keys[0].problem, /^signing_keys\[0\]\.created: "0000-00-00 00:00:00" is not a real date and time/);
   });
@@ -184,13 +218,21 @@ describe('dates are real dates or the item is invalid', () => {
   it('a single reply with such a date fails with the path at fault, not with an Invalid Date inside', () => {
     const r = single('domain', DomainWire).safeParse({ domain: domain('0000-00-00 00:00:00') });
     assert.equal(r.success, false);
-    assert.deepEqual(r.error?.issues.map((i) => i.path.join('.')), ['domain.created']);
+    assert.deepEqual(
+      r.error?.issues.map((i) => i.path.join('.')),
+      ['domain.created'],
+    );
   });
 
   it('a create reply whose date is not a real one keeps the key, with a valid date: its own when real, else now', () => {
     const pem = '-----BEGIN RSA PRIVATE KEY-----\nMII\n-----END RSA PRIVATE KEY-----\n';
     const before = Date.now();
-    const a = CreatedSigningKeyWire.parse({ id: 'k1', stream_id: 's', private_key: pem, created: '2023-13-45 99:99:99' });
+    const a = CreatedSigningKeyWire.parse({
+      id: 'k1',
+      stream_id: 's',
+      private_key: pem,
+      created: '2023-13-45 99:99:99',
+    });
     assert.ok(Number.isFinite(a.created.getTime()) && a.created.getTime() >= before);
     assert.match(a.problem ?? '', /^signing_key\.created: /);
     const b = CreatedSigningKeyWire.parse({ id: 42, private_key: pem, created: '2023-06-12 15:00:40', name: ' ' });
@@ -205,8 +247,22 @@ describe('plausible reply variants are accepted', () => {
   it('extra keys beside the list and in every item, with pagination fields', () => {
     const body = {
       domains: [
-        { id: 'a', domain_name: 'a.example.com', type: 'vod', bucket_name: null, created: '2023-06-07 14:17:25', cdn: { provider: 'x' }, tags: [] },
-        { id: 'b', domain_name: 'b.example.com', type: 'live', created: '2023-06-07 14:17:25', bucket_name: 'kept-as-it-comes' },
+        {
+          id: 'a',
+          domain_name: 'a.example.com',
+          type: 'vod',
+          bucket_name: null,
+          created: '2023-06-07 14:17:25',
+          cdn: { provider: 'x' },
+          tags: [],
+        },
+        {
+          id: 'b',
+          domain_name: 'b.example.com',
+          type: 'live',
+          created: '2023-06-07 14:17:25',
+          bucket_name: 'kept-as-it-comes',
+        },
       ],
       total: 2,
       page: 1,
@@ -216,7 +272,13 @@ describe('plausible reply variants are accepted', () => {
     const l = list('domains', DomainWire).parse(body);
     assert.deepEqual(l, [
       { id: 'a', name: 'a.example.com', type: 'vod', created: new Date('2023-06-07T14:17:25Z') },
-      { id: 'b', name: 'b.example.com', type: 'live', bucketName: 'kept-as-it-comes', created: new Date('2023-06-07T14:17:25Z') },
+      {
+        id: 'b',
+        name: 'b.example.com',
+        type: 'live',
+        bucketName: 'kept-as-it-comes',
+        created: new Date('2023-06-07T14:17:25Z'),
+      },
     ]);
   });
 
@@ -243,8 +305,14 @@ describe('plausible reply variants are accepted', () => {
   });
 
   it('CORS: a number where the reference shows a string is read as that string', () => {
-    assert.deepEqual(CorsPolicyWire.parse({ 'Access-Control-Max-Age': 1600, 'Access-Control-Allow-Origin': '*' }), { 'Access-Control-Max-Age': '1600', 'Access-Control-Allow-Origin': '*' });
-    assert.deepEqual(CorsReplyWire.parse({ 'Access-Control-Max-Age': 0 }), { policy: { 'Access-Control-Max-Age': '0' }, dropped: [] });
+    assert.deepEqual(CorsPolicyWire.parse({ 'Access-Control-Max-Age': 1600, 'Access-Control-Allow-Origin': '*' }), {
+      'Access-Control-Max-Age': '1600',
+      'Access-Control-Allow-Origin': '*',
+    });
+    assert.deepEqual(CorsReplyWire.parse({ 'Access-Control-Max-Age': 0 }), {
+      policy: { 'Access-Control-Max-Age': '0' },
+      dropped: [],
+    });
   });
 
   it('CORS: values the client cannot use are dropped and named; the usable headers stay', () => {
@@ -258,8 +326,17 @@ describe('plausible reply variants are accepted', () => {
       'Access-Control-Max-Age': 600,
     });
     assert.deepEqual(reply.policy, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Max-Age': '600' });
-    assert.deepEqual(reply.dropped, ['Access-Control-Allow-Methods', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers', 'Access-Control-Allow-Headers', 'X-Long']);
-    assert.deepEqual(CorsPolicyWire.parse({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': true }), { 'Access-Control-Allow-Origin': '*' });
+    assert.deepEqual(reply.dropped, [
+      'Access-Control-Allow-Methods',
+      'Access-Control-Allow-Credentials',
+      'Access-Control-Expose-Headers',
+      'Access-Control-Allow-Headers',
+      'X-Long',
+    ]);
+    assert.deepEqual(
+      CorsPolicyWire.parse({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': true }),
+      { 'Access-Control-Allow-Origin': '*' },
+    );
   });
 
   it('CORS: a reply that is not an object is refused with a reason', () => {
@@ -271,7 +348,9 @@ describe('plausible reply variants are accepted', () => {
   });
 
   it('CORS: a __proto__ header whose value is an object is dropped by name, and pollutes nothing', () => {
-    const reply = CorsReplyWire.parse(JSON.parse('{"__proto__": {"polluted": "yes"}, "Access-Control-Allow-Origin": "*"}'));
+    const reply = CorsReplyWire.parse(
+      JSON.parse('{"__proto__": {"polluted": "yes"}, "Access-Control-Allow-Origin": "*"}'),
+    );
     assert.deepEqual(reply.dropped, ['__proto__']);
     assert.equal(Object.getPrototypeOf(reply.policy), Object.prototype);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);

@@ -10,7 +10,11 @@ const toTarget = (u: URL) => mapUrl(u, []);
 describe('a hostile manifest', () => {
   it('an MPD that lists a hundred million segments is over the limit: counted without expanding, and only up to the limit expanded', async () => {
     const mpd = `<?xml version="1.0"?><MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT100000000S"><Period><AdaptationSet mimeType="video/mp4"><SegmentTemplate duration="1" media="$Number$.m4s"/><Representation id="v" bandwidth="1"/></AdaptationSet></Period></MPD>`;
-    const r = await collectFromText(mpd, ROOT, { fetchText: () => Promise.reject(new Error('no fetch')), toTarget, maxPaths: 20_000 });
+    const r = await collectFromText(mpd, ROOT, {
+      fetchText: () => Promise.reject(new Error('no fetch')),
+      toTarget,
+      maxPaths: 20_000,
+    });
     assert.equal(r.overLimit, true);
     assert.equal(r.limitReason, 'the MPD lists 100000000 segments, more than the limit of 20000 paths');
     // The limit counts paths, the root's included; the path that went over it is the last one kept.
@@ -29,24 +33,40 @@ describe('a hostile manifest', () => {
       '',
     ].join('\n');
     const read: string[] = [];
-    const result = await collectFromText(master, 'https://media-assets.media-storage.us-west.qencode.com/s/master.m3u8', {
-      fetchText: async (url) => {
-        read.push(url);
-        return { status: 200, text: '#EXTM3U\n#EXT-X-ENDLIST\n' };
+    const result = await collectFromText(
+      master,
+      'https://media-assets.media-storage.us-west.qencode.com/s/master.m3u8',
+      {
+        fetchText: async (url) => {
+          read.push(url);
+          return { status: 200, text: '#EXTM3U\n#EXT-X-ENDLIST\n' };
+        },
+        toTarget,
       },
-      toTarget,
-    });
+    );
     assert.deepEqual(read, [], 'nothing was fetched');
-    assert.deepEqual(result.objects.map((o) => o.path), ['s/master.m3u8']);
-    assert.deepEqual(result.leftOut.map((l) => l.reason), [
-      'not read or purged: only https addresses are read, not http:',
-      'not read or purged: only the default https port is read, not 6379',
-      'not read or purged: an address with credentials in it is not read',
-    ]);
+    assert.deepEqual(
+      result.objects.map((o) => o.path),
+      ['s/master.m3u8'],
+    );
+    assert.deepEqual(
+      result.leftOut.map((l) => l.reason),
+      [
+        'not read or purged: only https addresses are read, not http:',
+        'not read or purged: only the default https port is read, not 6379',
+        'not read or purged: an address with credentials in it is not read',
+      ],
+    );
   });
 
   it('a root URL over http is refused', async () => {
-    await assert.rejects(collectFromText('#EXTM3U\n', 'http://media-assets.media-storage.us-west.qencode.com/s/m.m3u8', { fetchText: () => Promise.reject(new Error('x')), toTarget }), /only https addresses are read/);
+    await assert.rejects(
+      collectFromText('#EXTM3U\n', 'http://media-assets.media-storage.us-west.qencode.com/s/m.m3u8', {
+        fetchText: () => Promise.reject(new Error('x')),
+        toTarget,
+      }),
+      /only https addresses are read/,
+    );
   });
 });
 
@@ -66,17 +86,23 @@ function checkBounded(r: StreamCollection): void {
   assert.ok(r.objects.length <= MAX_PATHS + 1, `${r.objects.length} objects`);
   assert.ok(r.leftOut.length <= MANIFEST_BUDGET.maxLeftOut);
   for (const l of r.leftOut) assert.ok(l.uri.length <= 300 && l.reason.length <= 300 && l.from.length <= 300);
-  for (const o of r.objects) assert.ok(o.url.length <= MANIFEST_BUDGET.maxValueChars + HOST.length + 1, 'a URI within its cap');
+  for (const o of r.objects)
+    assert.ok(o.url.length <= MANIFEST_BUDGET.maxValueChars + HOST.length + 1, 'a URI within its cap');
   assert.ok(r.objects.every((o) => o.bucket === 'media-assets'));
   assert.ok(r.objects.slice(0, r.manifestsFrom).every((o) => !isManifestKind(o.kind)));
   assert.ok(r.objects.slice(r.manifestsFrom).every((o) => isManifestKind(o.kind)));
   assert.equal(r.objects.at(-1)!.path, r.root.path, 'the root last');
 }
 
-async function survives(text: string, root: string, files: Record<string, string> = {}): Promise<StreamCollection | StreamCollectError> {
+async function survives(
+  text: string,
+  root: string,
+  files: Record<string, string> = {},
+): Promise<StreamCollection | StreamCollectError> {
   try {
     const r = await collectFromText(text, `${HOST}/${root}`, {
-      fetchText: async (url) => (files[url] === undefined ? { status: 404, text: '' } : { status: 200, text: files[url]! }),
+      fetchText: async (url) =>
+        files[url] === undefined ? { status: 404, text: '' } : { status: 200, text: files[url]! },
       toTarget,
       maxPaths: MAX_PATHS,
     });
@@ -95,11 +121,55 @@ describe('hostile manifests, generated', () => {
   const hostileText = fc.oneof(
     word,
     fc.string({ maxLength: 40 }),
-    fc.constantFrom('{$a}', '{$b}{$b}', '{$', '"', ',', '=', 'https://other.example/x.ts', 'http://media-assets.media-storage.us-west.qencode.com/a.ts', 'data:,x', '../../x', '%2e%2e/x', '\u202e', '#', '[x](command:workbench.action.quit)'),
+    fc.constantFrom(
+      '{$a}',
+      '{$b}{$b}',
+      '{$',
+      '"',
+      ',',
+      '=',
+      'https://other.example/x.ts',
+      'http://media-assets.media-storage.us-west.qencode.com/a.ts',
+      'data:,x',
+      '../../x',
+      '%2e%2e/x',
+      '\u202e',
+      '#',
+      '[x](command:workbench.action.quit)',
+    ),
   );
-  const attributes = fc.array(fc.tuple(fc.constantFrom('URI', 'NAME', 'VALUE', 'IMPORT', 'QUERYPARAM', 'TYPE', 'METHOD', 'BANDWIDTH', 'X-Y'), hostileText, fc.boolean()), { maxLength: 4 }).map((list) => list.map(([k, v, q]) => `${k}=${q ? `"${v.replace(/"/g, '')}"` : v}`).join(','));
-  const tag = fc.constantFrom('EXT-X-DEFINE', 'EXT-X-KEY', 'EXT-X-MAP', 'EXT-X-PART', 'EXT-X-PRELOAD-HINT', 'EXT-X-RENDITION-REPORT', 'EXT-X-MEDIA', 'EXT-X-STREAM-INF', 'EXT-X-I-FRAME-STREAM-INF', 'EXT-X-SESSION-DATA', 'EXT-X-SESSION-KEY', 'EXTINF', 'EXT-X-BYTERANGE', 'EXT-X-UNKNOWN');
-  const hlsLine = fc.oneof(fc.tuple(tag, attributes).map(([t, a]) => `#${t}:${a}`), hostileText, fc.constant(''), fc.constant('#EXTINF:4,'));
+  const attributes = fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('URI', 'NAME', 'VALUE', 'IMPORT', 'QUERYPARAM', 'TYPE', 'METHOD', 'BANDWIDTH', 'X-Y'),
+        hostileText,
+        fc.boolean(),
+      ),
+      { maxLength: 4 },
+    )
+    .map((list) => list.map(([k, v, q]) => `${k}=${q ? `"${v.replace(/"/g, '')}"` : v}`).join(','));
+  const tag = fc.constantFrom(
+    'EXT-X-DEFINE',
+    'EXT-X-KEY',
+    'EXT-X-MAP',
+    'EXT-X-PART',
+    'EXT-X-PRELOAD-HINT',
+    'EXT-X-RENDITION-REPORT',
+    'EXT-X-MEDIA',
+    'EXT-X-STREAM-INF',
+    'EXT-X-I-FRAME-STREAM-INF',
+    'EXT-X-SESSION-DATA',
+    'EXT-X-SESSION-KEY',
+    'EXTINF',
+    'EXT-X-BYTERANGE',
+    'EXT-X-UNKNOWN',
+  );
+  const hlsLine = fc.oneof(
+    fc.tuple(tag, attributes).map(([t, a]) => `#${t}:${a}`),
+    hostileText,
+    fc.constant(''),
+    fc.constant('#EXTINF:4,'),
+  );
 
   it('HLS line soup: tags with hostile attributes, variables, URIs of every kind', { timeout: 120_000 }, async () => {
     await fc.assert(
@@ -110,35 +180,56 @@ describe('hostile manifests, generated', () => {
     );
   });
 
-  it('chained and repeated EXT-X-DEFINE: substitution output stays bounded, or the playlist is refused with the bound', { timeout: 120_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 2000 }), async (depth, base, fanout, uses) => {
-        const lines = ['#EXTM3U', `#EXT-X-DEFINE:NAME="v0",VALUE="${'x'.repeat(base)}"`];
-        for (let i = 1; i <= depth; i++) lines.push(`#EXT-X-DEFINE:NAME="v${i}",VALUE="${`{$v${i - 1}}`.repeat(fanout)}"`);
-        for (let i = 0; i < uses; i++) lines.push('#EXTINF:4,', `{$v${depth}}-${i}.ts`);
-        const r = await survives(lines.join('\n'), 's/index.m3u8');
-        if (r instanceof StreamCollectError) assert.match(r.reason, /grows past 4096 characters|makes more than 16777216 characters|more than/);
-      }),
-      { numRuns: PROPERTY_RUNS },
-    );
-  });
+  it(
+    'chained and repeated EXT-X-DEFINE: substitution output stays bounded, or the playlist is refused with the bound',
+    { timeout: 120_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 64 }),
+          fc.integer({ min: 1, max: 3000 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 0, max: 2000 }),
+          async (depth, base, fanout, uses) => {
+            const lines = ['#EXTM3U', `#EXT-X-DEFINE:NAME="v0",VALUE="${'x'.repeat(base)}"`];
+            for (let i = 1; i <= depth; i++)
+              lines.push(`#EXT-X-DEFINE:NAME="v${i}",VALUE="${`{$v${i - 1}}`.repeat(fanout)}"`);
+            for (let i = 0; i < uses; i++) lines.push('#EXTINF:4,', `{$v${depth}}-${i}.ts`);
+            const r = await survives(lines.join('\n'), 's/index.m3u8');
+            if (r instanceof StreamCollectError)
+              assert.match(r.reason, /grows past 4096 characters|makes more than 16777216 characters|more than/);
+          },
+        ),
+        { numRuns: PROPERTY_RUNS },
+      );
+    },
+  );
 
-  it('many references left out (other hosts, bad URIs): kept up to the budget, counted beyond, and the collection stops', { timeout: 120_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 30_000 }), async (n) => {
-        const lines = ['#EXTM3U'];
-        for (let i = 0; i < n; i++) lines.push('#EXTINF:4,', `https://elsewhere-${i}.example.net/${i}.ts`);
-        const r = await survives(lines.join('\n'), 's/index.m3u8');
-        assert.ok(!(r instanceof StreamCollectError));
-        assert.equal(r.leftOut.length + r.leftOutMore, Math.min(n, MANIFEST_BUDGET.maxLeftOutTotal + 1));
-        assert.equal(r.overLimit, n > MANIFEST_BUDGET.maxLeftOutTotal);
-      }),
-      { numRuns: 20 },
-    );
-  });
+  it(
+    'many references left out (other hosts, bad URIs): kept up to the budget, counted beyond, and the collection stops',
+    { timeout: 120_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: 30_000 }), async (n) => {
+          const lines = ['#EXTM3U'];
+          for (let i = 0; i < n; i++) lines.push('#EXTINF:4,', `https://elsewhere-${i}.example.net/${i}.ts`);
+          const r = await survives(lines.join('\n'), 's/index.m3u8');
+          assert.ok(!(r instanceof StreamCollectError));
+          assert.equal(r.leftOut.length + r.leftOutMore, Math.min(n, MANIFEST_BUDGET.maxLeftOutTotal + 1));
+          assert.equal(r.overLimit, n > MANIFEST_BUDGET.maxLeftOutTotal);
+        }),
+        { numRuns: 20 },
+      );
+    },
+  );
 
   /** The spec's timeline rule, written as a loop (not as runs): each S, t from @t or the one before, r="-1" to the next @t or the Period's end. */
-  function oracle(entries: { t?: number; d: number; r?: number; n?: number }[], pto: number, timescale: number, duration: number | undefined): string[] | 'refused' {
+  function oracle(
+    entries: { t?: number; d: number; r?: number; n?: number }[],
+    pto: number,
+    timescale: number,
+    duration: number | undefined,
+  ): string[] | 'refused' {
     const out: string[] = [];
     let time = 0;
     let number = 1;
@@ -159,50 +250,110 @@ describe('hostile manifests, generated', () => {
     return out;
   }
 
-  it('DASH SegmentTimeline: the collector expands exactly what the spec\'s loop does (presentationTimeOffset, gaps, r="-1", S@n), or refuses what it cannot count', { timeout: 120_000 }, async () => {
-    const s = fc.record({ t: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }), d: fc.integer({ min: 0, max: 6 }), r: fc.option(fc.integer({ min: -1, max: 4 }), { nil: undefined }), n: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }) });
-    await fc.assert(
-      fc.asyncProperty(fc.array(s, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 3 }), fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }), async (entries, pto, timescale, duration) => {
-        const sx = entries.map((e) => `<S${e.t !== undefined ? ` t="${e.t}"` : ''} d="${e.d}"${e.r !== undefined ? ` r="${e.r}"` : ''}${e.n !== undefined ? ` n="${e.n}"` : ''}/>`).join('');
-        const mpd = `<MPD type="static"><Period${duration !== undefined ? ` duration="PT${duration}S"` : ''}><AdaptationSet mimeType="video/mp4"><SegmentTemplate timescale="${timescale}" presentationTimeOffset="${pto}" media="$Time$-$Number$.m4s"><SegmentTimeline>${sx}</SegmentTimeline></SegmentTemplate><Representation id="v" bandwidth="1"/></AdaptationSet></Period></MPD>`;
-        const expected = oracle(entries, pto, timescale, duration);
-        const r = await survives(mpd, 's/m.mpd');
-        if (expected === 'refused' || new Set(expected).size > MAX_PATHS) {
-          if (expected === 'refused') assert.ok(r instanceof StreamCollectError || (expected as unknown) === 'refused');
-          return;
-        }
-        if (r instanceof StreamCollectError) {
-          // An empty expansion is refused ("expands to no segments"); anything else the oracle accepted must be read.
-          assert.equal(expected.length, 0, r.reason);
-          return;
-        }
-        assert.deepEqual(r.objects.slice(0, r.manifestsFrom).map((o) => o.path.replace(/^s\/|\.m4s$/g, '')).sort(), [...new Set(expected)].sort());
-      }),
-      { numRuns: 2000 },
-    );
-  });
+  it(
+    'DASH SegmentTimeline: the collector expands exactly what the spec\'s loop does (presentationTimeOffset, gaps, r="-1", S@n), or refuses what it cannot count',
+    { timeout: 120_000 },
+    async () => {
+      const s = fc.record({
+        t: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
+        d: fc.integer({ min: 0, max: 6 }),
+        r: fc.option(fc.integer({ min: -1, max: 4 }), { nil: undefined }),
+        n: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }),
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(s, { minLength: 1, maxLength: 6 }),
+          fc.integer({ min: 0, max: 20 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
+          async (entries, pto, timescale, duration) => {
+            const sx = entries
+              .map(
+                (e) =>
+                  `<S${e.t !== undefined ? ` t="${e.t}"` : ''} d="${e.d}"${e.r !== undefined ? ` r="${e.r}"` : ''}${e.n !== undefined ? ` n="${e.n}"` : ''}/>`,
+              )
+              .join('');
+            const mpd = `<MPD type="static"><Period${duration !== undefined ? ` duration="PT${duration}S"` : ''}><AdaptationSet mimeType="video/mp4"><SegmentTemplate timescale="${timescale}" presentationTimeOffset="${pto}" media="$Time$-$Number$.m4s"><SegmentTimeline>${sx}</SegmentTimeline></SegmentTemplate><Representation id="v" bandwidth="1"/></AdaptationSet></Period></MPD>`;
+            const expected = oracle(entries, pto, timescale, duration);
+            const r = await survives(mpd, 's/m.mpd');
+            if (expected === 'refused' || new Set(expected).size > MAX_PATHS) {
+              if (expected === 'refused')
+                assert.ok(r instanceof StreamCollectError || (expected as unknown) === 'refused');
+              return;
+            }
+            if (r instanceof StreamCollectError) {
+              // An empty expansion is refused ("expands to no segments"); anything else the oracle accepted must be read.
+              assert.equal(expected.length, 0, r.reason);
+              return;
+            }
+            assert.deepEqual(
+              r.objects
+                .slice(0, r.manifestsFrom)
+                .map((o) => o.path.replace(/^s\/|\.m4s$/g, ''))
+                .sort(),
+              [...new Set(expected)].sort(),
+            );
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    },
+  );
 
-  it('DASH counts before expanding: huge r, duration and endNumber values are over the limit at once, with the number they list', { timeout: 120_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: MAX_PATHS + 1, max: Math.floor(Number.MAX_SAFE_INTEGER / 4) }), async (r) => {
-        const mpd = `<MPD type="static"><Period duration="PT1S"><AdaptationSet mimeType="video/mp4"><SegmentTemplate media="$Number$.m4s"><SegmentTimeline><S t="0" d="1" r="${r - 1}"/></SegmentTimeline></SegmentTemplate><Representation id="v" bandwidth="1"/></AdaptationSet></Period></MPD>`;
-        const c = await survives(mpd, 's/m.mpd');
-        assert.ok(!(c instanceof StreamCollectError), String((c as StreamCollectError).reason));
-        assert.equal(c.limitReason, `the MPD lists ${r} segments, more than the limit of ${MAX_PATHS} paths`);
-      }),
-      { numRuns: 50 },
-    );
-  });
+  it(
+    'DASH counts before expanding: huge r, duration and endNumber values are over the limit at once, with the number they list',
+    { timeout: 120_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: MAX_PATHS + 1, max: Math.floor(Number.MAX_SAFE_INTEGER / 4) }),
+          async (r) => {
+            const mpd = `<MPD type="static"><Period duration="PT1S"><AdaptationSet mimeType="video/mp4"><SegmentTemplate media="$Number$.m4s"><SegmentTimeline><S t="0" d="1" r="${r - 1}"/></SegmentTimeline></SegmentTemplate><Representation id="v" bandwidth="1"/></AdaptationSet></Period></MPD>`;
+            const c = await survives(mpd, 's/m.mpd');
+            assert.ok(!(c instanceof StreamCollectError), String((c as StreamCollectError).reason));
+            assert.equal(c.limitReason, `the MPD lists ${r} segments, more than the limit of ${MAX_PATHS} paths`);
+          },
+        ),
+        { numRuns: 50 },
+      );
+    },
+  );
 
-  it('mangled MPDs (cut anywhere, junk inserted, nesting, entities): read or refused, never thrown otherwise', { timeout: 120_000 }, async () => {
-    const valid = `<?xml version="1.0"?><!-- c --><MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT8S"><BaseURL>m/</BaseURL><Period><AdaptationSet mimeType="video/mp4"><SegmentTemplate duration="2" media="$RepresentationID$/$Number%03d$.m4s" initialization="$RepresentationID$/init.mp4"/><Representation id="v&amp;1" bandwidth="1"><BaseURL><![CDATA[v/]]></BaseURL></Representation></AdaptationSet><AdaptationSet mimeType="audio/mp4"><Representation id="a" bandwidth="2"><BaseURL>a.mp4</BaseURL><SegmentBase><Initialization range="0-9"/></SegmentBase></Representation></AdaptationSet></Period></MPD>`;
-    const ok = await survives(valid, 's/m.mpd');
-    assert.ok(!(ok instanceof StreamCollectError), 'the valid MPD is read');
-    await fc.assert(
-      fc.asyncProperty(fc.nat(valid.length), fc.nat(valid.length), fc.constantFrom('', '<', '>', '&', '&bogus;', '&#0;', '<!DOCTYPE x>', '<![CDATA[', ']]>', '"', "'", '</Period>', '<Period>', '$', '\u0000', '<a><b><c><d>'.repeat(20)), async (cut, at, junk) => {
-        await survives(valid.slice(0, at) + junk + valid.slice(at, Math.max(at, cut)), 's/m.mpd');
-      }),
-      { numRuns: 2000 },
-    );
-  });
+  it(
+    'mangled MPDs (cut anywhere, junk inserted, nesting, entities): read or refused, never thrown otherwise',
+    { timeout: 120_000 },
+    async () => {
+      const valid = `<?xml version="1.0"?><!-- c --><MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT8S"><BaseURL>m/</BaseURL><Period><AdaptationSet mimeType="video/mp4"><SegmentTemplate duration="2" media="$RepresentationID$/$Number%03d$.m4s" initialization="$RepresentationID$/init.mp4"/><Representation id="v&amp;1" bandwidth="1"><BaseURL><![CDATA[v/]]></BaseURL></Representation></AdaptationSet><AdaptationSet mimeType="audio/mp4"><Representation id="a" bandwidth="2"><BaseURL>a.mp4</BaseURL><SegmentBase><Initialization range="0-9"/></SegmentBase></Representation></AdaptationSet></Period></MPD>`;
+      const ok = await survives(valid, 's/m.mpd');
+      assert.ok(!(ok instanceof StreamCollectError), 'the valid MPD is read');
+      await fc.assert(
+        fc.asyncProperty(
+          fc.nat(valid.length),
+          fc.nat(valid.length),
+          fc.constantFrom(
+            '',
+            '<',
+            '>',
+            '&',
+            '&bogus;',
+            '&#0;',
+            '<!DOCTYPE x>',
+            '<![CDATA[',
+            ']]>',
+            '"',
+            "'",
+            '</Period>',
+            '<Period>',
+            '$',
+            '\u0000',
+            '<a><b><c><d>'.repeat(20),
+          ),
+          async (cut, at, junk) => {
+            await survives(valid.slice(0, at) + junk + valid.slice(at, Math.max(at, cut)), 's/m.mpd');
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    },
+  );
 });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StreamCollectError, collectStream, isManifestKind, mapUrl, type FetchText, type StreamCollection } from '../../src/core';
+import {
+  StreamCollectError,
+  collectStream,
+  isManifestKind,
+  mapUrl,
+  type FetchText,
+  type StreamCollection,
+} from '../../src/core';
 
 /*
  * Fixtures written from the specifications, not from any parser's output: the
@@ -17,7 +24,9 @@ function server(files: Record<string, string>) {
   const fetchText: FetchText = async (url) => {
     read.push(url);
     const body = files[url];
-    return body === undefined ? { status: 404, text: '<Error><Code>NoSuchKey</Code></Error>', contentType: 'application/xml' } : { status: 200, text: body };
+    return body === undefined
+      ? { status: 404, text: '<Error><Code>NoSuchKey</Code></Error>', contentType: 'application/xml' }
+      : { status: 200, text: body };
   };
   return { fetchText, read };
 }
@@ -35,7 +44,18 @@ const lines = (...l: string[]) => `${l.join('\n')}\n`;
 describe('HLS, from RFC 8216bis', () => {
   it('9.1 a simple media playlist: its three segments and itself', async () => {
     const r = await collect('simple/index.m3u8', {
-      [`${HOST}/simple/index.m3u8`]: lines('#EXTM3U', '#EXT-X-TARGETDURATION:10', '#EXT-X-VERSION:3', '#EXTINF:9.009,', 'first.ts', '#EXTINF:9.009,', 'second.ts', '#EXTINF:3.003,', 'third.ts', '#EXT-X-ENDLIST'),
+      [`${HOST}/simple/index.m3u8`]: lines(
+        '#EXTM3U',
+        '#EXT-X-TARGETDURATION:10',
+        '#EXT-X-VERSION:3',
+        '#EXTINF:9.009,',
+        'first.ts',
+        '#EXTINF:9.009,',
+        'second.ts',
+        '#EXTINF:3.003,',
+        'third.ts',
+        '#EXT-X-ENDLIST',
+      ),
     });
     assert.deepEqual(paths(r), ['simple/first.ts', 'simple/index.m3u8', 'simple/second.ts', 'simple/third.ts']);
   });
@@ -60,13 +80,24 @@ describe('HLS, from RFC 8216bis', () => {
         'fileSequence54-A.ts',
       ),
     });
-    assert.deepEqual(paths(r), ['enc/fileSequence52-A.ts', 'enc/fileSequence52-B.ts', 'enc/fileSequence53-A.ts', 'enc/fileSequence54-A.ts', 'enc/index.m3u8', 'enc/keys/k53.key']);
+    assert.deepEqual(paths(r), [
+      'enc/fileSequence52-A.ts',
+      'enc/fileSequence52-B.ts',
+      'enc/fileSequence53-A.ts',
+      'enc/fileSequence54-A.ts',
+      'enc/index.m3u8',
+      'enc/keys/k53.key',
+    ]);
     assert.equal(kinds(r)['enc/keys/k53.key'], 'key');
-    assert.deepEqual(r.leftOut.map((l) => l.uri), ['https://priv.example.com/key.php?r=52']);
+    assert.deepEqual(
+      r.leftOut.map((l) => l.uri),
+      ['https://priv.example.com/key.php?r=52'],
+    );
   });
 
   it('9.4-9.6 a multivariant playlist: variants, an audio-only variant that is also a rendition, I-frame playlists, audio renditions; each playlist read once', async () => {
-    const media = (...segments: string[]) => lines('#EXTM3U', '#EXT-X-TARGETDURATION:10', ...segments.flatMap((s) => ['#EXTINF:10,', s]), '#EXT-X-ENDLIST');
+    const media = (...segments: string[]) =>
+      lines('#EXTM3U', '#EXT-X-TARGETDURATION:10', ...segments.flatMap((s) => ['#EXTINF:10,', s]), '#EXT-X-ENDLIST');
     const r = await collect('mv/master.m3u8', {
       [`${HOST}/mv/master.m3u8`]: lines(
         '#EXTM3U',
@@ -85,7 +116,15 @@ describe('HLS, from RFC 8216bis', () => {
       [`${HOST}/mv/main/german-audio.m3u8`]: media('de1.aac'),
       [`${HOST}/mv/low/video-only.m3u8`]: media('l1.ts', 'l2.ts'),
       [`${HOST}/mv/mid/video-only.m3u8`]: media('m1.ts'),
-      [`${HOST}/mv/low/iframe.m3u8`]: lines('#EXTM3U', '#EXT-X-TARGETDURATION:10', '#EXT-X-I-FRAMES-ONLY', '#EXTINF:4,', '#EXT-X-BYTERANGE:9400@376', 'l1.ts', '#EXT-X-ENDLIST'),
+      [`${HOST}/mv/low/iframe.m3u8`]: lines(
+        '#EXTM3U',
+        '#EXT-X-TARGETDURATION:10',
+        '#EXT-X-I-FRAMES-ONLY',
+        '#EXTINF:4,',
+        '#EXT-X-BYTERANGE:9400@376',
+        'l1.ts',
+        '#EXT-X-ENDLIST',
+      ),
     });
     assert.deepEqual(paths(r), [
       'mv/low/iframe.m3u8',
@@ -119,14 +158,27 @@ describe('HLS, from RFC 8216bis', () => {
       ),
       [`${HOST}/session/v.m3u8`]: lines('#EXTM3U', '#EXT-X-TARGETDURATION:4', '#EXTINF:4,', 'a.ts', '#EXT-X-ENDLIST'),
     });
-    assert.deepEqual(paths(r), ['session/a.ts', 'session/keys/session.key', 'session/lyrics.json', 'session/master.m3u8', 'session/steering.json', 'session/v.m3u8']);
+    assert.deepEqual(paths(r), [
+      'session/a.ts',
+      'session/keys/session.key',
+      'session/lyrics.json',
+      'session/master.m3u8',
+      'session/steering.json',
+      'session/v.m3u8',
+    ]);
     assert.equal(kinds(r)['session/lyrics.json'], 'data');
     assert.equal(kinds(r)['session/keys/session.key'], 'key');
   });
 
   it('4.3 and 4.4.2.3 variables: QUERYPARAM in the multivariant playlist, IMPORT in its media playlist, NAME/VALUE, each in URI lines and quoted strings', async () => {
     const r = await collect('vars/master.m3u8?token=abc%20123', {
-      [`${HOST}/vars/master.m3u8?token=abc%20123`]: lines('#EXTM3U', '#EXT-X-DEFINE:QUERYPARAM="token"', '#EXT-X-DEFINE:NAME="dir",VALUE="v1"', '#EXT-X-STREAM-INF:BANDWIDTH=1', '{$dir}/index.m3u8?t={$token}'),
+      [`${HOST}/vars/master.m3u8?token=abc%20123`]: lines(
+        '#EXTM3U',
+        '#EXT-X-DEFINE:QUERYPARAM="token"',
+        '#EXT-X-DEFINE:NAME="dir",VALUE="v1"',
+        '#EXT-X-STREAM-INF:BANDWIDTH=1',
+        '{$dir}/index.m3u8?t={$token}',
+      ),
       [`${HOST}/vars/v1/index.m3u8?t=abc%20123`]: lines(
         '#EXTM3U',
         '#EXT-X-DEFINE:IMPORT="dir"',
@@ -141,32 +193,64 @@ describe('HLS, from RFC 8216bis', () => {
       ),
     });
     // The query parameter's value is decoded ("abc 123"), and encoded again in the URL; a result is not substituted again.
-    assert.deepEqual(paths(r), ['vars/master.m3u8', 'vars/v1/$dir-part-v1-2.m4s', 'vars/v1/index.m3u8', 'vars/v1/part-v1-1.m4s', 'vars/v1/part-v1-init.mp4']);
+    assert.deepEqual(paths(r), [
+      'vars/master.m3u8',
+      'vars/v1/$dir-part-v1-2.m4s',
+      'vars/v1/index.m3u8',
+      'vars/v1/part-v1-1.m4s',
+      'vars/v1/part-v1-init.mp4',
+    ]);
     assert.ok(r.read.includes(`${HOST}/vars/v1/index.m3u8?t=abc%20123`));
   });
 
   it('4.3: an undefined variable, a name defined twice, an IMPORT with nothing to import and a missing QUERYPARAM each refuse the playlist, naming the line', async () => {
     const cases: [string, RegExp][] = [
       [lines('#EXTM3U', '#EXTINF:4,', '{$nope}.ts'), /line 3: the variable \{\$nope\} is used but not defined/],
-      [lines('#EXTM3U', '#EXT-X-DEFINE:NAME="a",VALUE="1"', '#EXT-X-DEFINE:NAME="a",VALUE="2"'), /line 3: the variable a is defined twice/],
-      [lines('#EXTM3U', '#EXT-X-DEFINE:IMPORT="a"', '#EXTINF:4,', '{$a}.ts'), /line 2: EXT-X-DEFINE IMPORT="a" in a playlist that no multivariant playlist loaded/],
-      [lines('#EXTM3U', '#EXT-X-DEFINE:QUERYPARAM="q"', '#EXTINF:4,', '{$q}.ts'), /line 2: EXT-X-DEFINE QUERYPARAM="q": the playlist's URL has no such query parameter/],
+      [
+        lines('#EXTM3U', '#EXT-X-DEFINE:NAME="a",VALUE="1"', '#EXT-X-DEFINE:NAME="a",VALUE="2"'),
+        /line 3: the variable a is defined twice/,
+      ],
+      [
+        lines('#EXTM3U', '#EXT-X-DEFINE:IMPORT="a"', '#EXTINF:4,', '{$a}.ts'),
+        /line 2: EXT-X-DEFINE IMPORT="a" in a playlist that no multivariant playlist loaded/,
+      ],
+      [
+        lines('#EXTM3U', '#EXT-X-DEFINE:QUERYPARAM="q"', '#EXTINF:4,', '{$q}.ts'),
+        /line 2: EXT-X-DEFINE QUERYPARAM="q": the playlist's URL has no such query parameter/,
+      ],
     ];
     for (const [text, expected] of cases) {
-      await assert.rejects(collect('v/index.m3u8', { [`${HOST}/v/index.m3u8`]: text }), (e: StreamCollectError) => expected.test(e.reason), String(expected));
+      await assert.rejects(
+        collect('v/index.m3u8', { [`${HOST}/v/index.m3u8`]: text }),
+        (e: StreamCollectError) => expected.test(e.reason),
+        String(expected),
+      );
     }
   });
 
   it('4.1: a playlist with both multivariant and media tags is refused; unknown tags and comments are ignored', async () => {
     await assert.rejects(
-      collect('m/index.m3u8', { [`${HOST}/m/index.m3u8`]: lines('#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=1', 'v.m3u8', '#EXTINF:4,', 'a.ts') }),
-      (e: StreamCollectError) => /EXTINF in a multivariant playlist: a playlist is either a multivariant or a media playlist/.test(e.reason),
+      collect('m/index.m3u8', {
+        [`${HOST}/m/index.m3u8`]: lines('#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=1', 'v.m3u8', '#EXTINF:4,', 'a.ts'),
+      }),
+      (e: StreamCollectError) =>
+        /EXTINF in a multivariant playlist: a playlist is either a multivariant or a media playlist/.test(e.reason),
     );
-    const r = await collect('m/index.m3u8', { [`${HOST}/m/index.m3u8`]: lines('#EXTM3U', '#EXT-X-FUTURE-TAG:URI="not-an-object.ts"', '# a comment: EXTINF', '#EXTINF:4,', 'a.ts', '', '#EXT-X-ENDLIST') });
+    const r = await collect('m/index.m3u8', {
+      [`${HOST}/m/index.m3u8`]: lines(
+        '#EXTM3U',
+        '#EXT-X-FUTURE-TAG:URI="not-an-object.ts"',
+        '# a comment: EXTINF',
+        '#EXTINF:4,',
+        'a.ts',
+        '',
+        '#EXT-X-ENDLIST',
+      ),
+    });
     assert.deepEqual(paths(r), ['m/a.ts', 'm/index.m3u8']);
   });
 
-  it('LL-HLS (4.4.4.9, 4.4.5.3, 4.4.5.4, the RFC\'s own example): parts, preload hints of both types, and rendition reports to a script are left out with the reason, not a failure', async () => {
+  it("LL-HLS (4.4.4.9, 4.4.5.3, 4.4.5.4, the RFC's own example): parts, preload hints of both types, and rendition reports to a script are left out with the reason, not a failure", async () => {
     const r = await collect('ll/2M/index.m3u8', {
       [`${HOST}/ll/2M/index.m3u8`]: lines(
         '#EXTM3U',
@@ -189,7 +273,14 @@ describe('HLS, from RFC 8216bis', () => {
         '#EXT-X-RENDITION-REPORT:URI="../1M/waitForMSN.php",LAST-MSN=273,LAST-PART=2',
         '#EXT-X-RENDITION-REPORT:URI="../4M/index.m3u8",LAST-MSN=273,LAST-PART=1',
       ),
-      [`${HOST}/ll/4M/index.m3u8`]: lines('#EXTM3U', '#EXT-X-TARGETDURATION:4', '#EXT-X-MAP:URI="init.mp4"', '#EXTINF:4,', 'fileSequence266.mp4', '#EXT-X-RENDITION-REPORT:URI="../2M/index.m3u8",LAST-MSN=273'),
+      [`${HOST}/ll/4M/index.m3u8`]: lines(
+        '#EXTM3U',
+        '#EXT-X-TARGETDURATION:4',
+        '#EXT-X-MAP:URI="init.mp4"',
+        '#EXTINF:4,',
+        'fileSequence266.mp4',
+        '#EXT-X-RENDITION-REPORT:URI="../2M/index.m3u8",LAST-MSN=273',
+      ),
     });
     assert.deepEqual(paths(r), [
       'll/2M/filePart267.0.mp4',
@@ -209,7 +300,12 @@ describe('HLS, from RFC 8216bis', () => {
     assert.equal(kinds(r)['ll/2M/filePart268.1.mp4'], 'part');
     assert.deepEqual(
       r.leftOut.map((l) => [l.uri, l.reason]),
-      [[`${HOST}/ll/1M/waitForMSN.php`, "a rendition report's playlist that could not be read: HTTP 404 (no such object)"]],
+      [
+        [
+          `${HOST}/ll/1M/waitForMSN.php`,
+          "a rendition report's playlist that could not be read: HTTP 404 (no such object)",
+        ],
+      ],
     );
     // The report back from 4M to 2M is a hint: it does not make 2M a child of 4M, and the root stays last.
     assert.equal(r.objects.at(-1)!.path, 'll/2M/index.m3u8');
@@ -217,13 +313,24 @@ describe('HLS, from RFC 8216bis', () => {
 
   it('4.4.5.2: a delta update (EXT-X-SKIP) is refused: it does not list the skipped segments', async () => {
     await assert.rejects(
-      collect('d/index.m3u8', { [`${HOST}/d/index.m3u8`]: lines('#EXTM3U', '#EXT-X-TARGETDURATION:4', '#EXT-X-SKIP:SKIPPED-SEGMENTS=3', '#EXTINF:4,', 'a.ts') }),
+      collect('d/index.m3u8', {
+        [`${HOST}/d/index.m3u8`]: lines(
+          '#EXTM3U',
+          '#EXT-X-TARGETDURATION:4',
+          '#EXT-X-SKIP:SKIPPED-SEGMENTS=3',
+          '#EXTINF:4,',
+          'a.ts',
+        ),
+      }),
       (e: StreamCollectError) => /EXT-X-SKIP: this is a delta update/.test(e.reason),
     );
   });
 });
 
-const mpd = (body: string, attributes = 'type="static" mediaPresentationDuration="PT12S"') => `<?xml version="1.0" encoding="UTF-8"?>
+const mpd = (
+  body: string,
+  attributes = 'type="static" mediaPresentationDuration="PT12S"',
+) => `<?xml version="1.0" encoding="UTF-8"?>
 <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" ${attributes} profiles="urn:mpeg:dash:profile:isoff-live:2011" minBufferTime="PT2S">
 ${body}
 </MPD>`;
@@ -238,7 +345,13 @@ describe('DASH, from ISO/IEC 23009-1', () => {
       <SegmentTemplate timescale="1000" duration="4000" startNumber="7" initialization="$RepresentationID$/init-$Bandwidth$.mp4" media="$RepresentationID$/seg-$Number%04d$.m4s"/>
       <Representation id="v1" bandwidth="500000"/>
     </AdaptationSet></Period>`);
-    assert.deepEqual(paths(r), ['d/manifest.mpd', 'd/v1/init-500000.mp4', 'd/v1/seg-0007.m4s', 'd/v1/seg-0008.m4s', 'd/v1/seg-0009.m4s']);
+    assert.deepEqual(paths(r), [
+      'd/manifest.mpd',
+      'd/v1/init-500000.mp4',
+      'd/v1/seg-0007.m4s',
+      'd/v1/seg-0008.m4s',
+      'd/v1/seg-0009.m4s',
+    ]);
   });
 
   it('DASH-IF thumbnails: a SegmentTemplate without @initialization has no init section (never the folder)', async () => {
@@ -283,10 +396,18 @@ describe('DASH, from ISO/IEC 23009-1', () => {
   });
 
   it('5.3.9.3 SegmentList: Initialization@sourceURL, SegmentURL@media, a SegmentURL with only @mediaRange is the BaseURL itself, @index', async () => {
-    const r = await dash(`<Period><AdaptationSet mimeType="video/mp4"><Representation id="v" bandwidth="1"><BaseURL>list/all.mp4</BaseURL>
+    const r =
+      await dash(`<Period><AdaptationSet mimeType="video/mp4"><Representation id="v" bandwidth="1"><BaseURL>list/all.mp4</BaseURL>
       <SegmentList duration="4"><Initialization sourceURL="init.mp4"/><SegmentURL media="s1.mp4" index="s1.sidx"/><SegmentURL mediaRange="100-199"/><SegmentURL media="s3.mp4"/></SegmentList>
     </Representation></AdaptationSet></Period>`);
-    assert.deepEqual(paths(r), ['d/list/all.mp4', 'd/list/init.mp4', 'd/list/s1.mp4', 'd/list/s1.sidx', 'd/list/s3.mp4', 'd/manifest.mpd']);
+    assert.deepEqual(paths(r), [
+      'd/list/all.mp4',
+      'd/list/init.mp4',
+      'd/list/s1.mp4',
+      'd/list/s1.sidx',
+      'd/list/s3.mp4',
+      'd/manifest.mpd',
+    ]);
     assert.equal(kinds(r)['d/list/s1.sidx'], 'index');
   });
 
@@ -300,15 +421,20 @@ describe('DASH, from ISO/IEC 23009-1', () => {
 
   it('5.6 BaseURL at every level resolves against the one above; alternatives at one level are all kept (another host left out)', async () => {
     const r = await collect('d/manifest.mpd', {
-      [`${HOST}/d/manifest.mpd`]: mpd(`<BaseURL>media/</BaseURL><BaseURL>https://cdn.example.net/media/</BaseURL><Period><BaseURL>p1/</BaseURL><AdaptationSet mimeType="video/mp4"><BaseURL>video/</BaseURL>
+      [`${HOST}/d/manifest.mpd`]:
+        mpd(`<BaseURL>media/</BaseURL><BaseURL>https://cdn.example.net/media/</BaseURL><Period><BaseURL>p1/</BaseURL><AdaptationSet mimeType="video/mp4"><BaseURL>video/</BaseURL>
         <SegmentTemplate duration="6" media="$Number$.m4s"/><Representation id="v" bandwidth="1"><BaseURL>hd/</BaseURL></Representation></AdaptationSet></Period>`),
     });
     assert.deepEqual(paths(r), ['d/manifest.mpd', 'd/media/p1/video/hd/1.m4s', 'd/media/p1/video/hd/2.m4s']);
-    assert.deepEqual(r.leftOut.map((l) => l.uri), ['https://cdn.example.net/media/p1/video/hd/1.m4s', 'https://cdn.example.net/media/p1/video/hd/2.m4s']);
+    assert.deepEqual(
+      r.leftOut.map((l) => l.uri),
+      ['https://cdn.example.net/media/p1/video/hd/1.m4s', 'https://cdn.example.net/media/p1/video/hd/2.m4s'],
+    );
   });
 
   it('5.3.9.1 inheritance: a Period-level template, an AdaptationSet that overrides @media, a Representation that overrides @startNumber; attribute by attribute', async () => {
-    const r = await dash(`<Period><SegmentTemplate timescale="2" duration="12" media="p/$Number$.m4s" initialization="p/$RepresentationID$-init.mp4"/>
+    const r =
+      await dash(`<Period><SegmentTemplate timescale="2" duration="12" media="p/$Number$.m4s" initialization="p/$RepresentationID$-init.mp4"/>
       <AdaptationSet mimeType="video/mp4"><SegmentTemplate media="v/$RepresentationID$-$Number$.m4s"/>
         <Representation id="hi" bandwidth="1"><SegmentTemplate startNumber="5"/></Representation>
       </AdaptationSet></Period>`);
@@ -326,23 +452,69 @@ describe('DASH, from ISO/IEC 23009-1', () => {
   });
 
   it('what cannot be counted before expanding is refused with the reason: d="0", r="-1" with no end, a live template, remote elements, an unknown identifier, a DTD', async () => {
-    const t = (inner: string, attributes?: string) => dash(`<Period><AdaptationSet mimeType="video/mp4">${inner}<Representation id="v" bandwidth="1"/></AdaptationSet></Period>`, attributes);
+    const t = (inner: string, attributes?: string) =>
+      dash(
+        `<Period><AdaptationSet mimeType="video/mp4">${inner}<Representation id="v" bandwidth="1"/></AdaptationSet></Period>`,
+        attributes,
+      );
     const cases: [Promise<unknown>, RegExp][] = [
-      [t('<SegmentTemplate media="$Time$.m4s"><SegmentTimeline><S t="0" d="0" r="-1"/></SegmentTimeline></SegmentTemplate>'), /d="0": a segment's duration must be above 0/],
-      [t('<SegmentTemplate media="$Time$.m4s"><SegmentTimeline><S t="0" d="2" r="-1"/></SegmentTimeline></SegmentTemplate>', 'type="static"'), /r="-1", but neither a later S@t nor the Period's duration says where it ends/],
-      [t('<SegmentTemplate duration="2" media="$Number$.m4s"/>', 'type="dynamic" availabilityStartTime="2026-01-01T00:00:00Z"'), /@duration in a live MPD: which segments exist depends on the time/],
-      [t('<SegmentTemplate media="$Time$.m4s"><SegmentTimeline><S t="0" d="2" r="-1"/></SegmentTimeline></SegmentTemplate>', 'type="dynamic" availabilityStartTime="2026-01-01T00:00:00Z"'), /r="-1" in a live MPD/],
+      [
+        t(
+          '<SegmentTemplate media="$Time$.m4s"><SegmentTimeline><S t="0" d="0" r="-1"/></SegmentTimeline></SegmentTemplate>',
+        ),
+        /d="0": a segment's duration must be above 0/,
+      ],
+      [
+        t(
+          '<SegmentTemplate media="$Time$.m4s"><SegmentTimeline><S t="0" d="2" r="-1"/></SegmentTimeline></SegmentTemplate>',
+          'type="static"',
+        ),
+        /r="-1", but neither a later S@t nor the Period's duration says where it ends/,
+      ],
+      [
+        t(
+          '<SegmentTemplate duration="2" media="$Number$.m4s"/>',
+          'type="dynamic" availabilityStartTime="2026-01-01T00:00:00Z"',
+        ),
+        /@duration in a live MPD: which segments exist depends on the time/,
+      ],
+      [
+        t(
+          '<SegmentTemplate media="$Time$.m4s"><SegmentTimeline><S t="0" d="2" r="-1"/></SegmentTimeline></SegmentTemplate>',
+          'type="dynamic" availabilityStartTime="2026-01-01T00:00:00Z"',
+        ),
+        /r="-1" in a live MPD/,
+      ],
       [t('<SegmentTemplate duration="2" media="$Frame$.m4s"/>'), /an identifier DASH does not define: \$Frame\$/],
-      [dash('<Period xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="https://ads.example.com/period.xml" xlink:actuate="onLoad"/>'), /Period 1 is a remote element \(xlink:href\)/],
-      [collect('d/manifest.mpd', { [`${HOST}/d/manifest.mpd`]: '<?xml version="1.0"?><!DOCTYPE MPD [<!ENTITY a "aaaa">]><MPD type="static"></MPD>' }), /it has a DTD/],
+      [
+        dash(
+          '<Period xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="https://ads.example.com/period.xml" xlink:actuate="onLoad"/>',
+        ),
+        /Period 1 is a remote element \(xlink:href\)/,
+      ],
+      [
+        collect('d/manifest.mpd', {
+          [`${HOST}/d/manifest.mpd`]:
+            '<?xml version="1.0"?><!DOCTYPE MPD [<!ENTITY a "aaaa">]><MPD type="static"></MPD>',
+        }),
+        /it has a DTD/,
+      ],
     ];
-    for (const [run, expected] of cases) await assert.rejects(run, (e: StreamCollectError) => expected.test(e.reason), String(expected));
+    for (const [run, expected] of cases)
+      await assert.rejects(run, (e: StreamCollectError) => expected.test(e.reason), String(expected));
   });
 });
 
 describe('the order to purge, in any graph the collector accepts', () => {
   it('a media playlist shared by two renditions, and renditions that report each other: each playlist after what it lists, a child before its parent, the root last', async () => {
-    const media = (seg: string, ...reports: string[]) => lines('#EXTM3U', '#EXT-X-TARGETDURATION:4', '#EXTINF:4,', seg, ...reports.map((u) => `#EXT-X-RENDITION-REPORT:URI="${u}"`));
+    const media = (seg: string, ...reports: string[]) =>
+      lines(
+        '#EXTM3U',
+        '#EXT-X-TARGETDURATION:4',
+        '#EXTINF:4,',
+        seg,
+        ...reports.map((u) => `#EXT-X-RENDITION-REPORT:URI="${u}"`),
+      );
     const r = await collect('g/master.m3u8', {
       [`${HOST}/g/master.m3u8`]: lines(
         '#EXTM3U',
@@ -363,7 +535,8 @@ describe('the order to purge, in any graph the collector accepts', () => {
     const at = (p: string) => order.indexOf(`g/${p}`);
     for (const o of r.objects.slice(0, r.manifestsFrom)) assert.ok(!isManifestKind(o.kind));
     for (const seg of ['v1.ts', 'v2.ts', 'v3.ts', 'a.aac']) assert.ok(at(seg) < r.manifestsFrom, seg);
-    for (const child of ['v1.m3u8', 'v2.m3u8', 'v3.m3u8', 'audio.m3u8']) assert.ok(at(child) >= r.manifestsFrom && at(child) < at('master.m3u8'), child);
+    for (const child of ['v1.m3u8', 'v2.m3u8', 'v3.m3u8', 'audio.m3u8'])
+      assert.ok(at(child) >= r.manifestsFrom && at(child) < at('master.m3u8'), child);
     // v3 is reached only through v2's report: it is purged before v2.
     assert.ok(at('v3.m3u8') < at('v2.m3u8'));
     assert.equal(order.at(-1), 'g/master.m3u8');

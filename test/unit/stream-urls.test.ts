@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mediaStorageUrl, playbackUrl, qencodeUrlAt, qencodeUrlsIn, URL_SCAN, urlAt, type Domain } from '../../src/core';
+import {
+  mediaStorageUrl,
+  playbackUrl,
+  qencodeUrlAt,
+  qencodeUrlsIn,
+  URL_SCAN,
+  urlAt,
+  type Domain,
+} from '../../src/core';
 
 const created = new Date();
 const domains: Domain[] = [
@@ -9,15 +17,28 @@ const domains: Domain[] = [
 ];
 
 describe('Qencode URLs in text', () => {
-  const line = 'See https://media-assets.media-storage.us-west.qencode.com/streams/a%20b/master.m3u8, or (https://vod.example-tv.com/clips/one.mp4). Not https://example.com/x.m3u8 nor https://live.example-tv.com/live.m3u8.';
+  const line =
+    'See https://media-assets.media-storage.us-west.qencode.com/streams/a%20b/master.m3u8, or (https://vod.example-tv.com/clips/one.mp4). Not https://example.com/x.m3u8 nor https://live.example-tv.com/live.m3u8.';
 
   it('finds media-storage URLs and vod-domain URLs, with bucket, decoded path and manifest flag; trailing punctuation is not part of them', () => {
     const found = qencodeUrlsIn(line, domains);
     assert.deepEqual(
       found.map((u) => ({ url: u.url, bucket: u.bucket, path: u.path, domain: u.domain, manifest: u.manifest })),
       [
-        { url: 'https://media-assets.media-storage.us-west.qencode.com/streams/a%20b/master.m3u8', bucket: 'media-assets', path: 'streams/a b/master.m3u8', domain: undefined, manifest: true },
-        { url: 'https://vod.example-tv.com/clips/one.mp4', bucket: 'media-assets', path: 'clips/one.mp4', domain: 'vod.example-tv.com', manifest: false },
+        {
+          url: 'https://media-assets.media-storage.us-west.qencode.com/streams/a%20b/master.m3u8',
+          bucket: 'media-assets',
+          path: 'streams/a b/master.m3u8',
+          domain: undefined,
+          manifest: true,
+        },
+        {
+          url: 'https://vod.example-tv.com/clips/one.mp4',
+          bucket: 'media-assets',
+          path: 'clips/one.mp4',
+          domain: 'vod.example-tv.com',
+          manifest: false,
+        },
       ],
     );
     assert.equal(line.slice(found[0]!.start, found[0]!.end), found[0]!.url);
@@ -50,7 +71,11 @@ describe('Qencode URLs in text', () => {
     const at = one.length * 125_000 + 10;
     const found = qencodeUrlAt(long, at, counted);
     assert.equal(found?.path, 'clips/x.mp4');
-    assert.equal(long.slice(found!.start, found!.end), 'https://vod.example-tv.com/clips/x.mp4', 'offsets are the line\'s');
+    assert.equal(
+      long.slice(found!.start, found!.end),
+      'https://vod.example-tv.com/clips/x.mp4',
+      "offsets are the line's",
+    );
     assert.ok(lookups <= 2 * Math.ceil(URL_SCAN.window / one.length) + 2, `${lookups} lookups`);
   });
 
@@ -63,9 +88,15 @@ describe('Qencode URLs in text', () => {
   });
 
   it('builds playback URLs with each path segment encoded', () => {
-    assert.equal(mediaStorageUrl('media-assets', 'eu-central', 'a b/c#d.ts'), 'https://media-assets.media-storage.eu-central.qencode.com/a%20b/c%23d.ts');
+    assert.equal(
+      mediaStorageUrl('media-assets', 'eu-central', 'a b/c#d.ts'),
+      'https://media-assets.media-storage.eu-central.qencode.com/a%20b/c%23d.ts',
+    );
     // The bucket and the region make the host: nothing else may choose it.
-    assert.throws(() => mediaStorageUrl('media-assets', 'x@evil.example#', 'a.ts'), /"x@evil.example#" is not a media-storage region/);
+    assert.throws(
+      () => mediaStorageUrl('media-assets', 'x@evil.example#', 'a.ts'),
+      /"x@evil.example#" is not a media-storage region/,
+    );
     assert.throws(() => mediaStorageUrl('media-assets', '', 'a.ts'), /is not a media-storage region/);
     assert.throws(() => mediaStorageUrl('evil.example/', 'us-west', 'a.ts'), /is not a bucket name/);
     assert.throws(() => mediaStorageUrl('a@evil.example', 'us-west', 'a.ts'), /is not a bucket name/);
@@ -73,7 +104,11 @@ describe('Qencode URLs in text', () => {
   });
 
   it('a 10,000-line file: scanning one line stays cheap', () => {
-    const lines = Array.from({ length: 10_000 }, (_, i) => (i % 10 === 0 ? `${i}: https://media-assets.media-storage.us-west.qencode.com/s/${i}.m3u8` : `${i}: plain text without links, just words`));
+    const lines = Array.from({ length: 10_000 }, (_, i) =>
+      i % 10 === 0
+        ? `${i}: https://media-assets.media-storage.us-west.qencode.com/s/${i}.m3u8`
+        : `${i}: plain text without links, just words`,
+    );
     let hits = 0;
     for (const l of lines) if (qencodeUrlAt(l, 20, domains)) hits++;
     assert.equal(hits, 1000);

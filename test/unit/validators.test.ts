@@ -154,7 +154,11 @@ table(
 );
 
 describe('stream ids', () => {
-  it('accepts a UUID, normalised to lowercase', () => assert.deepEqual(validateStreamId(' 1F1AB6A3-D867-4787-B882-7F2FB1203634 '), { ok: true, value: '1f1ab6a3-d867-4787-b882-7f2fb1203634' }));
+  it('accepts a UUID, normalised to lowercase', () =>
+    assert.deepEqual(validateStreamId(' 1F1AB6A3-D867-4787-B882-7F2FB1203634 '), {
+      ok: true,
+      value: '1f1ab6a3-d867-4787-b882-7f2fb1203634',
+    }));
   for (const bad of ['', 'stream-1', '1f1ab6a3d8674787b8827f2fb1203634', '1f1ab6a3-d867-4787-b882-7f2fb120363z']) {
     it(`refuses ${JSON.stringify(bad)}`, () => assert.equal(validateStreamId(bad).ok, false));
   }
@@ -163,7 +167,15 @@ describe('stream ids', () => {
 describe('CORS documents', () => {
   const validDocs: [string, object][] = [
     ['empty', {}],
-    ['the seed example', { 'Access-Control-Allow-Origin': 'https://media-storage.us-west.qencode.com', 'Access-Control-Allow-Methods': 'GET, PUT, POST, DELETE', 'Access-Control-Max-Age': '1600', 'Access-Control-Allow-Credentials': 'true' }],
+    [
+      'the seed example',
+      {
+        'Access-Control-Allow-Origin': 'https://media-storage.us-west.qencode.com',
+        'Access-Control-Allow-Methods': 'GET, PUT, POST, DELETE',
+        'Access-Control-Max-Age': '1600',
+        'Access-Control-Allow-Credentials': 'true',
+      },
+    ],
     ['any origin', { 'Access-Control-Allow-Origin': '*' }],
     ['origin with port', { 'Access-Control-Allow-Origin': 'http://localhost:8080' }],
     ['methods without spaces', { 'Access-Control-Allow-Methods': 'GET,HEAD,OPTIONS' }],
@@ -172,7 +184,17 @@ describe('CORS documents', () => {
     ['expose headers', { 'Access-Control-Expose-Headers': 'Content-Length, Content-Range' }],
     ['max age zero', { 'Access-Control-Max-Age': '0' }],
     ['credentials false', { 'Access-Control-Allow-Credentials': 'false' }],
-    ['all six', { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': '*', 'Access-Control-Expose-Headers': '*', 'Access-Control-Max-Age': '86400', 'Access-Control-Allow-Credentials': 'false' }],
+    [
+      'all six',
+      {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Methods': 'GET',
+        'Access-Control-Allow-Headers': '*',
+        'Access-Control-Expose-Headers': '*',
+        'Access-Control-Max-Age': '86400',
+        'Access-Control-Allow-Credentials': 'false',
+      },
+    ],
   ];
   for (const [name, doc] of validDocs) {
     it(`accepts ${name}`, () => assert.deepEqual(validateCorsDocument(doc), { ok: true, value: doc }));
@@ -182,11 +204,19 @@ describe('CORS documents', () => {
     ['null', null, /JSON object/],
     ['a string', '*', /JSON object/],
     ['an unknown header', { 'X-Frame-Options': 'DENY' }, /"X-Frame-Options" is not a supported CORS header/],
-    ['a header in the wrong case', { 'access-control-allow-origin': '*' }, /must be written "Access-Control-Allow-Origin"/],
+    [
+      'a header in the wrong case',
+      { 'access-control-allow-origin': '*' },
+      /must be written "Access-Control-Allow-Origin"/,
+    ],
     ['a number for max age', { 'Access-Control-Max-Age': 600 }, /Access-Control-Max-Age must be a string/],
     ['a negative max age', { 'Access-Control-Max-Age': '-1' }, /whole number of seconds/],
     ['a fractional max age', { 'Access-Control-Max-Age': '1.5' }, /whole number of seconds/],
-    ['a boolean for credentials', { 'Access-Control-Allow-Credentials': true }, /Access-Control-Allow-Credentials must be the string "true" or "false"/],
+    [
+      'a boolean for credentials',
+      { 'Access-Control-Allow-Credentials': true },
+      /Access-Control-Allow-Credentials must be the string "true" or "false"/,
+    ],
     ['credentials yes', { 'Access-Control-Allow-Credentials': 'yes' }, /"true" or "false"/],
     ['an unknown method', { 'Access-Control-Allow-Methods': 'GET, FETCH' }, /list of HTTP methods/],
     ['lowercase methods', { 'Access-Control-Allow-Methods': 'get' }, /list of HTTP methods/],
@@ -211,7 +241,10 @@ describe('CORS documents', () => {
   });
 
   it('the JSON schema is generated from the same rules: six properties, no others, with descriptions and patterns', () => {
-    const schema = corsJsonSchema() as { properties: Record<string, { description?: string; pattern?: string; enum?: string[] }>; additionalProperties: boolean };
+    const schema = corsJsonSchema() as {
+      properties: Record<string, { description?: string; pattern?: string; enum?: string[] }>;
+      additionalProperties: boolean;
+    };
     assert.deepEqual(Object.keys(schema.properties).sort(), [
       'Access-Control-Allow-Credentials',
       'Access-Control-Allow-Headers',
@@ -232,10 +265,15 @@ describe('the editor schema file', () => {
   it('media/cors.schema.json is exactly what the zod schema generates (npm run schema rewrites it)', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const committed = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'media', 'cors.schema.json'), 'utf8')) as Record<string, unknown>;
+    const committed = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', '..', 'media', 'cors.schema.json'), 'utf8'),
+    ) as Record<string, unknown>;
     const { title: _title, description: _description, ...rest } = committed;
     assert.deepEqual(rest, corsJsonSchema());
     const props = (rest as { properties: Record<string, { patternErrorMessage?: string }> }).properties;
-    assert.equal(props['Access-Control-Max-Age']?.patternErrorMessage, 'Must be a whole number of seconds written as a string, e.g. "600".');
+    assert.equal(
+      props['Access-Control-Max-Age']?.patternErrorMessage,
+      'Must be a whole number of seconds written as a string, e.g. "600".',
+    );
   });
 });

@@ -5,7 +5,10 @@ import { DEFAULT_SCHEDULE, WatchSchedule } from '../../src/resources/tls/watch-s
 describe('the TLS watch schedule (a fake clock)', () => {
   it('waits 15 s, then doubles up to 5 min', () => {
     const s = new WatchSchedule(DEFAULT_SCHEDULE);
-    assert.deepEqual([0, 1, 2, 3, 4, 5, 9].map((n) => s.delay(n) / 1000), [15, 30, 60, 120, 240, 300, 300]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 9].map((n) => s.delay(n) / 1000),
+      [15, 30, 60, 120, 240, 300, 300],
+    );
   });
 
   it('asks each watched subscription once when it is due, and not before', () => {

@@ -116,7 +116,11 @@ function limitsOf(options: CollectOptions): StreamLimits {
   };
 }
 
-async function collect(rootUrl: string, rootText: string | undefined, options: CollectOptions): Promise<StreamCollection> {
+async function collect(
+  rootUrl: string,
+  rootText: string | undefined,
+  options: CollectOptions,
+): Promise<StreamCollection> {
   options.signal?.throwIfAborted();
   const root = rootOf(rootUrl, options.toTarget);
   const run = new Collection(root, rootText, limitsOf(options), options);
@@ -206,7 +210,10 @@ class Collection {
       const reply = await this.textOf(node);
       if (reply === undefined) return;
       const { refs, readerStopped, listed } = this.parse(node, reply);
-      const pathLimit = listed !== undefined ? `the MPD lists ${listed} segments, more than the limit of ${this.limits.maxPaths} paths` : `the stream has more than ${this.limits.maxPaths} paths`;
+      const pathLimit =
+        listed !== undefined
+          ? `the MPD lists ${listed} segments, more than the limit of ${this.limits.maxPaths} paths`
+          : `the stream has more than ${this.limits.maxPaths} paths`;
       node.entries = this.entriesOf(node, refs, pathLimit);
       // The reader stopped at the room that was left, yet no limit was reached here (a URI listed in two manifests, say).
       if (readerStopped) this.stop(pathLimit);
@@ -227,7 +234,8 @@ class Collection {
     }
     if (this.internal.signal.aborted) return undefined;
     this.manifestsRead++;
-    if (reply.status < 200 || reply.status > 299) throw new StreamCollectError(node.url, `HTTP ${reply.status}${httpHint(reply.status)}`, node.from);
+    if (reply.status < 200 || reply.status > 299)
+      throw new StreamCollectError(node.url, `HTTP ${reply.status}${httpHint(reply.status)}`, node.from);
     this.bytesRead += reply.text.length;
     if (this.bytesRead > MANIFEST_BUDGET.maxTotalBytes) {
       this.stop(`its manifests add up to more than ${MANIFEST_BUDGET.maxTotalBytes / 1024 / 1024} MiB`);
@@ -236,25 +244,54 @@ class Collection {
     return reply;
   }
 
-  private parse(node: Playlist, { text, contentType }: FetchTextResult): { refs: ManifestRef[]; readerStopped: boolean; listed?: number } {
+  private parse(
+    node: Playlist,
+    { text, contentType }: FetchTextResult,
+  ): { refs: ManifestRef[]; readerStopped: boolean; listed?: number } {
     const { looksLikeHls, looksLikeDash, readHls, readDash } = loadReaders();
-    if (text.length > MANIFEST_BUDGET.maxBytes) throw new StreamCollectError(node.url, `it is larger than ${MANIFEST_BUDGET.maxBytes / 1024 / 1024} MiB`, node.from);
+    if (text.length > MANIFEST_BUDGET.maxBytes)
+      throw new StreamCollectError(
+        node.url,
+        `it is larger than ${MANIFEST_BUDGET.maxBytes / 1024 / 1024} MiB`,
+        node.from,
+      );
     const hls = looksLikeHls(text);
     if (!hls && !looksLikeDash(text)) {
       const start = JSON.stringify(text.trimStart().slice(0, 40));
-      throw new StreamCollectError(node.url, `it is neither an HLS playlist (#EXTM3U) nor a DASH MPD${contentType ? ` (Content-Type ${clip(contentType, 80)})` : ''}; it begins ${start}`, node.from);
+      throw new StreamCollectError(
+        node.url,
+        `it is neither an HLS playlist (#EXTM3U) nor a DASH MPD${contentType ? ` (Content-Type ${clip(contentType, 80)})` : ''}; it begins ${start}`,
+        node.from,
+      );
     }
-    if (node !== this.root && !hls) throw new StreamCollectError(node.url, 'an HLS playlist references it as a playlist, but it is a DASH MPD', node.from);
+    if (node !== this.root && !hls)
+      throw new StreamCollectError(
+        node.url,
+        'an HLS playlist references it as a playlist, but it is a DASH MPD',
+        node.from,
+      );
     node.format = hls ? 'hls' : 'dash';
     // A reader stops at the references this collection can still take, kept or left out.
     const room = this.limits.maxPaths - this.paths.size + (MANIFEST_BUDGET.maxLeftOutTotal - this.leftOutCount);
     try {
       if (!hls) {
         const parsed = readDash(text, { url: node.url, maxRefs: room });
-        return { refs: parsed.refs, readerStopped: !!parsed.overLimit, ...(parsed.listed !== undefined ? { listed: parsed.listed } : {}) };
+        return {
+          refs: parsed.refs,
+          readerStopped: !!parsed.overLimit,
+          ...(parsed.listed !== undefined ? { listed: parsed.listed } : {}),
+        };
       }
-      const parsed = readHls(text, { url: node.url, ...(node.imported ? { imported: node.imported } : {}), subtitles: node.subtitles, maxRefs: room });
-      if (node !== this.root && parsed.type === 'multivariant') throw new Error('it is a multivariant playlist, but a playlist that another one references must be a media playlist (RFC 8216bis 4.3.4.2)');
+      const parsed = readHls(text, {
+        url: node.url,
+        ...(node.imported ? { imported: node.imported } : {}),
+        subtitles: node.subtitles,
+        maxRefs: room,
+      });
+      if (node !== this.root && parsed.type === 'multivariant')
+        throw new Error(
+          'it is a multivariant playlist, but a playlist that another one references must be a media playlist (RFC 8216bis 4.3.4.2)',
+        );
       node.hlsType = parsed.type;
       node.variables = parsed.variables;
       return { refs: parsed.refs, readerStopped: !!parsed.overLimit };
@@ -265,13 +302,15 @@ class Collection {
 
   /** Where an absolute URL belongs: an object of the root's bucket, or the reason it is not collected. */
   private classify(url: URL): StreamTarget | string {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return `a ${clip(url.protocol, 20)} URI is not an object in a bucket (a DRM key system's URI, or inline data)`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      return `a ${clip(url.protocol, 20)} URI is not an object in a bucket (a DRM key system's URI, or inline data)`;
     const unsafe = readableProblem(url);
     if (unsafe) return `not read or purged: ${unsafe}`;
     const mapped = this.options.toTarget(url);
     const bucket = this.root.target.bucket;
     if ('reason' in mapped) return `not in this bucket: ${mapped.reason}`;
-    if (mapped.bucket !== bucket) return `not in this bucket: it is in the bucket ${mapped.bucket}, the stream in ${bucket}`;
+    if (mapped.bucket !== bucket)
+      return `not in this bucket: it is in the bucket ${mapped.bucket}, the stream in ${bucket}`;
     const path = validateObjectPath(mapped.path);
     return path.ok ? { bucket, path: path.value } : `not an object path: ${path.message}`;
   }
@@ -280,8 +319,11 @@ class Collection {
     const entries: Entry[] = [];
     const push = (entry: Entry) => {
       // A left-out URI is kept for the preview only: a few hundred characters of it are enough.
-      entries.push(entry.type === 'left' ? { type: 'left', uri: clip(entry.uri, 300), reason: clip(entry.reason, 300) } : entry);
-      if (entry.type === 'left' && ++this.leftOutCount > MANIFEST_BUDGET.maxLeftOutTotal) this.stop(`more than ${MANIFEST_BUDGET.maxLeftOutTotal} references are left out`);
+      entries.push(
+        entry.type === 'left' ? { type: 'left', uri: clip(entry.uri, 300), reason: clip(entry.reason, 300) } : entry,
+      );
+      if (entry.type === 'left' && ++this.leftOutCount > MANIFEST_BUDGET.maxLeftOutTotal)
+        this.stop(`more than ${MANIFEST_BUDGET.maxLeftOutTotal} references are left out`);
     };
     for (const ref of refs) {
       if (this.overLimit) break;
@@ -317,7 +359,14 @@ class Collection {
         push(entry);
         if (entry.type === 'left') continue;
       } else {
-        entries.push({ type: 'object', url: url.href, target, kind: ref.kind, ...(ref.rendition ? { rendition: ref.rendition } : {}), ...(ref.shared ? { shared: true } : {}) });
+        entries.push({
+          type: 'object',
+          url: url.href,
+          target,
+          kind: ref.kind,
+          ...(ref.rendition ? { rendition: ref.rendition } : {}),
+          ...(ref.shared ? { shared: true } : {}),
+        });
       }
       this.paths.add(key);
       if (this.paths.size > this.limits.maxPaths) this.stop(pathLimit);
@@ -334,8 +383,17 @@ class Collection {
       return { type: 'playlist', key, hint };
     }
     if (node.depth + 1 > this.limits.maxDepth) {
-      if (hint) return { type: 'left', uri: url.href, reason: `a rendition report more than ${this.limits.maxDepth} levels below the root` };
-      throw new StreamCollectError(url.href, `the playlists nest deeper than ${this.limits.maxDepth} levels below the root`, node.url);
+      if (hint)
+        return {
+          type: 'left',
+          uri: url.href,
+          reason: `a rendition report more than ${this.limits.maxDepth} levels below the root`,
+        };
+      throw new StreamCollectError(
+        url.href,
+        `the playlists nest deeper than ${this.limits.maxDepth} levels below the root`,
+        node.url,
+      );
     }
     if (this.playlists.size >= this.limits.maxManifests) {
       this.stop(`the stream has more than ${this.limits.maxManifests} manifests`);
@@ -362,7 +420,11 @@ class Collection {
 }
 
 /** Step 4: the order to purge, and the summaries, from a depth-first walk in document order. */
-function arrange(root: Playlist, playlists: Map<string, Playlist>, status: { overLimit: string | undefined; manifestsRead: number }): StreamCollection {
+function arrange(
+  root: Playlist,
+  playlists: Map<string, Playlist>,
+  status: { overLimit: string | undefined; manifestsRead: number },
+): StreamCollection {
   const media: StreamObject[] = [];
   const manifests: StreamObject[] = [];
   const emitted = new Set<string>();
@@ -401,7 +463,12 @@ function arrange(root: Playlist, playlists: Map<string, Playlist>, status: { ove
   const emitManifest = (node: Playlist, rendition: string | undefined) => {
     if (emitted.has(node.key)) return;
     emitted.add(node.key);
-    manifests.push({ url: node.url, ...node.target, kind: node.kind, ...(rendition && node !== root ? { rendition } : {}) });
+    manifests.push({
+      url: node.url,
+      ...node.target,
+      kind: node.kind,
+      ...(rendition && node !== root ? { rendition } : {}),
+    });
   };
   const count = (rendition: string, node: Playlist, entry: Extract<Entry, { type: 'object' }>) => {
     let summary = renditions.get(rendition);
@@ -411,7 +478,13 @@ function arrange(root: Playlist, playlists: Map<string, Playlist>, status: { ove
         overflowRenditions.add(rendition);
         return;
       }
-      summary = { name: rendition, ...(node.format === 'hls' ? { playlist: node.target.path } : {}), count: 0, first: entry.target.path, last: entry.target.path };
+      summary = {
+        name: rendition,
+        ...(node.format === 'hls' ? { playlist: node.target.path } : {}),
+        count: 0,
+        first: entry.target.path,
+        last: entry.target.path,
+      };
       renditions.set(rendition, summary);
       hasSegment.set(rendition, false);
     }

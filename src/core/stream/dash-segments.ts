@@ -39,9 +39,16 @@ export function parseTemplate(text: string, attribute: string): Template {
     if (inner === '') parts.push('$');
     else {
       const m = IDENTIFIER.exec(inner);
-      if (!m) throw new SegmentError(`the ${attribute} template has an identifier DASH does not define: $${inner.slice(0, 30)}$`);
-      if (m[1] === 'SubNumber') throw new SegmentError(`the ${attribute} template uses $SubNumber$ (segment sequences), which is not read here`);
-      if (m[1] === 'RepresentationID' && m[2]) throw new SegmentError(`the ${attribute} template gives $RepresentationID$ a width, which DASH does not allow`);
+      if (!m)
+        throw new SegmentError(
+          `the ${attribute} template has an identifier DASH does not define: $${inner.slice(0, 30)}$`,
+        );
+      if (m[1] === 'SubNumber')
+        throw new SegmentError(
+          `the ${attribute} template uses $SubNumber$ (segment sequences), which is not read here`,
+        );
+      if (m[1] === 'RepresentationID' && m[2])
+        throw new SegmentError(`the ${attribute} template gives $RepresentationID$ a width, which DASH does not allow`);
       parts.push({ id: m[1] as 'Number', width: m[3] ? Number(m[3]) : 0 });
     }
     i = close + 1;
@@ -121,7 +128,8 @@ export function timelineRuns(entries: readonly TimelineEntry[], timing: Timing):
   for (let i = 0; i < entries.length; i++) {
     const s = entries[i]!;
     if (!(s.d > 0)) throw new SegmentError(`a SegmentTimeline S has d="${s.d}": a segment's duration must be above 0`);
-    if (s.k !== undefined && s.k !== 1) throw new SegmentError('a SegmentTimeline S has k (segment sequences), which is not read here');
+    if (s.k !== undefined && s.k !== 1)
+      throw new SegmentError('a SegmentTimeline S has k (segment sequences), which is not read here');
     if (s.t !== undefined) time = s.t;
     if (s.n !== undefined) number = s.n;
     const r = s.r ?? 0;
@@ -156,8 +164,14 @@ export function durationRun(duration: number, timing: Timing): Run {
   if (!(duration > 0)) throw new SegmentError(`a SegmentTemplate has duration="${duration}": it must be above 0`);
   let count: number;
   if (timing.endNumber !== undefined) count = timing.endNumber - timing.startNumber + 1;
-  else if (timing.dynamic) throw new SegmentError('a SegmentTemplate with @duration in a live MPD: which segments exist depends on the time it is read');
-  else if (timing.periodDuration === undefined) throw new SegmentError('a SegmentTemplate has no end: neither its Period nor the MPD gives a duration, and it has no endNumber');
+  else if (timing.dynamic)
+    throw new SegmentError(
+      'a SegmentTemplate with @duration in a live MPD: which segments exist depends on the time it is read',
+    );
+  else if (timing.periodDuration === undefined)
+    throw new SegmentError(
+      'a SegmentTemplate has no end: neither its Period nor the MPD gives a duration, and it has no endNumber',
+    );
   else count = Math.ceil((timing.periodDuration * timing.timescale) / duration - 1e-9);
   return { time: timing.presentationTimeOffset, duration, count: Math.max(0, count), number: timing.startNumber };
 }
@@ -175,7 +189,8 @@ export function* expandRuns(runs: readonly Run[], max: number): Generator<{ numb
     for (let i = 0; i < run.count && left > 0; i++, left--) {
       const number = run.number + i;
       const time = run.time + i * run.duration;
-      if (!Number.isSafeInteger(number) || !Number.isSafeInteger(time)) throw new SegmentError('a segment number or time is too large to be exact');
+      if (!Number.isSafeInteger(number) || !Number.isSafeInteger(time))
+        throw new SegmentError('a segment number or time is too large to be exact');
       yield { number, time };
     }
     if (left <= 0) return;
@@ -185,7 +200,9 @@ export function* expandRuns(runs: readonly Run[], max: number): Generator<{ numb
 /** An xs:duration (`PT1H2M3.5S`, `P1DT2H`) in seconds; undefined when it is not one. Years and months have no fixed length. */
 export function parseDuration(text: string | null | undefined): number | undefined {
   if (!text) return undefined;
-  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim());
+  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+    text.trim(),
+  );
   if (!m || text.trim() === 'P' || text.trim() === 'PT') return undefined;
   const [, d, h, min, s] = m;
   return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + Number(s ?? 0);

@@ -54,7 +54,8 @@ export function looksLikeDash(text: string): boolean {
     if (text.startsWith('<!DOCTYPE', i)) {
       const subset = text.indexOf('[', i);
       const close = text.indexOf('>', i);
-      i = subset >= 0 && subset < close ? text.indexOf('>', Math.max(text.indexOf(']', subset), subset)) + 1 : close + 1;
+      i =
+        subset >= 0 && subset < close ? text.indexOf('>', Math.max(text.indexOf(']', subset), subset)) + 1 : close + 1;
       if (i <= 0) return false;
       continue;
     }
@@ -86,16 +87,29 @@ function attr(e: XmlElement | undefined, name: string): string | undefined {
 /** A remote element (5.5) would add what this MPD does not list. */
 function refuseRemote(e: XmlElement, what: string): void {
   for (let i = 0; i < e.attributes.length; i += 2) {
-    if (/(^|:)href$/.test(e.attributes[i]!)) throw new Error(`${what} is a remote element (xlink:href), which is not read: the stream may hold more than this MPD lists`);
+    if (/(^|:)href$/.test(e.attributes[i]!))
+      throw new Error(
+        `${what} is a remote element (xlink:href), which is not read: the stream may hold more than this MPD lists`,
+      );
   }
 }
 
-function integer(value: string | undefined, what: string, options: { min?: number; signed?: boolean } = {}): number | undefined {
+function integer(
+  value: string | undefined,
+  what: string,
+  options: { min?: number; signed?: boolean } = {},
+): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   const n = Number(text);
-  if (!(options.signed ? /^-?\d+$/ : /^\d+$/).test(text) || !Number.isSafeInteger(n) || n < (options.min ?? Number.MIN_SAFE_INTEGER)) {
-    throw new SegmentError(`${what}="${clip(text, 30)}" is not ${options.min === 1 ? 'a whole number above 0' : 'a whole number'}`);
+  if (
+    !(options.signed ? /^-?\d+$/ : /^\d+$/).test(text) ||
+    !Number.isSafeInteger(n) ||
+    n < (options.min ?? Number.MIN_SAFE_INTEGER)
+  ) {
+    throw new SegmentError(
+      `${what}="${clip(text, 30)}" is not ${options.min === 1 ? 'a whole number above 0' : 'a whole number'}`,
+    );
   }
   return n;
 }
@@ -131,7 +145,10 @@ function segmentInfo(levels: readonly LevelSegments[]): SegmentInfo | undefined 
   let kind: SegmentInfo['kind'] | undefined;
   for (let i = levels.length - 1; i >= 0 && !kind; i--) kind = SEGMENT_KINDS.find((k) => levels[i]![k]);
   if (!kind) return undefined;
-  const chain = levels.map((l) => l[kind]).filter((e): e is XmlElement => !!e).reverse();
+  const chain = levels
+    .map((l) => l[kind])
+    .filter((e): e is XmlElement => !!e)
+    .reverse();
   return {
     kind,
     attribute: (name) => {
@@ -158,7 +175,10 @@ function resolveBases(bases: readonly string[], level: XmlElement): string[] {
   const out: string[] = [];
   for (const base of bases) {
     for (const element of own) {
-      if (out.length >= MANIFEST_BUDGET.maxBaseUrlCombinations) throw new Error(`its BaseURLs combine into more than ${MANIFEST_BUDGET.maxBaseUrlCombinations} alternative locations`);
+      if (out.length >= MANIFEST_BUDGET.maxBaseUrlCombinations)
+        throw new Error(
+          `its BaseURLs combine into more than ${MANIFEST_BUDGET.maxBaseUrlCombinations} alternative locations`,
+        );
       const rel = element.text.trim();
       try {
         out.push(new URL(rel, base).href);
@@ -173,7 +193,8 @@ function resolveBases(bases: readonly string[], level: XmlElement): string[] {
 function trackType(a: { contentType?: string; mimeType?: string; codecs?: string }): string {
   const mime = a.mimeType ?? '';
   const codecs = a.codecs ?? '';
-  if (a.contentType === 'text' || mime.startsWith('text/') || /ttml|vtt/.test(mime) || /^(stpp|wvtt)/.test(codecs)) return 'text';
+  if (a.contentType === 'text' || mime.startsWith('text/') || /ttml|vtt/.test(mime) || /^(stpp|wvtt)/.test(codecs))
+    return 'text';
   if (a.contentType) return a.contentType;
   if (mime.startsWith('image/')) return 'image';
   return mime.split('/')[0] || 'media';
@@ -190,8 +211,17 @@ function periodTimings(periods: readonly XmlElement[], mpd: { dynamic: boolean; 
   for (let i = 0; i < periods.length; i++) {
     const p = periods[i]!;
     const before = out[i - 1];
-    const start = parseDuration(attr(p, 'start')) ?? (before?.start !== undefined && before.duration !== undefined ? before.start + before.duration : i === 0 && !mpd.dynamic ? 0 : undefined);
-    out.push({ ...(start !== undefined ? { start } : {}), ...(parseDuration(attr(p, 'duration')) !== undefined ? { duration: parseDuration(attr(p, 'duration'))! } : {}) });
+    const start =
+      parseDuration(attr(p, 'start')) ??
+      (before?.start !== undefined && before.duration !== undefined
+        ? before.start + before.duration
+        : i === 0 && !mpd.dynamic
+          ? 0
+          : undefined);
+    out.push({
+      ...(start !== undefined ? { start } : {}),
+      ...(parseDuration(attr(p, 'duration')) !== undefined ? { duration: parseDuration(attr(p, 'duration'))! } : {}),
+    });
   }
   for (let i = 0; i < out.length; i++) {
     const t = out[i]!;
@@ -259,7 +289,23 @@ export function readDash(text: string, context: DashContext): ParsedManifest {
         try {
           const bases = resolveBases(setBases, rep);
           const info = segmentInfo([periodSegments, setSegments, levelSegments(rep, where)]);
-          listed += representationRefs({ info, bases, id, bandwidth: integer(attr(rep, 'bandwidth'), 'bandwidth') ?? 0, kind, rendition, where, timing, dynamic, mpdUrl: context.url }, add, maxRefs - seen.size, work);
+          listed += representationRefs(
+            {
+              info,
+              bases,
+              id,
+              bandwidth: integer(attr(rep, 'bandwidth'), 'bandwidth') ?? 0,
+              kind,
+              rendition,
+              where,
+              timing,
+              dynamic,
+              mpdUrl: context.url,
+            },
+            add,
+            maxRefs - seen.size,
+            work,
+          );
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
           throw new Error(`${where}: ${reason}`);
@@ -279,7 +325,10 @@ class Work {
   private left: number = MANIFEST_BUDGET.maxDashSteps;
   spend(steps: number): void {
     this.left -= steps;
-    if (this.left < 0) throw new Error(`reading it takes more than ${MANIFEST_BUDGET.maxDashSteps} steps (timeline entries and segments, Representation by Representation)`);
+    if (this.left < 0)
+      throw new Error(
+        `reading it takes more than ${MANIFEST_BUDGET.maxDashSteps} steps (timeline entries and segments, Representation by Representation)`,
+      );
   }
 }
 
@@ -319,7 +368,13 @@ function representationRefs(r: Representation, add: (ref: ManifestRef) => void, 
   const resolve = (uri: string, base: string) => new URL(uri, base).href;
   const file = (base: string) => {
     // A Representation that is one file: its BaseURL, unless that names a folder or the MPD itself.
-    if (base === r.mpdUrl || base.endsWith('/')) add({ uri: base, kind: r.kind, rendition, leftOut: `${r.where} has no segment information and its BaseURL names no file` });
+    if (base === r.mpdUrl || base.endsWith('/'))
+      add({
+        uri: base,
+        kind: r.kind,
+        rendition,
+        leftOut: `${r.where} has no segment information and its BaseURL names no file`,
+      });
     else add({ uri: base, kind: r.kind, rendition });
   };
   const sourceUrls = (name: string, kind: StreamObjectKind, base: string) => {
@@ -360,7 +415,9 @@ function representationRefs(r: Representation, add: (ref: ManifestRef) => void, 
     timescale: integer(info.attribute('timescale'), 'timescale', { min: 1 }) ?? 1,
     presentationTimeOffset: integer(info.attribute('presentationTimeOffset'), 'presentationTimeOffset') ?? 0,
     startNumber: integer(info.attribute('startNumber'), 'startNumber') ?? 1,
-    ...(info.attribute('endNumber') !== undefined ? { endNumber: integer(info.attribute('endNumber'), 'endNumber')! } : {}),
+    ...(info.attribute('endNumber') !== undefined
+      ? { endNumber: integer(info.attribute('endNumber'), 'endNumber')! }
+      : {}),
     ...(r.timing.duration !== undefined ? { periodDuration: r.timing.duration } : {}),
     dynamic: r.dynamic,
   };
@@ -369,9 +426,11 @@ function representationRefs(r: Representation, add: (ref: ManifestRef) => void, 
   const index = info.attribute('index') === undefined ? undefined : parseTemplate(info.attribute('index')!, '@index');
   const initText = info.attribute('initialization');
   const init = initText === undefined ? undefined : parseTemplate(initText, '@initialization');
-  if (init && (usesIdentifier(init, 'Number') || usesIdentifier(init, 'Time'))) throw new Error('its @initialization template uses $Number$ or $Time$, which only segments have');
+  if (init && (usesIdentifier(init, 'Number') || usesIdentifier(init, 'Time')))
+    throw new Error('its @initialization template uses $Number$ or $Time$, which only segments have');
   const values = { RepresentationID: r.id, Bandwidth: r.bandwidth };
-  if (/\s/.test(r.id) && [media, init, index].some((t) => t && usesIdentifier(t, 'RepresentationID'))) throw new Error('its id has white space, which a template cannot use');
+  if (/\s/.test(r.id) && [media, init, index].some((t) => t && usesIdentifier(t, 'RepresentationID')))
+    throw new Error('its id has white space, which a template cannot use');
 
   const timelineElement = info.child('SegmentTimeline')[0];
   let runs: Run[];
@@ -390,7 +449,10 @@ function representationRefs(r: Representation, add: (ref: ManifestRef) => void, 
   const initSources = info.child('Initialization');
   for (const base of r.bases) {
     if (init) add({ uri: resolve(fillTemplate(init, values), base), kind: 'init', rendition });
-    else for (const e of initSources) if (attr(e, 'sourceURL') !== undefined) add({ uri: resolve(attr(e, 'sourceURL')!, base), kind: 'init', rendition });
+    else
+      for (const e of initSources)
+        if (attr(e, 'sourceURL') !== undefined)
+          add({ uri: resolve(attr(e, 'sourceURL')!, base), kind: 'init', rendition });
     if (!media) {
       file(base);
       continue;

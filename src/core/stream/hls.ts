@@ -20,7 +20,14 @@ import type { ManifestRef, ParsedManifest } from './types';
  */
 
 /** Tags that only a multivariant playlist has, and tags that only a media playlist has (4.4.3-4.4.6). */
-const MULTIVARIANT_TAGS = new Set(['EXT-X-MEDIA', 'EXT-X-STREAM-INF', 'EXT-X-I-FRAME-STREAM-INF', 'EXT-X-SESSION-DATA', 'EXT-X-SESSION-KEY', 'EXT-X-CONTENT-STEERING']);
+const MULTIVARIANT_TAGS = new Set([
+  'EXT-X-MEDIA',
+  'EXT-X-STREAM-INF',
+  'EXT-X-I-FRAME-STREAM-INF',
+  'EXT-X-SESSION-DATA',
+  'EXT-X-SESSION-KEY',
+  'EXT-X-CONTENT-STEERING',
+]);
 const MEDIA_TAGS = new Set([
   'EXTINF',
   'EXT-X-TARGETDURATION',
@@ -95,7 +102,8 @@ export function attributeList(text: string, line = 0): Map<string, string> {
     while (i < n && /[A-Z0-9-]/.test(text[i]!)) i++;
     const name = text.slice(nameStart, i);
     skipSpaces();
-    if (!name || text[i] !== '=') throw new HlsError(line, `a malformed attribute list near "${clip(text.slice(nameStart, nameStart + 40), 40)}"`);
+    if (!name || text[i] !== '=')
+      throw new HlsError(line, `a malformed attribute list near "${clip(text.slice(nameStart, nameStart + 40), 40)}"`);
     i++;
     skipSpaces();
     let value: string;
@@ -128,7 +136,8 @@ class Substitution {
   constructor(private readonly budget = MANIFEST_BUDGET) {}
 
   define(line: number, name: string, value: string): void {
-    if (!VARIABLE_NAME.test(name)) throw new HlsError(line, `"${clip(name, 40)}" is not a variable name (letters, digits, "-" and "_")`);
+    if (!VARIABLE_NAME.test(name))
+      throw new HlsError(line, `"${clip(name, 40)}" is not a variable name (letters, digits, "-" and "_")`);
     if (this.variables.has(name)) throw new HlsError(line, `the variable ${name} is defined twice`);
     this.variables.set(name, value);
   }
@@ -139,13 +148,25 @@ class Substitution {
     let length = 0;
     const out = text.replace(REFERENCE, (whole, name: string) => {
       const value = this.variables.get(name);
-      if (value === undefined) throw new HlsError(line, `the variable {$${name}} is used but not defined (RFC 8216bis 4.3: such a playlist is not parsed)`);
+      if (value === undefined)
+        throw new HlsError(
+          line,
+          `the variable {$${name}} is used but not defined (RFC 8216bis 4.3: such a playlist is not parsed)`,
+        );
       length += value.length - whole.length;
-      if (text.length + length > this.budget.maxValueChars) throw new HlsError(line, `a value grows past ${this.budget.maxValueChars} characters once its variables are replaced`);
+      if (text.length + length > this.budget.maxValueChars)
+        throw new HlsError(
+          line,
+          `a value grows past ${this.budget.maxValueChars} characters once its variables are replaced`,
+        );
       return value;
     });
     this.produced += out.length;
-    if (this.produced > this.budget.maxSubstitutedChars) throw new HlsError(line, `variable substitution makes more than ${this.budget.maxSubstitutedChars} characters of text`);
+    if (this.produced > this.budget.maxSubstitutedChars)
+      throw new HlsError(
+        line,
+        `variable substitution makes more than ${this.budget.maxSubstitutedChars} characters of text`,
+      );
     return out;
   }
 }
@@ -159,7 +180,8 @@ function valueOf(sub: Substitution, line: number, raw: string | undefined): stri
 function variantLabel(kind: string, a: Map<string, string>): string {
   const resolution = /^(\d+)x(\d+)$/.exec(a.get('RESOLUTION') ?? '');
   const b = Number(a.get('BANDWIDTH'));
-  const bandwidth = !Number.isFinite(b) || a.get('BANDWIDTH') === undefined ? '' : b >= 1000 ? `${Math.round(b / 1000)}k` : `${b}bps`;
+  const bandwidth =
+    !Number.isFinite(b) || a.get('BANDWIDTH') === undefined ? '' : b >= 1000 ? `${Math.round(b / 1000)}k` : `${b}bps`;
   return [kind, resolution ? `${resolution[1]}x${resolution[2]}` : '', bandwidth].filter(Boolean).join(' ');
 }
 
@@ -177,7 +199,11 @@ export function readHls(text: string, context: HlsContext): ParsedHls {
   const kindOfTag = (line: number, tag: string) => {
     const kind = MULTIVARIANT_TAGS.has(tag) ? 'multivariant' : MEDIA_TAGS.has(tag) ? 'media' : undefined;
     if (!kind) return;
-    if (type && type !== kind) throw new HlsError(line, `${tag} in a ${type} playlist: a playlist is either a multivariant or a media playlist, never both (RFC 8216bis 4.1)`);
+    if (type && type !== kind)
+      throw new HlsError(
+        line,
+        `${tag} in a ${type} playlist: a playlist is either a multivariant or a media playlist, never both (RFC 8216bis 4.1)`,
+      );
     type = kind;
   };
   const add = (ref: ManifestRef) => {
@@ -233,9 +259,17 @@ export function readHls(text: string, context: HlsContext): ParsedHls {
           if (value === undefined) throw new HlsError(number, `EXT-X-DEFINE NAME="${clip(name, 40)}" has no VALUE`);
           sub.define(number, name, value);
         } else if (imported !== undefined) {
-          if (!context.imported) throw new HlsError(number, `EXT-X-DEFINE IMPORT="${clip(imported, 40)}" in a playlist that no multivariant playlist loaded`);
+          if (!context.imported)
+            throw new HlsError(
+              number,
+              `EXT-X-DEFINE IMPORT="${clip(imported, 40)}" in a playlist that no multivariant playlist loaded`,
+            );
           const value = context.imported.get(imported);
-          if (value === undefined) throw new HlsError(number, `EXT-X-DEFINE IMPORT="${clip(imported, 40)}": the multivariant playlist defines no such variable`);
+          if (value === undefined)
+            throw new HlsError(
+              number,
+              `EXT-X-DEFINE IMPORT="${clip(imported, 40)}": the multivariant playlist defines no such variable`,
+            );
           sub.define(number, imported, value);
         } else if (param !== undefined) {
           let value: string | null;
@@ -244,8 +278,13 @@ export function readHls(text: string, context: HlsContext): ParsedHls {
           } catch {
             value = null;
           }
-          if (value === null) throw new HlsError(number, `EXT-X-DEFINE QUERYPARAM="${clip(param, 40)}": the playlist's URL has no such query parameter`);
-          if (value.length > MANIFEST_BUDGET.maxValueChars) throw new HlsError(number, `the query parameter ${clip(param, 40)} is too long to be a variable`);
+          if (value === null)
+            throw new HlsError(
+              number,
+              `EXT-X-DEFINE QUERYPARAM="${clip(param, 40)}": the playlist's URL has no such query parameter`,
+            );
+          if (value.length > MANIFEST_BUDGET.maxValueChars)
+            throw new HlsError(number, `the query parameter ${clip(param, 40)} is too long to be a variable`);
           sub.define(number, param, value);
         } else throw new HlsError(number, 'EXT-X-DEFINE has neither NAME, IMPORT nor QUERYPARAM');
         break;
@@ -259,13 +298,25 @@ export function readHls(text: string, context: HlsContext): ParsedHls {
         const mediaType = attributes.get('TYPE') ?? '';
         if (uri === undefined || mediaType === 'CLOSED-CAPTIONS') break;
         const name = valueOf(sub, number, attributes.get('NAME')) ?? '';
-        add({ uri, kind: 'playlist', follow: { label: clip(`${mediaType.toLowerCase()} ${name}`.trim(), 80), subtitles: mediaType === 'SUBTITLES' } });
+        add({
+          uri,
+          kind: 'playlist',
+          follow: {
+            label: clip(`${mediaType.toLowerCase()} ${name}`.trim(), 80),
+            subtitles: mediaType === 'SUBTITLES',
+          },
+        });
         break;
       }
       case 'EXT-X-I-FRAME-STREAM-INF': {
         const attributes = a();
         const uri = uriOf(attributes);
-        if (uri !== undefined) add({ uri, kind: 'iframe-playlist', follow: { label: variantLabel('i-frames', attributes), subtitles: false } });
+        if (uri !== undefined)
+          add({
+            uri,
+            kind: 'iframe-playlist',
+            follow: { label: variantLabel('i-frames', attributes), subtitles: false },
+          });
         break;
       }
       case 'EXT-X-SESSION-KEY':
@@ -299,17 +350,22 @@ export function readHls(text: string, context: HlsContext): ParsedHls {
         const attributes = a();
         const uri = uriOf(attributes);
         const hint = attributes.get('TYPE');
-        if (uri !== undefined && (hint === 'PART' || hint === 'MAP')) add({ uri, kind: hint === 'MAP' ? 'init' : 'part' });
+        if (uri !== undefined && (hint === 'PART' || hint === 'MAP'))
+          add({ uri, kind: hint === 'MAP' ? 'init' : 'part' });
         break;
       }
       case 'EXT-X-RENDITION-REPORT': {
         const uri = uriOf(a());
-        if (uri !== undefined) add({ uri, kind: 'playlist', follow: { label: 'rendition report', subtitles: false }, hint: true });
+        if (uri !== undefined)
+          add({ uri, kind: 'playlist', follow: { label: 'rendition report', subtitles: false }, hint: true });
         break;
       }
       case 'EXT-X-SKIP':
         // A delta update (4.4.5.2) leaves out segments that only the full playlist lists.
-        throw new HlsError(number, 'EXT-X-SKIP: this is a delta update of a playlist, which leaves segments out; read the full playlist instead');
+        throw new HlsError(
+          number,
+          'EXT-X-SKIP: this is a delta update of a playlist, which leaves segments out; read the full playlist instead',
+        );
       default:
         break;
     }

@@ -17,7 +17,9 @@ export interface MediaFetcher {
 
 export const MAX_MANIFEST_BYTES = MANIFEST_BUDGET.maxBytes;
 
-export function httpFetcher(options: { proxy?: ProxySettings; connectMs?: number; replyMs?: number; deadlineMs?: number; maxBytes?: number } = {}): MediaFetcher {
+export function httpFetcher(
+  options: { proxy?: ProxySettings; connectMs?: number; replyMs?: number; deadlineMs?: number; maxBytes?: number } = {},
+): MediaFetcher {
   const tls = { rejectUnauthorized: options.proxy?.strictSSL ?? true };
   let dispatcher: Dispatcher | undefined;
   const agent = () =>
@@ -54,9 +56,14 @@ export function httpFetcher(options: { proxy?: ProxySettings; connectMs?: number
           chunks.push(chunk);
         }
         const type = res.headers['content-type'];
-        return { status: res.statusCode, text: Buffer.concat(chunks).toString('utf8'), ...(typeof type === 'string' ? { contentType: type } : {}) };
+        return {
+          status: res.statusCode,
+          text: Buffer.concat(chunks).toString('utf8'),
+          ...(typeof type === 'string' ? { contentType: type } : {}),
+        };
       } catch (error) {
-        if (deadline.aborted && !signal.aborted) throw new Error(`the manifest did not arrive within ${deadlineMs / 1000} s (${size} bytes had come)`);
+        if (deadline.aborted && !signal.aborted)
+          throw new Error(`the manifest did not arrive within ${deadlineMs / 1000} s (${size} bytes had come)`);
         throw error;
       }
     },

@@ -21,8 +21,10 @@ const MEDIA_STORAGE_HOST = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\.media-storage\.[a
 
 function loopbackBase(base: string): URL {
   const url = new URL(base);
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-  if (!loopback || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error(`a media-storage override must be a loopback http(s) address, not ${base}`);
+  const loopback =
+    ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (!loopback || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new Error(`a media-storage override must be a loopback http(s) address, not ${base}`);
   return url;
 }
 

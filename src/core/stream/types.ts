@@ -18,7 +18,8 @@ import { clip } from './budget';
  *   `EXT-X-SESSION-DATA` file (or a content steering manifest); `index`: a DASH index
  *   segment (`RepresentationIndex`, `@index`).
  */
-export type StreamObjectKind = 'manifest' | 'playlist' | 'iframe-playlist' | 'segment' | 'subtitle' | 'part' | 'init' | 'index' | 'key' | 'data';
+export type StreamObjectKind =
+  'manifest' | 'playlist' | 'iframe-playlist' | 'segment' | 'subtitle' | 'part' | 'init' | 'index' | 'key' | 'data';
 
 /** The kinds a player reads to find the other objects: they are purged last. */
 export const MANIFEST_KINDS: readonly StreamObjectKind[] = ['manifest', 'playlist', 'iframe-playlist'];
@@ -63,7 +64,12 @@ export interface StreamLimits {
   concurrency: number;
 }
 
-export const DEFAULT_STREAM_LIMITS: Readonly<StreamLimits> = { maxPaths: 20_000, maxManifests: 500, maxDepth: 4, concurrency: 6 };
+export const DEFAULT_STREAM_LIMITS: Readonly<StreamLimits> = {
+  maxPaths: 20_000,
+  maxManifests: 500,
+  maxDepth: 4,
+  concurrency: 6,
+};
 
 export interface CollectOptions extends Partial<StreamLimits> {
   fetchText: FetchText;
@@ -138,7 +144,9 @@ export class StreamCollectError extends Error {
     /** The manifest that referenced it; absent for the root. */
     readonly from?: string,
   ) {
-    super(`Could not read the manifest ${clip(url, 300)}${from ? ` (referenced by ${clip(from, 300)})` : ''}: ${clip(reason, 1000)}`);
+    super(
+      `Could not read the manifest ${clip(url, 300)}${from ? ` (referenced by ${clip(from, 300)})` : ''}: ${clip(reason, 1000)}`,
+    );
   }
 }
 

@@ -71,7 +71,9 @@ export function qencodeUrlAt(line: string, character: number, domains: readonly 
   const window = line.length <= 2 * URL_SCAN.window ? line : line.slice(from, character + URL_SCAN.window);
   const offset = window === line ? 0 : from;
   if (!/https?:\/\//i.test(window)) return undefined;
-  const found = qencodeUrlsIn(window, domains).find((u) => character - offset >= u.start && character - offset <= u.end);
+  const found = qencodeUrlsIn(window, domains).find(
+    (u) => character - offset >= u.start && character - offset <= u.end,
+  );
   return found && { ...found, start: found.start + offset, end: found.end + offset };
 }
 
@@ -93,8 +95,10 @@ export function urlAt(line: string, character: number): string | undefined {
  */
 export function mediaStorageUrl(bucket: string, region: string, path: string): string {
   const name = validateBucketName(bucket);
-  if (!name.ok || name.value !== bucket) throw new Error(`"${bucket}" is not a bucket name: ${name.ok ? 'it has spaces around it' : name.message}`);
-  if (!isMediaStorageRegion(region)) throw new Error(`"${region}" is not a media-storage region (${MEDIA_STORAGE_REGIONS.join(', ')})`);
+  if (!name.ok || name.value !== bucket)
+    throw new Error(`"${bucket}" is not a bucket name: ${name.ok ? 'it has spaces around it' : name.message}`);
+  if (!isMediaStorageRegion(region))
+    throw new Error(`"${region}" is not a media-storage region (${MEDIA_STORAGE_REGIONS.join(', ')})`);
   return `https://${bucket}.media-storage.${region}.qencode.com/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
 

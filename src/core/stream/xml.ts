@@ -56,7 +56,16 @@ function nameEnd(text: string, i: number): number {
   let j = i + 1;
   for (; j < text.length; j++) {
     const c = text.charCodeAt(j);
-    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46 || c === 58)) break;
+    if (!(
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      (c >= 48 && c <= 57) ||
+      c === 95 ||
+      c === 45 ||
+      c === 46 ||
+      c === 58
+    ))
+      break;
   }
   return j;
 }
@@ -67,8 +76,13 @@ function decode(raw: string, text: string, at: number): string {
   return raw.replace(/&([^;&\s]{0,12});?/g, (whole, ref: string) => {
     if (!whole.endsWith(';')) throw new XmlError('an "&" that begins no entity', text, at);
     if (Object.hasOwn(ENTITIES, ref)) return ENTITIES[ref]!;
-    const code = ref.startsWith('#x') ? parseInt(ref.slice(2), 16) : ref.startsWith('#') ? parseInt(ref.slice(1), 10) : NaN;
-    if (!Number.isInteger(code) || code < 1 || code > 0x10ffff || !/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(ref)) throw new XmlError(`an unknown entity &${ref.slice(0, 12)};`, text, at);
+    const code = ref.startsWith('#x')
+      ? parseInt(ref.slice(2), 16)
+      : ref.startsWith('#')
+        ? parseInt(ref.slice(1), 10)
+        : NaN;
+    if (!Number.isInteger(code) || code < 1 || code > 0x10ffff || !/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(ref))
+      throw new XmlError(`an unknown entity &${ref.slice(0, 12)};`, text, at);
     return String.fromCodePoint(code);
   });
 }
@@ -132,7 +146,12 @@ export function parseXml(text: string, options: { maxDepth?: number } = {}): Xml
       i++;
       const end = nameEnd(text, i);
       if (end === i) fail('a "<" that begins no tag');
-      const element: XmlElement = { name: intern(localName(text.slice(i, end))), attributes: [], children: NO_CHILDREN, text: '' };
+      const element: XmlElement = {
+        name: intern(localName(text.slice(i, end))),
+        attributes: [],
+        children: NO_CHILDREN,
+        text: '',
+      };
       i = end;
       for (;;) {
         const before = i;
@@ -164,8 +183,7 @@ export function parseXml(text: string, options: { maxDepth?: number } = {}): Xml
       if (parent) {
         if (parent.children === NO_CHILDREN) parent.children = [];
         parent.children.push(element);
-      }
-      else if (root) fail('a second root element', lt);
+      } else if (root) fail('a second root element', lt);
       else root = element;
       if (!selfClosing) {
         stack.push(element);

@@ -14,7 +14,8 @@ import { askRegion } from './region';
 const t = vscode.l10n.t;
 
 export function registerBucketCommands(context: vscode.ExtensionContext, s: Services, cors: CorsFileSystem): void {
-  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) =>
+    registerCommand(context, s, id, name, handler);
   registerCorsEditor(context, s, cors);
 
   register('addBucket', t('Add bucket'), async (node) => {
@@ -25,7 +26,9 @@ export function registerBucketCommands(context: vscode.ExtensionContext, s: Serv
         id: 'bucketName',
         title: t('Add a bucket to {0}', project.project.name),
         prompt: t('The name of a media-storage bucket. The API cannot list buckets, so add the ones you work with.'),
-        validateInput: (v) => check(validateBucketName)(v) ?? (known.includes(v.trim()) ? t('{0} is in the list already.', v.trim()) : undefined),
+        validateInput: (v) =>
+          check(validateBucketName)(v) ??
+          (known.includes(v.trim()) ? t('{0} is in the list already.', v.trim()) : undefined),
       }),
     ).trim();
     await s.projects.updateBuckets(project.project.id, (m) => ({ ...m, added: [...m.added, name] }));
@@ -34,8 +37,12 @@ export function registerBucketCommands(context: vscode.ExtensionContext, s: Serv
 
   register('removeBucket', t('Remove bucket from list'), async (node) => {
     if (!(node instanceof BucketNode)) throw new Error(t('choose a bucket you added, in the explorer'));
-    if (!node.bucket.addedByUser) throw new Error(t('{0} is known from a domain or a signing key, so it stays in the list', node.name));
-    await s.projects.updateBuckets(node.projectNode.project.id, (m) => ({ ...m, added: m.added.filter((b) => b !== node.name) }));
+    if (!node.bucket.addedByUser)
+      throw new Error(t('{0} is known from a domain or a signing key, so it stays in the list', node.name));
+    await s.projects.updateBuckets(node.projectNode.project.id, (m) => ({
+      ...m,
+      added: m.added.filter((b) => b !== node.name),
+    }));
     node.projectNode.data.changed('buckets');
   });
 
@@ -43,7 +50,13 @@ export function registerBucketCommands(context: vscode.ExtensionContext, s: Serv
     const { project, bucket } = await pickBucket(s, node);
     const region = await askRegion(s, project.project.id, bucket);
     project.data.changed('buckets');
-    void s.ui().notify('bucketRegion', 'info', t('Bucket {0} is in {1}: its media-storage URLs use that region.', bucket, region));
+    void s
+      .ui()
+      .notify(
+        'bucketRegion',
+        'info',
+        t('Bucket {0} is in {1}: its media-storage URLs use that region.', bucket, region),
+      );
   });
 
   register('setAccessPolicy', t('Set bucket access policy'), async (node) => {
@@ -52,8 +65,18 @@ export function registerBucketCommands(context: vscode.ExtensionContext, s: Serv
     const policy = answered(
       await ui.pick(
         [
-          { label: t('Public'), description: 'public', detail: t("Anyone with an object's URL can play it (the default)."), policy: 'public' as AccessPolicy },
-          { label: t('Authenticated'), description: 'authenticated', detail: t("Every request needs a token signed with one of the bucket's signing keys."), policy: 'authenticated' as AccessPolicy },
+          {
+            label: t('Public'),
+            description: 'public',
+            detail: t("Anyone with an object's URL can play it (the default)."),
+            policy: 'public' as AccessPolicy,
+          },
+          {
+            label: t('Authenticated'),
+            description: 'authenticated',
+            detail: t("Every request needs a token signed with one of the bucket's signing keys."),
+            policy: 'authenticated' as AccessPolicy,
+          },
         ],
         { id: 'accessPolicy', title: t('Access policy for bucket {0}', bucket) },
       ),
@@ -64,7 +87,9 @@ export function registerBucketCommands(context: vscode.ExtensionContext, s: Serv
         ui,
         'authenticatedPolicy',
         t('Make bucket {0} authenticated?', bucket),
-        t('Public URLs of its objects stop working at once: players must send a token signed with a signing key of this bucket.'),
+        t(
+          'Public URLs of its objects stop working at once: players must send a token signed with a signing key of this bucket.',
+        ),
         t('Make Authenticated'),
       );
     } else {
@@ -76,15 +101,22 @@ export function registerBucketCommands(context: vscode.ExtensionContext, s: Serv
         t('Make Public'),
       );
     }
-    await withProgress(ui, t('Setting the access policy of {0}…', bucket), (signal) => api.setBucketPolicy(s.projects.client(project.project.id), bucket, policy, signal));
-    await s.projects.updateBuckets(project.project.id, (m) => ({ ...m, policies: { ...m.policies, [bucket]: { policy, at: formatWhen(new Date()) } } }));
+    await withProgress(ui, t('Setting the access policy of {0}…', bucket), (signal) =>
+      api.setBucketPolicy(s.projects.client(project.project.id), bucket, policy, signal),
+    );
+    await s.projects.updateBuckets(project.project.id, (m) => ({
+      ...m,
+      policies: { ...m.policies, [bucket]: { policy, at: formatWhen(new Date()) } },
+    }));
     project.data.changed('buckets');
     void ui.notify('done', 'info', t('Bucket {0} is now {1}.', bucket, policy));
   });
 
   register('showCors', t('Show CORS policy'), async (node) => {
     const { project, bucket } = await pickBucket(s, node);
-    const policy = await withProgress(s.ui(), t('Getting the CORS policy of {0}…', bucket), (signal) => api.getCors(s.projects.client(project.project.id), bucket, signal));
+    const policy = await withProgress(s.ui(), t('Getting the CORS policy of {0}…', bucket), (signal) =>
+      api.getCors(s.projects.client(project.project.id), bucket, signal),
+    );
     await s.details.show(project.project.name, `cors ${bucket}`, policy);
   });
 
@@ -99,7 +131,8 @@ export function registerBucketCommands(context: vscode.ExtensionContext, s: Serv
 
   register('compareCors', t('Compare CORS policy with remote'), async (node) => {
     // A bucket's row compares that bucket; the editor title button compares its document.
-    let uri = node instanceof vscode.Uri ? node : node === undefined ? vscode.window.activeTextEditor?.document.uri : undefined;
+    let uri =
+      node instanceof vscode.Uri ? node : node === undefined ? vscode.window.activeTextEditor?.document.uri : undefined;
     if (!uri || uri.scheme !== CORS_SCHEME) {
       const { project, bucket } = await pickBucket(s, node);
       uri = corsUri(project.project.id, bucket);

@@ -9,13 +9,16 @@ const t = vscode.l10n.t;
 
 /** The document's text as the editor holds it (edited or not), or its draft when it is not open. */
 function textOf(cors: CorsFileSystem, uri: vscode.Uri): string | undefined {
-  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText() ?? cors.draft(uri)?.text;
+  return (
+    vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText() ?? cors.draft(uri)?.text
+  );
 }
 
 /** The CORS document a command acts on: the one given, or the active editor's. */
 export function corsDocumentUri(value: unknown): vscode.Uri {
   const uri = value instanceof vscode.Uri ? value : vscode.window.activeTextEditor?.document.uri;
-  if (!uri || uri.scheme !== CORS_SCHEME) throw new Error(t('open a CORS document first (Edit CORS Policy on a bucket)'));
+  if (!uri || uri.scheme !== CORS_SCHEME)
+    throw new Error(t('open a CORS document first (Edit CORS Policy on a bucket)'));
   return uri;
 }
 
@@ -50,7 +53,9 @@ export async function applyCors(s: Services, cors: CorsFileSystem, uri: vscode.U
   const parsed = parseCorsDocument(text);
   if (!parsed.ok) throw new Error(t('the CORS policy was not applied, and nothing was sent. {0}', parsed.message));
   const wanted = parsed.value;
-  const remote = await ui.progress(t('Reading the CORS policy on the CDN…'), () => cors.remote(uri), { cancellable: false });
+  const remote = await ui.progress(t('Reading the CORS policy on the CDN…'), () => cors.remote(uri), {
+    cancellable: false,
+  });
   const { bucket, policy: current, dropped } = remote;
   const base = cors.basePolicy(uri);
   if (base && !samePolicy(base, current)) {
@@ -69,31 +74,74 @@ export async function applyCors(s: Services, cors: CorsFileSystem, uri: vscode.U
   const change = describeCorsChange(current, wanted);
   if (isNoChange(change)) {
     await cors.showRemote(uri, current);
-    void ui.notify('corsInSync', 'info', t('The CDN already holds this CORS policy for {0}: nothing was sent.', bucket));
+    void ui.notify(
+      'corsInSync',
+      'info',
+      t('The CDN already holds this CORS policy for {0}: nothing was sent.', bucket),
+    );
     return;
   }
   const plan = planCorsSave(current, wanted);
   const lostUnshown = plan.deleteAll && dropped.length > 0;
   const removing = change.removed.length;
-  const action = removing ? (removing === 1 ? t('Apply and Remove 1 Header') : t('Apply and Remove {0} Headers', removing)) : t('Apply');
+  const action = removing
+    ? removing === 1
+      ? t('Apply and Remove 1 Header')
+      : t('Apply and Remove {0} Headers', removing)
+    : t('Apply');
   const detail = [
     ...changeLines(change),
-    ...(removing ? ['', removing === 1 ? t('The removed header is no longer sent by the CDN, so browsers stop getting it.') : t('The removed headers are no longer sent by the CDN, so browsers stop getting them.')] : []),
-    ...(lostUnshown ? ['', t('This replaces the whole policy, which also removes headers this editor cannot show (their values are not text): {0}.', dropped.join(', '))] : []),
+    ...(removing
+      ? [
+          '',
+          removing === 1
+            ? t('The removed header is no longer sent by the CDN, so browsers stop getting it.')
+            : t('The removed headers are no longer sent by the CDN, so browsers stop getting them.'),
+        ]
+      : []),
+    ...(lostUnshown
+      ? [
+          '',
+          t(
+            'This replaces the whole policy, which also removes headers this editor cannot show (their values are not text): {0}.',
+            dropped.join(', '),
+          ),
+        ]
+      : []),
   ].join('\n');
-  const ok = await ui.confirm('corsApply', t('Apply the CORS policy of {0} to the CDN: {1}?', bucket, summary(change)), detail, action);
+  const ok = await ui.confirm(
+    'corsApply',
+    t('Apply the CORS policy of {0} to the CDN: {1}?', bucket, summary(change)),
+    detail,
+    action,
+  );
   if (!ok) throw new Cancelled();
-  const now = await ui.progress(t('Applying the CORS policy of {0}…', bucket), () => cors.send(uri, remote, wanted), { cancellable: false });
+  const now = await ui.progress(t('Applying the CORS policy of {0}…', bucket), () => cors.send(uri, remote, wanted), {
+    cancellable: false,
+  });
   if (!samePolicy(now, wanted)) {
-    void ui.notify('corsDiffers', 'warning', t('The CDN holds a different CORS policy for {0} than the one applied; the editor shows what it holds now.', bucket));
+    void ui.notify(
+      'corsDiffers',
+      'warning',
+      t(
+        'The CDN holds a different CORS policy for {0} than the one applied; the editor shows what it holds now.',
+        bucket,
+      ),
+    );
     return;
   }
-  void ui.notify('corsApplied', 'info', t('Applied to the CDN: the CORS policy of {0} ({1}).', bucket, summary(change)));
+  void ui.notify(
+    'corsApplied',
+    'info',
+    t('Applied to the CDN: the CORS policy of {0} ({1}).', bucket, summary(change)),
+  );
 }
 
 /** Discard Changes: the document shows the CDN's policy again, and the draft goes. */
 export async function discardCors(s: Services, cors: CorsFileSystem, uri: vscode.Uri): Promise<void> {
-  const remote = await s.ui().progress(t('Reading the CORS policy on the CDN…'), () => cors.remote(uri), { cancellable: false });
+  const remote = await s
+    .ui()
+    .progress(t('Reading the CORS policy on the CDN…'), () => cors.remote(uri), { cancellable: false });
   await cors.showRemote(uri, remote.policy);
 }
 
@@ -104,4 +152,3 @@ export function draftState(cors: CorsFileSystem, document: vscode.TextDocument):
   const base = cors.basePolicy(document.uri);
   return base && samePolicy(base, parsed.value) ? 'same' : 'changed';
 }
-

@@ -25,8 +25,18 @@ export function registerCorsEditor(context: vscode.ExtensionContext, s: Services
       corsDocumentProblems(text).map((p) => {
         // Where the header's name is, or the first line for a document that is not JSON.
         const at = p.header === undefined ? -1 : text.indexOf(JSON.stringify(p.header));
-        const range = at < 0 ? document.lineAt(0).range : new vscode.Range(document.positionAt(at), document.positionAt(text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at)));
-        const d = new vscode.Diagnostic(range, t('{0} Apply to CDN refuses this.', p.message), vscode.DiagnosticSeverity.Error);
+        const range =
+          at < 0
+            ? document.lineAt(0).range
+            : new vscode.Range(
+                document.positionAt(at),
+                document.positionAt(text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at)),
+              );
+        const d = new vscode.Diagnostic(
+          range,
+          t('{0} Apply to CDN refuses this.', p.message),
+          vscode.DiagnosticSeverity.Error,
+        );
         d.source = 'Qencode CDN';
         return d;
       }),
@@ -46,13 +56,27 @@ export function registerCorsEditor(context: vscode.ExtensionContext, s: Services
         onDidChangeCodeLenses: lensesChanged.event,
         provideCodeLenses(document) {
           const top = new vscode.Range(0, 0, 0, 0);
-          const lens = (title: string, command = '', tooltip?: string) => new vscode.CodeLens(top, { title, command, arguments: [document.uri], ...(tooltip ? { tooltip } : {}) });
+          const lens = (title: string, command = '', tooltip?: string) =>
+            new vscode.CodeLens(top, { title, command, arguments: [document.uri], ...(tooltip ? { tooltip } : {}) });
           const compare = lens(t('Compare with CDN'), 'qencodeCdn.compareCors');
           const state = draftState(cors, document);
           if (state === 'same') return [lens(t('$(check) Same as on the CDN')), compare];
-          const discard = lens(t('Discard Changes'), 'qencodeCdn.discardCors', t('Show the policy the CDN holds again'));
+          const discard = lens(
+            t('Discard Changes'),
+            'qencodeCdn.discardCors',
+            t('Show the policy the CDN holds again'),
+          );
           if (state === 'invalid') return [lens(t('$(error) Not applied: fix the errors below')), discard, compare];
-          return [lens(t('$(cloud-upload) Apply to CDN…'), 'qencodeCdn.applyCors', t('Show what will change on the CDN, then apply it')), lens(t('$(circle-filled) Not on the CDN yet')), discard, compare];
+          return [
+            lens(
+              t('$(cloud-upload) Apply to CDN…'),
+              'qencodeCdn.applyCors',
+              t('Show what will change on the CDN, then apply it'),
+            ),
+            lens(t('$(circle-filled) Not on the CDN yet')),
+            discard,
+            compare,
+          ];
         },
       },
     ),
@@ -70,11 +94,19 @@ export function registerCorsEditor(context: vscode.ExtensionContext, s: Services
       const apply = t('Apply to CDN…');
       void s
         .ui()
-        .notify('corsDraftSaved', 'info', t('Saved here as a draft: the CDN still serves the CORS policy it had. Use Apply to CDN when the document is ready.'), apply)
+        .notify(
+          'corsDraftSaved',
+          'info',
+          t(
+            'Saved here as a draft: the CDN still serves the CORS policy it had. Use Apply to CDN when the document is ready.',
+          ),
+          apply,
+        )
         .then((choice) => choice === apply && vscode.commands.executeCommand('qencodeCdn.applyCors', uri));
     }),
     vscode.workspace.onWillSaveTextDocument((e) => {
-      if (isCors(e.document) && e.reason === vscode.TextDocumentSaveReason.Manual) manualSaves.add(e.document.uri.toString());
+      if (isCors(e.document) && e.reason === vscode.TextDocumentSaveReason.Manual)
+        manualSaves.add(e.document.uri.toString());
     }),
   );
   for (const d of vscode.workspace.textDocuments) check(d);

@@ -43,7 +43,9 @@ const MAX_DRAFT_CHARS = 256 * 1024;
  * half-typed policy never goes live. Only *Apply to CDN* (cors-apply.ts) sends it,
  * after showing what will change. A draft survives a reload (global state).
  */
-export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDocumentContentProvider, vscode.Disposable {
+export class CorsFileSystem
+  implements vscode.FileSystemProvider, vscode.TextDocumentContentProvider, vscode.Disposable
+{
   /**
    * Per document: the CDN's policy as last read or applied (for conflict checks) and an
    * mtime that moves only when this provider changes the document, so VS Code's own
@@ -105,7 +107,9 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   /** Drops the drafts of projects no longer in the editor (Remove API Key takes everything of a project). */
   async pruneDrafts(projectIds: readonly string[]): Promise<void> {
     const all = this.drafts();
-    const kept = Object.fromEntries(Object.entries(all).filter(([uri]) => projectIds.includes(vscode.Uri.parse(uri).authority)));
+    const kept = Object.fromEntries(
+      Object.entries(all).filter(([uri]) => projectIds.includes(vscode.Uri.parse(uri).authority)),
+    );
     if (Object.keys(kept).length !== Object.keys(all).length) await this.state.update(DRAFTS_KEY, kept);
   }
 
@@ -131,7 +135,10 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     parseUri(uri);
     const text = Buffer.from(content).toString('utf8');
-    if (text.length > MAX_DRAFT_CHARS) throw vscode.FileSystemError.NoPermissions(t('A CORS document is at most {0} KB; this one is larger, so it was not kept.', MAX_DRAFT_CHARS / 1024));
+    if (text.length > MAX_DRAFT_CHARS)
+      throw vscode.FileSystemError.NoPermissions(
+        t('A CORS document is at most {0} KB; this one is larger, so it was not kept.', MAX_DRAFT_CHARS / 1024),
+      );
     const base = this.basePolicy(uri);
     const parsed = parseCorsDocument(text);
     const inSync = parsed.ok && base !== undefined && samePolicy(parsed.value, base);
@@ -160,7 +167,9 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   }
 
   /** The client and the CDN's policy now, for Apply; a removed project is unavailable. */
-  async remote(uri: vscode.Uri): Promise<{ projectId: string; bucket: string; client: api.QencodeClient; policy: CorsPolicy; dropped: string[] }> {
+  async remote(
+    uri: vscode.Uri,
+  ): Promise<{ projectId: string; bucket: string; client: api.QencodeClient; policy: CorsPolicy; dropped: string[] }> {
     const { projectId, bucket } = parseUri(uri);
     const client = this.client(projectId);
     const { policy, dropped } = await api.getCorsReply(client, bucket);
@@ -168,7 +177,11 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   }
 
   /** Makes the CDN hold `wanted` (the plan of cors-plan.ts), reads it back, and shows it. */
-  async send(uri: vscode.Uri, remote: Awaited<ReturnType<CorsFileSystem['remote']>>, wanted: CorsPolicy): Promise<CorsPolicy> {
+  async send(
+    uri: vscode.Uri,
+    remote: Awaited<ReturnType<CorsFileSystem['remote']>>,
+    wanted: CorsPolicy,
+  ): Promise<CorsPolicy> {
     const { client, bucket, projectId, policy: current } = remote;
     const plan = planCorsSave(current, wanted);
     if (plan.deleteAll) await api.deleteCors(client, bucket);
@@ -212,7 +225,8 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   }
 
   private client(projectId: string): api.QencodeClient {
-    if (!this.projects.get(projectId)) throw vscode.FileSystemError.Unavailable(t('This project was removed from the editor.'));
+    if (!this.projects.get(projectId))
+      throw vscode.FileSystemError.Unavailable(t('This project was removed from the editor.'));
     return this.projects.client(projectId);
   }
 
@@ -228,7 +242,11 @@ export class CorsFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
         void this.ui().notify(
           'corsDropped',
           'warning',
-          t('The CORS policy of {0} has headers this editor cannot show, as their values are not text: {1}. Saving leaves them as they are, unless the whole policy is replaced (you are asked first).', bucket, dropped.join(', ')),
+          t(
+            'The CORS policy of {0} has headers this editor cannot show, as their values are not text: {1}. Saving leaves them as they are, unless the whole policy is replaced (you are asked first).',
+            bucket,
+            dropped.join(', '),
+          ),
         );
       }
       return policy;

@@ -4,7 +4,12 @@ import { CORS_HEADERS, isCorsHeader, type CorsPolicy } from '../../core';
 
 /** Pretty-printed, headers in the documented order, then any others the CDN holds. */
 export function formatPolicy(policy: CorsPolicy): string {
-  const keys = [...CORS_HEADERS.filter((h) => Object.hasOwn(policy, h)), ...Object.keys(policy).filter((k) => !isCorsHeader(k)).sort()];
+  const keys = [
+    ...CORS_HEADERS.filter((h) => Object.hasOwn(policy, h)),
+    ...Object.keys(policy)
+      .filter((k) => !isCorsHeader(k))
+      .sort(),
+  ];
   return `${JSON.stringify(Object.fromEntries(keys.map((k) => [k, policy[k]])), null, 2)}\n`;
 }
 
@@ -44,13 +49,18 @@ export interface CorsChange {
 }
 
 export function describeCorsChange(current: CorsPolicy, wanted: CorsPolicy): CorsChange {
-  const order = (keys: string[]) => [...CORS_HEADERS.filter((h) => keys.includes(h)), ...keys.filter((k) => !isCorsHeader(k)).sort()];
+  const order = (keys: string[]) => [
+    ...CORS_HEADERS.filter((h) => keys.includes(h)),
+    ...keys.filter((k) => !isCorsHeader(k)).sort(),
+  ];
   const change: CorsChange = { added: [], changed: [], removed: [] };
   for (const header of order(Object.keys(wanted))) {
     if (!Object.hasOwn(current, header)) change.added.push({ header, value: wanted[header]! });
-    else if (current[header] !== wanted[header]) change.changed.push({ header, from: current[header]!, to: wanted[header]! });
+    else if (current[header] !== wanted[header])
+      change.changed.push({ header, from: current[header]!, to: wanted[header]! });
   }
-  for (const header of order(Object.keys(current))) if (!Object.hasOwn(wanted, header)) change.removed.push({ header, value: current[header]! });
+  for (const header of order(Object.keys(current)))
+    if (!Object.hasOwn(wanted, header)) change.removed.push({ header, value: current[header]! });
   return change;
 }
 

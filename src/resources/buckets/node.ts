@@ -50,10 +50,16 @@ export class BucketNode extends Node {
       b.policy
         ? t('Access policy: {0}, set from this editor on {1}.', b.policy.policy, b.policy.at)
         : this.hasSigningKey
-          ? t('Access policy: not set from this editor, but a signing key exists for this bucket: it is probably authenticated, so players need signed URLs.')
+          ? t(
+              'Access policy: not set from this editor, but a signing key exists for this bucket: it is probably authenticated, so players need signed URLs.',
+            )
           : t('Access policy: not set from this editor.'),
-      ...(b.region ? [t('Media-storage region: {0}, as you said (Set Media-Storage Region… changes it).', b.region)] : []),
-      t("The API cannot read a bucket's access policy, so this shows only what was last set here (buckets are public by default)."),
+      ...(b.region
+        ? [t('Media-storage region: {0}, as you said (Set Media-Storage Region… changes it).', b.region)]
+        : []),
+      t(
+        "The API cannot read a bucket's access policy, so this shows only what was last set here (buckets are public by default).",
+      ),
       t('Expand to see its CORS policy.'),
     ].join('\n');
   }
@@ -62,13 +68,21 @@ export class BucketNode extends Node {
   override async children(): Promise<Node[]> {
     const { policy, dropped } = await this.projectNode.data.corsOf(this.name);
     const entries = Object.entries(policy);
-    const unusable = dropped.map((header, index) => new InvalidNode(this, { invalid: true, id: header, problem: t('not text, not editable here') }, index));
-    if (entries.length === 0 && unusable.length === 0) return [new MessageNode(this, t('No CORS policy. Edit…'), 'qencodeCdn.editCors')];
+    const unusable = dropped.map(
+      (header, index) =>
+        new InvalidNode(this, { invalid: true, id: header, problem: t('not text, not editable here') }, index),
+    );
+    if (entries.length === 0 && unusable.length === 0)
+      return [new MessageNode(this, t('No CORS policy. Edit…'), 'qencodeCdn.editCors')];
     return [...entries.map(([header, value]) => new CorsHeaderNode(this, header, value)), ...unusable];
   }
 
   override shows(change: Change): boolean {
-    return change.projectId === this.projectNode.project.id && change.resource === 'cors' && (change.bucket === undefined || change.bucket === this.name);
+    return (
+      change.projectId === this.projectNode.project.id &&
+      change.resource === 'cors' &&
+      (change.bucket === undefined || change.bucket === this.name)
+    );
   }
 
   override invalidate(): boolean {
@@ -92,7 +106,10 @@ export class CorsHeaderNode extends Node {
 
   treeItem(): vscode.TreeItem {
     // "Allow-Origin" rather than "Access-Control-Allow-Origin": the value matters, and a sidebar is narrow.
-    const item = new vscode.TreeItem(this.header.replace(/^Access-Control-/i, ''), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      this.header.replace(/^Access-Control-/i, ''),
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = this.id;
     item.contextValue = Ctx.corsHeader;
     item.description = this.value;
@@ -114,7 +131,8 @@ export const bucketsGroup: GroupKind = {
   shows: ['domains', 'keys', 'buckets'],
   async rows(group) {
     const buckets = await group.parent.data.buckets();
-    if (buckets.length === 0) return [new MessageNode(group, t('No buckets known yet. Add one by name…'), 'qencodeCdn.addBucket')];
+    if (buckets.length === 0)
+      return [new MessageNode(group, t('No buckets known yet. Add one by name…'), 'qencodeCdn.addBucket')];
     return buckets.map((b) => new BucketNode(group, b));
   },
   // Refreshing Buckets refreshes their CORS rows too.

@@ -26,11 +26,19 @@ export async function pickBucket(s: Services, node: unknown, preferred?: string)
   const project = await pickProject(s, node);
   const known = await knownBucketsOf(s, project);
   const ordered = [...known.filter((b) => b.name === preferred), ...known.filter((b) => b.name !== preferred)];
-  const typeName = { iconPath: new vscode.ThemeIcon('edit'), label: t('Enter a bucket name…'), bucket: undefined as string | undefined };
+  const typeName = {
+    iconPath: new vscode.ThemeIcon('edit'),
+    label: t('Enter a bucket name…'),
+    bucket: undefined as string | undefined,
+  };
   const picked = answered(
     await s.ui().pick(
       [
-        ...ordered.map((b) => ({ label: b.name, description: b.name === preferred ? t('last used') : b.policy?.policy, bucket: b.name as string | undefined })),
+        ...ordered.map((b) => ({
+          label: b.name,
+          description: b.name === preferred ? t('last used') : b.policy?.policy,
+          bucket: b.name as string | undefined,
+        })),
         typeName,
       ],
       { id: 'bucket', title: t('Choose a bucket'), placeHolder: t('Media-storage bucket') },
@@ -38,6 +46,13 @@ export async function pickBucket(s: Services, node: unknown, preferred?: string)
   );
   const bucket =
     picked.bucket ??
-    answered(await s.ui().input({ id: 'bucketName', title: t('Bucket name'), prompt: t('The name of a media-storage bucket in project {0}', project.project.name), validateInput: check(validateBucketName) }));
+    answered(
+      await s.ui().input({
+        id: 'bucketName',
+        title: t('Bucket name'),
+        prompt: t('The name of a media-storage bucket in project {0}', project.project.name),
+        validateInput: check(validateBucketName),
+      }),
+    );
   return { project, bucket: bucket.trim() };
 }

@@ -26,7 +26,9 @@ export async function askRegion(s: Services, projectId: string, bucket: string):
       MEDIA_STORAGE_REGIONS.map((r) => ({ label: r, ...(r === current ? { description: t('current') } : {}) })),
       {
         id: 'region',
-        title: current ? t('Which media-storage region is bucket {0} in?', bucket) : t('Which media-storage region is bucket {0} in? (asked once; change it from the bucket\'s menu)', bucket),
+        title: current
+          ? t('Which media-storage region is bucket {0} in?', bucket)
+          : t("Which media-storage region is bucket {0} in? (asked once; change it from the bucket's menu)", bucket),
       },
     ),
   ).label;

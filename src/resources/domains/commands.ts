@@ -1,7 +1,15 @@
 import * as vscode from 'vscode';
 import * as api from '../../core';
 import { validItems, type DomainType } from '../../core';
-import { answered, confirm, createOrReconcile, deleteEach, registerCommand, selection, withProgress } from '../../actions';
+import {
+  answered,
+  confirm,
+  createOrReconcile,
+  deleteEach,
+  registerCommand,
+  selection,
+  withProgress,
+} from '../../actions';
 import type { Services } from '../../services';
 import { pickBucket } from '../buckets/picker';
 import { pickProject } from '../projects/picker';
@@ -11,7 +19,8 @@ import { askNewDomainName, pickDomain } from './picker';
 const t = vscode.l10n.t;
 
 export function registerDomainCommands(context: vscode.ExtensionContext, s: Services): void {
-  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) =>
+    registerCommand(context, s, id, name, handler);
 
   register('createDomain', t('Create playback domain'), async (node) => {
     const ui = s.ui();
@@ -25,8 +34,18 @@ export function registerDomainCommands(context: vscode.ExtensionContext, s: Serv
     const type = answered(
       await ui.pick(
         [
-          { label: t('Live streaming'), description: 'live', detail: t('For live streams. A live domain cannot be changed after it is created.'), type: 'live' as DomainType },
-          { label: t('Media storage (VOD)'), description: 'vod', detail: t('Serves a media-storage bucket; you can change its bucket later.'), type: 'vod' as DomainType },
+          {
+            label: t('Live streaming'),
+            description: 'live',
+            detail: t('For live streams. A live domain cannot be changed after it is created.'),
+            type: 'live' as DomainType,
+          },
+          {
+            label: t('Media storage (VOD)'),
+            description: 'vod',
+            detail: t('Serves a media-storage bucket; you can change its bucket later.'),
+            type: 'vod' as DomainType,
+          },
         ],
         { id: 'domainType', title: t('What will {0} serve?', name) },
       ),
@@ -37,13 +56,21 @@ export function registerDomainCommands(context: vscode.ExtensionContext, s: Serv
       ui,
       t('Creating playback domain {0}…', wanted),
       () => api.createDomain(client, { name, type }),
-      async () => (validItems(await api.listDomains(client)).some((d) => d.name === wanted) ? t('domain {0} exists', wanted) : undefined),
+      async () =>
+        validItems(await api.listDomains(client)).some((d) => d.name === wanted)
+          ? t('domain {0} exists', wanted)
+          : undefined,
     );
     project.data.invalidate('domains');
     if (!domain) return;
     const createTls = t('Create TLS Subscription');
     const setBucket = t('Set Bucket…');
-    const choice = await ui.notify('done', 'info', t('Playback domain {0} created.', domain.name), ...(type === 'vod' ? [setBucket, createTls] : [createTls]));
+    const choice = await ui.notify(
+      'done',
+      'info',
+      t('Playback domain {0} created.', domain.name),
+      ...(type === 'vod' ? [setBucket, createTls] : [createTls]),
+    );
     const target = new DomainNode(project.group('domains'), domain);
     if (choice === createTls) await vscode.commands.executeCommand('qencodeCdn.createTls', target);
     if (choice === setBucket) await vscode.commands.executeCommand('qencodeCdn.setDomainBucket', target);
@@ -61,13 +88,24 @@ export function registerDomainCommands(context: vscode.ExtensionContext, s: Serv
         { id: 'domainType', title: t('Which playback domains?') },
       ),
     ).type;
-    const listed = await withProgress(ui, t('Listing {0} domains…', type), (signal) => api.listDomains(s.projects.client(project.project.id), type, signal));
+    const listed = await withProgress(ui, t('Listing {0} domains…', type), (signal) =>
+      api.listDomains(s.projects.client(project.project.id), type, signal),
+    );
     const domains = validItems(listed);
-    if (domains.length === 0) return void ui.notify('done', 'info', t('Project {0} has no {1} domains.', project.project.name, type));
+    if (domains.length === 0)
+      return void ui.notify('done', 'info', t('Project {0} has no {1} domains.', project.project.name, type));
     const picked = answered(
       await ui.pick(
-        domains.map((d) => ({ label: d.name, description: d.bucketName ? `→ ${d.bucketName}` : undefined, detail: d.id, domain: d })),
-        { id: 'domain', title: t('{0} {1} domains in {2}: choose one to see its details', domains.length, type, project.project.name) },
+        domains.map((d) => ({
+          label: d.name,
+          description: d.bucketName ? `→ ${d.bucketName}` : undefined,
+          detail: d.id,
+          domain: d,
+        })),
+        {
+          id: 'domain',
+          title: t('{0} {1} domains in {2}: choose one to see its details', domains.length, type, project.project.name),
+        },
       ),
     );
     await s.details.show(project.project.name, `domain ${picked.domain.name}`, domainJson(picked.domain));
@@ -75,7 +113,10 @@ export function registerDomainCommands(context: vscode.ExtensionContext, s: Serv
 
   register('setDomainBucket', t('Set domain bucket'), async (node) => {
     const target = await pickDomain(s, node, (d) => d.type === 'vod', t('A media-storage (vod) domain'));
-    if (target.domain.type !== 'vod') throw new Error(t('{0} is a live domain; live domains cannot be changed after they are created', target.domain.name));
+    if (target.domain.type !== 'vod')
+      throw new Error(
+        t('{0} is a live domain; live domains cannot be changed after they are created', target.domain.name),
+      );
     const { bucket } = await pickBucket(s, target.project);
     const domain = await withProgress(s.ui(), t('Pointing {0} at bucket {1}…', target.domain.name, bucket), (signal) =>
       api.setDomainBucket(s.projects.client(target.project.project.id), target.domain.id, bucket, signal),
@@ -91,12 +132,22 @@ export function registerDomainCommands(context: vscode.ExtensionContext, s: Serv
     await confirm(
       s.ui(),
       'deleteDomain',
-      targets.length === 1 ? t('Delete playback domain {0}?', names[0]!) : t('Delete {0} playback domains?', targets.length),
-      t('{0}\n\nPlayers that use it stop working, and its TLS subscription is deleted with it. This cannot be undone.', names.join('\n')),
+      targets.length === 1
+        ? t('Delete playback domain {0}?', names[0]!)
+        : t('Delete {0} playback domains?', targets.length),
+      t(
+        '{0}\n\nPlayers that use it stop working, and its TLS subscription is deleted with it. This cannot be undone.',
+        names.join('\n'),
+      ),
       t('Delete'),
     );
     try {
-      await deleteEach(s.ui(), targets, (d, signal) => api.deleteDomain(s.projects.client(d.project.project.id), d.domain.id, signal), (d) => d.domain.name);
+      await deleteEach(
+        s.ui(),
+        targets,
+        (d, signal) => api.deleteDomain(s.projects.client(d.project.project.id), d.domain.id, signal),
+        (d) => d.domain.name,
+      );
     } finally {
       for (const project of new Set(targets.map((d) => d.project))) {
         project.data.invalidate('domains');

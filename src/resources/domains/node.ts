@@ -28,7 +28,10 @@ export class DomainNode extends Node {
     item.id = this.id;
     item.contextValue = d.type === 'live' ? Ctx.domainLive : Ctx.domainVod;
     // A vod domain without an issued certificate serves nothing over https: its icon says so (known once TLS is listed).
-    item.iconPath = new vscode.ThemeIcon(d.type === 'live' ? 'broadcast' : 'device-camera-video', this.certificate() ? new vscode.ThemeColor('charts.orange') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      d.type === 'live' ? 'broadcast' : 'device-camera-video',
+      this.certificate() ? new vscode.ThemeColor('charts.orange') : undefined,
+    );
     // The essential first, short enough for a 300 px sidebar; the rest is in the tooltip.
     // The icon tells live from vod; what a vod domain serves comes first.
     item.description = d.type === 'live' ? t('live') : d.bucketName ? `→ ${d.bucketName}` : t('no bucket');
@@ -66,7 +69,13 @@ export class DomainNode extends Node {
 }
 
 export function domainJson(d: Domain): Record<string, unknown> {
-  return { id: d.id, domain_name: d.name, type: d.type, ...(d.type === 'vod' ? { bucket_name: d.bucketName ?? null } : {}), created: isoOrNull(d.created) };
+  return {
+    id: d.id,
+    domain_name: d.name,
+    type: d.type,
+    ...(d.type === 'vod' ? { bucket_name: d.bucketName ?? null } : {}),
+    created: isoOrNull(d.created),
+  };
 }
 
 export const domainsGroup: GroupKind = {
@@ -78,7 +87,13 @@ export const domainsGroup: GroupKind = {
   shows: ['domains', 'tls'],
   async rows(group) {
     const domains = await group.parent.data.list('domains');
-    return rows(group, domains, (d) => new DomainNode(group, d), (d) => d.name, { label: t('No playback domains yet. Create one…'), command: 'qencodeCdn.createDomain' });
+    return rows(
+      group,
+      domains,
+      (d) => new DomainNode(group, d),
+      (d) => d.name,
+      { label: t('No playback domains yet. Create one…'), command: 'qencodeCdn.createDomain' },
+    );
   },
   refresh: (data) => data.invalidate('domains'),
 };

@@ -18,7 +18,8 @@ const t = vscode.l10n.t;
  * failure leaves what was made and says what to do next.
  */
 export function registerCustomDomainCommands(context: vscode.ExtensionContext, s: Services, tls: TlsServices): void {
-  const register = (id: string, name: string, handler: (node?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+  const register = (id: string, name: string, handler: (node?: unknown) => Promise<void>) =>
+    registerCommand(context, s, id, name, handler);
 
   register('addCustomDomain', t('Add custom domain'), async (node) => {
     const ui = s.ui();
@@ -32,8 +33,18 @@ export function registerCustomDomainCommands(context: vscode.ExtensionContext, s
     const type = answered(
       await ui.pick(
         [
-          { label: t('Media storage (VOD)'), description: 'vod', detail: t('Serves a media-storage bucket.'), type: 'vod' as DomainType },
-          { label: t('Live streaming'), description: 'live', detail: t('For live streams. A live domain cannot be changed after it is created.'), type: 'live' as DomainType },
+          {
+            label: t('Media storage (VOD)'),
+            description: 'vod',
+            detail: t('Serves a media-storage bucket.'),
+            type: 'vod' as DomainType,
+          },
+          {
+            label: t('Live streaming'),
+            description: 'live',
+            detail: t('For live streams. A live domain cannot be changed after it is created.'),
+            type: 'live' as DomainType,
+          },
         ],
         { id: 'domainType', title: t('What will {0} serve?', name) },
       ),
@@ -44,7 +55,10 @@ export function registerCustomDomainCommands(context: vscode.ExtensionContext, s
       ui,
       t('Creating playback domain {0}…', name),
       () => api.createDomain(client, { name, type }),
-      async () => (validItems(await api.listDomains(client)).some((d) => d.name === name) ? t('domain {0} exists. Run "Continue Setup…" on its row to finish', name) : undefined),
+      async () =>
+        validItems(await api.listDomains(client)).some((d) => d.name === name)
+          ? t('domain {0} exists. Run "Continue Setup…" on its row to finish', name)
+          : undefined,
     );
     project.data.invalidate('domains');
     if (!domain) return;
@@ -53,7 +67,10 @@ export function registerCustomDomainCommands(context: vscode.ExtensionContext, s
 
   register('continueSetup', t('Continue custom domain setup'), async (node) => {
     const target = await pickDomain(s, node);
-    const bucket = target.domain.type === 'vod' && !target.domain.bucketName ? await askBucket(s, target.project, target.domain.name) : undefined;
+    const bucket =
+      target.domain.type === 'vod' && !target.domain.bucketName
+        ? await askBucket(s, target.project, target.domain.name)
+        : undefined;
     await finish(s, tls, target.project, target.domain, bucket);
   });
 }
@@ -61,34 +78,78 @@ export function registerCustomDomainCommands(context: vscode.ExtensionContext, s
 /** The bucket of a vod domain: a known one, one typed in, or none for now. */
 async function askBucket(s: Services, project: ProjectNode, domain: string): Promise<string | undefined> {
   const known = await knownBucketsOf(s, project);
-  const skip = { iconPath: new vscode.ThemeIcon('debug-step-over'), label: t('Skip: set the bucket later'), bucket: undefined as string | undefined, typed: false };
-  const typed = { iconPath: new vscode.ThemeIcon('edit'), label: t('Enter a bucket name…'), bucket: undefined as string | undefined, typed: true };
+  const skip = {
+    iconPath: new vscode.ThemeIcon('debug-step-over'),
+    label: t('Skip: set the bucket later'),
+    bucket: undefined as string | undefined,
+    typed: false,
+  };
+  const typed = {
+    iconPath: new vscode.ThemeIcon('edit'),
+    label: t('Enter a bucket name…'),
+    bucket: undefined as string | undefined,
+    typed: true,
+  };
   const picked = answered(
-    await s.ui().pick([...known.map((b) => ({ label: b.name, description: b.policy?.policy, bucket: b.name as string | undefined, typed: false })), typed, skip], {
-      id: 'bucket',
-      title: t('Which bucket will {0} serve?', domain),
-      placeHolder: t('Media-storage bucket'),
-    }),
+    await s.ui().pick(
+      [
+        ...known.map((b) => ({
+          label: b.name,
+          description: b.policy?.policy,
+          bucket: b.name as string | undefined,
+          typed: false,
+        })),
+        typed,
+        skip,
+      ],
+      {
+        id: 'bucket',
+        title: t('Which bucket will {0} serve?', domain),
+        placeHolder: t('Media-storage bucket'),
+      },
+    ),
   );
   if (picked.typed) {
-    return answered(await s.ui().input({ id: 'bucketName', title: t('Bucket name'), prompt: t('The name of a media-storage bucket in project {0}', project.project.name), validateInput: check(api.validateBucketName) })).trim();
+    return answered(
+      await s.ui().input({
+        id: 'bucketName',
+        title: t('Bucket name'),
+        prompt: t('The name of a media-storage bucket in project {0}', project.project.name),
+        validateInput: check(api.validateBucketName),
+      }),
+    ).trim();
   }
   return picked.bucket;
 }
 
 /** The steps after the domain exists: its bucket, its TLS subscription, the CNAME record, the watch. */
-async function finish(s: Services, tls: TlsServices, project: ProjectNode, domain: Domain, bucket: string | undefined): Promise<void> {
+async function finish(
+  s: Services,
+  tls: TlsServices,
+  project: ProjectNode,
+  domain: Domain,
+  bucket: string | undefined,
+): Promise<void> {
   const ui = s.ui();
   const step = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (error) {
-      throw new Error(t('playback domain {0} exists, but {1} failed: {2} Run "Continue Setup…" on its row to finish.', domain.name, what, errorMessage(error)));
+      throw new Error(
+        t(
+          'playback domain {0} exists, but {1} failed: {2} Run "Continue Setup…" on its row to finish.',
+          domain.name,
+          what,
+          errorMessage(error),
+        ),
+      );
     }
   };
   if (bucket) {
     const updated = await step(t('pointing it at bucket {0}', bucket), () =>
-      ui.loading(t('Pointing {0} at bucket {1}…', domain.name, bucket), () => api.setDomainBucket(s.projects.client(project.project.id), domain.id, bucket)),
+      ui.loading(t('Pointing {0} at bucket {1}…', domain.name, bucket), () =>
+        api.setDomainBucket(s.projects.client(project.project.id), domain.id, bucket),
+      ),
     );
     project.data.replace('domains', updated);
   }
@@ -98,13 +159,32 @@ async function finish(s: Services, tls: TlsServices, project: ProjectNode, domai
     const create = t('Create the TLS Subscription');
     const offer = await ui.pick(
       [
-        { label: create, detail: t('HTTPS for {0}: Qencode issues the certificate once a CNAME record points the domain at it.', domain.name), go: true },
-        { iconPath: new vscode.ThemeIcon('debug-step-over'), label: t('Later'), detail: t('Run "Continue Setup…" on the domain\'s row when you are ready.'), go: false },
+        {
+          label: create,
+          detail: t(
+            'HTTPS for {0}: Qencode issues the certificate once a CNAME record points the domain at it.',
+            domain.name,
+          ),
+          go: true,
+        },
+        {
+          iconPath: new vscode.ThemeIcon('debug-step-over'),
+          label: t('Later'),
+          detail: t('Run "Continue Setup…" on the domain\'s row when you are ready.'),
+          go: false,
+        },
       ],
       { id: 'tlsOffer', title: t('Create the TLS subscription of {0} now?', domain.name) },
     );
     if (!offer?.go) {
-      void ui.notify('setupPaused', 'info', t('Playback domain {0} is ready without HTTPS. Run "Continue Setup…" on its row to create the TLS subscription.', domain.name));
+      void ui.notify(
+        'setupPaused',
+        'info',
+        t(
+          'Playback domain {0} is ready without HTTPS. Run "Continue Setup…" on its row to create the TLS subscription.',
+          domain.name,
+        ),
+      );
       return;
     }
     sub = await step(t('creating its TLS subscription'), () => createTlsFor(s, tls, project, domain));
@@ -116,5 +196,9 @@ async function finish(s: Services, tls: TlsServices, project: ProjectNode, domai
     tls.watch.watch(project.project.id, sub.id, domain.name);
   }
   await showCnameRecord(s, tls, domain.name, sub.message ?? s.projects.tlsMessage(project.project.id, sub.id));
-  void ui.notify('setupWatching', 'info', t('Watching the TLS subscription of {0}: you will be told when its certificate is issued.', domain.name));
+  void ui.notify(
+    'setupWatching',
+    'info',
+    t('Watching the TLS subscription of {0}: you will be told when its certificate is issued.', domain.name),
+  );
 }

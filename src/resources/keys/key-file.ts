@@ -19,6 +19,12 @@ export function keyFileBase(key: Pick<SigningKey, 'id' | 'name' | 'target' | 'cr
   const when = day === 'unknown date' ? '' : `-${day}`;
   const t = key.target;
   const what =
-    t.kind === 'stream' ? `stream-${slug(t.streamId).slice(0, 8)}` : t.kind === 'domain' ? slug(domainName ?? `domain-${t.domainId.slice(0, 8)}`) : t.kind === 'bucket' ? `bucket-${slug(t.bucketName)}` : 'signing-key';
+    t.kind === 'stream'
+      ? `stream-${slug(t.streamId).slice(0, 8)}`
+      : t.kind === 'domain'
+        ? slug(domainName ?? `domain-${t.domainId.slice(0, 8)}`)
+        : t.kind === 'bucket'
+          ? `bucket-${slug(t.bucketName)}`
+          : 'signing-key';
   return `${what || 'signing-key'}${when}`;
 }

@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { formatDay, formatWhen, getSigningKey, isoOrNull, type Domain, type QencodeClient, type SigningKey } from '../../core';
+import {
+  formatDay,
+  formatWhen,
+  getSigningKey,
+  isoOrNull,
+  type Domain,
+  type QencodeClient,
+  type SigningKey,
+} from '../../core';
 import { Ctx } from '../../explorer/context-values';
 import { Node, rows, type GroupKind, type GroupNode } from '../../explorer/nodes';
 
@@ -51,7 +59,9 @@ export class SigningKeyNode extends Node {
     const item = new vscode.TreeItem(signingKeyLabel(k), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = unsaved ? Ctx.signingKeyUnsaved : Ctx.signingKey;
-    item.iconPath = unsaved ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('key');
+    item.iconPath = unsaved
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : new vscode.ThemeIcon('key');
     // Short for a 300 px sidebar: what it signs for, briefly; the rest is in the tooltip.
     const target = k.target;
     item.description =
@@ -63,7 +73,10 @@ export class SigningKeyNode extends Node {
             ? t('bucket {0}', target.bucketName)
             : t('unknown target');
     // The warning icon is not read aloud, and the tooltip comes only on hover: a screen reader hears it.
-    if (unsaved) item.accessibilityInformation = { label: t('{0}, {1}, private key not saved to a file', String(item.label), String(item.description)) };
+    if (unsaved)
+      item.accessibilityInformation = {
+        label: t('{0}, {1}, private key not saved to a file', String(item.label), String(item.description)),
+      };
     return item;
   }
 
@@ -75,7 +88,14 @@ export class SigningKeyNode extends Node {
       t('Signs for: {0}', signingKeyTarget(k, this.domains)),
       t('Created: {0}', formatWhen(k.created)),
       t('ID: {0}', k.id),
-      ...(unsaved ? ['', t('Its private key was received but not saved to a file. It is still open in an editor in this window: save it now, it cannot be downloaded again.')] : []),
+      ...(unsaved
+        ? [
+            '',
+            t(
+              'Its private key was received but not saved to a file. It is still open in an editor in this window: save it now, it cannot be downloaded again.',
+            ),
+          ]
+        : []),
     ].join('\n');
   }
 
@@ -87,7 +107,13 @@ export class SigningKeyNode extends Node {
 
 export function signingKeyJson(k: SigningKey, domains: Map<string, Domain>): Record<string, unknown> {
   const target =
-    k.target.kind === 'stream' ? { stream_id: k.target.streamId } : k.target.kind === 'domain' ? { domain_id: k.target.domainId } : k.target.kind === 'bucket' ? { bucket_name: k.target.bucketName } : {};
+    k.target.kind === 'stream'
+      ? { stream_id: k.target.streamId }
+      : k.target.kind === 'domain'
+        ? { domain_id: k.target.domainId }
+        : k.target.kind === 'bucket'
+          ? { bucket_name: k.target.bucketName }
+          : {};
   return { id: k.id, name: k.name, signs_for: signingKeyTarget(k, domains), ...target, created: isoOrNull(k.created) };
 }
 
@@ -102,10 +128,16 @@ export function keysGroup(isUnsaved: IsKeyUnsaved): GroupKind {
       const data = group.parent.data;
       const [keys, domains] = await Promise.all([data.list('keys'), data.domainsById()]);
       // Named keys by name, then unnamed ones by date.
-      return rows(group, keys, (k) => new SigningKeyNode(group, k, domains, isUnsaved), (k) => (k.name ? `0${k.name}` : `1${formatDay(k.created)}${k.id}`), {
-        label: t('No signing keys yet. Create one…'),
-        command: 'qencodeCdn.createSigningKey',
-      });
+      return rows(
+        group,
+        keys,
+        (k) => new SigningKeyNode(group, k, domains, isUnsaved),
+        (k) => (k.name ? `0${k.name}` : `1${formatDay(k.created)}${k.id}`),
+        {
+          label: t('No signing keys yet. Create one…'),
+          command: 'qencodeCdn.createSigningKey',
+        },
+      );
     },
     refresh: (data) => data.invalidate('keys'),
   };

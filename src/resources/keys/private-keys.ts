@@ -82,7 +82,15 @@ export class PrivateKeys implements vscode.Disposable {
         if (target.scheme === 'file') await writeChosenFile(target.fsPath, key.privateKey);
         else await vscode.workspace.fs.writeFile(target, Buffer.from(key.privateKey));
         this.markSaved(id);
-        void this.ui().notify('privateKeySaved', 'info', t('The private key of signing key {0} was saved to {1}. It cannot be downloaded again.', label, target.fsPath || target.toString()));
+        void this.ui().notify(
+          'privateKeySaved',
+          'info',
+          t(
+            'The private key of signing key {0} was saved to {1}. It cannot be downloaded again.',
+            label,
+            target.fsPath || target.toString(),
+          ),
+        );
         return { kind: 'file', path: target.fsPath };
       }
       reason = t('no file was chosen');
@@ -98,7 +106,11 @@ export class PrivateKeys implements vscode.Disposable {
     void this.ui().notify(
       'privateKeyUnsaved',
       'warning',
-      t('The private key of signing key {0} could not be saved to a file ({1}). It is open in an unsaved editor: save it somewhere safe now. Qencode will not show it again.', label, reason),
+      t(
+        'The private key of signing key {0} could not be saved to a file ({1}). It is open in an unsaved editor: save it somewhere safe now. Qencode will not show it again.',
+        label,
+        reason,
+      ),
     );
     this.changed.fire();
     return { kind: 'editor', reason };
@@ -124,8 +136,17 @@ export class PrivateKeys implements vscode.Disposable {
       exposed ? 'privateKeyNotIgnored' : 'privateKeySaved',
       exposed ? 'warning' : 'info',
       exposed
-        ? t('The private key of signing key {0} is in {1} (readable only by you), in a git repository that does not ignore that file. Add {2} to .gitignore so it is never committed?', label, relative, '.qencode/keys/')
-        : t('The private key of signing key {0} is in {1}, readable only by you. Qencode will not show it again: keep the file safe.', label, relative),
+        ? t(
+            'The private key of signing key {0} is in {1} (readable only by you), in a git repository that does not ignore that file. Add {2} to .gitignore so it is never committed?',
+            label,
+            relative,
+            '.qencode/keys/',
+          )
+        : t(
+            'The private key of signing key {0} is in {1}, readable only by you. Qencode will not show it again: keep the file safe.',
+            label,
+            relative,
+          ),
       ...(exposed ? [add] : []),
       open,
       reveal,
@@ -134,7 +155,9 @@ export class PrivateKeys implements vscode.Disposable {
     if (choice === open) await vscode.window.showTextDocument(uri, { preview: false });
     if (choice === reveal) await vscode.commands.executeCommand('revealInExplorer', uri);
     if (choice === add) {
-      await addToGitignore(root).catch((error: unknown) => this.ui().notify('gitignoreFailed', 'warning', t('.gitignore was not changed: {0}', errorMessage(error))));
+      await addToGitignore(root).catch((error: unknown) =>
+        this.ui().notify('gitignoreFailed', 'warning', t('.gitignore was not changed: {0}', errorMessage(error))),
+      );
     }
   }
 
@@ -162,13 +185,17 @@ export async function writeKeyFile(root: string, base: string, pem: string): Pro
     }
     const stat = await fs.lstat(dir);
     if (stat.isSymbolicLink() || !stat.isDirectory()) {
-      throw new Error(t('{0} is a symbolic link or not a folder, so the key was not written there', path.relative(root, dir)));
+      throw new Error(
+        t('{0} is a symbolic link or not a folder, so the key was not written there', path.relative(root, dir)),
+      );
     }
   }
   const realRoot = await fs.realpath(root);
   const realDir = await fs.realpath(dir);
   if (realDir !== path.join(realRoot, KEYS_DIR)) {
-    throw new Error(t('{0} leads outside the workspace folder (a symbolic link?), so the key was not written there', KEYS_DIR));
+    throw new Error(
+      t('{0} leads outside the workspace folder (a symbolic link?), so the key was not written there', KEYS_DIR),
+    );
   }
   for (let n = 1; n <= 1000; n++) {
     const file = path.join(realDir, `${base}${n > 1 ? `-${n}` : ''}.pem`);
@@ -230,7 +257,11 @@ export async function gitStatusOf(root: string, file: string): Promise<GitStatus
           execFile(
             'git',
             [...GIT_NEUTRAL_CONFIG, '-C', root, 'check-ignore', '-q', '--', file],
-            { cwd: os.tmpdir(), timeout: 5000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' } },
+            {
+              cwd: os.tmpdir(),
+              timeout: 5000,
+              env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' },
+            },
             (error) => {
               if (!error) return resolve(0);
               const c = (error as { code?: unknown }).code;
@@ -245,7 +276,20 @@ export async function gitStatusOf(root: string, file: string): Promise<GitStatus
   const text = await readRegularFile(path.join(root, '.gitignore'));
   if (text === undefined) return 'not-ignored';
   const lines = text.split(/\r?\n/).map((l) => l.trim());
-  return lines.some((l) => ['.qencode', '.qencode/', '/.qencode', '/.qencode/', '.qencode/keys', '.qencode/keys/', '/.qencode/keys/', '*.pem'].includes(l)) ? 'ignored' : 'not-ignored';
+  return lines.some((l) =>
+    [
+      '.qencode',
+      '.qencode/',
+      '/.qencode',
+      '/.qencode/',
+      '.qencode/keys',
+      '.qencode/keys/',
+      '/.qencode/keys/',
+      '*.pem',
+    ].includes(l),
+  )
+    ? 'ignored'
+    : 'not-ignored';
 }
 
 /** A file's text if it is a plain file (not a link, a FIFO or a device) of a sane size. */
@@ -262,7 +306,8 @@ async function readRegularFile(file: string): Promise<string | undefined> {
 async function addToGitignore(root: string): Promise<void> {
   const file = path.join(root, '.gitignore');
   const existing = await readRegularFile(file);
-  if (existing === undefined && (await fs.lstat(file).catch(() => undefined))) throw new Error(t('.gitignore is not a plain file, so it was not changed'));
+  if (existing === undefined && (await fs.lstat(file).catch(() => undefined)))
+    throw new Error(t('.gitignore is not a plain file, so it was not changed'));
   const prefix = existing && !existing.endsWith('\n') ? '\n' : '';
   const { O_WRONLY, O_CREAT, O_APPEND, O_NOFOLLOW } = fsConstants;
   const handle = await fs.open(file, O_WRONLY | O_CREAT | O_APPEND | (O_NOFOLLOW ?? 0), 0o644);

@@ -10,7 +10,8 @@ const t = vscode.l10n.t;
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
 export function registerProjectCommands(context: vscode.ExtensionContext, s: Services): void {
-  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) =>
+    registerCommand(context, s, id, name, handler);
   register('addApiKey', t('Add API key'), () => addApiKey(s));
   register('replaceApiKey', t('Replace API key'), async (node) => replaceApiKey(s, await pickProject(s, node)));
 
@@ -24,7 +25,13 @@ export function registerProjectCommands(context: vscode.ExtensionContext, s: Ser
       t("its API key, from this machine's secret storage"),
       ...(runs ? [plural(runs, t('its purge history (1 run)'), t('its purge history ({0} runs)', runs))] : []),
       ...(cnames
-        ? [plural(cnames, t('the CNAME instructions kept for 1 TLS subscription (Qencode does not show them again)'), t('the CNAME instructions kept for {0} TLS subscriptions (Qencode does not show them again)', cnames))]
+        ? [
+            plural(
+              cnames,
+              t('the CNAME instructions kept for 1 TLS subscription (Qencode does not show them again)'),
+              t('the CNAME instructions kept for {0} TLS subscriptions (Qencode does not show them again)', cnames),
+            ),
+          ]
         : []),
       ...(memory.added.length ? [t('the buckets you added: {0}', memory.added.join(', '))] : []),
       ...(Object.keys(memory.policies).length ? [t('the access policies remembered for its buckets')] : []),
@@ -41,13 +48,21 @@ export function registerProjectCommands(context: vscode.ExtensionContext, s: Ser
 
   register('renameProject', t('Rename project'), async (node) => {
     const project = await pickProject(s, node);
-    const others = s.projects.list().filter((p) => p.id !== project.project.id).map((p) => p.name.toLowerCase());
+    const others = s.projects
+      .list()
+      .filter((p) => p.id !== project.project.id)
+      .map((p) => p.name.toLowerCase());
     const name = answered(
       await s.ui().input({
         id: 'projectName',
         title: t('Rename project {0}', project.project.name),
         value: project.project.name,
-        validateInput: (v) => (!v.trim() ? t('Enter a name.') : others.includes(v.trim().toLowerCase()) ? t('A project named {0} exists already.', v.trim()) : undefined),
+        validateInput: (v) =>
+          !v.trim()
+            ? t('Enter a name.')
+            : others.includes(v.trim().toLowerCase())
+              ? t('A project named {0} exists already.', v.trim())
+              : undefined,
       }),
     ).trim();
     await s.projects.rename(project.project.id, name);
@@ -79,7 +94,14 @@ export async function addApiKey(s: Services): Promise<void> {
       title: t('Add a Qencode project (1/2)'),
       prompt: t('A name for this project, as you want to see it in the explorer'),
       placeHolder: t('e.g. Production'),
-      validateInput: (v) => (!v.trim() ? t('Enter a name.') : existing.includes(v.trim().toLowerCase()) ? t('A project named {0} exists already.', v.trim()) : v.length > 100 ? t('Use at most 100 characters.') : undefined),
+      validateInput: (v) =>
+        !v.trim()
+          ? t('Enter a name.')
+          : existing.includes(v.trim().toLowerCase())
+            ? t('A project named {0} exists already.', v.trim())
+            : v.length > 100
+              ? t('Use at most 100 characters.')
+              : undefined,
     }),
   ).trim();
   // Where the key goes is agreed before it is typed (asked only when that is not Qencode).
@@ -89,9 +111,14 @@ export async function addApiKey(s: Services): Promise<void> {
     await ui.input({
       id: 'apiKey',
       title: t('Add a Qencode project (2/2)'),
-      prompt: t('The API key of project {0}: in your Qencode account, open the project and copy its API key. It is sent to {1} to check it, then kept in this machine\'s secret storage.', name, hostsOf(s)),
+      prompt: t(
+        "The API key of project {0}: in your Qencode account, open the project and copy its API key. It is sent to {1} to check it, then kept in this machine's secret storage.",
+        name,
+        hostsOf(s),
+      ),
       password: true,
-      validateInput: (v) => (!v.trim() ? t('Enter the API key.') : /\s/.test(v.trim()) ? t('An API key has no spaces.') : undefined),
+      validateInput: (v) =>
+        !v.trim() ? t('Enter the API key.') : /\s/.test(v.trim()) ? t('An API key has no spaces.') : undefined,
       // Checked while the box stays open: a refused key is said under it, with the name kept.
       accept: async (v) => (verified = await checkKey(s, name, v.trim(), undefined, agreed)).problem,
     }),
@@ -108,10 +135,14 @@ export async function replaceApiKey(s: Services, project: ProjectNode): Promise<
     await ui.input({
       id: 'apiKey',
       title: t('API key of project {0}', project.project.name),
-      prompt: t('In your Qencode account, open the project and copy its API key. It is sent to {0} to check it, then kept in this machine\'s secret storage.', hostsOf(s)),
+      prompt: t(
+        "In your Qencode account, open the project and copy its API key. It is sent to {0} to check it, then kept in this machine's secret storage.",
+        hostsOf(s),
+      ),
       password: true,
       validateInput: (v) => (!v.trim() ? t('Enter the API key.') : undefined),
-      accept: async (v) => (verified = await checkKey(s, project.project.name, v.trim(), project.project.id, agreed)).problem,
+      accept: async (v) =>
+        (verified = await checkKey(s, project.project.name, v.trim(), project.project.id, agreed)).problem,
     }),
   ).trim();
   await s.projects.replaceKey(project.project.id, key, verified!.result!);
@@ -121,13 +152,37 @@ export async function replaceApiKey(s: Services, project: ProjectNode): Promise<
 type KeyCheck = { result?: VerifiedKey; problem?: string };
 
 /** One token request with the key; a refusal or a failure is a message for under the key's box, and nothing is saved. */
-async function checkKey(s: Services, name: string, key: string, projectId: string | undefined, agreed: readonly string[]): Promise<KeyCheck> {
+async function checkKey(
+  s: Services,
+  name: string,
+  key: string,
+  projectId: string | undefined,
+  agreed: readonly string[],
+): Promise<KeyCheck> {
   try {
-    return { result: await withProgress(s.ui(), t('Checking the API key of {0}…', name), (signal) => s.projects.verifyApiKey(key, signal, projectId, agreed)) };
+    return {
+      result: await withProgress(s.ui(), t('Checking the API key of {0}…', name), (signal) =>
+        s.projects.verifyApiKey(key, signal, projectId, agreed),
+      ),
+    };
   } catch (error) {
-    if (isCancellation(error)) return { problem: t('Not checked: cancelled. Nothing was saved; press Enter to check it again, or Escape to stop.') };
-    if (isQencodeError(error, 'auth')) return { problem: t('Qencode refused this key{0}. Nothing was saved: check the key and press Enter, or Escape to stop.', error.status ? ` (HTTP ${error.status})` : '') };
-    return { problem: t('The key could not be checked: {0}. Nothing was saved; press Enter to try again, or Escape to stop.', errorMessage(error)) };
+    if (isCancellation(error))
+      return {
+        problem: t('Not checked: cancelled. Nothing was saved; press Enter to check it again, or Escape to stop.'),
+      };
+    if (isQencodeError(error, 'auth'))
+      return {
+        problem: t(
+          'Qencode refused this key{0}. Nothing was saved: check the key and press Enter, or Escape to stop.',
+          error.status ? ` (HTTP ${error.status})` : '',
+        ),
+      };
+    return {
+      problem: t(
+        'The key could not be checked: {0}. Nothing was saved; press Enter to try again, or Escape to stop.',
+        errorMessage(error),
+      ),
+    };
   }
 }
 

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { checkBaseUrl, DEFAULT_TOKEN_FALLBACK_URL, errorMessage, QencodeClient, type ProxySettings, type StoredToken } from '../../core';
+import {
+  checkBaseUrl,
+  DEFAULT_TOKEN_FALLBACK_URL,
+  errorMessage,
+  QencodeClient,
+  type ProxySettings,
+  type StoredToken,
+} from '../../core';
 import { EMPTY_BUCKET_MEMORY, type BucketMemory } from '../../data';
 import type { Log } from '../../log';
 import type { Ui } from '../../ui';
@@ -127,7 +134,15 @@ export class Projects implements vscode.Disposable {
         }
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['qencodeCdn.apiUrl', 'qencodeCdn.tokenFallbackUrl', 'http.proxy', 'http.noProxy', 'http.proxyStrictSSL'].some((k) => e.affectsConfiguration(k))) {
+        if (
+          [
+            'qencodeCdn.apiUrl',
+            'qencodeCdn.tokenFallbackUrl',
+            'http.proxy',
+            'http.noProxy',
+            'http.proxyStrictSSL',
+          ].some((k) => e.affectsConfiguration(k))
+        ) {
           for (const id of [...this.clients.keys()]) this.resetClient(id);
           this.changed.fire(undefined);
         }
@@ -195,7 +210,8 @@ export class Projects implements vscode.Disposable {
       const raw = await this.secrets.get(tokenKey(projectId));
       if (!raw) return undefined;
       const kept = JSON.parse(raw) as Partial<StoredToken>;
-      if (typeof kept.value !== 'string' || typeof kept.expiresAt !== 'number' || typeof kept.origin !== 'string') return undefined;
+      if (typeof kept.value !== 'string' || typeof kept.expiresAt !== 'number' || typeof kept.origin !== 'string')
+        return undefined;
       this.log.addSecret(kept.value);
       // Its origin goes with it: the client that gets it sends it only to that origin (checked when the client is made).
       return { value: kept.value, expiresAt: kept.expiresAt, origin: kept.origin };
@@ -236,7 +252,12 @@ export class Projects implements vscode.Disposable {
    * The token is the project's first: give it to add() or replaceKey(), so adding a
    * key makes one token request, not two.
    */
-  async verifyApiKey(apiKey: string, signal?: AbortSignal, projectId?: string, agreed: readonly string[] = []): Promise<VerifiedKey> {
+  async verifyApiKey(
+    apiKey: string,
+    signal?: AbortSignal,
+    projectId?: string,
+    agreed: readonly string[] = [],
+  ): Promise<VerifiedKey> {
     this.log.addSecret(apiKey);
     const settings = this.clientSettings();
     // A new key goes through the same confirmation as every request, checked now, when it is about to be sent:
@@ -304,7 +325,14 @@ export class Projects implements vscode.Disposable {
       send,
     );
     const name = project ? t('the API key of {0}', project.name) : t('the new API key');
-    if (!ok) throw new Error(t('{0} was not sent to {1}: that was not confirmed. Check the settings qencodeCdn.apiUrl and qencodeCdn.tokenFallbackUrl', name, unapproved.join(', ')));
+    if (!ok)
+      throw new Error(
+        t(
+          '{0} was not sent to {1}: that was not confirmed. Check the settings qencodeCdn.apiUrl and qencodeCdn.tokenFallbackUrl',
+          name,
+          unapproved.join(', '),
+        ),
+      );
     if (!project) return; // A new project records the origins it was checked with when it is added.
     await this.setOrigins(project.id, [...approved, ...unapproved]);
     this.log.info(`the API key of project ${project.name} may now be sent to ${unapproved.join(', ')} (confirmed)`);
@@ -314,7 +342,11 @@ export class Projects implements vscode.Disposable {
   private clientSettings(): ClientSettings {
     const baseUrl = this.apiUrl();
     const tokenFallbackUrl = this.tokenFallbackUrl();
-    return { baseUrl, ...(tokenFallbackUrl ? { tokenFallbackUrl } : {}), origins: [originOf(baseUrl), ...(tokenFallbackUrl ? [originOf(tokenFallbackUrl)] : [])] };
+    return {
+      baseUrl,
+      ...(tokenFallbackUrl ? { tokenFallbackUrl } : {}),
+      origins: [originOf(baseUrl), ...(tokenFallbackUrl ? [originOf(tokenFallbackUrl)] : [])],
+    };
   }
 
   /** The origins a key goes to with the current settings. */
@@ -347,7 +379,10 @@ export class Projects implements vscode.Disposable {
     if (verified) this.keepToken(projectId, verified.token);
     else await this.secrets.delete(tokenKey(projectId));
     // The new key was checked with these origins (confirmed, where they were new).
-    await this.setOrigins(projectId, [...(this.get(projectId)?.origins ?? []), ...(verified?.origins ?? this.currentOrigins())]);
+    await this.setOrigins(projectId, [
+      ...(this.get(projectId)?.origins ?? []),
+      ...(verified?.origins ?? this.currentOrigins()),
+    ]);
     this.resetClient(projectId, this.get(projectId));
   }
 
@@ -363,7 +398,10 @@ export class Projects implements vscode.Disposable {
     this.keyFound.delete(projectId);
     await this.secrets.delete(secretKey(projectId));
     await this.secrets.delete(tokenKey(projectId));
-    await this.state.update(PROJECTS_KEY, this.list().filter((p) => p.id !== projectId));
+    await this.state.update(
+      PROJECTS_KEY,
+      this.list().filter((p) => p.id !== projectId),
+    );
     await this.state.update(bucketsKey(projectId), undefined);
     await this.state.update(tlsMessagesKey(projectId), undefined);
     await this.state.update(purgeHistoryKey(projectId), undefined);
@@ -404,8 +442,14 @@ export class Projects implements vscode.Disposable {
   }
 
   async recordPurge(projectId: string, run: PurgeRun): Promise<void> {
-    const kept = run.targets.length > PURGE_HISTORY_TARGETS ? { ...run, targets: run.targets.slice(0, PURGE_HISTORY_TARGETS), truncated: true } : run;
-    await this.state.update(purgeHistoryKey(projectId), [kept, ...this.purgeHistory(projectId)].slice(0, PURGE_HISTORY_RUNS));
+    const kept =
+      run.targets.length > PURGE_HISTORY_TARGETS
+        ? { ...run, targets: run.targets.slice(0, PURGE_HISTORY_TARGETS), truncated: true }
+        : run;
+    await this.state.update(
+      purgeHistoryKey(projectId),
+      [kept, ...this.purgeHistory(projectId)].slice(0, PURGE_HISTORY_RUNS),
+    );
   }
 
   /**
@@ -431,7 +475,12 @@ export class Projects implements vscode.Disposable {
    * each new token in SecretStorage (a key being checked does not). A kept token is given
    * only to a client of the origin it was issued for (the core drops it otherwise too).
    */
-  private makeClient(settings: ClientSettings, apiKey: () => string | Promise<string>, account?: string, tokens: { initialToken?: StoredToken; keep?: boolean } = {}): QencodeClient {
+  private makeClient(
+    settings: ClientSettings,
+    apiKey: () => string | Promise<string>,
+    account?: string,
+    tokens: { initialToken?: StoredToken; keep?: boolean } = {},
+  ): QencodeClient {
     const initialToken = tokens.initialToken?.origin === originOf(settings.baseUrl) ? tokens.initialToken : undefined;
     const { tokenFallbackUrl } = settings;
     return new QencodeClient({

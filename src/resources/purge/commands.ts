@@ -16,9 +16,17 @@ function bucketsLine(targets: readonly PurgeTarget[]): string {
   const counts = new Map<string, number>();
   for (const x of targets) counts.set(x.bucket, (counts.get(x.bucket) ?? 0) + 1);
   const sorted = [...counts].sort((a, b) => b[1] - a[1]);
-  if (sorted.length === 1) return sorted[0]![1] === 1 ? t('1 object in bucket {0}', sorted[0]![0]) : t('{0} objects in bucket {1}', sorted[0]![1], sorted[0]![0]);
+  if (sorted.length === 1)
+    return sorted[0]![1] === 1
+      ? t('1 object in bucket {0}', sorted[0]![0])
+      : t('{0} objects in bucket {1}', sorted[0]![1], sorted[0]![0]);
   const shown = sorted.slice(0, 10).map(([bucket, n]) => `${bucket}: ${n}`);
-  return t('{0} objects in {1} buckets: {2}', targets.length, sorted.length, shown.join(', ') + (sorted.length > 10 ? t(', and {0} more', sorted.length - 10) : ''));
+  return t(
+    '{0} objects in {1} buckets: {2}',
+    targets.length,
+    sorted.length,
+    shown.join(', ') + (sorted.length > 10 ? t(', and {0} more', sorted.length - 10) : ''),
+  );
 }
 
 /** A file of paths to purge: far more than any list a person purges at once. */
@@ -28,21 +36,41 @@ const t = vscode.l10n.t;
 
 /** Purging: one path, many paths (typed, selected, from a file) or URLs, and the per-project history. */
 export function registerPurgeCommands(context: vscode.ExtensionContext, s: Services, runner: PurgeRunner): void {
-  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) =>
+    registerCommand(context, s, id, name, handler);
 
   register('purgeObject', t('Purge objects'), async (node) => {
     const ui = s.ui();
     const project = await pickProject(s, node);
     const bucket = node instanceof BucketNode ? node.name : undefined;
     const editor = vscode.window.activeTextEditor;
-    const selected = editor && !editor.selection.isEmpty ? entriesOf(editor.document.getText(editor.selection)).lines : [];
+    const selected =
+      editor && !editor.selection.isEmpty ? entriesOf(editor.document.getText(editor.selection)).lines : [];
     const source = answered(
       await ui.pick(
         [
           { iconPath: new vscode.ThemeIcon('edit'), label: t('Enter a path or URL…'), source: 'input' as const },
-          ...(selected.length ? [{ iconPath: new vscode.ThemeIcon('selection'), label: t('The {0} paths selected in the editor', selected.length), source: 'selection' as const }] : []),
-          { iconPath: new vscode.ThemeIcon('file'), label: t('Paths from a text file…'), detail: t('One path or URL per line.'), source: 'file' as const },
-          { iconPath: new vscode.ThemeIcon('new-file'), label: t('Open a purge list…'), detail: t('An editor to paste many paths or URLs into, then purge them all at once.'), source: 'list' as const },
+          ...(selected.length
+            ? [
+                {
+                  iconPath: new vscode.ThemeIcon('selection'),
+                  label: t('The {0} paths selected in the editor', selected.length),
+                  source: 'selection' as const,
+                },
+              ]
+            : []),
+          {
+            iconPath: new vscode.ThemeIcon('file'),
+            label: t('Paths from a text file…'),
+            detail: t('One path or URL per line.'),
+            source: 'file' as const,
+          },
+          {
+            iconPath: new vscode.ThemeIcon('new-file'),
+            label: t('Open a purge list…'),
+            detail: t('An editor to paste many paths or URLs into, then purge them all at once.'),
+            source: 'list' as const,
+          },
         ],
         { id: 'purgeSource', title: t('Purge objects in {0}', bucket ?? project.project.name) },
       ),
@@ -52,7 +80,12 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
     if (source === 'selection') {
       lines = selected;
     } else if (source === 'file') {
-      const file = answered(await ui.openDialog('purgeFile', { title: t('A text file of paths or URLs'), filters: { [t('Text')]: ['txt', 'csv', 'list', 'purgelist'], [t('All files')]: ['*'] } }));
+      const file = answered(
+        await ui.openDialog('purgeFile', {
+          title: t('A text file of paths or URLs'),
+          filters: { [t('Text')]: ['txt', 'csv', 'list', 'purgelist'], [t('All files')]: ['*'] },
+        }),
+      );
       lines = entriesOf(await readLocalText(file, MAX_PURGE_FILE_BYTES)).lines;
     } else {
       const line = answered(
@@ -73,7 +106,11 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
     const editor = vscode.window.activeTextEditor;
     // Only a purge list: any other editor may hold text that is not paths (a private key, say).
     if (editor?.document.languageId !== PURGE_LIST_LANGUAGE) {
-      throw new Error(t('this works in a purge list only. Open one with "Purge Objects…", or save a list of paths as a .purgelist file'));
+      throw new Error(
+        t(
+          'this works in a purge list only. Open one with "Purge Objects…", or save a list of paths as a .purgelist file',
+        ),
+      );
     }
     const text = editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection);
     const { lines } = entriesOf(text);
@@ -87,7 +124,9 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
       s.ui(),
       'purgeBucket',
       t('Purge the CDN cache of every object in bucket {0}?', bucket),
-      t('Viewers are served from storage until the CDN caches the objects again, which raises load and latency for a while.'),
+      t(
+        'Viewers are served from storage until the CDN caches the objects again, which raises load and latency for a while.',
+      ),
       t('Purge Bucket'),
     );
     await runner.wholeBucket(project, bucket);
@@ -97,29 +136,60 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
     const ui = s.ui();
     const project = await pickProject(s, node);
     const runs = s.projects.purgeHistory(project.project.id);
-    if (runs.length === 0) return void ui.notify('purgeHistory', 'info', t('No purges from this editor in {0} yet.', project.project.name));
+    if (runs.length === 0)
+      return void ui.notify('purgeHistory', 'info', t('No purges from this editor in {0} yet.', project.project.name));
     const run = answered(
       await ui.pick(
-        runs.map((r) => ({ label: describeTargets(r.targets, r.truncated), description: outcome(r), detail: r.at, run: r })),
+        runs.map((r) => ({
+          label: describeTargets(r.targets, r.truncated),
+          description: outcome(r),
+          detail: r.at,
+          run: r,
+        })),
         { id: 'purgeRun', title: t('Purge history of {0}: choose a run to repeat', project.project.name) },
       ),
     ).run;
     const again = answered(
-      await ui.pick([{ label: t('Purge Again'), action: 'again' as const }, { label: t('Show Details'), action: 'details' as const }], { id: 'purgeRunAction', title: describeTargets(run.targets, run.truncated) }),
+      await ui.pick(
+        [
+          { label: t('Purge Again'), action: 'again' as const },
+          { label: t('Show Details'), action: 'details' as const },
+        ],
+        { id: 'purgeRunAction', title: describeTargets(run.targets, run.truncated) },
+      ),
     ).action;
     if (again === 'details') return void (await s.details.show(project.project.name, `purge ${run.at}`, run));
     const wholeBuckets = run.targets.filter((x) => x.path === null).map((x) => x.bucket);
     for (const bucket of wholeBuckets) {
-      await confirm(ui, 'purgeBucket', t('Purge the CDN cache of every object in bucket {0}?', bucket), t('This repeats a whole-bucket purge from the history.'), t('Purge Bucket'));
+      await confirm(
+        ui,
+        'purgeBucket',
+        t('Purge the CDN cache of every object in bucket {0}?', bucket),
+        t('This repeats a whole-bucket purge from the history.'),
+        t('Purge Bucket'),
+      );
       await runner.wholeBucket(project, bucket);
     }
     const objects = run.targets.filter((x): x is PurgeTarget => x.path !== null);
     if (objects.length === 0) return;
     // The history keeps the first 1000 targets of a run: a part of a run is not repeated as if it were all of it.
     if (run.truncated) {
-      throw new Error(t('this run had more objects than the history keeps, so it cannot be repeated whole. Purge the stream or the list again instead'));
+      throw new Error(
+        t(
+          'this run had more objects than the history keeps, so it cannot be repeated whole. Purge the stream or the list again instead',
+        ),
+      );
     }
-    await confirm(ui, 'purgeAgain', t('Purge {0} again?', describeTargets(objects)), objects.slice(0, 10).map((x) => `${x.bucket}/${x.path}`).join('\n') + (objects.length > 10 ? `\n${t('…and {0} more', objects.length - 10)}` : ''), t('Purge Again'));
+    await confirm(
+      ui,
+      'purgeAgain',
+      t('Purge {0} again?', describeTargets(objects)),
+      objects
+        .slice(0, 10)
+        .map((x) => `${x.bucket}/${x.path}`)
+        .join('\n') + (objects.length > 10 ? `\n${t('…and {0} more', objects.length - 10)}` : ''),
+      t('Purge Again'),
+    );
     // In the same steps as the first time (a stream's manifests after its objects).
     const phases: PurgeTarget[][] = [];
     let at = 0;
@@ -127,7 +197,10 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
       phases.push(objects.slice(at, at + size));
       at += size;
     }
-    await runner.run(project, phases.filter((p) => p.length > 0));
+    await runner.run(
+      project,
+      phases.filter((p) => p.length > 0),
+    );
   });
 
   /**
@@ -135,10 +208,17 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
    * more than one bucket is known; the last one used comes first. What cannot be
    * mapped is reported. A list from an editor is confirmed with its count.
    */
-  async function purgeLinesIn(project: ProjectNode, lines: string[], defaultBucket: string | undefined, confirmCount = false): Promise<void> {
+  async function purgeLinesIn(
+    project: ProjectNode,
+    lines: string[],
+    defaultBucket: string | undefined,
+    confirmCount = false,
+  ): Promise<void> {
     if (lines.length === 0) throw new Error(t('there are no paths to purge'));
     const ui = s.ui();
-    const domains = await ui.loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => []));
+    const domains = await ui.loading(t('Loading playback domains…'), () =>
+      project.data.items('domains').catch(() => []),
+    );
     let parsed = parsePurgeList(lines, domains, defaultBucket);
     let expected = defaultBucket;
     if (parsed.plainPaths.length) {
@@ -150,14 +230,20 @@ export function registerPurgeCommands(context: vscode.ExtensionContext, s: Servi
       expected = bucket;
     }
     const { targets, problems } = parsed;
-    const listed = problems.slice(0, 10).map((p) => `${clip(p.line, 200)}: ${p.reason}`).join('\n') + (problems.length > 10 ? `\n${t('…and {0} more', problems.length - 10)}` : '');
+    const listed =
+      problems
+        .slice(0, 10)
+        .map((p) => `${clip(p.line, 200)}: ${p.reason}`)
+        .join('\n') + (problems.length > 10 ? `\n${t('…and {0} more', problems.length - 10)}` : '');
     if (targets.length === 0) throw new Error(t('nothing can be purged. {0}', listed));
     // URLs name their own bucket: one in another bucket than the one purged from is said so, never purged unseen.
     const elsewhere = expected ? targets.filter((x) => x.bucket !== expected) : [];
     if (problems.length || confirmCount || elsewhere.length) {
       const detail = [
         bucketsLine(targets),
-        ...(elsewhere.length ? ['', t('Not in {0}: {1} (their URLs name another bucket).', expected!, bucketsLine(elsewhere))] : []),
+        ...(elsewhere.length
+          ? ['', t('Not in {0}: {1} (their URLs name another bucket).', expected!, bucketsLine(elsewhere))]
+          : []),
         '',
         ...targets.slice(0, 10).map((x) => `${x.bucket}/${clip(x.path, 200)}`),
         ...(targets.length > 10 ? [t('…and {0} more', targets.length - 10)] : []),

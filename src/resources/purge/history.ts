@@ -7,7 +7,10 @@ export function stamp(date = new Date()): string {
 }
 
 /** "3 objects in media-assets", "media-assets (whole bucket)", "12 objects in 2 buckets". */
-export function describeTargets(targets: readonly { bucket: string; path: string | null }[], truncated?: boolean): string {
+export function describeTargets(
+  targets: readonly { bucket: string; path: string | null }[],
+  truncated?: boolean,
+): string {
   const buckets = [...new Set(targets.map((x) => x.bucket))];
   const whole = targets.every((x) => x.path === null);
   if (whole) return `${buckets.join(', ')} (whole bucket)`;
@@ -17,5 +20,9 @@ export function describeTargets(targets: readonly { bucket: string; path: string
 }
 
 export function outcome(r: Pick<PurgeRun, 'purged' | 'failed' | 'notSent'>): string {
-  return [`${r.purged} purged`, ...(r.failed ? [`${r.failed} failed`] : []), ...(r.notSent ? [`${r.notSent} not sent`] : [])].join(', ');
+  return [
+    `${r.purged} purged`,
+    ...(r.failed ? [`${r.failed} failed`] : []),
+    ...(r.notSent ? [`${r.notSent} not sent`] : []),
+  ].join(', ');
 }

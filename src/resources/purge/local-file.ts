@@ -13,10 +13,12 @@ const t = vscode.l10n.t;
  */
 export async function readLocalText(uri: vscode.Uri, maxBytes: number): Promise<string> {
   const name = path.posix.basename(uri.path);
-  const tooLarge = () => new Error(t('{0} is larger than {1} MiB, the most that is read', name, Math.round(maxBytes / 1024 / 1024)));
+  const tooLarge = () =>
+    new Error(t('{0} is larger than {1} MiB, the most that is read', name, Math.round(maxBytes / 1024 / 1024)));
   if (uri.scheme !== 'file') {
     const stat = await vscode.workspace.fs.stat(uri);
-    if ((stat.type & vscode.FileType.File) === 0) throw new Error(t('{0} is not a regular file, so it is not read', name));
+    if ((stat.type & vscode.FileType.File) === 0)
+      throw new Error(t('{0} is not a regular file, so it is not read', name));
     if (stat.size > maxBytes) throw tooLarge();
     const bytes = await vscode.workspace.fs.readFile(uri);
     if (bytes.length > maxBytes) throw tooLarge();
@@ -27,7 +29,15 @@ export async function readLocalText(uri: vscode.Uri, maxBytes: number): Promise<
   try {
     const stat = await file.stat();
     if (!stat.isFile()) {
-      const kind = stat.isFIFO() ? t('a named pipe') : stat.isCharacterDevice() || stat.isBlockDevice() ? t('a device') : stat.isDirectory() ? t('a folder') : stat.isSocket() ? t('a socket') : t('not a regular file');
+      const kind = stat.isFIFO()
+        ? t('a named pipe')
+        : stat.isCharacterDevice() || stat.isBlockDevice()
+          ? t('a device')
+          : stat.isDirectory()
+            ? t('a folder')
+            : stat.isSocket()
+              ? t('a socket')
+              : t('not a regular file');
       throw new Error(t('{0} is {1}, not a regular file, so it is not read', name, kind));
     }
     if (stat.size > maxBytes) throw tooLarge();

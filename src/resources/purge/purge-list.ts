@@ -5,7 +5,8 @@ import { isSecretMaterial } from '../../log';
 /** The language of purge lists: "Purge Paths in This Editor" is offered there and nowhere else. */
 export const PURGE_LIST_LANGUAGE = 'qencode-purge-list';
 
-const HEADER = '# Qencode CDN purge list: one object path or URL per line.\n# Then run "Qencode CDN: Purge Paths in This Editor" (or select some lines first).\n';
+const HEADER =
+  '# Qencode CDN purge list: one object path or URL per line.\n# Then run "Qencode CDN: Purge Paths in This Editor" (or select some lines first).\n';
 
 export async function openPurgeList(): Promise<void> {
   const doc = await vscode.workspace.openTextDocument({ content: HEADER, language: PURGE_LIST_LANGUAGE });

@@ -34,8 +34,12 @@ export class PurgeRunner {
         }
         const base = settledBefore;
         out.push(
-          await runPool(phase, concurrency, (x, itemSignal) => api.purgeObject(client, x.bucket, x.path, itemSignal), signal, (settled) =>
-            report(`${base + settled} / ${all.length}`, 100 / all.length),
+          await runPool(
+            phase,
+            concurrency,
+            (x, itemSignal) => api.purgeObject(client, x.bucket, x.path, itemSignal),
+            signal,
+            (settled) => report(`${base + settled} / ${all.length}`, 100 / all.length),
           ),
         );
         settledBefore += phase.length;
@@ -45,7 +49,14 @@ export class PurgeRunner {
     const done = results.flatMap((r) => r.done);
     const failed = results.flatMap((r) => r.failed);
     const notSent = results.flatMap((r) => r.notSent);
-    const run: PurgeRun = { at: stamp(), targets: all, purged: done.length, failed: failed.length, notSent: notSent.length, ...(phases.length > 1 ? { phases: phases.map((p) => p.length) } : {}) };
+    const run: PurgeRun = {
+      at: stamp(),
+      targets: all,
+      purged: done.length,
+      failed: failed.length,
+      notSent: notSent.length,
+      ...(phases.length > 1 ? { phases: phases.map((p) => p.length) } : {}),
+    };
     await this.s.projects.recordPurge(project.project.id, run);
     for (const f of failed) this.s.log.error(`purge ${f.item.bucket}/${f.item.path}: ${errorMessage(f.error)}`);
 
@@ -57,7 +68,13 @@ export class PurgeRunner {
     const actions: string[] = [];
     if (failed.length) {
       message = held
-        ? t('Purged {0} of {1}; {2} failed, so the {3} manifests after them were held back (a player must not get a fresh manifest pointing at stale segments).', done.length, all.length, failed.length, notSent.length)
+        ? t(
+            'Purged {0} of {1}; {2} failed, so the {3} manifests after them were held back (a player must not get a fresh manifest pointing at stale segments).',
+            done.length,
+            all.length,
+            failed.length,
+            notSent.length,
+          )
         : t('Purged {0} of {1}; {2} failed.', done.length, all.length, failed.length);
       actions.push(retry);
     } else if (notSent.length) {
@@ -65,10 +82,18 @@ export class PurgeRunner {
       actions.push(rest);
     } else {
       // What is known: the API accepted every purge (the edge then fetches each object from storage again).
-      message = all.length === 1 ? t('The CDN accepted the purge of {0} in {1}.', all[0]!.path, all[0]!.bucket) : t('The CDN accepted the purge of {0}.', what);
+      message =
+        all.length === 1
+          ? t('The CDN accepted the purge of {0} in {1}.', all[0]!.path, all[0]!.bucket)
+          : t('The CDN accepted the purge of {0}.', what);
     }
     actions.push(details);
-    const choice = await ui.notify('purgeSummary', failed.length || notSent.length ? 'warning' : 'info', message, ...actions);
+    const choice = await ui.notify(
+      'purgeSummary',
+      failed.length || notSent.length ? 'warning' : 'info',
+      message,
+      ...actions,
+    );
     // Again in the same order: what failed or was not sent, phase by phase.
     const again = results.map((r) => [...r.failed.map((f) => f.item), ...r.notSent]).filter((p) => p.length > 0);
     if (choice === retry || choice === rest) await this.run(project, again);
@@ -85,10 +110,18 @@ export class PurgeRunner {
     const client = this.s.projects.client(project.project.id);
     let ok = false;
     try {
-      await this.s.ui().progress(t('Purging bucket {0}…', bucket), (_r, signal) => api.purgeBucket(client, bucket, signal));
+      await this.s
+        .ui()
+        .progress(t('Purging bucket {0}…', bucket), (_r, signal) => api.purgeBucket(client, bucket, signal));
       ok = true;
     } finally {
-      await this.s.projects.recordPurge(project.project.id, { at: stamp(), targets: [{ bucket, path: null }], purged: ok ? 1 : 0, failed: ok ? 0 : 1, notSent: 0 });
+      await this.s.projects.recordPurge(project.project.id, {
+        at: stamp(),
+        targets: [{ bucket, path: null }],
+        purged: ok ? 1 : 0,
+        failed: ok ? 0 : 1,
+        notSent: 0,
+      });
     }
     void this.s.ui().notify('done', 'info', t('The CDN accepted the purge of every object in bucket {0}.', bucket));
   }

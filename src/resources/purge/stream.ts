@@ -48,34 +48,64 @@ export function registerStreamCommands(context: vscode.ExtensionContext, s: Serv
   registerCommand(context, s, 'purgeStream', t('Purge stream'), async (node) => {
     const start = await streamStart(s, node);
     const collection = await collect(s, start);
-    await s.details.showMarkdown(start.project.project.name, `stream ${collection.root.path}`, preview(start, collection));
+    await s.details.showMarkdown(
+      start.project.project.name,
+      `stream ${collection.root.path}`,
+      preview(start, collection),
+    );
     const ui = s.ui();
     if (collection.overLimit) {
       const instead = t('Purge Bucket Instead');
       const choice = await ui.ask(
         'streamTooLarge',
-        t('The stream {0} has more than {1} objects, the most that are purged one by one.', collection.root.path, vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.streamLimit', 20_000)),
-        t('Purging the whole bucket {0} is faster for a stream this large, at the cost of a cold cache for everything else in it. The limit is the setting qencodeCdn.purge.streamLimit.', collection.bucket),
+        t(
+          'The stream {0} has more than {1} objects, the most that are purged one by one.',
+          collection.root.path,
+          vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.streamLimit', 20_000),
+        ),
+        t(
+          'Purging the whole bucket {0} is faster for a stream this large, at the cost of a cold cache for everything else in it. The limit is the setting qencodeCdn.purge.streamLimit.',
+          collection.bucket,
+        ),
         instead,
       );
       if (choice !== instead) return;
-      await confirm(ui, 'purgeBucket', t('Purge the CDN cache of every object in bucket {0}?', collection.bucket), t('Viewers are served from storage until the CDN caches the objects again.'), t('Purge Bucket'));
+      await confirm(
+        ui,
+        'purgeBucket',
+        t('Purge the CDN cache of every object in bucket {0}?', collection.bucket),
+        t('Viewers are served from storage until the CDN caches the objects again.'),
+        t('Purge Bucket'),
+      );
       await runner.wholeBucket(start.project, collection.bucket);
       return;
     }
-    const media = collection.objects.slice(0, collection.manifestsFrom).map(({ bucket, path: p }) => ({ bucket, path: p }));
-    const manifests = collection.objects.slice(collection.manifestsFrom).map(({ bucket, path: p }) => ({ bucket, path: p }));
+    const media = collection.objects
+      .slice(0, collection.manifestsFrom)
+      .map(({ bucket, path: p }) => ({ bucket, path: p }));
+    const manifests = collection.objects
+      .slice(collection.manifestsFrom)
+      .map(({ bucket, path: p }) => ({ bucket, path: p }));
     await confirm(
       ui,
       'purgeStream',
-      t('Purge the stream {0}: {1} objects in bucket {2}?', collection.root.path, collection.objects.length, collection.bucket),
+      t(
+        'Purge the stream {0}: {1} objects in bucket {2}?',
+        collection.root.path,
+        collection.objects.length,
+        collection.bucket,
+      ),
       `${countsLine(collection)}\n\n${t('Segments, keys and init sections first; then the {0} manifests, the root last, so a player never gets a fresh manifest that points at stale segments.', manifests.length)}${collection.leftOut.length ? `\n\n${t('{0} references are left out (see the preview).', collection.leftOut.length)}` : ''}`,
       t('Purge Stream'),
     );
     // Three steps, each started when the one before has all succeeded: the objects, the playlists, the root.
     const root = manifests.filter((m) => m.path === collection.root.path);
     const playlists = manifests.filter((m) => m.path !== collection.root.path);
-    await runner.run(start.project, [media, playlists, root].filter((p) => p.length > 0), t('the stream {0}', collection.root.path));
+    await runner.run(
+      start.project,
+      [media, playlists, root].filter((p) => p.length > 0),
+      t('the stream {0}', collection.root.path),
+    );
   });
 
   registerCommand(context, s, 'copyPlaybackUrl', t('Copy playback URL'), async (node) => {
@@ -83,9 +113,21 @@ export function registerStreamCommands(context: vscode.ExtensionContext, s: Serv
       const project = (node as BucketNode).projectNode;
       const domain = (node as { domain?: Domain }).domain;
       const objectPath = answered(
-        await s.ui().input({ id: 'playbackPath', title: t('The path of an object, e.g. streams/launch/master.m3u8'), validateInput: check(validateObjectPath) }),
-      ).trim().replace(/^\/+/, '');
-      const url = domain ? playbackUrl(domain.name, objectPath) : mediaStorageUrl((node as BucketNode).name, await regionOf(s, project.project.id, (node as BucketNode).name), objectPath);
+        await s.ui().input({
+          id: 'playbackPath',
+          title: t('The path of an object, e.g. streams/launch/master.m3u8'),
+          validateInput: check(validateObjectPath),
+        }),
+      )
+        .trim()
+        .replace(/^\/+/, '');
+      const url = domain
+        ? playbackUrl(domain.name, objectPath)
+        : mediaStorageUrl(
+            (node as BucketNode).name,
+            await regionOf(s, project.project.id, (node as BucketNode).name),
+            objectPath,
+          );
       await vscode.env.clipboard.writeText(url);
       void s.ui().notify('copied', 'info', t('Copied {0}', url));
       return;
@@ -101,17 +143,32 @@ async function streamStart(s: Services, node: unknown): Promise<StreamStart> {
     if (isManifestPath(node.path)) return localStart(s, node);
     const atCursor = urlAtCursor();
     if (atCursor) return urlStart(s, atCursor);
-    throw new Hint(t('There is no manifest URL at the cursor. Right-click on the URL of an .m3u8 or .mpd file, or use Purge Stream on a manifest file.'));
+    throw new Hint(
+      t(
+        'There is no manifest URL at the cursor. Right-click on the URL of an .m3u8 or .mpd file, or use Purge Stream on a manifest file.',
+      ),
+    );
   }
   if (node instanceof BucketNode) return bucketStart(s, node.projectNode, node.name);
-  const given = typeof (node as { url?: unknown } | undefined)?.url === 'string' ? (node as { url: string }).url : urlAtCursor();
+  const given =
+    typeof (node as { url?: unknown } | undefined)?.url === 'string' ? (node as { url: string }).url : urlAtCursor();
   if (given) return urlStart(s, given);
   const source = answered(
     await ui.pick(
       [
-        { iconPath: new vscode.ThemeIcon('link'), label: t('A manifest URL…'), detail: t('An HLS master playlist or a DASH MPD on a media-storage host or a vod domain.'), source: 'url' as const },
+        {
+          iconPath: new vscode.ThemeIcon('link'),
+          label: t('A manifest URL…'),
+          detail: t('An HLS master playlist or a DASH MPD on a media-storage host or a vod domain.'),
+          source: 'url' as const,
+        },
         { iconPath: new vscode.ThemeIcon('database'), label: t('A bucket and a path…'), source: 'bucket' as const },
-        { iconPath: new vscode.ThemeIcon('file'), label: t('A manifest file in the workspace…'), detail: t('With the bucket and the folder it is published under.'), source: 'file' as const },
+        {
+          iconPath: new vscode.ThemeIcon('file'),
+          label: t('A manifest file in the workspace…'),
+          detail: t('With the bucket and the folder it is published under.'),
+          source: 'file' as const,
+        },
       ],
       { id: 'streamSource', title: t('Purge a stream: where does it start?') },
     ),
@@ -120,9 +177,12 @@ async function streamStart(s: Services, node: unknown): Promise<StreamStart> {
     const url = answered(
       await ui.input({
         id: 'streamUrl',
-        title: t('The URL of the stream\'s master playlist or MPD'),
+        title: t("The URL of the stream's master playlist or MPD"),
         placeHolder: 'https://media-assets.media-storage.us-west.qencode.com/streams/launch/master.m3u8',
-        validateInput: (v) => (/^https:\/\/\S+\.(m3u8|mpd)(\?\S*)?$/i.test(v.trim()) ? undefined : t('Enter an https URL ending in .m3u8 or .mpd.')),
+        validateInput: (v) =>
+          /^https:\/\/\S+\.(m3u8|mpd)(\?\S*)?$/i.test(v.trim())
+            ? undefined
+            : t('Enter an https URL ending in .m3u8 or .mpd.'),
       }),
     );
     return urlStart(s, url.trim());
@@ -131,7 +191,9 @@ async function streamStart(s: Services, node: unknown): Promise<StreamStart> {
     const { project, bucket } = await pickBucket(s, undefined);
     return bucketStart(s, project, bucket);
   }
-  const file = answered(await ui.openDialog('streamFile', { title: t('A manifest file'), filters: { [t('Manifests')]: ['m3u8', 'mpd'] } }));
+  const file = answered(
+    await ui.openDialog('streamFile', { title: t('A manifest file'), filters: { [t('Manifests')]: ['m3u8', 'mpd'] } }),
+  );
   return localStart(s, file);
 }
 
@@ -167,7 +229,9 @@ async function bucketStart(s: Services, project: ProjectNode, bucket: string): P
       id: 'streamPath',
       title: t('The path of the master playlist or MPD in {0}', bucket),
       placeHolder: 'streams/launch/master.m3u8',
-      validateInput: (v) => check(validateObjectPath)(v) ?? (isManifestPath(v.trim()) ? undefined : t('A stream starts at a .m3u8 or .mpd file.')),
+      validateInput: (v) =>
+        check(validateObjectPath)(v) ??
+        (isManifestPath(v.trim()) ? undefined : t('A stream starts at a .m3u8 or .mpd file.')),
     }),
   )
     .trim()
@@ -181,7 +245,9 @@ async function localStart(s: Services, file: vscode.Uri): Promise<StreamStart> {
   const project = await pickProject(s, undefined);
   const { bucket } = await pickBucket(s, project);
   const folder = vscode.workspace.getWorkspaceFolder(file);
-  const suggested = folder ? path.posix.dirname(path.relative(folder.uri.fsPath, file.fsPath).split(path.sep).join('/')) : '';
+  const suggested = folder
+    ? path.posix.dirname(path.relative(folder.uri.fsPath, file.fsPath).split(path.sep).join('/'))
+    : '';
   const prefix = answered(
     await s.ui().input({
       id: 'streamPrefix',
@@ -200,22 +266,30 @@ async function localStart(s: Services, file: vscode.Uri): Promise<StreamStart> {
 
 /** A URL for an object of a bucket: on a vod domain that serves it, else on its media-storage host. */
 async function bucketUrl(s: Services, project: ProjectNode, bucket: string, objectPath: string): Promise<string> {
-  const domains = await s.ui().loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
+  const domains = await s
+    .ui()
+    .loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
   const serving = domains.find((d) => d.type === 'vod' && d.bucketName === bucket);
-  return serving ? playbackUrl(serving.name, objectPath) : mediaStorageUrl(bucket, await regionOf(s, project.project.id, bucket), objectPath);
+  return serving
+    ? playbackUrl(serving.name, objectPath)
+    : mediaStorageUrl(bucket, await regionOf(s, project.project.id, bucket), objectPath);
 }
 
 /** Reads the manifests (cancellable: nothing has been sent yet). */
 async function collect(s: Services, start: StreamStart): Promise<StreamCollection> {
   const ui = s.ui();
-  const domains = await ui.loading(t('Loading playback domains…'), () => start.project.data.items('domains').catch(() => [] as Domain[]));
+  const domains = await ui.loading(t('Loading playback domains…'), () =>
+    start.project.data.items('domains').catch(() => [] as Domain[]),
+  );
   const maxPaths = vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.streamLimit', 20_000);
   const fetcher = httpFetcher({ proxy: proxySettings() });
   const fetchText = mediaOverride(s, fetcher.fetchText, domains);
   try {
     return await ui.progress(t('Reading the manifests of {0}…', start.rootUrl), (_report, signal) => {
       const options = { fetchText, toTarget: (url: URL) => mapUrl(url, domains), signal, maxPaths };
-      return start.localText !== undefined ? collectFromText(start.localText, start.rootUrl, options) : collectStream(start.rootUrl, options);
+      return start.localText !== undefined
+        ? collectFromText(start.localText, start.rootUrl, options)
+        : collectStream(start.rootUrl, options);
     });
   } catch (error) {
     // Nothing was sent: say so, with the manifest and why.
@@ -233,7 +307,11 @@ async function collect(s: Services, start: StreamStart): Promise<StreamCollectio
 function mediaOverride(s: Services, fetchText: FetchText, domains: readonly Domain[]): FetchText {
   const base = vscode.workspace.getConfiguration('qencodeCdn').get<string>('mediaStorageOverride', '').trim();
   if (!base || !isLoopback(s.projects.apiUrl()) || !isLoopback(base)) return fetchText;
-  return withMediaOverride(fetchText, base, domains.filter((d) => d.type === 'vod').map((d) => d.name));
+  return withMediaOverride(
+    fetchText,
+    base,
+    domains.filter((d) => d.type === 'vod').map((d) => d.name),
+  );
 }
 
 const KIND_LABELS: Record<string, [string, string]> = {
@@ -301,18 +379,27 @@ function preview(start: StreamStart, c: StreamCollection): string {
     '',
     `## ${t('Left out ({0})', c.leftOut.length + c.leftOutMore)}`,
     '',
-    ...(c.leftOut.length ? [codeBlock(c.leftOut.map((l) => `${l.uri}  ← ${l.reason}`))] : [t('Nothing: every reference is in bucket {0}.', md(c.bucket))]),
+    ...(c.leftOut.length
+      ? [codeBlock(c.leftOut.map((l) => `${l.uri}  ← ${l.reason}`))]
+      : [t('Nothing: every reference is in bucket {0}.', md(c.bucket))]),
     ...(c.leftOutMore ? ['', t('…and {0} more, not listed.', c.leftOutMore)] : []),
     '',
     `## ${t('Limit')}`,
     '',
-    c.overLimit ? t('Over the limit: {0}. A bucket purge is offered instead.', md(c.limitReason ?? '')) : t('{0} paths, within the limit of {1} (qencodeCdn.purge.streamLimit).', c.objects.length, limit),
+    c.overLimit
+      ? t('Over the limit: {0}. A bucket purge is offered instead.', md(c.limitReason ?? ''))
+      : t('{0} paths, within the limit of {1} (qencodeCdn.purge.streamLimit).', c.objects.length, limit),
     '',
     `## ${t('Every path, in the order it is purged')}`,
     '',
     t('1. The {0} segments, keys and init sections, by rendition:', media.length),
     '',
-    ...[...byRendition].flatMap(([rendition, paths]) => [`### ${rendition ? md(rendition) : t('shared by the renditions')} (${paths.length})`, '', codeBlock(paths), '']),
+    ...[...byRendition].flatMap(([rendition, paths]) => [
+      `### ${rendition ? md(rendition) : t('shared by the renditions')} (${paths.length})`,
+      '',
+      codeBlock(paths),
+      '',
+    ]),
     t('2. Then the {0} manifests, each after the objects and playlists it lists, the root last:', manifests.length),
     '',
     codeBlock(manifests.map((o) => `${o.path}  (${kindLabel(o.kind, 1)})`)),

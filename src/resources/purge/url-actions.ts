@@ -1,5 +1,14 @@
 import * as vscode from 'vscode';
-import { mapUrl, qencodeUrlAt, qencodeUrlsIn, URL_SCAN, validateObjectPath, type Domain, type PurgeTarget, type QencodeUrl } from '../../core';
+import {
+  mapUrl,
+  qencodeUrlAt,
+  qencodeUrlsIn,
+  URL_SCAN,
+  validateObjectPath,
+  type Domain,
+  type PurgeTarget,
+  type QencodeUrl,
+} from '../../core';
 import { confirm, Hint, registerCommand } from '../../actions';
 import type { Node, ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
@@ -11,7 +20,12 @@ import type { PurgeRunner } from './runner';
 const t = vscode.l10n.t;
 
 /** The commands a hover's links may run; no other command is trusted in it. */
-const HOVER_COMMANDS = ['qencodeCdn.purgeUrl', 'qencodeCdn.purgeStream', 'qencodeCdn.copyPath', 'qencodeCdn.revealBucket'];
+const HOVER_COMMANDS = [
+  'qencodeCdn.purgeUrl',
+  'qencodeCdn.purgeStream',
+  'qencodeCdn.copyPath',
+  'qencodeCdn.revealBucket',
+];
 
 /**
  * Qencode URLs wherever they appear: a hover with what the URL is and what can be
@@ -19,73 +33,91 @@ const HOVER_COMMANDS = ['qencodeCdn.purgeUrl', 'qencodeCdn.purgeStream', 'qencod
  * key for the editor's context menu. Cheap: one line is read, no request is made,
  * and the known vod domains are the data layer's lists as last read.
  */
-export function registerUrlActions(context: vscode.ExtensionContext, s: Services, runner: PurgeRunner, treeView: vscode.TreeView<Node>): void {
+export function registerUrlActions(
+  context: vscode.ExtensionContext,
+  s: Services,
+  runner: PurgeRunner,
+  treeView: vscode.TreeView<Node>,
+): void {
   const knownDomains = (): Domain[] => s.explorer.roots().flatMap((r) => r.data.peek('domains'));
   const editorKey = new EditorUrlsKey(knownDomains);
   const args = (value: unknown) => encodeURIComponent(JSON.stringify([value]));
 
   context.subscriptions.push(
-    vscode.languages.registerHoverProvider({ scheme: '*' }, {
-      provideHover(document, position) {
-        const found = qencodeUrlAt(document.lineAt(position.line).text, position.character, knownDomains());
-        if (!found) return undefined;
-        const owner = ownerOf(s, found);
-        const md = new vscode.MarkdownString(undefined, true);
-        md.isTrusted = { enabledCommands: HOVER_COMMANDS };
-        // Everything that comes from the file or the server is added as text, never as Markdown:
-        // a crafted URL must not close a code span and slip in a link of its own.
-        const text = (value: string) => md.appendText(value.replace(/[\r\n]+/g, ' '));
-        md.appendMarkdown(`**$(cloud) ${t('Qencode media')}** · `);
-        text(t('bucket {0}', found.bucket));
-        if (owner) text(` · ${t('project {0}', owner.project.project.name)}`);
-        md.appendMarkdown('\n\n');
-        text(t('Path: {0}', found.path));
-        md.appendMarkdown('\n\n');
-        // A vod domain without an issued certificate is marked: https to it fails.
-        const named = (d: Domain) => {
-          const project = s.explorer.roots().find((r) => r.data.peek('domains').includes(d));
-          const state = project?.data.has('tls') ? certificateOf(d.id, project.data.peek('tls')) : 'issued';
-          return state === 'issued' ? d.name : t('{0} (no issued certificate: https to it fails)', d.name);
-        };
-        const domains = knownDomains();
-        if (found.domain) {
-          const d = domains.find((x) => x.name === found.domain);
-          text(t('Served by the vod domain {0}', d ? named(d) : found.domain));
-        } else {
-          const serving = domains.filter((d) => d.type === 'vod' && d.bucketName === found.bucket).map(named);
-          if (serving.length) text(t('Also served by {0}', serving.join(', ')));
-        }
-        md.appendMarkdown('\n\n');
-        const policy = owner ? policyOf(s, owner, found.bucket) : undefined;
-        const keyed = owner?.project.data.peek('keys').some((k) => k.target.kind === 'bucket' && k.target.bucketName === found.bucket);
-        text(
-          policy
-            ? t('Access policy: {0} (set from this editor on {1})', policy.policy, policy.at)
-            : keyed
-              ? t('Access policy: a signing key exists for this bucket, so it is probably authenticated: players need a signed URL (not set from this editor, and the API cannot read it)')
-              : owner
-                ? t('Access policy: not known here (buckets are public by default)')
-                : t('Not in a project loaded in this window yet.'),
-        );
-        md.appendMarkdown('\n\n');
-        const links = [
-          `[${t('Purge')}](command:qencodeCdn.purgeUrl?${args({ url: found.url })})`,
-          ...(found.manifest ? [`[${t('Purge Stream')}](command:qencodeCdn.purgeStream?${args({ url: found.url })})`] : []),
-          `[${t('Copy Path')}](command:qencodeCdn.copyPath?${args({ url: found.url })})`,
-          ...(owner ? [`[${t('Reveal Bucket')}](command:qencodeCdn.revealBucket?${args({ url: found.url })})`] : []),
-        ];
-        md.appendMarkdown(links.join(' · '));
-        const line = position.line;
-        return new vscode.Hover(md, new vscode.Range(line, found.start, line, found.end));
+    vscode.languages.registerHoverProvider(
+      { scheme: '*' },
+      {
+        provideHover(document, position) {
+          const found = qencodeUrlAt(document.lineAt(position.line).text, position.character, knownDomains());
+          if (!found) return undefined;
+          const owner = ownerOf(s, found);
+          const md = new vscode.MarkdownString(undefined, true);
+          md.isTrusted = { enabledCommands: HOVER_COMMANDS };
+          // Everything that comes from the file or the server is added as text, never as Markdown:
+          // a crafted URL must not close a code span and slip in a link of its own.
+          const text = (value: string) => md.appendText(value.replace(/[\r\n]+/g, ' '));
+          md.appendMarkdown(`**$(cloud) ${t('Qencode media')}** · `);
+          text(t('bucket {0}', found.bucket));
+          if (owner) text(` · ${t('project {0}', owner.project.project.name)}`);
+          md.appendMarkdown('\n\n');
+          text(t('Path: {0}', found.path));
+          md.appendMarkdown('\n\n');
+          // A vod domain without an issued certificate is marked: https to it fails.
+          const named = (d: Domain) => {
+            const project = s.explorer.roots().find((r) => r.data.peek('domains').includes(d));
+            const state = project?.data.has('tls') ? certificateOf(d.id, project.data.peek('tls')) : 'issued';
+            return state === 'issued' ? d.name : t('{0} (no issued certificate: https to it fails)', d.name);
+          };
+          const domains = knownDomains();
+          if (found.domain) {
+            const d = domains.find((x) => x.name === found.domain);
+            text(t('Served by the vod domain {0}', d ? named(d) : found.domain));
+          } else {
+            const serving = domains.filter((d) => d.type === 'vod' && d.bucketName === found.bucket).map(named);
+            if (serving.length) text(t('Also served by {0}', serving.join(', ')));
+          }
+          md.appendMarkdown('\n\n');
+          const policy = owner ? policyOf(s, owner, found.bucket) : undefined;
+          const keyed = owner?.project.data
+            .peek('keys')
+            .some((k) => k.target.kind === 'bucket' && k.target.bucketName === found.bucket);
+          text(
+            policy
+              ? t('Access policy: {0} (set from this editor on {1})', policy.policy, policy.at)
+              : keyed
+                ? t(
+                    'Access policy: a signing key exists for this bucket, so it is probably authenticated: players need a signed URL (not set from this editor, and the API cannot read it)',
+                  )
+                : owner
+                  ? t('Access policy: not known here (buckets are public by default)')
+                  : t('Not in a project loaded in this window yet.'),
+          );
+          md.appendMarkdown('\n\n');
+          const links = [
+            `[${t('Purge')}](command:qencodeCdn.purgeUrl?${args({ url: found.url })})`,
+            ...(found.manifest
+              ? [`[${t('Purge Stream')}](command:qencodeCdn.purgeStream?${args({ url: found.url })})`]
+              : []),
+            `[${t('Copy Path')}](command:qencodeCdn.copyPath?${args({ url: found.url })})`,
+            ...(owner ? [`[${t('Reveal Bucket')}](command:qencodeCdn.revealBucket?${args({ url: found.url })})`] : []),
+          ];
+          md.appendMarkdown(links.join(' · '));
+          const line = position.line;
+          return new vscode.Hover(md, new vscode.Range(line, found.start, line, found.end));
+        },
       },
-    }),
+    ),
     vscode.languages.registerCodeActionsProvider(
       { scheme: '*' },
       {
         provideCodeActions(document, range) {
           const domains = knownDomains();
           const selected = range.isEmpty ? undefined : boundedText(document, range);
-          const urls = selected ? qencodeUrlsIn(selected.text, domains) : [qencodeUrlAt(document.lineAt(range.start.line).text, range.start.character, domains)].filter((u): u is QencodeUrl => !!u);
+          const urls = selected
+            ? qencodeUrlsIn(selected.text, domains)
+            : [qencodeUrlAt(document.lineAt(range.start.line).text, range.start.character, domains)].filter(
+                (u): u is QencodeUrl => !!u,
+              );
           if (urls.length === 0) return [];
           const action = (title: string, command: string, value: unknown) => {
             const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix.append('qencode'));
@@ -94,9 +126,17 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
           };
           if (urls.length === 1) {
             const u = urls[0]!;
-            return [action(t('Qencode: purge {0}', u.path), 'qencodeCdn.purgeUrl', { url: u.url }), ...(u.manifest ? [action(t('Qencode: purge the stream {0}', u.path), 'qencodeCdn.purgeStream', { url: u.url })] : [])];
+            return [
+              action(t('Qencode: purge {0}', u.path), 'qencodeCdn.purgeUrl', { url: u.url }),
+              ...(u.manifest
+                ? [action(t('Qencode: purge the stream {0}', u.path), 'qencodeCdn.purgeStream', { url: u.url })]
+                : []),
+            ];
           }
-          const title = selected?.truncated || urls.length >= URL_SCAN.urls ? t('Qencode: purge the first {0} Qencode URLs in the selection', urls.length) : t('Qencode: purge the {0} Qencode URLs in the selection', urls.length);
+          const title =
+            selected?.truncated || urls.length >= URL_SCAN.urls
+              ? t('Qencode: purge the first {0} Qencode URLs in the selection', urls.length)
+              : t('Qencode: purge the {0} Qencode URLs in the selection', urls.length);
           return [action(title, 'qencodeCdn.purgeUrl', { urls: urls.map((u) => u.url) })];
         },
       },
@@ -105,7 +145,9 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
     // For the editor's context menu: does the document hold Qencode URLs (manifests among them)?
     // Per document, not per cursor: the menu opens before a cursor-based key could follow the click.
     vscode.window.onDidChangeActiveTextEditor(() => editorKey.update()),
-    vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && editorKey.later()),
+    vscode.workspace.onDidChangeTextDocument(
+      (e) => e.document === vscode.window.activeTextEditor?.document && editorKey.later(),
+    ),
     s.data.onDidChange((change) => change.resource === 'domains' && editorKey.later()),
     editorKey,
   );
@@ -115,7 +157,9 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
     const urls = urlsOf(value) ?? cursorUrls(knownDomains());
     if (!urls?.length) throw new Hint(NOT_ON_A_URL());
     const project = await projectFor(s, urls);
-    const domains = await s.ui().loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
+    const domains = await s
+      .ui()
+      .loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
     const targets: PurgeTarget[] = [];
     const problems: string[] = [];
     for (const url of urls) {
@@ -127,7 +171,9 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
     await confirm(
       s.ui(),
       'purgeUrl',
-      targets.length === 1 ? t('Purge {0} in {1}?', targets[0]!.path, targets[0]!.bucket) : t('Purge {0} objects?', targets.length),
+      targets.length === 1
+        ? t('Purge {0} in {1}?', targets[0]!.path, targets[0]!.bucket)
+        : t('Purge {0} objects?', targets.length),
       [
         ...targets.slice(0, 10).map((x) => `${x.bucket}/${x.path}`),
         ...(targets.length > 10 ? [t('…and {0} more', targets.length - 10)] : []),
@@ -154,7 +200,11 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
     if (!found) throw new Hint(NOT_ON_A_URL());
     const owner = ownerOf(s, found);
     if (!owner) throw new Error(t('bucket {0} is not in a project loaded in this window', found.bucket));
-    const shown = await s.explorer.reveal(treeView, owner.project.group('buckets'), (r) => r instanceof BucketNode && r.name === found.bucket);
+    const shown = await s.explorer.reveal(
+      treeView,
+      owner.project.group('buckets'),
+      (r) => r instanceof BucketNode && r.name === found.bucket,
+    );
     if (!shown) throw new Error(t('bucket {0} is not listed in project {1}', found.bucket, owner.project.project.name));
   });
 }
@@ -172,7 +222,9 @@ function cursorUrls(domains: readonly Domain[]): string[] | undefined {
   if (!editor) return undefined;
   const sel = editor.selection;
   const urls = sel.isEmpty
-    ? [qencodeUrlAt(editor.document.lineAt(sel.active.line).text, sel.active.character, domains)].filter((u): u is QencodeUrl => !!u)
+    ? [qencodeUrlAt(editor.document.lineAt(sel.active.line).text, sel.active.character, domains)].filter(
+        (u): u is QencodeUrl => !!u,
+      )
     : qencodeUrlsIn(boundedText(editor.document, sel).text, domains);
   return urls.length ? urls.map((u) => u.url) : undefined;
 }
@@ -182,11 +234,16 @@ function boundedText(document: vscode.TextDocument, range: vscode.Range): { text
   const start = document.offsetAt(range.start);
   const length = document.offsetAt(range.end) - start;
   if (length <= URL_SCAN.selectionChars) return { text: document.getText(range), truncated: false };
-  return { text: document.getText(new vscode.Range(range.start, document.positionAt(start + URL_SCAN.selectionChars))), truncated: true };
+  return {
+    text: document.getText(new vscode.Range(range.start, document.positionAt(start + URL_SCAN.selectionChars))),
+    truncated: true,
+  };
 }
 
 const NOT_ON_A_URL = () =>
-  t('There is no Qencode URL at the cursor. Right-click on a URL of a media-storage host or of one of your vod domains, or select the lines that hold them.');
+  t(
+    'There is no Qencode URL at the cursor. Right-click on a URL of a media-storage host or of one of your vod domains, or select the lines that hold them.',
+  );
 
 /**
  * `qencodeCdn.urlsInEditor`: whether the active editor's document holds a Qencode URL
@@ -207,7 +264,9 @@ class EditorUrlsKey implements vscode.Disposable {
 
   update(): void {
     const document = vscode.window.activeTextEditor?.document;
-    const text = document ? document.getText(new vscode.Range(document.positionAt(0), document.positionAt(1024 * 1024))) : '';
+    const text = document
+      ? document.getText(new vscode.Range(document.positionAt(0), document.positionAt(1024 * 1024)))
+      : '';
     const urls = text && /https?:\/\//i.test(text) ? qencodeUrlsIn(text, this.domains(), 200) : [];
     const value = urls.some((u) => u.manifest) ? 'manifest' : urls.length ? 'object' : undefined;
     if (value === this.value) return;
@@ -227,12 +286,21 @@ function ownerOf(s: Services, url: QencodeUrl): { project: ProjectNode } | undef
     if (url.domain && domains.some((d) => d.name === url.domain)) return { project };
     const keys = project.data.peek('keys');
     const memory = s.projects.buckets(project.project.id);
-    if (domains.some((d) => d.bucketName === url.bucket) || keys.some((k) => k.target.kind === 'bucket' && k.target.bucketName === url.bucket) || memory.added.includes(url.bucket)) return { project };
+    if (
+      domains.some((d) => d.bucketName === url.bucket) ||
+      keys.some((k) => k.target.kind === 'bucket' && k.target.bucketName === url.bucket) ||
+      memory.added.includes(url.bucket)
+    )
+      return { project };
   }
   return undefined;
 }
 
-function policyOf(s: Services, owner: { project: ProjectNode }, bucket: string): { policy: string; at: string } | undefined {
+function policyOf(
+  s: Services,
+  owner: { project: ProjectNode },
+  bucket: string,
+): { policy: string; at: string } | undefined {
   const policies = s.projects.buckets(owner.project.project.id).policies;
   return Object.hasOwn(policies, bucket) ? policies[bucket] : undefined;
 }

@@ -21,13 +21,19 @@ export interface TlsServices {
 }
 
 export function registerTlsCommands(context: vscode.ExtensionContext, s: Services, tls: TlsServices): void {
-  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) => registerCommand(context, s, id, name, handler);
+  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) =>
+    registerCommand(context, s, id, name, handler);
 
   register('createTls', t('Create TLS subscription'), async (node) => {
     const project = await pickProject(s, node);
     const existing = await s.ui().loading(t('Loading TLS subscriptions…'), () => project.data.items('tls'));
-    const live = new Set(existing.filter((x) => x.status !== 'failed' && x.status !== 'expired').map((x) => x.domainId));
-    const target = node instanceof DomainNode ? { project, domain: node.domain } : await pickDomain(s, project, (d) => !live.has(d.id), t('A domain without a TLS subscription'));
+    const live = new Set(
+      existing.filter((x) => x.status !== 'failed' && x.status !== 'expired').map((x) => x.domainId),
+    );
+    const target =
+      node instanceof DomainNode
+        ? { project, domain: node.domain }
+        : await pickDomain(s, project, (d) => !live.has(d.id), t('A domain without a TLS subscription'));
     if (live.has(target.domain.id)) throw new Error(t('{0} has a TLS subscription already', target.domain.name));
     const sub = await createTlsFor(s, tls, project, target.domain);
     if (sub) await showCnameRecord(s, tls, target.domain.name, sub.message);
@@ -36,9 +42,11 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
   register('refreshTlsStatus', t('Refresh TLS status'), async (node) => {
     const target = await pickTls(s, node);
     const project = target.projectNode;
-    const sub = await s.ui().loading(t('Checking the TLS subscription of {0}…', target.domain?.name ?? target.subscription.domainId), () =>
-      api.getTlsSubscription(s.projects.client(project.project.id), target.subscription.id),
-    );
+    const sub = await s
+      .ui()
+      .loading(t('Checking the TLS subscription of {0}…', target.domain?.name ?? target.subscription.domainId), () =>
+        api.getTlsSubscription(s.projects.client(project.project.id), target.subscription.id),
+      );
     project.data.replace('tls', sub);
   });
 
@@ -49,7 +57,18 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
     const recreate =
       domain && (target.subscription.status === 'pending' || target.subscription.status === 'failed')
         ? async () => {
-            await s.ui().progress(t('Deleting the TLS subscription of {0}…', domain.name), (_r, signal) => api.deleteTlsSubscription(s.projects.client(target.projectNode.project.id), target.subscription.id, signal), { cancellable: false });
+            await s
+              .ui()
+              .progress(
+                t('Deleting the TLS subscription of {0}…', domain.name),
+                (_r, signal) =>
+                  api.deleteTlsSubscription(
+                    s.projects.client(target.projectNode.project.id),
+                    target.subscription.id,
+                    signal,
+                  ),
+                { cancellable: false },
+              );
             return (await createTlsFor(s, tls, target.projectNode, domain))?.message;
           }
         : undefined;
@@ -57,8 +76,15 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
   });
 
   register('checkDns', t('Check DNS'), async (node) => {
-    const target = node instanceof DomainNode ? await tlsOfDomain(s, node.projectNode, node.domain) : await pickTls(s, node);
-    if (!target) throw new Error(t('{0} has no TLS subscription yet, so there is no CNAME to check. Create one first', (node as DomainNode).domain.name));
+    const target =
+      node instanceof DomainNode ? await tlsOfDomain(s, node.projectNode, node.domain) : await pickTls(s, node);
+    if (!target)
+      throw new Error(
+        t(
+          '{0} has no TLS subscription yet, so there is no CNAME to check. Create one first',
+          (node as DomainNode).domain.name,
+        ),
+      );
     await checkDnsNow(s, tls, target);
   });
 
@@ -71,7 +97,12 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
     const watched = tls.watch.watched();
     if (watched.length === 0) return void s.ui().notify('noPendingTls', 'info', t('No TLS subscription is pending.'));
     for (const root of s.explorer.roots()) {
-      const shown = await s.explorer.reveal(tls.treeView, root.group('tls'), (r) => r instanceof TlsNode && watched.some((w) => w.projectId === root.project.id && w.tlsId === r.subscription.id));
+      const shown = await s.explorer.reveal(
+        tls.treeView,
+        root.group('tls'),
+        (r) =>
+          r instanceof TlsNode && watched.some((w) => w.projectId === root.project.id && w.tlsId === r.subscription.id),
+      );
       if (shown) return;
     }
   });
@@ -83,12 +114,20 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
     await confirm(
       s.ui(),
       'deleteTls',
-      targets.length === 1 ? t('Delete the TLS subscription of {0}?', names[0]!) : t('Delete {0} TLS subscriptions?', targets.length),
+      targets.length === 1
+        ? t('Delete the TLS subscription of {0}?', names[0]!)
+        : t('Delete {0} TLS subscriptions?', targets.length),
       t('{0}\n\nHTTPS for the domain stops being renewed. This cannot be undone.', names.join('\n')),
       t('Delete'),
     );
     try {
-      await deleteEach(s.ui(), targets, (x, signal) => api.deleteTlsSubscription(s.projects.client(x.projectNode.project.id), x.subscription.id, signal), (x) => x.domain?.name ?? x.subscription.id);
+      await deleteEach(
+        s.ui(),
+        targets,
+        (x, signal) =>
+          api.deleteTlsSubscription(s.projects.client(x.projectNode.project.id), x.subscription.id, signal),
+        (x) => x.domain?.name ?? x.subscription.id,
+      );
     } finally {
       for (const project of new Set(targets.map((x) => x.projectNode))) project.data.invalidate('tls');
     }
@@ -113,7 +152,12 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
  * Creates a domain's TLS subscription, keeps its CNAME instructions (the API gives
  * them once) and watches it. Undefined when the reply was lost but it happened.
  */
-export async function createTlsFor(s: Services, tls: TlsServices, project: ProjectNode, domain: api.Domain): Promise<api.TlsSubscription | undefined> {
+export async function createTlsFor(
+  s: Services,
+  tls: TlsServices,
+  project: ProjectNode,
+  domain: api.Domain,
+): Promise<api.TlsSubscription | undefined> {
   const client = s.projects.client(project.project.id);
   let found: api.TlsSubscription | undefined;
   const sub = await createOrReconcile(
@@ -121,8 +165,15 @@ export async function createTlsFor(s: Services, tls: TlsServices, project: Proje
     t('Creating a TLS subscription for {0}…', domain.name),
     () => api.createTlsSubscription(client, domain.id),
     async () => {
-      found = api.validItems(await api.listTlsSubscriptions(client)).find((x) => x.domainId === domain.id && x.status === 'pending');
-      return found ? t('{0} has a TLS subscription; its CNAME instructions were in the lost reply, so your Qencode account shows them', domain.name) : undefined;
+      found = api
+        .validItems(await api.listTlsSubscriptions(client))
+        .find((x) => x.domainId === domain.id && x.status === 'pending');
+      return found
+        ? t(
+            '{0} has a TLS subscription; its CNAME instructions were in the lost reply, so your Qencode account shows them',
+            domain.name,
+          )
+        : undefined;
     },
   );
   if (sub) await s.projects.rememberTlsMessage(project.project.id, sub.id, sub.message);
@@ -143,35 +194,65 @@ const QENCODE_PORTAL = 'https://portal.qencode.com/';
  * not a toast cut short, and offers what can be done: make the subscription again
  * (`recreate`; its reply names the target), or open the Qencode portal.
  */
-export async function showCnameRecord(s: Services, tls: TlsServices, domainName: string, message: string | undefined, recreate?: () => Promise<string | undefined>): Promise<void> {
+export async function showCnameRecord(
+  s: Services,
+  tls: TlsServices,
+  domainName: string,
+  message: string | undefined,
+  recreate?: () => Promise<string | undefined>,
+): Promise<void> {
   let cname = parseCname(message);
   if (!cname) {
     const dns = await tls.dns.check(domainName, undefined).catch(() => undefined);
     const again = t('Re-create Subscription');
     const portal = t('Open the Qencode Portal');
-    const choice = await s.ui().ask(
-      'cnameUnknown',
-      t('The CNAME record for {0} is not known here.', domainName),
-      [
-        message ? t('Qencode said: {0}', message) : t('Qencode names the CNAME target only in the reply that creates a TLS subscription, and this one was created outside this editor.'),
-        '',
-        ...(recreate ? [t('Re-create Subscription: this subscription is deleted and a new one is made for {0}; its reply names the target, and it is watched until the certificate is issued.', domainName)] : []),
-        t('The Qencode portal shows the target with the domain {0}.', domainName),
-        ...(dns ? ['', `${t('DNS now')}: ${describeVerdict(dns.verdict)}.`] : []),
-      ].join('\n'),
-      ...(recreate ? [again, portal] : [portal]),
-    );
+    const choice = await s
+      .ui()
+      .ask(
+        'cnameUnknown',
+        t('The CNAME record for {0} is not known here.', domainName),
+        [
+          message
+            ? t('Qencode said: {0}', message)
+            : t(
+                'Qencode names the CNAME target only in the reply that creates a TLS subscription, and this one was created outside this editor.',
+              ),
+          '',
+          ...(recreate
+            ? [
+                t(
+                  'Re-create Subscription: this subscription is deleted and a new one is made for {0}; its reply names the target, and it is watched until the certificate is issued.',
+                  domainName,
+                ),
+              ]
+            : []),
+          t('The Qencode portal shows the target with the domain {0}.', domainName),
+          ...(dns ? ['', `${t('DNS now')}: ${describeVerdict(dns.verdict)}.`] : []),
+        ].join('\n'),
+        ...(recreate ? [again, portal] : [portal]),
+      );
     if (choice === portal) return void (await vscode.env.openExternal(vscode.Uri.parse(QENCODE_PORTAL)));
     if (choice !== again || !recreate) return;
     cname = parseCname(await recreate());
-    if (!cname) throw new Error(t('the new subscription of {0} was made, but its reply named no CNAME target; the Qencode portal shows it', domainName));
+    if (!cname)
+      throw new Error(
+        t(
+          'the new subscription of {0} was made, but its reply named no CNAME target; the Qencode portal shows it',
+          domainName,
+        ),
+      );
   }
   // Most DNS forms take the target without the root's final dot; a few want it whole (they say "fully qualified").
   const target = cname.target.replace(/\.$/, '');
   let copied = '';
   for (;;) {
     const dns = await tls.dns.check(domainName, cname.target).catch(() => undefined);
-    const copyName = { iconPath: new vscode.ThemeIcon(copied === 'name' ? 'check' : 'copy'), label: copied === 'name' ? t('Copied the name') : t('Copy the name'), description: cname.name, action: 'name' as const };
+    const copyName = {
+      iconPath: new vscode.ThemeIcon(copied === 'name' ? 'check' : 'copy'),
+      label: copied === 'name' ? t('Copied the name') : t('Copy the name'),
+      description: cname.name,
+      action: 'name' as const,
+    };
     const copyTarget = {
       iconPath: new vscode.ThemeIcon(copied === 'target' ? 'check' : 'copy'),
       label: copied === 'target' ? t('Copied the target') : t('Copy the target'),
@@ -179,15 +260,28 @@ export async function showCnameRecord(s: Services, tls: TlsServices, domainName:
       detail: t('Without the final dot, as most DNS forms take it.'),
       action: 'target' as const,
     };
-    const copyFqdn = { iconPath: new vscode.ThemeIcon(copied === 'fqdn' ? 'check' : 'copy'), label: copied === 'fqdn' ? t('Copied the target with its final dot') : t('Copy the target with its final dot'), description: `${target}.`, detail: t('For a form that asks for a fully qualified name.'), action: 'fqdn' as const };
-    const done = { iconPath: new vscode.ThemeIcon('pass'), label: t('Done'), description: t('the certificate is watched; you will be told when it is issued'), action: 'done' as const };
+    const copyFqdn = {
+      iconPath: new vscode.ThemeIcon(copied === 'fqdn' ? 'check' : 'copy'),
+      label: copied === 'fqdn' ? t('Copied the target with its final dot') : t('Copy the target with its final dot'),
+      description: `${target}.`,
+      detail: t('For a form that asks for a fully qualified name.'),
+      action: 'fqdn' as const,
+    };
+    const done = {
+      iconPath: new vscode.ThemeIcon('pass'),
+      label: t('Done'),
+      description: t('the certificate is watched; you will be told when it is issued'),
+      action: 'done' as const,
+    };
     const picked = await s.ui().pick([copyName, copyTarget, copyFqdn, done], {
       id: 'cnameRecord',
       title: t('Add this DNS record at your DNS provider: {0} CNAME {1}', cname.name, target),
       placeHolder: dns ? describeVerdict(dns.verdict) : t('DNS: could not be checked'),
     });
     if (!picked || picked.action === 'done') return;
-    await vscode.env.clipboard.writeText(picked.action === 'name' ? cname.name : picked.action === 'target' ? target : `${target}.`);
+    await vscode.env.clipboard.writeText(
+      picked.action === 'name' ? cname.name : picked.action === 'target' ? target : `${target}.`,
+    );
     copied = picked.action;
   }
 }
@@ -196,11 +290,24 @@ async function checkDnsNow(s: Services, tls: TlsServices, target: TlsNode): Prom
   const domain = target.domain?.name;
   if (!domain) throw new Error(t('the domain of this TLS subscription is not in the list, so its name is unknown'));
   tls.dns.forget(domain);
-  const result = await s.ui().loading(t('Checking the DNS of {0}…', domain), () => tls.dns.check(domain, target.cnameTarget, true));
+  const result = await s
+    .ui()
+    .loading(t('Checking the DNS of {0}…', domain), () => tls.dns.check(domain, target.cnameTarget, true));
   target.projectNode.data.changed('tls');
   const cname = parseCname(target.message);
-  const advice = result.verdict.kind === 'missing' || result.verdict.kind === 'wrong' ? (cname ? ` ${t('Add the record “{0} CNAME {1}”.', cname.name, cname.target)}` : '') : '';
-  void s.ui().notify('dnsChecked', result.verdict.kind === 'ok' ? 'info' : 'warning', `${domain}: ${describeVerdict(result.verdict)}.${advice}`);
+  const advice =
+    result.verdict.kind === 'missing' || result.verdict.kind === 'wrong'
+      ? cname
+        ? ` ${t('Add the record “{0} CNAME {1}”.', cname.name, cname.target)}`
+        : ''
+      : '';
+  void s
+    .ui()
+    .notify(
+      'dnsChecked',
+      result.verdict.kind === 'ok' ? 'info' : 'warning',
+      `${domain}: ${describeVerdict(result.verdict)}.${advice}`,
+    );
 }
 
 async function renew(s: Services, tls: TlsServices, target: TlsNode): Promise<void> {
@@ -213,7 +320,9 @@ async function renew(s: Services, tls: TlsServices, target: TlsNode): Promise<vo
     s.ui(),
     'renewTls',
     t('Renew the TLS subscription of {0}?', domain.name),
-    t('A new subscription is created for the same domain, and watched until its certificate is issued. Make sure the CNAME record is right first.'),
+    t(
+      'A new subscription is created for the same domain, and watched until its certificate is issued. Make sure the CNAME record is right first.',
+    ),
     t('Renew'),
   );
   const sub = await createTlsFor(s, tls, target.projectNode, domain);
@@ -224,7 +333,9 @@ async function tlsOfDomain(s: Services, project: ProjectNode, domain: api.Domain
   const subs = await s.ui().loading(t('Loading TLS subscriptions…'), () => project.data.items('tls'));
   // The newest one, when a failed subscription was renewed.
   const sub = subs.filter((x) => x.domainId === domain.id).sort((a, b) => b.created.getTime() - a.created.getTime())[0];
-  return sub ? new TlsNode(project.group('tls'), sub, domain, { messages: (p, id) => s.projects.tlsMessage(p, id) }) : undefined;
+  return sub
+    ? new TlsNode(project.group('tls'), sub, domain, { messages: (p, id) => s.projects.tlsMessage(p, id) })
+    : undefined;
 }
 
 async function tlsById(s: Services, projectId: string, tlsId: string): Promise<TlsNode | undefined> {
@@ -232,5 +343,9 @@ async function tlsById(s: Services, projectId: string, tlsId: string): Promise<T
   if (!project) return undefined;
   const [subs, domains] = await Promise.all([project.data.items('tls'), project.data.domainsById()]);
   const sub = subs.find((x) => x.id === tlsId);
-  return sub ? new TlsNode(project.group('tls'), sub, domains.get(sub.domainId), { messages: (p, id) => s.projects.tlsMessage(p, id) }) : undefined;
+  return sub
+    ? new TlsNode(project.group('tls'), sub, domains.get(sub.domainId), {
+        messages: (p, id) => s.projects.tlsMessage(p, id),
+      })
+    : undefined;
 }

@@ -36,14 +36,22 @@ const UNCHECKED_TTL_MS = 30_000;
 
 export const normaliseHost = (name: string) => name.trim().toLowerCase().replace(/\.$/, '');
 
-export async function checkCname(domain: string, expected: string | undefined, options: DnsOptions = {}): Promise<DnsResult> {
+export async function checkCname(
+  domain: string,
+  expected: string | undefined,
+  options: DnsOptions = {},
+): Promise<DnsResult> {
   const now = options.now ?? Date.now;
   const resolver = new Resolver({ timeout: options.timeoutMs ?? 3000, tries: 2 });
   if (options.servers?.length) {
     try {
       resolver.setServers([...options.servers]);
     } catch (error) {
-      return { verdict: { kind: 'unchecked', why: `the DNS servers setting is not valid (${(error as Error).message})` }, checkedAt: now(), ttlMs: UNCHECKED_TTL_MS };
+      return {
+        verdict: { kind: 'unchecked', why: `the DNS servers setting is not valid (${(error as Error).message})` },
+        checkedAt: now(),
+        ttlMs: UNCHECKED_TTL_MS,
+      };
     }
   }
   const want = expected ? normaliseHost(expected) : undefined;
@@ -68,8 +76,15 @@ export async function checkCname(domain: string, expected: string | undefined, o
     return { verdict: { kind: 'unchecked', why: describe(error) }, checkedAt: now(), ttlMs: UNCHECKED_TTL_MS };
   }
   if (chain.length === 0) {
-    const address = await resolver.resolve4(normaliseHost(domain)).then((a) => a.length > 0, () => false);
-    return { verdict: address ? { kind: 'missing', address } : { kind: 'missing' }, checkedAt: now(), ttlMs: MISSING_TTL_MS };
+    const address = await resolver.resolve4(normaliseHost(domain)).then(
+      (a) => a.length > 0,
+      () => false,
+    );
+    return {
+      verdict: address ? { kind: 'missing', address } : { kind: 'missing' },
+      checkedAt: now(),
+      ttlMs: MISSING_TTL_MS,
+    };
   }
   const ttlMs = await recordTtl(resolver, domain);
   const actual = chain[0]!;
@@ -122,4 +137,5 @@ export class DnsCache {
   }
 }
 
-const key = (domain: string, expected: string | undefined) => `${normaliseHost(domain)}\n${expected ? normaliseHost(expected) : ''}`;
+const key = (domain: string, expected: string | undefined) =>
+  `${normaliseHost(domain)}\n${expected ? normaliseHost(expected) : ''}`;

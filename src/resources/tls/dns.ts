@@ -55,7 +55,10 @@ export class DnsChecks implements vscode.Disposable {
 
 /** `qencodeCdn.dns.servers`, else the system's resolver. */
 function servers(): string[] {
-  return vscode.workspace.getConfiguration('qencodeCdn').get<string[]>('dns.servers', []).filter((s) => typeof s === 'string' && s.trim() !== '');
+  return vscode.workspace
+    .getConfiguration('qencodeCdn')
+    .get<string[]>('dns.servers', [])
+    .filter((s) => typeof s === 'string' && s.trim() !== '');
 }
 
 /** The tooltip line: one of the four verdicts the user reads. */
@@ -64,7 +67,9 @@ export function describeVerdict(v: DnsVerdict): string {
     case 'ok':
       return t('DNS: CNAME points to the target');
     case 'missing':
-      return v.address ? t('DNS: no CNAME; the name has an address record instead (a flattened or proxied record cannot be checked)') : t('DNS: no CNAME yet');
+      return v.address
+        ? t('DNS: no CNAME; the name has an address record instead (a flattened or proxied record cannot be checked)')
+        : t('DNS: no CNAME yet');
     case 'wrong':
       return t('DNS: points to {0}, expected {1}', v.actual, v.expected);
     case 'points':

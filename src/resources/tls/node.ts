@@ -1,5 +1,14 @@
 import * as vscode from 'vscode';
-import { formatDay, formatWhen, getTlsSubscription, isoOrNull, validItems, type Domain, type QencodeClient, type TlsSubscription } from '../../core';
+import {
+  formatDay,
+  formatWhen,
+  getTlsSubscription,
+  isoOrNull,
+  validItems,
+  type Domain,
+  type QencodeClient,
+  type TlsSubscription,
+} from '../../core';
 import { Ctx } from '../../explorer/context-values';
 import { Node, rows, type GroupKind, type GroupNode } from '../../explorer/nodes';
 import { shown } from '../../log';
@@ -29,7 +38,12 @@ export interface TlsRowServices {
 /** A certificate this close to its end gets a warning. */
 export const EXPIRY_WARNING_DAYS = 14;
 
-const STATUS_CONTEXT: Record<string, string> = { pending: Ctx.tlsPending, issued: Ctx.tlsIssued, failed: Ctx.tlsFailed, expired: Ctx.tlsExpired };
+const STATUS_CONTEXT: Record<string, string> = {
+  pending: Ctx.tlsPending,
+  issued: Ctx.tlsIssued,
+  failed: Ctx.tlsFailed,
+  expired: Ctx.tlsExpired,
+};
 
 export class TlsNode extends Node {
   constructor(
@@ -77,15 +91,25 @@ export class TlsNode extends Node {
     const dns = domainName ? this.services.dns?.current(domainName, this.cnameTarget) : undefined;
     // The signal first, in the icon, where a 300 px sidebar may cut the description: pending for want of DNS is a warning.
     const waitingOnDns = s.status === 'pending' && (dns?.verdict.kind === 'missing' || dns?.verdict.kind === 'wrong');
-    const [icon, color] = expiring ? ['warning', 'charts.orange'] : waitingOnDns ? ['warning', 'charts.yellow'] : Object.hasOwn(TLS_ICONS, s.status) ? TLS_ICONS[s.status]! : ['question', 'charts.purple'];
+    const [icon, color] = expiring
+      ? ['warning', 'charts.orange']
+      : waitingOnDns
+        ? ['warning', 'charts.yellow']
+        : Object.hasOwn(TLS_ICONS, s.status)
+          ? TLS_ICONS[s.status]!
+          : ['question', 'charts.purple'];
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     const status = shown(s.status);
     // Short for a 300 px sidebar: the icon tells the status; a pending row says what DNS says.
     item.description =
       s.status === 'pending'
-        ? dns ? shortVerdict(dns.verdict) : t('checking DNS')
+        ? dns
+          ? shortVerdict(dns.verdict)
+          : t('checking DNS')
         : expiring
-          ? days < 0 ? t('expired') : t('{0} days left', days)
+          ? days < 0
+            ? t('expired')
+            : t('{0} days left', days)
           : status;
     item.accessibilityInformation = { label: [domainName ?? s.domainId, status, String(item.description)].join(', ') };
     return item;
@@ -108,11 +132,23 @@ export class TlsNode extends Node {
           ? [t('CNAME record: {0} CNAME {1}', cname.name, cname.target)]
           : []),
       ...(s.status === 'failed'
-        ? [this.message ? t('Why: {0}', shown(this.message)) : t('Qencode gave no reason. Most often the CNAME record is missing or points elsewhere: Check DNS, then Renew.')]
+        ? [
+            this.message
+              ? t('Why: {0}', shown(this.message))
+              : t(
+                  'Qencode gave no reason. Most often the CNAME record is missing or points elsewhere: Check DNS, then Renew.',
+                ),
+          ]
         : this.message && !cname
           ? [shown(this.message)]
           : []),
-      ...(s.status === 'pending' && !cname ? [t('The CNAME target is not known here (the subscription was made outside this editor): Show CNAME Instructions offers to make it again, or to open the Qencode portal.')] : []),
+      ...(s.status === 'pending' && !cname
+        ? [
+            t(
+              'The CNAME target is not known here (the subscription was made outside this editor): Show CNAME Instructions offers to make it again, or to open the Qencode portal.',
+            ),
+          ]
+        : []),
       ...(s.expires ? [t('Expires: {0}', formatDay(s.expires))] : []),
       t('Created: {0}', formatWhen(s.created)),
       t('ID: {0}', s.id),
@@ -121,12 +157,26 @@ export class TlsNode extends Node {
 
   async details(client: QencodeClient, signal: AbortSignal): Promise<{ title: string; json: Record<string, unknown> }> {
     const sub = await getTlsSubscription(client, this.subscription.id, signal);
-    return { title: `tls ${this.domain?.name ?? sub.id}`, json: tlsJson(sub, this.domain, sub.message ?? this.message) };
+    return {
+      title: `tls ${this.domain?.name ?? sub.id}`,
+      json: tlsJson(sub, this.domain, sub.message ?? this.message),
+    };
   }
 }
 
-export function tlsJson(sub: TlsSubscription, domain: Domain | undefined, message: string | undefined): Record<string, unknown> {
-  return { id: sub.id, status: sub.status, domain_id: sub.domainId, domain_name: domain?.name, created: isoOrNull(sub.created), message };
+export function tlsJson(
+  sub: TlsSubscription,
+  domain: Domain | undefined,
+  message: string | undefined,
+): Record<string, unknown> {
+  return {
+    id: sub.id,
+    status: sub.status,
+    domain_id: sub.domainId,
+    domain_name: domain?.name,
+    created: isoOrNull(sub.created),
+    message,
+  };
 }
 
 export function tlsGroup(services: TlsRowServices): GroupKind {
@@ -143,13 +193,20 @@ export function tlsGroup(services: TlsRowServices): GroupKind {
       const [tls, domains] = await Promise.all([data.list('tls'), data.domainsById()]);
       const subs = validItems(tls);
       services.watch?.observe(project.project.id, subs, domains);
-      const nodes = rows(group, tls, (s) => new TlsNode(group, s, domains.get(s.domainId), services), (s) => domains.get(s.domainId)?.name ?? s.domainId, {
-        label: t('No TLS subscriptions yet. Create one…'),
-        command: 'qencodeCdn.createTls',
-      });
+      const nodes = rows(
+        group,
+        tls,
+        (s) => new TlsNode(group, s, domains.get(s.domainId), services),
+        (s) => domains.get(s.domainId)?.name ?? s.domainId,
+        {
+          label: t('No TLS subscriptions yet. Create one…'),
+          command: 'qencodeCdn.createTls',
+        },
+      );
       // DNS is looked up in the background; a changed verdict redraws the group.
       for (const n of nodes) {
-        if (n instanceof TlsNode && n.domain && !services.dns.isFresh(n.domain.name, n.cnameTarget)) void services.dns.check(n.domain.name, n.cnameTarget).catch(() => undefined);
+        if (n instanceof TlsNode && n.domain && !services.dns.isFresh(n.domain.name, n.cnameTarget))
+          void services.dns.check(n.domain.name, n.cnameTarget).catch(() => undefined);
       }
       return nodes;
     },

@@ -42,12 +42,19 @@ export class TlsWatch implements vscode.Disposable {
   private schedule: WatchSchedule;
   private timer?: NodeJS.Timeout;
   private readonly entries = new Map<string, WatchedTls>();
-  private readonly statusBar = vscode.window.createStatusBarItem('qencodeCdn.tlsWatch', vscode.StatusBarAlignment.Left, 50);
+  private readonly statusBar = vscode.window.createStatusBarItem(
+    'qencodeCdn.tlsWatch',
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
   private readonly subscriptions: vscode.Disposable[] = [];
   private focusSubscription?: vscode.Disposable;
   private polling = false;
   /** What the failure notification's buttons do (set by the TLS commands). */
-  actions?: { renew(projectId: string, tlsId: string): Promise<void>; checkDns(projectId: string, tlsId: string): Promise<void> };
+  actions?: {
+    renew(projectId: string, tlsId: string): Promise<void>;
+    checkDns(projectId: string, tlsId: string): Promise<void>;
+  };
 
   constructor(
     private readonly projects: Projects,
@@ -102,13 +109,23 @@ export class TlsWatch implements vscode.Disposable {
     for (const sub of subs) {
       const key = keyOf(projectId, sub.id);
       if (sub.status.toLowerCase() === 'pending') {
-        if (!this.entries.has(key)) this.add({ projectId, tlsId: sub.id, ...(domains.get(sub.domainId) ? { domain: domains.get(sub.domainId)!.name } : {}) }, true);
+        if (!this.entries.has(key))
+          this.add(
+            {
+              projectId,
+              tlsId: sub.id,
+              ...(domains.get(sub.domainId) ? { domain: domains.get(sub.domainId)!.name } : {}),
+            },
+            true,
+          );
       } else if (this.entries.has(key) && ENDED.has(sub.status.toLowerCase())) {
         // Seen ended in a list before the next poll: the user is told all the same.
         const entry = this.entries.get(key)!;
         this.remove(key);
         const expected = parseCname(sub.message ?? this.projects.tlsMessage(projectId, sub.id))?.target;
-        void this.tell(entry, sub, entry.domain ?? domains.get(sub.domainId)?.name ?? sub.domainId, expected).catch((error: unknown) => this.log.error(`TLS watch: ${errorMessage(error)}`));
+        void this.tell(entry, sub, entry.domain ?? domains.get(sub.domainId)?.name ?? sub.domainId, expected).catch(
+          (error: unknown) => this.log.error(`TLS watch: ${errorMessage(error)}`),
+        );
       }
     }
   }
@@ -133,8 +150,11 @@ export class TlsWatch implements vscode.Disposable {
    * window shares global state, and one must not drop what another watches.
    */
   private persist(added?: WatchedTls, removedKey?: string): Thenable<void> {
-    const stored = this.state.get<WatchedTls[]>(STATE_KEY, []).filter((e) => keyOf(e.projectId, e.tlsId) !== removedKey);
-    if (added && !stored.some((e) => keyOf(e.projectId, e.tlsId) === keyOf(added.projectId, added.tlsId))) stored.push(added);
+    const stored = this.state
+      .get<WatchedTls[]>(STATE_KEY, [])
+      .filter((e) => keyOf(e.projectId, e.tlsId) !== removedKey);
+    if (added && !stored.some((e) => keyOf(e.projectId, e.tlsId) === keyOf(added.projectId, added.tlsId)))
+      stored.push(added);
     return this.state.update(STATE_KEY, stored);
   }
 
@@ -152,7 +172,9 @@ export class TlsWatch implements vscode.Disposable {
 
   private markIssuedTold(entry: WatchedTls): void {
     const now = Date.now();
-    const kept = Object.entries(this.state.get<Record<string, { at: number }>>(TOLD_KEY, {})).filter(([, v]) => typeof v?.at === 'number' && now - v.at < TOLD_KEEP_MS);
+    const kept = Object.entries(this.state.get<Record<string, { at: number }>>(TOLD_KEY, {})).filter(
+      ([, v]) => typeof v?.at === 'number' && now - v.at < TOLD_KEEP_MS,
+    );
     void this.state.update(TOLD_KEY, Object.fromEntries([...kept, [keyOf(entry.projectId, entry.tlsId), { at: now }]]));
   }
 
@@ -216,13 +238,21 @@ export class TlsWatch implements vscode.Disposable {
     }
     this.remove(key);
     // Not awaited: a notification left open must not hold up the watch of the others.
-    void this.tell(entry, sub, domain ?? t('the domain {0}', sub.domainId), expected).catch((error: unknown) => this.log.error(`TLS watch: ${errorMessage(error)}`));
+    void this.tell(entry, sub, domain ?? t('the domain {0}', sub.domainId), expected).catch((error: unknown) =>
+      this.log.error(`TLS watch: ${errorMessage(error)}`),
+    );
   }
 
-  private async tell(entry: WatchedTls, sub: TlsSubscription, domain: string, expected: string | undefined): Promise<void> {
+  private async tell(
+    entry: WatchedTls,
+    sub: TlsSubscription,
+    domain: string,
+    expected: string | undefined,
+  ): Promise<void> {
     const ui = this.ui();
     if (sub.status.toLowerCase() === 'issued') {
-      if (this.issuedToldElsewhere(entry)) return this.log.info(`TLS watch: ${domain} is issued; another window has told the user`);
+      if (this.issuedToldElsewhere(entry))
+        return this.log.info(`TLS watch: ${domain} is issued; another window has told the user`);
       this.markIssuedTold(entry);
       void ui.notify('tlsIssued', 'info', t('The TLS certificate for {0} was issued: HTTPS is ready.', domain));
       return;
@@ -253,7 +283,12 @@ export class TlsWatch implements vscode.Disposable {
     this.statusBar.text = `$(clock) ${n === 1 ? t('1 TLS pending') : t('{0} TLS pending', n)}`;
     const names = [...this.entries.values()].map((e) => e.domain ?? e.tlsId).join(', ');
     // Domain names come from the server: shown as plain text (no icon, no link), like every prompt's text.
-    this.statusBar.tooltip = plainText(n === 1 ? t('Qencode CDN is waiting for the TLS certificate of {0}. Click to see it.', names) : t('Qencode CDN is waiting for {0} TLS certificates: {1}. Click to see them.', n, names), { max: 1000 });
+    this.statusBar.tooltip = plainText(
+      n === 1
+        ? t('Qencode CDN is waiting for the TLS certificate of {0}. Click to see it.', names)
+        : t('Qencode CDN is waiting for {0} TLS certificates: {1}. Click to see them.', n, names),
+      { max: 1000 },
+    );
     this.statusBar.show();
   }
 
