@@ -148,8 +148,10 @@ export const EXPLORER_VIEW = 'qencodeCdn.explorer';
  * nothing of ours is lost.
  */
 export function plainTextUi(inner: () => Ui, redact: (text: string) => string): Ui {
-  const line = (text: string) => plainText(redact(text), { max: 2000 });
-  const block = (text: string) => plainText(redact(text), { multiline: true, max: 6000 });
+  // Cut before redaction (with room for a secret that crosses the cut, such as a PEM block), redacted, then plain.
+  const cut = (text: string, max: number) => (text.length > max + 8192 ? text.slice(0, max + 8192) : text);
+  const line = (text: string) => plainText(redact(cut(text, 2000)), { max: 2000 });
+  const block = (text: string) => plainText(redact(cut(text, 6000)), { multiline: true, max: 6000 });
   const optional = (text: string | undefined) => (text === undefined ? undefined : line(text));
   return {
     async pick(items, options) {

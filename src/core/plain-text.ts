@@ -17,7 +17,7 @@ const BREAK = '\u200b';
  */
 const INVISIBLE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0\u{e0000}-\u{e007f}]/gu;
 
 export interface PlainTextOptions {
   /** Keep line breaks (a modal's detail); otherwise they become spaces. */
@@ -29,9 +29,11 @@ export interface PlainTextOptions {
 export function plainText(text: string, options: PlainTextOptions = {}): string {
   const max = options.max ?? 4000;
   // Cut first (a 10 MB line never gets to the replacements), with room for what they add.
-  let out = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  // Never between the two halves of a surrogate pair.
+  const at = max - 1 - (/[\ud800-\udbff]/.test(text[max - 2] ?? '') ? 1 : 0);
+  let out = text.length > max ? `${text.slice(0, at)}…` : text;
   out = out.replace(/\r\n?/g, '\n').replace(options.multiline ? /\t/g : /[\n\t]+/g, ' ');
-  out = out.replace(INVISIBLE, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+  out = out.replace(INVISIBLE, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
   return out.replace(/\]\(/g, `]${BREAK}(`).replace(/\$\(/g, `$${BREAK}(`);
 }
 
@@ -41,10 +43,13 @@ export function plainText(text: string, options: PlainTextOptions = {}): string 
  * turns into links by themselves (`scheme://` and `www.`). Paths stay readable.
  */
 export function markdownText(text: string): string {
-  return plainText(text, { max: 2000 })
-    .replace(/[\\`*_[\]<>|~&!]/g, (c) => `\\${c}`)
-    .replace(/:\/\//g, ':\\/\\/')
-    .replace(/\bwww\./gi, (w) => `${w.slice(0, -1)}\\.`);
+  return (
+    plainText(text, { max: 2000 })
+      // `$` too: the Markdown preview renders $…$ as math.
+      .replace(/[\\`*_[\]<>|~&!$]/g, (c) => `\\${c}`)
+      .replace(/:\/\//g, ':\\/\\/')
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, -1)}\\.`)
+  );
 }
 
 /** A fenced code block of lines: the fence is longer than any run of backticks in them, so no line can close it. */

@@ -5,7 +5,8 @@
  */
 const TOKEN_PATH = /(\/v1\/access_token\/)[^/?#\s]*/g;
 const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
-const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+// Anchored on the character before: unanchored, a long run of `eyJ-` made it quadratic.
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 
 export const REDACTED = '[redacted]';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { codeBlock, markdownText, plainText } from '../../src/core';
+import { codeBlock, markdownText, plainText, redact } from '../../src/core';
 
 /*
  * VS Code's notification renderer turns `[label](command:…)` into a link (its
@@ -21,6 +21,15 @@ describe('plain text for prompts', () => {
     assert.ok(!out.includes('\u202e'));
     assert.match(out, /<U\+202E>/, 'the control is shown, not applied');
     assert.match(out, /Open Settings\]\u200b\(command:/, 'the text itself is still all there');
+  });
+
+  it('the other invisible or line-breaking characters are shown too; a cut never splits a surrogate pair', () => {
+    assert.equal(plainText('a\u2028b\u00adc\u{E0041}d\u3164'), 'a<U+2028>b<U+00AD>c<U+E0041>d<U+3164>');
+    assert.equal(plainText('😀😀😀', { max: 3 }), '😀…');
+  });
+
+  it('redaction stays linear on text built to make its token pattern backtrack', { timeout: 10_000 }, () => {
+    assert.equal(redact('eyJ-'.repeat(65_536)).length, 4 * 65_536);
   });
 
   it('line breaks become spaces on one line, stay in a block; long text is cut', () => {
@@ -55,6 +64,7 @@ describe('plain text for prompts', () => {
       'see https:\\/\\/x.example and www\\.example.com',
       'no autolink forms',
     );
+    assert.equal(markdownText('a $x$ b'), 'a \\$x\\$ b', 'no math forms');
     const block = codeBlock(['path/with```fence', 'ok']);
     assert.ok(block.startsWith('````\n') && block.endsWith('\n````'));
   });

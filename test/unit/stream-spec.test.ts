@@ -386,6 +386,23 @@ describe('DASH, from ISO/IEC 23009-1', () => {
     ]);
   });
 
+  it('5.3.9.4: @bitstreamSwitching (a template here) and a RepresentationIndex in a SegmentTemplate are objects; @endNumber ends a timeline', async () => {
+    const r = await dash(`<Period duration="PT12S"><AdaptationSet mimeType="video/mp4" bitstreamSwitching="true">
+      <SegmentTemplate timescale="1" endNumber="3" media="v/$Number$.m4s" bitstreamSwitching="v/$RepresentationID$-switch.mp4"><RepresentationIndex sourceURL="v/index.sidx"/><SegmentTimeline><S t="0" d="2" r="-1"/></SegmentTimeline></SegmentTemplate>
+      <Representation id="hd" bandwidth="1"/>
+    </AdaptationSet></Period>`);
+    assert.deepEqual(paths(r), [
+      'd/manifest.mpd',
+      'd/v/1.m4s',
+      'd/v/2.m4s',
+      'd/v/3.m4s',
+      'd/v/hd-switch.mp4',
+      'd/v/index.sidx',
+    ]);
+    assert.equal(kinds(r)['d/v/index.sidx'], 'index');
+    assert.equal(kinds(r)['d/v/hd-switch.mp4'], 'init');
+  });
+
   it('5.3.9.6: r="-1" followed by an S with @t repeats up to that @t; S@n renumbers', async () => {
     const r = await dash(`<Period duration="PT12S"><AdaptationSet mimeType="video/mp4">
       <SegmentTemplate timescale="1" media="v/$Number$.m4s"><SegmentTimeline><S t="0" d="2" r="-1"/><S t="7" d="5" n="100"/></SegmentTimeline></SegmentTemplate>
@@ -506,7 +523,7 @@ describe('DASH, from ISO/IEC 23009-1', () => {
 });
 
 describe('the order to purge, in any graph the collector accepts', () => {
-  it('a media playlist shared by two renditions, and renditions that report each other: each playlist after what it lists, a child before its parent, the root last', async () => {
+  it('a media playlist shared by two renditions, and renditions that report each other: each playlist after what it lists, a child before its parent, the root last; a report to a playlist the master does not list is left out', async () => {
     const media = (seg: string, ...reports: string[]) =>
       lines(
         '#EXTM3U',
@@ -534,11 +551,22 @@ describe('the order to purge, in any graph the collector accepts', () => {
     const order = r.objects.map((o) => o.path);
     const at = (p: string) => order.indexOf(`g/${p}`);
     for (const o of r.objects.slice(0, r.manifestsFrom)) assert.ok(!isManifestKind(o.kind));
-    for (const seg of ['v1.ts', 'v2.ts', 'v3.ts', 'a.aac']) assert.ok(at(seg) < r.manifestsFrom, seg);
-    for (const child of ['v1.m3u8', 'v2.m3u8', 'v3.m3u8', 'audio.m3u8'])
+    for (const seg of ['v1.ts', 'v2.ts', 'a.aac']) assert.ok(at(seg) < r.manifestsFrom, seg);
+    for (const child of ['v1.m3u8', 'v2.m3u8', 'audio.m3u8'])
       assert.ok(at(child) >= r.manifestsFrom && at(child) < at('master.m3u8'), child);
-    // v3 is reached only through v2's report: it is purged before v2.
-    assert.ok(at('v3.m3u8') < at('v2.m3u8'));
+    // v3 is named only by v2's report: the multivariant playlist does not list it, so it is not this stream's.
+    assert.equal(at('v3.m3u8'), -1);
+    assert.equal(at('v3.ts'), -1);
+    assert.deepEqual(
+      r.leftOut.map((l) => [l.uri, l.reason]),
+      [
+        [
+          `${HOST}/g/v3.m3u8`,
+          'a rendition report names a playlist that the multivariant playlist does not list, so it is not part of this stream',
+        ],
+      ],
+    );
+    assert.ok(!r.read.includes(`${HOST}/g/v3.m3u8`), 'and it is not read');
     assert.equal(order.at(-1), 'g/master.m3u8');
     assert.equal(new Set(order).size, order.length);
   });

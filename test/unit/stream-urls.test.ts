@@ -84,7 +84,18 @@ describe('Qencode URLs in text', () => {
     assert.equal(qencodeUrlsIn(many, domains).length, URL_SCAN.urls);
     const dots = `https://media-assets.media-storage.us-west.qencode.com/a${'.'.repeat(100_000)}`;
     assert.equal(qencodeUrlsIn(dots, domains)[0]?.path, 'a');
-    assert.equal(urlAt(`x ${dots}`, 10), 'https://media-assets.media-storage.us-west.qencode.com/a');
+    const fewer = `https://media-assets.media-storage.us-west.qencode.com/a${'.'.repeat(1000)}`;
+    assert.equal(urlAt(`x ${fewer}`, 10), 'https://media-assets.media-storage.us-west.qencode.com/a');
+  });
+
+  it('a URL that runs past the scanned window is not mistaken for the URL inside it', () => {
+    const inner = 'https://media-assets.media-storage.us-west.qencode.com/victim/master.m3u8';
+    const outer = `https://example.com/redirect?pad=${'a'.repeat(10_000)}&next=${inner}`;
+    const line = `see ${outer} `;
+    const at = line.indexOf(inner) + 10;
+    assert.equal(urlAt(line, at), undefined, 'the window cut the outer URL: nothing is taken');
+    assert.equal(qencodeUrlAt(line, at, domains), undefined);
+    assert.equal(urlAt(`x ${inner} y`, 10), inner, 'a URL the window holds whole is found');
   });
 
   it('builds playback URLs with each path segment encoded', () => {

@@ -1,19 +1,15 @@
 import { validateObjectPath } from '../validators';
 import { MANIFEST_BUDGET, clip } from './budget';
-import type { ParsedHls } from './hls';
+import { arrange, keyOf, type Entry, type Playlist } from './order';
 import type { ReaderModule } from './readers';
 import {
   DEFAULT_STREAM_LIMITS,
   StreamCollectError,
   type CollectOptions,
   type FetchTextResult,
-  type LeftOut,
   type ManifestRef,
-  type RenditionSummary,
   type StreamCollection,
   type StreamLimits,
-  type StreamObject,
-  type StreamObjectKind,
   type StreamTarget,
   type ToTarget,
 } from './types';
@@ -40,35 +36,6 @@ import {
  * what is left out and the renditions summarised by the budget, and each reader stops
  * at the paths that are left.
  */
-
-type Entry =
-  | { type: 'object'; url: string; target: StreamTarget; kind: StreamObjectKind; rendition?: string; shared?: boolean }
-  | { type: 'playlist'; key: string; hint: boolean }
-  | { type: 'left'; uri: string; reason: string };
-
-interface Playlist {
-  key: string;
-  url: string;
-  target: StreamTarget;
-  kind: StreamObjectKind;
-  depth: number;
-  label?: string;
-  subtitles: boolean;
-  /** The manifest that named it first. */
-  from?: string;
-  /** The multivariant playlist's variables, for EXT-X-DEFINE:IMPORT. */
-  imported?: ReadonlyMap<string, string>;
-  /** Named only by rendition reports so far: a failure to read it leaves it out instead of stopping. */
-  hint: boolean;
-  /** Why a hint could not be read. */
-  failed?: string;
-  format?: 'hls' | 'dash';
-  hlsType?: ParsedHls['type'];
-  variables?: ReadonlyMap<string, string>;
-  entries?: Entry[];
-}
-
-const keyOf = (t: StreamTarget) => `${t.bucket}\n${t.path}`;
 
 function httpHint(status: number): string {
   if (status === 404) return ' (no such object)';
@@ -382,6 +349,16 @@ class Collection {
       if (!hint) known.hint = false;
       return { type: 'playlist', key, hint };
     }
+    // Under a multivariant playlist every rendition is listed before any is read: a report naming another
+    // playlist points outside this stream, and is not followed. (Under a media playlist root, it names a sibling.)
+    if (hint && this.root.hlsType === 'multivariant') {
+      return {
+        type: 'left',
+        uri: url.href,
+        reason:
+          'a rendition report names a playlist that the multivariant playlist does not list, so it is not part of this stream',
+      };
+    }
     if (node.depth + 1 > this.limits.maxDepth) {
       if (hint)
         return {
@@ -417,143 +394,6 @@ class Collection {
     this.queue.push(child);
     return { type: 'playlist', key, hint };
   }
-}
-
-/** Step 4: the order to purge, and the summaries, from a depth-first walk in document order. */
-function arrange(
-  root: Playlist,
-  playlists: Map<string, Playlist>,
-  status: { overLimit: string | undefined; manifestsRead: number },
-): StreamCollection {
-  const media: StreamObject[] = [];
-  const manifests: StreamObject[] = [];
-  const emitted = new Set<string>();
-  const state = new Map<string, 'open' | 'done'>();
-  const leftOut: LeftOut[] = [];
-  let leftOutMore = 0;
-  const leftSeen = new Set<string>();
-  const renditions = new Map<string, RenditionSummary>();
-  let renditionsMore = 0;
-  const overflowRenditions = new Set<string>();
-  const hasSegment = new Map<string, boolean>();
-  const names = new Map<Playlist, string | undefined>();
-  const usedNames = new Set<string>();
-
-  const leave = (uri: string, reason: string, from: string) => {
-    const id = `${uri}\n${reason}`;
-    if (leftSeen.has(id)) return;
-    if (leftOut.length >= MANIFEST_BUDGET.maxLeftOut) {
-      leftOutMore++;
-      return;
-    }
-    leftSeen.add(id);
-    leftOut.push({ uri: clip(uri, 300), reason: clip(reason, 300), from: clip(from, 300) });
-  };
-  const renditionName = (node: Playlist): string | undefined => {
-    if (names.has(node)) return names.get(node);
-    let name: string | undefined;
-    if (node.format === 'hls') {
-      const label = node === root ? 'media playlist' : (node.label ?? 'playlist');
-      name = usedNames.has(label) ? clip(`${label} (${node.target.path})`, 200) : label;
-      usedNames.add(name);
-    }
-    names.set(node, name);
-    return name;
-  };
-  const emitManifest = (node: Playlist, rendition: string | undefined) => {
-    if (emitted.has(node.key)) return;
-    emitted.add(node.key);
-    manifests.push({
-      url: node.url,
-      ...node.target,
-      kind: node.kind,
-      ...(rendition && node !== root ? { rendition } : {}),
-    });
-  };
-  const count = (rendition: string, node: Playlist, entry: Extract<Entry, { type: 'object' }>) => {
-    let summary = renditions.get(rendition);
-    if (!summary) {
-      if (renditions.size >= MANIFEST_BUDGET.maxRenditions) {
-        if (!overflowRenditions.has(rendition)) renditionsMore++;
-        overflowRenditions.add(rendition);
-        return;
-      }
-      summary = {
-        name: rendition,
-        ...(node.format === 'hls' ? { playlist: node.target.path } : {}),
-        count: 0,
-        first: entry.target.path,
-        last: entry.target.path,
-      };
-      renditions.set(rendition, summary);
-      hasSegment.set(rendition, false);
-    }
-    summary.count++;
-    // First and last name the rendition's segments; its init section and key only when it has no segment.
-    if (entry.kind === 'segment' || entry.kind === 'subtitle') {
-      if (!hasSegment.get(rendition)) summary.first = entry.target.path;
-      hasSegment.set(rendition, true);
-      summary.last = entry.target.path;
-    } else if (!hasSegment.get(rendition)) summary.last = entry.target.path;
-  };
-
-  const visit = (node: Playlist) => {
-    state.set(node.key, 'open');
-    const own = renditionName(node);
-    for (const entry of node.entries ?? []) {
-      if (entry.type === 'left') {
-        leave(entry.uri, entry.reason, node.url);
-      } else if (entry.type === 'playlist') {
-        const child = playlists.get(entry.key)!;
-        if (child.failed !== undefined) {
-          leave(child.url, `a rendition report's playlist that could not be read: ${child.failed}`, node.url);
-          continue;
-        }
-        const seen = state.get(child.key);
-        if (seen === 'done') continue;
-        if (seen === 'open') {
-          // A rendition report back to a playlist being walked is a hint, not a parent: no order follows from it.
-          if (entry.hint) continue;
-          throw new StreamCollectError(child.url, 'the playlists reference each other in a cycle', node.url);
-        }
-        // A playlist not read (the collection stopped at a limit) is still an object to purge.
-        if (child.entries) visit(child);
-        else {
-          state.set(child.key, 'done');
-          emitManifest(child, child.label);
-        }
-      } else {
-        const key = keyOf(entry.target);
-        // An object that is also a playlist (a URI that names a manifest) is purged as the manifest, in its place.
-        if (emitted.has(key) || playlists.has(key)) continue;
-        emitted.add(key);
-        const rendition = entry.shared ? undefined : (entry.rendition ?? own);
-        media.push({ url: entry.url, ...entry.target, kind: entry.kind, ...(rendition ? { rendition } : {}) });
-        if (rendition) count(rendition, node, entry);
-      }
-    }
-    state.set(node.key, 'done');
-    emitManifest(node, own);
-  };
-  visit(root);
-
-  const objects = [...media, ...manifests];
-  const counts: Partial<Record<StreamObjectKind, number>> = {};
-  for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
-  return {
-    root: { ...manifests.at(-1)!, format: root.format ?? 'hls' },
-    bucket: root.target.bucket,
-    objects,
-    manifestsFrom: media.length,
-    leftOut,
-    leftOutMore,
-    renditions: [...renditions.values()],
-    renditionsMore,
-    counts,
-    overLimit: status.overLimit !== undefined,
-    ...(status.overLimit ? { limitReason: status.overLimit } : {}),
-    manifestsRead: status.manifestsRead,
-  };
 }
 
 /**

@@ -103,9 +103,10 @@ export interface Timing {
   timescale: number;
   presentationTimeOffset: number;
   startNumber: number;
-  endNumber?: number;
+  /** The number of the last segment, when the MPD gives one (it ends a timeline too). */
+  endNumber?: number | undefined;
   /** The Period's length in seconds, when known. */
-  periodDuration?: number;
+  periodDuration?: number | undefined;
   /** A dynamic (live) MPD: what exists depends on the clock. */
   dynamic: boolean;
 }
@@ -147,6 +148,7 @@ export function timelineRuns(entries: readonly TimelineEntry[], timing: Timing):
       }
       count = Math.max(0, Math.ceil((end - time) / s.d));
     }
+    if (timing.endNumber !== undefined) count = Math.max(0, Math.min(count, timing.endNumber - number + 1));
     if (count > 0) runs.push({ time, duration: s.d, count, number });
     time += count * s.d;
     number += count;

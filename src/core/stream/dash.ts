@@ -1,19 +1,16 @@
 import { MANIFEST_BUDGET, clip } from './budget';
-import {
-  SegmentError,
-  countOf,
-  durationRun,
-  expandRuns,
-  fillTemplate,
-  parseDuration,
-  parseTemplate,
-  timelineRuns,
-  usesIdentifier,
-  type Run,
-  type TimelineEntry,
-  type Timing,
-} from './dash-segments';
+import { parseDuration } from './dash-segments';
 import type { ManifestRef, ParsedManifest, StreamObjectKind } from './types';
+import { RefList } from './ref-list';
+import {
+  attr,
+  children,
+  integer,
+  representationRefs,
+  Work,
+  type PeriodTiming,
+  type SegmentInfo,
+} from './dash-representation';
 import { attribute, parseXml, type XmlElement } from './xml';
 
 /*
@@ -64,26 +61,6 @@ export function looksLikeDash(text: string): boolean {
   return /^<([\w-]{1,64}:)?MPD[\s>]/.test(text.slice(i, i + 80));
 }
 
-/** Child elements by local name, each element's children sorted once: an inherited list is asked for by every Representation. */
-const childCache = new WeakMap<XmlElement, Map<string, XmlElement[]>>();
-function children(e: XmlElement, name: string): XmlElement[] {
-  let byName = childCache.get(e);
-  if (!byName) {
-    byName = new Map();
-    for (const c of e.children) {
-      const list = byName.get(c.name);
-      if (list) list.push(c);
-      else byName.set(c.name, [c]);
-    }
-    childCache.set(e, byName);
-  }
-  return byName.get(name) ?? [];
-}
-
-function attr(e: XmlElement | undefined, name: string): string | undefined {
-  return e ? attribute(e, name) : undefined;
-}
-
 /** A remote element (5.5) would add what this MPD does not list. */
 function refuseRemote(e: XmlElement, what: string): void {
   for (let i = 0; i < e.attributes.length; i += 2) {
@@ -92,35 +69,6 @@ function refuseRemote(e: XmlElement, what: string): void {
         `${what} is a remote element (xlink:href), which is not read: the stream may hold more than this MPD lists`,
       );
   }
-}
-
-function integer(
-  value: string | undefined,
-  what: string,
-  options: { min?: number; signed?: boolean } = {},
-): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  const n = Number(text);
-  if (
-    !(options.signed ? /^-?\d+$/ : /^\d+$/).test(text) ||
-    !Number.isSafeInteger(n) ||
-    n < (options.min ?? Number.MIN_SAFE_INTEGER)
-  ) {
-    throw new SegmentError(
-      `${what}="${clip(text, 30)}" is not ${options.min === 1 ? 'a whole number above 0' : 'a whole number'}`,
-    );
-  }
-  return n;
-}
-
-/** The segment information of one kind, merged from Period, AdaptationSet and Representation (5.3.9.1). */
-interface SegmentInfo {
-  kind: 'SegmentTemplate' | 'SegmentList' | 'SegmentBase';
-  /** Attributes, the lowest level's first. */
-  attribute(name: string): string | undefined;
-  /** Child elements from the lowest level that has any of that name. */
-  child(name: string): XmlElement[];
 }
 
 const SEGMENT_KINDS = ['SegmentTemplate', 'SegmentList', 'SegmentBase'] as const;
@@ -200,11 +148,6 @@ function trackType(a: { contentType?: string; mimeType?: string; codecs?: string
   return mime.split('/')[0] || 'media';
 }
 
-interface PeriodTiming {
-  start?: number;
-  duration?: number;
-}
-
 /** 5.3.2.1: each Period's start and duration. */
 function periodTimings(periods: readonly XmlElement[], mpd: { dynamic: boolean; duration?: number }): PeriodTiming[] {
   const out: PeriodTiming[] = [];
@@ -253,23 +196,13 @@ export function readDash(text: string, context: DashContext): ParsedManifest {
   periods.forEach((p, i) => refuseRemote(p, `Period ${i + 1}`));
   const timings = periodTimings(periods, { dynamic, ...(mpdDuration !== undefined ? { duration: mpdDuration } : {}) });
 
-  const refs: ManifestRef[] = [];
-  const seen = new Set<string>();
-  let overLimit = false;
   let listed = 0;
-  const add = (ref: ManifestRef) => {
-    if (seen.has(ref.uri)) return;
-    if (seen.size >= maxRefs) {
-      overLimit = true;
-      return;
-    }
-    seen.add(ref.uri);
-    refs.push(ref);
-  };
+  const list = new RefList(maxRefs);
+  const add = (ref: ManifestRef) => list.add(ref);
 
   const work = new Work();
   const mpdBases = resolveBases([context.url], mpd);
-  for (let p = 0; p < periods.length && !overLimit; p++) {
+  for (let p = 0; p < periods.length && !list.overLimit; p++) {
     const period = periods[p]!;
     const timing = timings[p]!;
     const periodBases = resolveBases(mpdBases, period);
@@ -279,7 +212,7 @@ export function readDash(text: string, context: DashContext): ParsedManifest {
       const setBases = resolveBases(periodBases, set);
       const setSegments = levelSegments(set, 'an AdaptationSet');
       for (const rep of children(set, 'Representation')) {
-        if (overLimit) break;
+        if (list.overLimit) break;
         const id = attr(rep, 'id') ?? `${attr(rep, 'bandwidth') ?? '?'}bps`;
         const where = `Representation ${clip(id, 60)}${periods.length > 1 ? ` of Period ${p + 1}` : ''}`;
         const a = (name: string) => attr(rep, name) ?? attr(set, name);
@@ -303,7 +236,7 @@ export function readDash(text: string, context: DashContext): ParsedManifest {
               mpdUrl: context.url,
             },
             add,
-            maxRefs - seen.size,
+            maxRefs - list.refs.length,
             work,
           );
         } catch (error) {
@@ -313,156 +246,5 @@ export function readDash(text: string, context: DashContext): ParsedManifest {
       }
     }
   }
-  return { refs, listed, ...(overLimit ? { overLimit: true } : {}) };
-}
-
-/**
- * Steps spent on timelines, lists and expansion across the MPD. Each Representation
- * may inherit a long timeline and expand to URIs that are all the same (a template
- * without $RepresentationID$), so the limit on paths alone would not bound the time.
- */
-class Work {
-  private left: number = MANIFEST_BUDGET.maxDashSteps;
-  spend(steps: number): void {
-    this.left -= steps;
-    if (this.left < 0)
-      throw new Error(
-        `reading it takes more than ${MANIFEST_BUDGET.maxDashSteps} steps (timeline entries and segments, Representation by Representation)`,
-      );
-  }
-}
-
-const timelineCache = new WeakMap<XmlElement, TimelineEntry[]>();
-function timelineEntries(timeline: XmlElement): TimelineEntry[] {
-  let entries = timelineCache.get(timeline);
-  if (!entries) {
-    // Plain objects without spreads: a timeline may have hundreds of thousands of entries.
-    entries = children(timeline, 'S').map((s) => ({
-      t: integer(attr(s, 't'), 'S@t'),
-      d: integer(attr(s, 'd'), 'S@d') ?? 0,
-      r: integer(attr(s, 'r'), 'S@r', { signed: true, min: -1 }),
-      n: integer(attr(s, 'n'), 'S@n'),
-      k: integer(attr(s, 'k'), 'S@k'),
-    }));
-    timelineCache.set(timeline, entries);
-  }
-  return entries;
-}
-
-interface Representation {
-  info: SegmentInfo | undefined;
-  bases: string[];
-  id: string;
-  bandwidth: number;
-  kind: StreamObjectKind;
-  rendition: string;
-  where: string;
-  timing: PeriodTiming;
-  dynamic: boolean;
-  mpdUrl: string;
-}
-
-/** Adds one Representation's references; returns how many segments it lists (counted before expanding). */
-function representationRefs(r: Representation, add: (ref: ManifestRef) => void, room: number, work: Work): number {
-  const { info, rendition } = r;
-  const resolve = (uri: string, base: string) => new URL(uri, base).href;
-  const file = (base: string) => {
-    // A Representation that is one file: its BaseURL, unless that names a folder or the MPD itself.
-    if (base === r.mpdUrl || base.endsWith('/'))
-      add({
-        uri: base,
-        kind: r.kind,
-        rendition,
-        leftOut: `${r.where} has no segment information and its BaseURL names no file`,
-      });
-    else add({ uri: base, kind: r.kind, rendition });
-  };
-  const sourceUrls = (name: string, kind: StreamObjectKind, base: string) => {
-    for (const e of info?.child(name) ?? []) {
-      const source = attr(e, 'sourceURL');
-      if (source !== undefined) add({ uri: resolve(source, base), kind, rendition });
-    }
-  };
-
-  if (!info || info.kind === 'SegmentBase') {
-    for (const base of r.bases) {
-      sourceUrls('Initialization', 'init', base);
-      sourceUrls('RepresentationIndex', 'index', base);
-      file(base);
-    }
-    return 1;
-  }
-
-  if (info.kind === 'SegmentList') {
-    const urls = info.child('SegmentURL');
-    if (urls.length === 0) throw new Error('its SegmentList has no SegmentURL');
-    for (const base of r.bases) {
-      work.spend(Math.min(urls.length, room + 1));
-      sourceUrls('Initialization', 'init', base);
-      sourceUrls('RepresentationIndex', 'index', base);
-      for (const u of urls.slice(0, room + 1)) {
-        const media = attr(u, 'media');
-        add({ uri: media === undefined ? base : resolve(media, base), kind: r.kind, rendition });
-        const index = attr(u, 'index');
-        if (index !== undefined) add({ uri: resolve(index, base), kind: 'index', rendition });
-      }
-    }
-    return urls.length;
-  }
-
-  // SegmentTemplate.
-  const timing: Timing = {
-    timescale: integer(info.attribute('timescale'), 'timescale', { min: 1 }) ?? 1,
-    presentationTimeOffset: integer(info.attribute('presentationTimeOffset'), 'presentationTimeOffset') ?? 0,
-    startNumber: integer(info.attribute('startNumber'), 'startNumber') ?? 1,
-    ...(info.attribute('endNumber') !== undefined
-      ? { endNumber: integer(info.attribute('endNumber'), 'endNumber')! }
-      : {}),
-    ...(r.timing.duration !== undefined ? { periodDuration: r.timing.duration } : {}),
-    dynamic: r.dynamic,
-  };
-  const mediaText = info.attribute('media');
-  const media = mediaText === undefined ? undefined : parseTemplate(mediaText, '@media');
-  const index = info.attribute('index') === undefined ? undefined : parseTemplate(info.attribute('index')!, '@index');
-  const initText = info.attribute('initialization');
-  const init = initText === undefined ? undefined : parseTemplate(initText, '@initialization');
-  if (init && (usesIdentifier(init, 'Number') || usesIdentifier(init, 'Time')))
-    throw new Error('its @initialization template uses $Number$ or $Time$, which only segments have');
-  const values = { RepresentationID: r.id, Bandwidth: r.bandwidth };
-  if (/\s/.test(r.id) && [media, init, index].some((t) => t && usesIdentifier(t, 'RepresentationID')))
-    throw new Error('its id has white space, which a template cannot use');
-
-  const timelineElement = info.child('SegmentTimeline')[0];
-  let runs: Run[];
-  if (timelineElement) {
-    const entries = timelineEntries(timelineElement);
-    work.spend(entries.length);
-    runs = timelineRuns(entries, timing);
-  } else if (info.attribute('duration') !== undefined) {
-    runs = [durationRun(integer(info.attribute('duration'), 'duration') ?? 0, timing)];
-  } else {
-    // Neither: the Representation is one segment (5.3.9.2).
-    runs = [{ time: timing.presentationTimeOffset, duration: 1, count: 1, number: timing.startNumber }];
-  }
-  const total = countOf(runs);
-  if (media && total === 0) throw new Error('its SegmentTemplate expands to no segments');
-  const initSources = info.child('Initialization');
-  for (const base of r.bases) {
-    if (init) add({ uri: resolve(fillTemplate(init, values), base), kind: 'init', rendition });
-    else
-      for (const e of initSources)
-        if (attr(e, 'sourceURL') !== undefined)
-          add({ uri: resolve(attr(e, 'sourceURL')!, base), kind: 'init', rendition });
-    if (!media) {
-      file(base);
-      continue;
-    }
-    work.spend(Math.min(total, room + 1));
-    for (const { number, time } of expandRuns(runs, room + 1)) {
-      const v = { ...values, Number: number, Time: time };
-      add({ uri: resolve(fillTemplate(media, v), base), kind: r.kind, rendition });
-      if (index) add({ uri: resolve(fillTemplate(index, v), base), kind: 'index', rendition });
-    }
-  }
-  return total;
+  return { refs: list.refs, listed, ...(list.overLimit ? { overLimit: true } : {}) };
 }

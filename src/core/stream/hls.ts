@@ -1,4 +1,5 @@
 import { MANIFEST_BUDGET, clip } from './budget';
+import { RefList } from './ref-list';
 import type { ManifestRef, ParsedManifest } from './types';
 
 /*
@@ -190,175 +191,130 @@ function variantLabel(kind: string, a: Map<string, string>): string {
  * whose message names the line, for a playlist the RFC says a client must not parse.
  */
 export function readHls(text: string, context: HlsContext): ParsedHls {
-  const maxRefs = context.maxRefs ?? Number.POSITIVE_INFINITY;
-  const sub = new Substitution();
-  const refs: ManifestRef[] = [];
-  const seen = new Set<string>();
-  let overLimit = false;
-  let type: 'multivariant' | 'media' | undefined;
-  const kindOfTag = (line: number, tag: string) => {
+  const reader = new HlsReader(context);
+  const lines = text.split(/\r?\n/);
+  for (let index = 1; index < lines.length && !reader.list.overLimit; index++)
+    reader.line(index + 1, lines[index]!.trim());
+  return reader.end(lines.length);
+}
+
+/** One playlist read line by line: its kind, its variables and its references so far. */
+class HlsReader {
+  readonly list: RefList;
+  private readonly sub = new Substitution();
+  private type: 'multivariant' | 'media' | undefined;
+  /** The EXT-X-STREAM-INF whose URI line comes next. */
+  private pendingVariant: Map<string, string> | undefined;
+
+  constructor(private readonly context: HlsContext) {
+    this.list = new RefList(context.maxRefs ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** A playlist is referenced once per role; an object once, however many byte ranges cut it. */
+  private add(ref: ManifestRef): void {
+    this.list.add(ref, ref.leftOut ? `left\n${ref.uri}` : ref.follow ? `${ref.kind}\n${ref.uri}` : ref.uri);
+  }
+
+  /** A tag of one kind of playlist makes the playlist that kind; a tag of the other kind then refuses it (4.1). */
+  private kindOfTag(line: number, tag: string): void {
     const kind = MULTIVARIANT_TAGS.has(tag) ? 'multivariant' : MEDIA_TAGS.has(tag) ? 'media' : undefined;
     if (!kind) return;
-    if (type && type !== kind)
+    if (this.type && this.type !== kind)
       throw new HlsError(
         line,
-        `${tag} in a ${type} playlist: a playlist is either a multivariant or a media playlist, never both (RFC 8216bis 4.1)`,
+        `${tag} in a ${this.type} playlist: a playlist is either a multivariant or a media playlist, never both (RFC 8216bis 4.1)`,
       );
-    type = kind;
-  };
-  const add = (ref: ManifestRef) => {
-    // A playlist is referenced once per role; an object once, however many byte ranges cut it.
-    const id = ref.leftOut ? `left\n${ref.uri}` : ref.follow ? `${ref.kind}\n${ref.uri}` : ref.uri;
-    if (seen.has(id)) return;
-    if (seen.size >= maxRefs) {
-      overLimit = true;
-      return;
-    }
-    seen.add(id);
-    refs.push(ref);
-  };
+    this.type = kind;
+  }
 
-  const segmentKind = context.subtitles ? 'subtitle' : 'segment';
-  /** The EXT-X-STREAM-INF whose URI line comes next. */
-  let pendingVariant: Map<string, string> | undefined;
-  const lines = text.split(/\r?\n/);
-  for (let index = 1; index < lines.length && !overLimit; index++) {
-    const number = index + 1;
-    const line = lines[index]!.trim();
-    if (line === '') continue;
-    if (!line.startsWith('#')) {
-      const uri = sub.apply(number, line);
-      if (type === 'multivariant' || pendingVariant) {
-        if (!pendingVariant) {
-          add({ uri, kind: 'playlist', leftOut: `line ${number}: a URI that no EXT-X-STREAM-INF introduces` });
-          continue;
-        }
-        add({ uri, kind: 'playlist', follow: { label: variantLabel('video', pendingVariant), subtitles: false } });
-        pendingVariant = undefined;
-      } else {
-        type ??= 'media';
-        add({ uri, kind: segmentKind });
-      }
-      continue;
-    }
-    if (!line.startsWith('#EXT')) continue; // a comment
+  line(number: number, line: string): void {
+    if (line === '') return;
+    if (!line.startsWith('#')) return this.uriLine(number, line);
+    if (!line.startsWith('#EXT')) return; // a comment
     const colon = line.indexOf(':');
     const tag = line.slice(1, colon < 0 ? undefined : colon);
-    kindOfTag(number, tag);
-    if (colon < 0) continue;
-    const a = () => attributeList(line.slice(colon + 1), number);
-    const uriOf = (attributes: Map<string, string>) => valueOf(sub, number, attributes.get('URI'));
+    this.kindOfTag(number, tag);
+    if (colon >= 0) this.tag(number, tag, line.slice(colon + 1));
+  }
+
+  private uriLine(number: number, line: string): void {
+    const uri = this.sub.apply(number, line);
+    if (this.type !== 'multivariant' && !this.pendingVariant) {
+      this.type ??= 'media';
+      return this.add({ uri, kind: this.context.subtitles ? 'subtitle' : 'segment' });
+    }
+    if (!this.pendingVariant)
+      return this.add({ uri, kind: 'playlist', leftOut: `line ${number}: a URI that no EXT-X-STREAM-INF introduces` });
+    this.add({
+      uri,
+      kind: 'playlist',
+      follow: { label: variantLabel('video', this.pendingVariant), subtitles: false },
+    });
+    this.pendingVariant = undefined;
+  }
+
+  private tag(number: number, tag: string, list: string): void {
+    const a = () => attributeList(list, number);
+    const value = (attributes: Map<string, string>, name: string) => valueOf(this.sub, number, attributes.get(name));
+    const uri = (attributes: Map<string, string>) => value(attributes, 'URI');
     switch (tag) {
-      case 'EXT-X-DEFINE': {
-        const attributes = a();
-        const name = valueOf(sub, number, attributes.get('NAME'));
-        const imported = valueOf(sub, number, attributes.get('IMPORT'));
-        const param = valueOf(sub, number, attributes.get('QUERYPARAM'));
-        if (name !== undefined) {
-          const value = valueOf(sub, number, attributes.get('VALUE'));
-          if (value === undefined) throw new HlsError(number, `EXT-X-DEFINE NAME="${clip(name, 40)}" has no VALUE`);
-          sub.define(number, name, value);
-        } else if (imported !== undefined) {
-          if (!context.imported)
-            throw new HlsError(
-              number,
-              `EXT-X-DEFINE IMPORT="${clip(imported, 40)}" in a playlist that no multivariant playlist loaded`,
-            );
-          const value = context.imported.get(imported);
-          if (value === undefined)
-            throw new HlsError(
-              number,
-              `EXT-X-DEFINE IMPORT="${clip(imported, 40)}": the multivariant playlist defines no such variable`,
-            );
-          sub.define(number, imported, value);
-        } else if (param !== undefined) {
-          let value: string | null;
-          try {
-            value = new URL(context.url).searchParams.get(param);
-          } catch {
-            value = null;
-          }
-          if (value === null)
-            throw new HlsError(
-              number,
-              `EXT-X-DEFINE QUERYPARAM="${clip(param, 40)}": the playlist's URL has no such query parameter`,
-            );
-          if (value.length > MANIFEST_BUDGET.maxValueChars)
-            throw new HlsError(number, `the query parameter ${clip(param, 40)} is too long to be a variable`);
-          sub.define(number, param, value);
-        } else throw new HlsError(number, 'EXT-X-DEFINE has neither NAME, IMPORT nor QUERYPARAM');
-        break;
-      }
+      case 'EXT-X-DEFINE':
+        return this.define(number, a());
       case 'EXT-X-STREAM-INF':
-        pendingVariant = a();
-        break;
+        this.pendingVariant = a();
+        return;
       case 'EXT-X-MEDIA': {
         const attributes = a();
-        const uri = uriOf(attributes);
-        const mediaType = attributes.get('TYPE') ?? '';
-        if (uri === undefined || mediaType === 'CLOSED-CAPTIONS') break;
-        const name = valueOf(sub, number, attributes.get('NAME')) ?? '';
-        add({
-          uri,
-          kind: 'playlist',
-          follow: {
-            label: clip(`${mediaType.toLowerCase()} ${name}`.trim(), 80),
-            subtitles: mediaType === 'SUBTITLES',
-          },
-        });
-        break;
+        const type = attributes.get('TYPE') ?? '';
+        const u = uri(attributes);
+        if (u === undefined || type === 'CLOSED-CAPTIONS') return;
+        const label = clip(`${type.toLowerCase()} ${value(attributes, 'NAME') ?? ''}`.trim(), 80);
+        return this.add({ uri: u, kind: 'playlist', follow: { label, subtitles: type === 'SUBTITLES' } });
       }
       case 'EXT-X-I-FRAME-STREAM-INF': {
         const attributes = a();
-        const uri = uriOf(attributes);
-        if (uri !== undefined)
-          add({
-            uri,
+        const u = uri(attributes);
+        if (u !== undefined)
+          this.add({
+            uri: u,
             kind: 'iframe-playlist',
             follow: { label: variantLabel('i-frames', attributes), subtitles: false },
           });
-        break;
+        return;
       }
       case 'EXT-X-SESSION-KEY':
-      case 'EXT-X-SESSION-DATA': {
-        const uri = uriOf(a());
-        if (uri !== undefined) add({ uri, kind: tag === 'EXT-X-SESSION-KEY' ? 'key' : 'data', shared: true });
-        break;
-      }
+      case 'EXT-X-SESSION-DATA':
       case 'EXT-X-CONTENT-STEERING': {
-        const uri = valueOf(sub, number, a().get('SERVER-URI'));
-        if (uri !== undefined) add({ uri, kind: 'data', shared: true });
-        break;
+        const u = tag === 'EXT-X-CONTENT-STEERING' ? value(a(), 'SERVER-URI') : uri(a());
+        if (u !== undefined) this.add({ uri: u, kind: tag === 'EXT-X-SESSION-KEY' ? 'key' : 'data', shared: true });
+        return;
       }
       case 'EXT-X-KEY': {
         const attributes = a();
-        const uri = uriOf(attributes);
-        if (attributes.get('METHOD') !== 'NONE' && uri !== undefined) add({ uri, kind: 'key' });
-        break;
+        const u = uri(attributes);
+        if (attributes.get('METHOD') !== 'NONE' && u !== undefined) this.add({ uri: u, kind: 'key' });
+        return;
       }
-      case 'EXT-X-MAP': {
-        const uri = uriOf(a());
-        if (uri !== undefined) add({ uri, kind: 'init' });
-        break;
-      }
+      case 'EXT-X-MAP':
       case 'EXT-X-PART': {
-        const uri = uriOf(a());
-        if (uri !== undefined) add({ uri, kind: 'part' });
-        break;
+        const u = uri(a());
+        if (u !== undefined) this.add({ uri: u, kind: tag === 'EXT-X-MAP' ? 'init' : 'part' });
+        return;
       }
       case 'EXT-X-PRELOAD-HINT': {
         const attributes = a();
-        const uri = uriOf(attributes);
+        const u = uri(attributes);
         const hint = attributes.get('TYPE');
-        if (uri !== undefined && (hint === 'PART' || hint === 'MAP'))
-          add({ uri, kind: hint === 'MAP' ? 'init' : 'part' });
-        break;
+        // Unknown hint types are ignored (6.3.8).
+        if (u !== undefined && (hint === 'PART' || hint === 'MAP'))
+          this.add({ uri: u, kind: hint === 'MAP' ? 'init' : 'part' });
+        return;
       }
       case 'EXT-X-RENDITION-REPORT': {
-        const uri = uriOf(a());
-        if (uri !== undefined)
-          add({ uri, kind: 'playlist', follow: { label: 'rendition report', subtitles: false }, hint: true });
-        break;
+        const u = uri(a());
+        if (u !== undefined)
+          this.add({ uri: u, kind: 'playlist', follow: { label: 'rendition report', subtitles: false }, hint: true });
+        return;
       }
       case 'EXT-X-SKIP':
         // A delta update (4.4.5.2) leaves out segments that only the full playlist lists.
@@ -367,9 +323,66 @@ export function readHls(text: string, context: HlsContext): ParsedHls {
           'EXT-X-SKIP: this is a delta update of a playlist, which leaves segments out; read the full playlist instead',
         );
       default:
-        break;
+        return; // Unknown tags are ignored (4.1).
     }
   }
-  if (pendingVariant) throw new HlsError(lines.length, 'the last EXT-X-STREAM-INF has no URI line after it');
-  return { refs, type: type ?? 'media', variables: sub.variables, ...(overLimit ? { overLimit: true } : {}) };
+
+  /** EXT-X-DEFINE (4.4.2.3): NAME and VALUE, IMPORT from the multivariant playlist, or QUERYPARAM from this playlist's URL. */
+  private define(number: number, attributes: Map<string, string>): void {
+    const value = (name: string) => valueOf(this.sub, number, attributes.get(name));
+    const name = value('NAME');
+    const imported = value('IMPORT');
+    const param = value('QUERYPARAM');
+    if (name !== undefined) {
+      const v = value('VALUE');
+      if (v === undefined) throw new HlsError(number, `EXT-X-DEFINE NAME="${clip(name, 40)}" has no VALUE`);
+      return this.sub.define(number, name, v);
+    }
+    if (imported !== undefined) {
+      if (!this.context.imported)
+        throw new HlsError(
+          number,
+          `EXT-X-DEFINE IMPORT="${clip(imported, 40)}" in a playlist that no multivariant playlist loaded`,
+        );
+      const v = this.context.imported.get(imported);
+      if (v === undefined)
+        throw new HlsError(
+          number,
+          `EXT-X-DEFINE IMPORT="${clip(imported, 40)}": the multivariant playlist defines no such variable`,
+        );
+      return this.sub.define(number, imported, v);
+    }
+    if (param === undefined) throw new HlsError(number, 'EXT-X-DEFINE has neither NAME, IMPORT nor QUERYPARAM');
+    let v: string | null;
+    try {
+      v = new URL(this.context.url).searchParams.get(param);
+    } catch {
+      v = null;
+    }
+    if (v === null)
+      throw new HlsError(
+        number,
+        `EXT-X-DEFINE QUERYPARAM="${clip(param, 40)}": the playlist's URL has no such query parameter`,
+      );
+    // The decoded value may not hold what a quoted-string cannot (4.4.2.3).
+    if (/[\r\n"]/.test(v))
+      throw new HlsError(
+        number,
+        `the query parameter ${clip(param, 40)} holds a line break or a quote, which a variable cannot`,
+      );
+    if (v.length > MANIFEST_BUDGET.maxValueChars)
+      throw new HlsError(number, `the query parameter ${clip(param, 40)} is too long to be a variable`);
+    this.sub.define(number, param, v);
+  }
+
+  end(lines: number): ParsedHls {
+    if (this.pendingVariant && !this.list.overLimit)
+      throw new HlsError(lines, 'the last EXT-X-STREAM-INF has no URI line after it');
+    return {
+      refs: this.list.refs,
+      type: this.type ?? 'media',
+      variables: this.sub.variables,
+      ...(this.list.overLimit ? { overLimit: true } : {}),
+    };
+  }
 }

@@ -66,24 +66,42 @@ export function qencodeUrlsIn(text: string, domains: readonly Domain[], max: num
  * The Qencode URL under a position of a line, if there is one. Only a window of the
  * line around the position is scanned; offsets are the line's.
  */
+/** The window of a line around a position that a hover or a command scans, and where it starts in the line. */
+function windowAround(line: string, character: number): { text: string; offset: number } {
+  if (line.length <= 2 * URL_SCAN.window) return { text: line, offset: 0 };
+  const offset = Math.max(0, character - URL_SCAN.window);
+  return { text: line.slice(offset, character + URL_SCAN.window), offset };
+}
+
+/**
+ * A match inside a longer URL (one with `?next=https://…` in it, whose start the window
+ * cut off) or running past the window's end is not taken for a URL of its own: the
+ * character before it, or after the window, belongs to a URL.
+ */
+function cutAtEdge(line: string, offset: number, windowLength: number, start: number, end: number): boolean {
+  const urlChar = (c: string | undefined) => c !== undefined && /[^\s"'<>()[\]{}`\\]/.test(c);
+  return urlChar(line[offset + start - 1]) || (end >= windowLength && urlChar(line[offset + windowLength]));
+}
+
+/**
+ * The Qencode URL under a position of a line, if there is one. Only a window of the
+ * line around the position is scanned; offsets are the line's.
+ */
 export function qencodeUrlAt(line: string, character: number, domains: readonly Domain[]): QencodeUrl | undefined {
-  const from = Math.max(0, character - URL_SCAN.window);
-  const window = line.length <= 2 * URL_SCAN.window ? line : line.slice(from, character + URL_SCAN.window);
-  const offset = window === line ? 0 : from;
-  if (!/https?:\/\//i.test(window)) return undefined;
-  const found = qencodeUrlsIn(window, domains).find(
-    (u) => character - offset >= u.start && character - offset <= u.end,
-  );
-  return found && { ...found, start: found.start + offset, end: found.end + offset };
+  const { text, offset } = windowAround(line, character);
+  if (!/https?:\/\//i.test(text)) return undefined;
+  const found = qencodeUrlsIn(text, domains).find((u) => character - offset >= u.start && character - offset <= u.end);
+  if (!found || cutAtEdge(line, offset, text.length, found.start, found.end)) return undefined;
+  return { ...found, start: found.start + offset, end: found.end + offset };
 }
 
 /** The URL (any host) under a position of a line, in the same window: a manifest URL to purge a stream from. */
 export function urlAt(line: string, character: number): string | undefined {
-  const from = Math.max(0, character - URL_SCAN.window);
-  const window = line.slice(from, character + URL_SCAN.window);
-  for (const m of window.matchAll(URL_IN_TEXT)) {
+  const { text, offset } = windowAround(line, character);
+  for (const m of text.matchAll(URL_IN_TEXT)) {
     const url = trim(m[0]);
-    if (character - from >= m.index && character - from <= m.index + url.length) return url;
+    if (character - offset < m.index || character - offset > m.index + url.length) continue;
+    return cutAtEdge(line, offset, text.length, m.index, m.index + m[0].length) ? undefined : url;
   }
   return undefined;
 }

@@ -38,16 +38,25 @@ export class XmlError extends Error {
   }
 }
 
-/** Names are few and repeat (`S`, `t`, `d`...): each is kept once. */
-const NAMES = new Map<string, string>();
-const intern = (name: string) => {
-  let kept = NAMES.get(name);
-  if (kept === undefined) {
-    kept = name;
-    if (NAMES.size < 10_000) NAMES.set(name, name);
-  }
-  return kept;
-};
+/** Elements without attributes share this one (never pushed to: an element gets its own array first). */
+const NO_ATTRIBUTES: string[] = [];
+
+/** Bounds of one document: an MPD of a real stream has a few thousand elements, each a handful of attributes. */
+export const XML_LIMITS = { elements: 1_000_000, attributes: 256, depth: 64 } as const;
+
+/**
+ * Names are few and repeat (`S`, `t`, `d`...): each is kept once, per document (a cache
+ * that outlived it would keep slices of every document read), short names only.
+ */
+function internNames(): (name: string) => string {
+  const names = new Map<string, string>();
+  return (name) => {
+    if (name.length > 64) return name;
+    let kept = names.get(name);
+    if (kept === undefined) names.set(name, (kept = name));
+    return kept;
+  };
+}
 
 /** The end of the XML name that starts at `i` (letters, digits, `_`, `-`, `.`, `:`), or `i` when none starts there. */
 function nameEnd(text: string, i: number): number {
@@ -88,7 +97,9 @@ function decode(raw: string, text: string, at: number): string {
 }
 
 export function parseXml(text: string, options: { maxDepth?: number } = {}): XmlElement {
-  const maxDepth = options.maxDepth ?? 64;
+  const maxDepth = options.maxDepth ?? XML_LIMITS.depth;
+  const intern = internNames();
+  let elements = 0;
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let i = 0;
@@ -144,39 +155,10 @@ export function parseXml(text: string, options: { maxDepth?: number } = {}): Xml
       if (!open || open.name !== localName(name)) fail(`</${name}> closes ${open ? `<${open.name}>` : 'nothing'}`, lt);
     } else {
       i++;
-      const end = nameEnd(text, i);
-      if (end === i) fail('a "<" that begins no tag');
-      const element: XmlElement = {
-        name: intern(localName(text.slice(i, end))),
-        attributes: [],
-        children: NO_CHILDREN,
-        text: '',
-      };
-      i = end;
-      for (;;) {
-        const before = i;
-        while (i < n && /\s/.test(text[i]!)) i++;
-        if (i >= n) fail(`the tag <${element.name}> is not closed`, lt);
-        if (text[i] === '>' || text.startsWith('/>', i)) break;
-        if (i === before) fail(`no space before an attribute of <${element.name}>`);
-        const nameStop = nameEnd(text, i);
-        if (nameStop === i) fail(`a malformed attribute in <${element.name}>`);
-        const name = intern(text.slice(i, nameStop));
-        i = nameStop;
-        while (i < n && /\s/.test(text[i]!)) i++;
-        if (text[i] !== '=') fail(`the attribute ${name} has no value`);
-        i++;
-        while (i < n && /\s/.test(text[i]!)) i++;
-        const quote = text[i];
-        if (quote !== '"' && quote !== "'") fail(`the value of ${name} is not quoted`);
-        const close = text.indexOf(quote!, i + 1);
-        if (close < 0) fail(`the value of ${name} is not closed`);
-        const raw = text.slice(i + 1, close);
-        if (raw.includes('<')) fail(`a "<" in the value of ${name}`);
-        if (attribute(element, name) !== undefined) fail(`the attribute ${name} appears twice in <${element.name}>`);
-        element.attributes.push(name, decode(raw, text, i));
-        i = close + 1;
-      }
+      if (++elements > XML_LIMITS.elements) fail(`more than ${XML_LIMITS.elements} elements`, lt);
+      const tag = readTag(text, i, lt, intern);
+      const element = tag.element;
+      i = tag.end;
       const selfClosing = text[i] === '/';
       i += selfClosing ? 2 : 1;
       const parent = stack[stack.length - 1];
@@ -194,6 +176,62 @@ export function parseXml(text: string, options: { maxDepth?: number } = {}): Xml
   if (stack.length) fail(`<${stack[stack.length - 1]!.name}> is not closed`, n);
   if (!root) fail('no root element', 0);
   return root!;
+}
+
+/**
+ * An opening tag's name and attributes, from just after its `<`; `end` is at its `>` or
+ * `/>`. A name repeated is refused; more than XML_LIMITS.attributes too (a set of the
+ * names seen keeps the check linear).
+ */
+function readTag(
+  text: string,
+  start: number,
+  lt: number,
+  intern: (name: string) => string,
+): { element: XmlElement; end: number } {
+  const n = text.length;
+  let i = start;
+  const fail = (message: string, at = i): never => {
+    throw new XmlError(message, text, at);
+  };
+  const end = nameEnd(text, i);
+  if (end === i) fail('a "<" that begins no tag');
+  const element: XmlElement = {
+    name: intern(localName(text.slice(i, end))),
+    attributes: NO_ATTRIBUTES,
+    children: NO_CHILDREN,
+    text: '',
+  };
+  i = end;
+  const seen = new Set<string>();
+  for (;;) {
+    const before = i;
+    while (i < n && /\s/.test(text[i]!)) i++;
+    if (i >= n) fail(`the tag <${element.name}> is not closed`, lt);
+    if (text[i] === '>' || text.startsWith('/>', i)) break;
+    if (i === before) fail(`no space before an attribute of <${element.name}>`);
+    const nameStop = nameEnd(text, i);
+    if (nameStop === i) fail(`a malformed attribute in <${element.name}>`);
+    const name = intern(text.slice(i, nameStop));
+    i = nameStop;
+    while (i < n && /\s/.test(text[i]!)) i++;
+    if (text[i] !== '=') fail(`the attribute ${name} has no value`);
+    i++;
+    while (i < n && /\s/.test(text[i]!)) i++;
+    const quote = text[i];
+    if (quote !== '"' && quote !== "'") fail(`the value of ${name} is not quoted`);
+    const close = text.indexOf(quote!, i + 1);
+    if (close < 0) fail(`the value of ${name} is not closed`);
+    const raw = text.slice(i + 1, close);
+    if (raw.includes('<')) fail(`a "<" in the value of ${name}`);
+    if (seen.has(name)) fail(`the attribute ${name} appears twice in <${element.name}>`);
+    if (seen.size >= XML_LIMITS.attributes) fail(`<${element.name}> has more than ${XML_LIMITS.attributes} attributes`);
+    seen.add(name);
+    if (element.attributes === NO_ATTRIBUTES) element.attributes = [];
+    element.attributes.push(name, decode(raw, text, i));
+    i = close + 1;
+  }
+  return { element, end: i };
 }
 
 function localName(qualified: string): string {

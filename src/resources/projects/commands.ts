@@ -79,10 +79,10 @@ export function registerProjectCommands(context: vscode.ExtensionContext, s: Ser
   });
 }
 
-/** Where a key is sent with the current settings, by host name: the API's (and the token fallback's, asked only when the API has no token route). */
+/** Where a key is sent with the current settings, by host name: the API's (and the token fallback's, asked only when the API serves no access token). */
 function hostsOf(s: Services): string {
   const [api, fallback] = s.projects.currentOrigins().map((o) => new URL(o).host);
-  return fallback ? t('{0} (or {1}, when {0} has no token route)', api!, fallback) : api!;
+  return fallback ? t('{0} (or to {1} for the access token, if {0} does not give one)', api!, fallback) : api!;
 }
 
 export async function addApiKey(s: Services): Promise<void> {

@@ -41,16 +41,18 @@ export async function readLocalText(uri: vscode.Uri, maxBytes: number): Promise<
       throw new Error(t('{0} is {1}, not a regular file, so it is not read', name, kind));
     }
     if (stat.size > maxBytes) throw tooLarge();
-    // The size may grow between the check and the read: read at most one byte past the cap.
-    const buffer = Buffer.alloc(Math.min(maxBytes + 1, stat.size + 1));
+    // Read to the end, whatever the size said (a file may grow, and /proc files say 0), at most one byte past the cap.
+    const chunks: Buffer[] = [];
     let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await file.read(buffer, length, buffer.length - length, length);
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - length));
+      const { bytesRead } = await file.read(chunk, 0, chunk.length, length);
       if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
       length += bytesRead;
+      if (length > maxBytes) throw tooLarge();
     }
-    if (length > maxBytes) throw tooLarge();
-    return buffer.subarray(0, length).toString('utf8');
+    return Buffer.concat(chunks).toString('utf8');
   } finally {
     await file.close();
   }

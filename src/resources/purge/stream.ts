@@ -95,7 +95,7 @@ export function registerStreamCommands(context: vscode.ExtensionContext, s: Serv
         collection.objects.length,
         collection.bucket,
       ),
-      `${countsLine(collection)}\n\n${t('Segments, keys and init sections first; then the {0} manifests, the root last, so a player never gets a fresh manifest that points at stale segments.', manifests.length)}${collection.leftOut.length ? `\n\n${t('{0} references are left out (see the preview).', collection.leftOut.length)}` : ''}`,
+      `${countsLine(collection)}\n\n${t('Segments, keys and init sections first; then the {0} manifests, the root last, so a player never gets a fresh manifest that points at stale segments.', manifests.length)}${collection.leftOut.length ? `\n\n${t('{0} references are left out (see the preview).', collection.leftOut.length + collection.leftOutMore)}` : ''}`,
       t('Purge Stream'),
     );
     // Three steps, each started when the one before has all succeeded: the objects, the playlists, the root.
@@ -390,9 +390,12 @@ function preview(start: StreamStart, c: StreamCollection): string {
       ? t('Over the limit: {0}. A bucket purge is offered instead.', md(c.limitReason ?? ''))
       : t('{0} paths, within the limit of {1} (qencodeCdn.purge.streamLimit).', c.objects.length, limit),
     '',
-    `## ${t('Every path, in the order it is purged')}`,
+    `## ${t('Every path')}`,
     '',
-    t('1. The {0} segments, keys and init sections, by rendition:', media.length),
+    t(
+      '1. First, the {0} segments, keys and init sections, listed by rendition (they are sent at once, in no set order):',
+      media.length,
+    ),
     '',
     ...[...byRendition].flatMap(([rendition, paths]) => [
       `### ${rendition ? md(rendition) : t('shared by the renditions')} (${paths.length})`,
