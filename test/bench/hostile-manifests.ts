@@ -70,6 +70,19 @@ export const CASES: Record<string, () => { root: string; text: string; files?: R
     root: 'm.mpd',
     text: `<MPD type="static" mediaPresentationDuration="PT100S"><Period><AdaptationSet mimeType="video/mp4"><SegmentTemplate media="$Number$.m4s"><SegmentTimeline>${fill((i) => `<S t="${i * 2}" d="1"/>`, 14 * MiB)}</SegmentTimeline></SegmentTemplate>${fill((i) => `<Representation id="r${i}" bandwidth="1"/>`, 5 * MiB)}</AdaptationSet></Period></MPD>`,
   }),
+  'XML 100,000 attributes on one element': () => ({
+    root: 'm.mpd',
+    text: `<MPD ${Array.from({ length: 100_000 }, (_, i) => `a${i}=""`).join(' ')}/>`,
+  }),
+  'XML 5 million empty elements (20 MiB)': () => ({ root: 'm.mpd', text: `<MPD>${'<e/>'.repeat(5_000_000)}</MPD>` }),
+  'DASH 16 KB template over 40,000 segments': () => ({
+    root: 'm.mpd',
+    text: `<MPD type="static"><Period duration="PT40000S"><AdaptationSet mimeType="video/mp4"><SegmentTemplate media="${'p'.repeat(16384)}$Number$.m4s" duration="1"/><Representation id="v" bandwidth="1"/></AdaptationSet></Period></MPD>`,
+  }),
+  'HLS 1,200 lines of 16 KB': () => ({
+    root: 'm.m3u8',
+    text: ['#EXTM3U', ...Array.from({ length: 1200 }, (_, i) => `#EXTINF:4,\n${'x'.repeat(16_400)}${i}.ts`)].join('\n'),
+  }),
   'DASH r of a trillion': () => ({
     root: 'm.mpd',
     text: '<MPD type="static"><Period duration="PT1000000000S"><AdaptationSet mimeType="video/mp4"><SegmentTemplate media="$Time$.m4s"><SegmentTimeline><S t="0" d="1" r="999999999999"/></SegmentTimeline></SegmentTemplate><Representation id="v" bandwidth="1"/></AdaptationSet></Period></MPD>',

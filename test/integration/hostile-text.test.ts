@@ -180,6 +180,19 @@ describe('a local file is checked before it is read', () => {
     assert.deepEqual(ctx.emulator.requests, []);
   });
 
+  it('a file whose size says 0 (a link to /proc/self/status) is read to its end, not cut at what the size said', async () => {
+    await addProject();
+    symlinkSync('/proc/self/status', join(folder, 'status.m3u8'));
+    ctx.ui.pickAnswer('bucket', 'media-assets').inputAnswer('streamPrefix', 'streams/');
+    await run('purgeStream', vscode.Uri.file(join(folder, 'status.m3u8')));
+    const [error] = ctx.ui.errors();
+    assert.match(
+      error ?? '',
+      /it is neither an HLS playlist \(#EXTM3U\) nor a DASH MPD; it begins "Name:/,
+      'read whole, not as the one byte the size allowed',
+    );
+  });
+
   it('Purge Objects from a text file: a link to /dev/zero is refused, a file over the cap is refused, and a file with URLs of two buckets says so before anything is sent', async () => {
     const project = await addProject();
     symlinkSync('/dev/zero', join(folder, 'zero.txt'));
