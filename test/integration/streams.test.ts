@@ -34,10 +34,12 @@ describe('purge a whole stream', () => {
     ctx.ui.confirmAnswer('purgeStream', true);
     await run('purgeStream', { url: MASTER_URL });
     assert.deepEqual(ctx.ui.errors(), []);
-    const preview =
-      vscode.workspace.textDocuments
-        .find((d) => d.uri.scheme === 'qencode-details' && d.uri.path.endsWith('.md'))
-        ?.getText() ?? '';
+    // What the Markdown preview renders: the document it reads (its text, as the provider gives it).
+    const preview = (
+      await vscode.workspace.openTextDocument(
+        vscode.Uri.from({ scheme: 'qencode-details', path: '/Production/stream streams-launch-master.m3u8.md' }),
+      )
+    ).getText();
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
     assert.ok(
       tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType)),
