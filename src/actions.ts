@@ -73,21 +73,6 @@ export async function runAction(ctx: ActionContext, name: string, work: () => Pr
   }
 }
 
-/** Registers `qencodeCdn.<id>` with its handler run through runAction; a command may get a node and the selection. */
-export function registerCommand(
-  context: vscode.ExtensionContext,
-  ctx: ActionContext,
-  id: string,
-  name: string,
-  handler: (node?: unknown, nodes?: unknown) => Promise<void>,
-): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand(`qencodeCdn.${id}`, (node?: unknown, nodes?: unknown) =>
-      runAction(ctx, name, () => handler(node, nodes)),
-    ),
-  );
-}
-
 /** An InputBox validator from a core validator: the message as the user types, nothing when valid. */
 export const check = (validate: (s: string) => Validation<unknown>) => (value: string) => {
   const r = validate(value);

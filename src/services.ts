@@ -2,12 +2,24 @@ import type { ActionContext } from './actions';
 import type { DataLayer } from './data';
 import type { DetailsDocuments } from './documents';
 import type { Explorer } from './explorer/explorer';
+import type { Node } from './explorer/nodes';
+import type { CorsFileSystem } from './resources/buckets/cors-fs';
+import type { PrivateKeys } from './resources/keys/private-keys';
 import type { Projects } from './resources/projects/store';
+import type { PurgeRunner } from './resources/purge/runner';
+import type { DnsChecks } from './resources/tls/dns';
+import type { TlsWatch } from './resources/tls/watch';
 
-/** What every command gets. Resource-specific services (private keys, the CORS file system) are passed to their own commands. */
+/** What every command handler gets: made once by the composition root (extension.ts). */
 export interface Services extends ActionContext {
   projects: Projects;
   data: DataLayer;
   explorer: Explorer;
+  treeView: import('vscode').TreeView<Node>;
   details: DetailsDocuments;
+  privateKeys: PrivateKeys;
+  cors: CorsFileSystem;
+  dns: DnsChecks;
+  tlsWatch: TlsWatch;
+  purge: PurgeRunner;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { registerCommand, withProgress } from '../actions';
+import { withProgress } from '../actions';
+import type { Command } from '../commands';
 import type { QencodeClient } from '../core';
 import { Node } from '../explorer/nodes';
 import type { Services } from '../services';
@@ -16,25 +17,27 @@ interface ItemNode extends Node {
 
 const isItemNode = (node: unknown): node is ItemNode => node instanceof Node && 'itemId' in node && 'details' in node;
 
-/** Commands shared by the rows of every API item. */
-export function registerCommonCommands(context: vscode.ExtensionContext, s: Services): void {
-  const register = (id: string, name: string, handler: (node?: unknown) => Promise<void>) =>
-    registerCommand(context, s, id, name, handler);
-
-  register('copyId', t('Copy ID'), async (node) => {
-    if (!isItemNode(node))
-      throw new Error(t('Copy ID works on a domain, TLS subscription or signing key in the explorer'));
-    await vscode.env.clipboard.writeText(node.itemId);
-  });
-
-  register('showDetails', t('Show details'), async (node) => {
-    const target: ItemNode = isItemNode(node)
-      ? node
-      : await pickDomain(s, node).then((d) => new DomainNode(d.project.group('domains'), d.domain));
-    const project = target.projectNode.project;
-    const { title, json } = await withProgress(s.ui(), t('Getting the details…'), (signal) =>
-      target.details(s.projects.client(project.id), signal),
-    );
-    await s.details.show(project.name, title, json);
-  });
+/** Copy ID: the id of the row's domain, TLS subscription or signing key. */
+export async function copyId(_s: Services, node?: unknown): Promise<void> {
+  if (!isItemNode(node))
+    throw new Error(t('Copy ID works on a domain, TLS subscription or signing key in the explorer'));
+  await vscode.env.clipboard.writeText(node.itemId);
 }
+
+/** Show Details: the item read again from the API, as read-only JSON (from the palette, a domain is asked for). */
+export async function showDetails(s: Services, node?: unknown): Promise<void> {
+  const target: ItemNode = isItemNode(node)
+    ? node
+    : await pickDomain(s, node).then((d) => new DomainNode(d.project.group('domains'), d.domain));
+  const project = target.projectNode.project;
+  const { title, json } = await withProgress(s.ui(), t('Getting the details…'), (signal) =>
+    target.details(s.projects.client(project.id), signal),
+  );
+  await s.details.show(project.name, title, json);
+}
+
+/** Commands shared by the rows of every API item. */
+export const commonCommands = (): Command[] => [
+  { id: 'qencodeCdn.copyId', name: t('Copy ID'), run: copyId },
+  { id: 'qencodeCdn.showDetails', name: t('Show details'), run: showDetails },
+];

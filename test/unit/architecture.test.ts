@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { ESLint } from 'eslint';
 import { Ctx, PASSIVE_CONTEXT_VALUES } from '../../src/explorer/context-values';
@@ -68,5 +68,49 @@ describe('no import circles', () => {
       clean?.messages.filter((m) => m.ruleId === 'import-x/no-cycle'),
       [],
     );
+  });
+});
+
+/** Every .ts file under a folder. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+describe('a codebase a newcomer can search', () => {
+  const files = sources(join(ROOT, 'src'));
+  const commands = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } }
+  ).contributes.commands.map((c) => c.command);
+
+  it('every command of package.json is registered exactly once in src, by its whole id, and src registers no other', () => {
+    const registered: string[] = [];
+    for (const file of files) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\{\s*id: '(qencodeCdn\.[A-Za-z]+)'/g))
+        registered.push(m[1]!);
+    }
+    assert.ok(commands.length > 40, `${commands.length} commands`);
+    assert.deepEqual([...registered].sort(), [...commands].sort(), 'one registration per command, and no other');
+    // One registrar: nothing else calls registerCommand.
+    const direct = files.filter((f) => /vscode\.commands\.registerCommand\(/.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(
+      direct.map((f) => relative(ROOT, f)),
+      [join('src', 'commands.ts')],
+    );
+  });
+
+  it('each registration names a handler that is a named, exported function of its module, or calls one', () => {
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\{\s*id: '(qencodeCdn\.[A-Za-z]+)', name: [^}]*?, run: ([A-Za-z]+) \}/g)) {
+        const handler = m[2]!;
+        assert.match(
+          text,
+          new RegExp(`export async function ${handler}\\(`),
+          `${m[1]} in ${relative(ROOT, file)}: ${handler}`,
+        );
+      }
+    }
   });
 });

@@ -46,7 +46,8 @@ function summary(change: CorsChange): string {
  * asks (naming any header that will be removed), sends exactly that, reads it back,
  * and confirms in one short message.
  */
-export async function applyCors(s: Services, cors: CorsFileSystem, uri: vscode.Uri): Promise<void> {
+export async function applyCors(s: Services, uri: vscode.Uri): Promise<void> {
+  const cors = s.cors;
   const ui = s.ui();
   const text = textOf(cors, uri);
   if (text === undefined) throw new Error(t('there is nothing to apply: the document is not open and has no draft'));
@@ -138,7 +139,8 @@ export async function applyCors(s: Services, cors: CorsFileSystem, uri: vscode.U
 }
 
 /** Discard Changes: the document shows the CDN's policy again, and the draft goes. */
-export async function discardCors(s: Services, cors: CorsFileSystem, uri: vscode.Uri): Promise<void> {
+export async function discardCors(s: Services, uri: vscode.Uri): Promise<void> {
+  const cors = s.cors;
   const remote = await s
     .ui()
     .progress(t('Reading the CORS policy on the CDN…'), () => cors.remote(uri), { cancellable: false });

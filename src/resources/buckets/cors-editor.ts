@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { corsDocumentProblems } from '../../core';
 import type { Services } from '../../services';
 import { draftState } from './cors-apply';
-import { CORS_SCHEME, type CorsFileSystem } from './cors-fs';
+import { CORS_SCHEME } from './cors-fs';
 
 const t = vscode.l10n.t;
 
@@ -12,7 +12,8 @@ const t = vscode.l10n.t;
  * document breaks a rule (Apply would refuse it), and, after an explicit save, a note
  * that saving kept a draft and changed nothing on the CDN.
  */
-export function registerCorsEditor(context: vscode.ExtensionContext, s: Services, cors: CorsFileSystem): void {
+export function registerCorsEditor(context: vscode.ExtensionContext, s: Services): void {
+  const cors = s.cors;
   const lensesChanged = new vscode.EventEmitter<void>();
   const diagnostics = vscode.languages.createDiagnosticCollection('qencode-cors');
   const isCors = (d: vscode.TextDocument) => d.uri.scheme === CORS_SCHEME;

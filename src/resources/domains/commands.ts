@@ -1,15 +1,8 @@
 import * as vscode from 'vscode';
+import type { Command } from '../../commands';
 import * as api from '../../core';
 import { validItems, type DomainType } from '../../core';
-import {
-  answered,
-  confirm,
-  createOrReconcile,
-  deleteEach,
-  registerCommand,
-  selection,
-  withProgress,
-} from '../../actions';
+import { answered, confirm, createOrReconcile, deleteEach, selection, withProgress } from '../../actions';
 import type { Services } from '../../services';
 import { pickBucket } from '../buckets/picker';
 import { pickProject } from '../projects/picker';
@@ -18,146 +11,155 @@ import { askNewDomainName, pickDomain } from './picker';
 
 const t = vscode.l10n.t;
 
-export function registerDomainCommands(context: vscode.ExtensionContext, s: Services): void {
-  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) =>
-    registerCommand(context, s, id, name, handler);
-
-  register('createDomain', t('Create playback domain'), async (node) => {
-    const ui = s.ui();
-    const project = await pickProject(s, node);
-    const name = await askNewDomainName(
-      s,
-      project,
-      (used, max) => t('Create a playback domain in {0} ({1} of {2} used)', project.project.name, used, max),
-      t('The host name players will use, e.g. live.example.com. You will point it at Qencode with a CNAME record.'),
-    );
-    const type = answered(
-      await ui.pick(
-        [
-          {
-            label: t('Live streaming'),
-            description: 'live',
-            detail: t('For live streams. A live domain cannot be changed after it is created.'),
-            type: 'live' as DomainType,
-          },
-          {
-            label: t('Media storage (VOD)'),
-            description: 'vod',
-            detail: t('Serves a media-storage bucket; you can change its bucket later.'),
-            type: 'vod' as DomainType,
-          },
-        ],
-        { id: 'domainType', title: t('What will {0} serve?', name) },
-      ),
-    ).type;
-    const client = s.projects.client(project.project.id);
-    const wanted = name;
-    const domain = await createOrReconcile(
-      ui,
-      t('Creating playback domain {0}…', wanted),
-      () => api.createDomain(client, { name, type }),
-      async () =>
-        validItems(await api.listDomains(client)).some((d) => d.name === wanted)
-          ? t('domain {0} exists', wanted)
-          : undefined,
-    );
-    project.data.invalidate('domains');
-    if (!domain) return;
-    const createTls = t('Create TLS Subscription');
-    const setBucket = t('Set Bucket…');
-    const choice = await ui.notify(
-      'done',
-      'info',
-      t('Playback domain {0} created.', domain.name),
-      ...(type === 'vod' ? [setBucket, createTls] : [createTls]),
-    );
-    const target = new DomainNode(project.group('domains'), domain);
-    if (choice === createTls) await vscode.commands.executeCommand('qencodeCdn.createTls', target);
-    if (choice === setBucket) await vscode.commands.executeCommand('qencodeCdn.setDomainBucket', target);
-  });
-
-  register('listDomainsByType', t('List playback domains by type'), async (node) => {
-    const ui = s.ui();
-    const project = await pickProject(s, node);
-    const type = answered(
-      await ui.pick(
-        [
-          { label: t('Live streaming domains'), type: 'live' as DomainType },
-          { label: t('Media storage (VOD) domains'), type: 'vod' as DomainType },
-        ],
-        { id: 'domainType', title: t('Which playback domains?') },
-      ),
-    ).type;
-    const listed = await withProgress(ui, t('Listing {0} domains…', type), (signal) =>
-      api.listDomains(s.projects.client(project.project.id), type, signal),
-    );
-    const domains = validItems(listed);
-    if (domains.length === 0)
-      return void ui.notify('done', 'info', t('Project {0} has no {1} domains.', project.project.name, type));
-    const picked = answered(
-      await ui.pick(
-        domains.map((d) => ({
-          label: d.name,
-          description: d.bucketName ? `→ ${d.bucketName}` : undefined,
-          detail: d.id,
-          domain: d,
-        })),
+/** Create playback domain. */
+export async function createDomain(s: Services, node?: unknown): Promise<void> {
+  const ui = s.ui();
+  const project = await pickProject(s, node);
+  const name = await askNewDomainName(
+    s,
+    project,
+    (used, max) => t('Create a playback domain in {0} ({1} of {2} used)', project.project.name, used, max),
+    t('The host name players will use, e.g. live.example.com. You will point it at Qencode with a CNAME record.'),
+  );
+  const type = answered(
+    await ui.pick(
+      [
         {
-          id: 'domain',
-          title: t('{0} {1} domains in {2}: choose one to see its details', domains.length, type, project.project.name),
+          label: t('Live streaming'),
+          description: 'live',
+          detail: t('For live streams. A live domain cannot be changed after it is created.'),
+          type: 'live' as DomainType,
         },
-      ),
-    );
-    await s.details.show(project.project.name, `domain ${picked.domain.name}`, domainJson(picked.domain));
-  });
-
-  register('setDomainBucket', t('Set domain bucket'), async (node) => {
-    const target = await pickDomain(s, node, (d) => d.type === 'vod', t('A media-storage (vod) domain'));
-    if (target.domain.type !== 'vod')
-      throw new Error(
-        t('{0} is a live domain; live domains cannot be changed after they are created', target.domain.name),
-      );
-    const { bucket } = await pickBucket(s, target.project);
-    const domain = await withProgress(s.ui(), t('Pointing {0} at bucket {1}…', target.domain.name, bucket), (signal) =>
-      api.setDomainBucket(s.projects.client(target.project.project.id), target.domain.id, bucket, signal),
-    );
-    target.project.data.replace('domains', domain);
-    void s.ui().notify('done', 'info', t('{0} now serves bucket {1}.', domain.name, domain.bucketName ?? bucket));
-  });
-
-  register('deleteDomain', t('Delete playback domain'), async (node, nodes) => {
-    const targets = selection(node, nodes, DomainNode).map((n) => ({ project: n.projectNode, domain: n.domain }));
-    if (targets.length === 0) targets.push(await pickDomain(s, node));
-    const names = targets.map((d) => d.domain.name);
-    await confirm(
-      s.ui(),
-      'deleteDomain',
-      targets.length === 1
-        ? t('Delete playback domain {0}?', names[0]!)
-        : t('Delete {0} playback domains?', targets.length),
-      t(
-        '{0}\n\nPlayers that use it stop working, and its TLS subscription is deleted with it. This cannot be undone.',
-        names.join('\n'),
-      ),
-      t('Delete'),
-    );
-    try {
-      await deleteEach(
-        s.ui(),
-        targets,
-        (d, signal) => api.deleteDomain(s.projects.client(d.project.project.id), d.domain.id, signal),
-        (d) => d.domain.name,
-      );
-    } finally {
-      for (const project of new Set(targets.map((d) => d.project))) {
-        project.data.invalidate('domains');
-        project.data.invalidate('tls');
-      }
-    }
-  });
-
-  register('copyDomainName', t('Copy domain name'), async (node) => {
-    const d = await pickDomain(s, node);
-    await vscode.env.clipboard.writeText(d.domain.name);
-  });
+        {
+          label: t('Media storage (VOD)'),
+          description: 'vod',
+          detail: t('Serves a media-storage bucket; you can change its bucket later.'),
+          type: 'vod' as DomainType,
+        },
+      ],
+      { id: 'domainType', title: t('What will {0} serve?', name) },
+    ),
+  ).type;
+  const client = s.projects.client(project.project.id);
+  const wanted = name;
+  const domain = await createOrReconcile(
+    ui,
+    t('Creating playback domain {0}…', wanted),
+    () => api.createDomain(client, { name, type }),
+    async () =>
+      validItems(await api.listDomains(client)).some((d) => d.name === wanted)
+        ? t('domain {0} exists', wanted)
+        : undefined,
+  );
+  project.data.invalidate('domains');
+  if (!domain) return;
+  const createTls = t('Create TLS Subscription');
+  const setBucket = t('Set Bucket…');
+  const choice = await ui.notify(
+    'done',
+    'info',
+    t('Playback domain {0} created.', domain.name),
+    ...(type === 'vod' ? [setBucket, createTls] : [createTls]),
+  );
+  const target = new DomainNode(project.group('domains'), domain);
+  if (choice === createTls) await vscode.commands.executeCommand('qencodeCdn.createTls', target);
+  if (choice === setBucket) await vscode.commands.executeCommand('qencodeCdn.setDomainBucket', target);
 }
+
+/** List playback domains by type. */
+export async function listDomainsByType(s: Services, node?: unknown): Promise<void> {
+  const ui = s.ui();
+  const project = await pickProject(s, node);
+  const type = answered(
+    await ui.pick(
+      [
+        { label: t('Live streaming domains'), type: 'live' as DomainType },
+        { label: t('Media storage (VOD) domains'), type: 'vod' as DomainType },
+      ],
+      { id: 'domainType', title: t('Which playback domains?') },
+    ),
+  ).type;
+  const listed = await withProgress(ui, t('Listing {0} domains…', type), (signal) =>
+    api.listDomains(s.projects.client(project.project.id), type, signal),
+  );
+  const domains = validItems(listed);
+  if (domains.length === 0)
+    return void ui.notify('done', 'info', t('Project {0} has no {1} domains.', project.project.name, type));
+  const picked = answered(
+    await ui.pick(
+      domains.map((d) => ({
+        label: d.name,
+        description: d.bucketName ? `→ ${d.bucketName}` : undefined,
+        detail: d.id,
+        domain: d,
+      })),
+      {
+        id: 'domain',
+        title: t('{0} {1} domains in {2}: choose one to see its details', domains.length, type, project.project.name),
+      },
+    ),
+  );
+  await s.details.show(project.project.name, `domain ${picked.domain.name}`, domainJson(picked.domain));
+}
+
+/** Set domain bucket. */
+export async function setDomainBucket(s: Services, node?: unknown): Promise<void> {
+  const target = await pickDomain(s, node, (d) => d.type === 'vod', t('A media-storage (vod) domain'));
+  if (target.domain.type !== 'vod')
+    throw new Error(
+      t('{0} is a live domain; live domains cannot be changed after they are created', target.domain.name),
+    );
+  const { bucket } = await pickBucket(s, target.project);
+  const domain = await withProgress(s.ui(), t('Pointing {0} at bucket {1}…', target.domain.name, bucket), (signal) =>
+    api.setDomainBucket(s.projects.client(target.project.project.id), target.domain.id, bucket, signal),
+  );
+  target.project.data.replace('domains', domain);
+  void s.ui().notify('done', 'info', t('{0} now serves bucket {1}.', domain.name, domain.bucketName ?? bucket));
+}
+
+/** Delete playback domain. */
+export async function deleteDomain(s: Services, node?: unknown, nodes?: unknown): Promise<void> {
+  const targets = selection(node, nodes, DomainNode).map((n) => ({ project: n.projectNode, domain: n.domain }));
+  if (targets.length === 0) targets.push(await pickDomain(s, node));
+  const names = targets.map((d) => d.domain.name);
+  await confirm(
+    s.ui(),
+    'deleteDomain',
+    targets.length === 1
+      ? t('Delete playback domain {0}?', names[0]!)
+      : t('Delete {0} playback domains?', targets.length),
+    t(
+      '{0}\n\nPlayers that use it stop working, and its TLS subscription is deleted with it. This cannot be undone.',
+      names.join('\n'),
+    ),
+    t('Delete'),
+  );
+  try {
+    await deleteEach(
+      s.ui(),
+      targets,
+      (d, signal) => api.deleteDomain(s.projects.client(d.project.project.id), d.domain.id, signal),
+      (d) => d.domain.name,
+    );
+  } finally {
+    for (const project of new Set(targets.map((d) => d.project))) {
+      project.data.invalidate('domains');
+      project.data.invalidate('tls');
+    }
+  }
+}
+
+/** Copy domain name. */
+export async function copyDomainName(s: Services, node?: unknown): Promise<void> {
+  const d = await pickDomain(s, node);
+  await vscode.env.clipboard.writeText(d.domain.name);
+}
+
+/** The commands on playback domains. */
+export const domainCommands = (): Command[] => [
+  { id: 'qencodeCdn.createDomain', name: t('Create playback domain'), run: createDomain },
+  { id: 'qencodeCdn.listDomainsByType', name: t('List playback domains by type'), run: listDomainsByType },
+  { id: 'qencodeCdn.setDomainBucket', name: t('Set domain bucket'), run: setDomainBucket },
+  { id: 'qencodeCdn.deleteDomain', name: t('Delete playback domain'), run: deleteDomain },
+  { id: 'qencodeCdn.copyDomainName', name: t('Copy domain name'), run: copyDomainName },
+];

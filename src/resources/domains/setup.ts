@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
+import type { Command } from '../../commands';
 import * as api from '../../core';
 import { validItems, type Domain, type DomainType } from '../../core';
-import { answered, check, createOrReconcile, errorMessage, registerCommand } from '../../actions';
+import { answered, check, createOrReconcile, errorMessage } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { knownBucketsOf } from '../buckets/picker';
 import { pickProject } from '../projects/picker';
-import { createTlsFor, showCnameRecord, type TlsServices } from '../tls/commands';
+import { createTlsFor, showCnameRecord } from '../tls/commands';
 import { askNewDomainName, pickDomain } from './picker';
 
 const t = vscode.l10n.t;
@@ -17,63 +18,66 @@ const t = vscode.l10n.t;
  * can be skipped and taken up later with "Continue Setup…" on the domain's row; a
  * failure leaves what was made and says what to do next.
  */
-export function registerCustomDomainCommands(context: vscode.ExtensionContext, s: Services, tls: TlsServices): void {
-  const register = (id: string, name: string, handler: (node?: unknown) => Promise<void>) =>
-    registerCommand(context, s, id, name, handler);
-
-  register('addCustomDomain', t('Add custom domain'), async (node) => {
-    const ui = s.ui();
-    const project = await pickProject(s, node);
-    const name = await askNewDomainName(
-      s,
-      project,
-      (used, max) => t('Add a custom domain to {0} ({1} of {2} domains used)', project.project.name, used, max),
-      t('The host name players will use, e.g. video.example.com. You will point it at Qencode with a CNAME record.'),
-    );
-    const type = answered(
-      await ui.pick(
-        [
-          {
-            label: t('Media storage (VOD)'),
-            description: 'vod',
-            detail: t('Serves a media-storage bucket.'),
-            type: 'vod' as DomainType,
-          },
-          {
-            label: t('Live streaming'),
-            description: 'live',
-            detail: t('For live streams. A live domain cannot be changed after it is created.'),
-            type: 'live' as DomainType,
-          },
-        ],
-        { id: 'domainType', title: t('What will {0} serve?', name) },
-      ),
-    ).type;
-    const bucket = type === 'vod' ? await askBucket(s, project, name) : undefined;
-    const client = s.projects.client(project.project.id);
-    const domain = await createOrReconcile(
-      ui,
-      t('Creating playback domain {0}…', name),
-      () => api.createDomain(client, { name, type }),
-      async () =>
-        validItems(await api.listDomains(client)).some((d) => d.name === name)
-          ? t('domain {0} exists. Run "Continue Setup…" on its row to finish', name)
-          : undefined,
-    );
-    project.data.invalidate('domains');
-    if (!domain) return;
-    await finish(s, tls, project, domain, bucket);
-  });
-
-  register('continueSetup', t('Continue custom domain setup'), async (node) => {
-    const target = await pickDomain(s, node);
-    const bucket =
-      target.domain.type === 'vod' && !target.domain.bucketName
-        ? await askBucket(s, target.project, target.domain.name)
-        : undefined;
-    await finish(s, tls, target.project, target.domain, bucket);
-  });
+/** Add custom domain. */
+export async function addCustomDomain(s: Services, node?: unknown): Promise<void> {
+  const ui = s.ui();
+  const project = await pickProject(s, node);
+  const name = await askNewDomainName(
+    s,
+    project,
+    (used, max) => t('Add a custom domain to {0} ({1} of {2} domains used)', project.project.name, used, max),
+    t('The host name players will use, e.g. video.example.com. You will point it at Qencode with a CNAME record.'),
+  );
+  const type = answered(
+    await ui.pick(
+      [
+        {
+          label: t('Media storage (VOD)'),
+          description: 'vod',
+          detail: t('Serves a media-storage bucket.'),
+          type: 'vod' as DomainType,
+        },
+        {
+          label: t('Live streaming'),
+          description: 'live',
+          detail: t('For live streams. A live domain cannot be changed after it is created.'),
+          type: 'live' as DomainType,
+        },
+      ],
+      { id: 'domainType', title: t('What will {0} serve?', name) },
+    ),
+  ).type;
+  const bucket = type === 'vod' ? await askBucket(s, project, name) : undefined;
+  const client = s.projects.client(project.project.id);
+  const domain = await createOrReconcile(
+    ui,
+    t('Creating playback domain {0}…', name),
+    () => api.createDomain(client, { name, type }),
+    async () =>
+      validItems(await api.listDomains(client)).some((d) => d.name === name)
+        ? t('domain {0} exists. Run "Continue Setup…" on its row to finish', name)
+        : undefined,
+  );
+  project.data.invalidate('domains');
+  if (!domain) return;
+  await finish(s, project, domain, bucket);
 }
+
+/** Continue custom domain setup. */
+export async function continueSetup(s: Services, node?: unknown): Promise<void> {
+  const target = await pickDomain(s, node);
+  const bucket =
+    target.domain.type === 'vod' && !target.domain.bucketName
+      ? await askBucket(s, target.project, target.domain.name)
+      : undefined;
+  await finish(s, target.project, target.domain, bucket);
+}
+
+/** The guided setup of a custom domain. */
+export const customDomainCommands = (): Command[] => [
+  { id: 'qencodeCdn.addCustomDomain', name: t('Add custom domain'), run: addCustomDomain },
+  { id: 'qencodeCdn.continueSetup', name: t('Continue custom domain setup'), run: continueSetup },
+];
 
 /** The bucket of a vod domain: a known one, one typed in, or none for now. */
 async function askBucket(s: Services, project: ProjectNode, domain: string): Promise<string | undefined> {
@@ -123,13 +127,7 @@ async function askBucket(s: Services, project: ProjectNode, domain: string): Pro
 }
 
 /** The steps after the domain exists: its bucket, its TLS subscription, the CNAME record, the watch. */
-async function finish(
-  s: Services,
-  tls: TlsServices,
-  project: ProjectNode,
-  domain: Domain,
-  bucket: string | undefined,
-): Promise<void> {
+async function finish(s: Services, project: ProjectNode, domain: Domain, bucket: string | undefined): Promise<void> {
   const ui = s.ui();
   const step = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -187,15 +185,15 @@ async function finish(
       );
       return;
     }
-    sub = await step(t('creating its TLS subscription'), () => createTlsFor(s, tls, project, domain));
+    sub = await step(t('creating its TLS subscription'), () => createTlsFor(s, project, domain));
     if (!sub) return;
   } else if (sub.status === 'issued') {
     void ui.notify('setupDone', 'info', t('{0} is set up: its certificate is issued.', domain.name));
     return;
   } else {
-    tls.watch.watch(project.project.id, sub.id, domain.name);
+    s.tlsWatch.watch(project.project.id, sub.id, domain.name);
   }
-  await showCnameRecord(s, tls, domain.name, sub.message ?? s.projects.tlsMessage(project.project.id, sub.id));
+  await showCnameRecord(s, domain.name, sub.message ?? s.projects.tlsMessage(project.project.id, sub.id));
   void ui.notify(
     'setupWatching',
     'info',

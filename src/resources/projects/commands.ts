@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { answered, confirm, errorMessage, isCancellation, registerCommand, withProgress } from '../../actions';
+import type { Command } from '../../commands';
+import { answered, confirm, errorMessage, isCancellation, withProgress } from '../../actions';
 import { isQencodeError } from '../../core';
 import { ErrorNode, Node, type ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
@@ -9,75 +10,87 @@ import type { VerifiedKey } from './store';
 const t = vscode.l10n.t;
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
-export function registerProjectCommands(context: vscode.ExtensionContext, s: Services): void {
-  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) =>
-    registerCommand(context, s, id, name, handler);
-  register('addApiKey', t('Add API key'), () => addApiKey(s));
-  register('replaceApiKey', t('Replace API key'), async (node) => replaceApiKey(s, await pickProject(s, node)));
-
-  register('removeApiKey', t('Remove API key'), async (node) => {
-    const project = await pickProject(s, node);
-    const id = project.project.id;
-    const runs = s.projects.purgeHistory(id).length;
-    const cnames = s.projects.tlsMessageCount(id);
-    const memory = s.projects.buckets(id);
-    const removed = [
-      t("its API key, from this machine's secret storage"),
-      ...(runs ? [plural(runs, t('its purge history (1 run)'), t('its purge history ({0} runs)', runs))] : []),
-      ...(cnames
-        ? [
-            plural(
-              cnames,
-              t('the CNAME instructions kept for 1 TLS subscription (Qencode does not show them again)'),
-              t('the CNAME instructions kept for {0} TLS subscriptions (Qencode does not show them again)', cnames),
-            ),
-          ]
-        : []),
-      ...(memory.added.length ? [t('the buckets you added: {0}', memory.added.join(', '))] : []),
-      ...(Object.keys(memory.policies).length ? [t('the access policies remembered for its buckets')] : []),
-    ];
-    await confirm(
-      s.ui(),
-      'removeProject',
-      t('Remove project {0} from this editor?', project.project.name),
-      `${t('This removes from this editor:')}\n${removed.map((r) => `• ${r}`).join('\n')}\n\n${t('Nothing changes in your Qencode account.')}`,
-      t('Remove'),
-    );
-    await s.projects.remove(id);
-  });
-
-  register('renameProject', t('Rename project'), async (node) => {
-    const project = await pickProject(s, node);
-    const others = s.projects
-      .list()
-      .filter((p) => p.id !== project.project.id)
-      .map((p) => p.name.toLowerCase());
-    const name = answered(
-      await s.ui().input({
-        id: 'projectName',
-        title: t('Rename project {0}', project.project.name),
-        value: project.project.name,
-        validateInput: (v) =>
-          !v.trim()
-            ? t('Enter a name.')
-            : others.includes(v.trim().toLowerCase())
-              ? t('A project named {0} exists already.', v.trim())
-              : undefined,
-      }),
-    ).trim();
-    await s.projects.rename(project.project.id, name);
-  });
-
-  register('refresh', t('Refresh'), async () => s.explorer.refresh());
-  register('refreshNode', t('Refresh'), async (node) => {
-    if (node instanceof Node) s.explorer.refreshNode(node);
-    else s.explorer.refresh();
-  });
-  register('retry', t('Retry'), async (node) => {
-    if (!(node instanceof ErrorNode)) throw new Error(t('Retry works on a row that could not load'));
-    s.explorer.refreshNode(node);
-  });
+/** Remove API key. */
+export async function removeApiKey(s: Services, node?: unknown): Promise<void> {
+  const project = await pickProject(s, node);
+  const id = project.project.id;
+  const runs = s.projects.purgeHistory(id).length;
+  const cnames = s.projects.tlsMessageCount(id);
+  const memory = s.projects.buckets(id);
+  const removed = [
+    t("its API key, from this machine's secret storage"),
+    ...(runs ? [plural(runs, t('its purge history (1 run)'), t('its purge history ({0} runs)', runs))] : []),
+    ...(cnames
+      ? [
+          plural(
+            cnames,
+            t('the CNAME instructions kept for 1 TLS subscription (Qencode does not show them again)'),
+            t('the CNAME instructions kept for {0} TLS subscriptions (Qencode does not show them again)', cnames),
+          ),
+        ]
+      : []),
+    ...(memory.added.length ? [t('the buckets you added: {0}', memory.added.join(', '))] : []),
+    ...(Object.keys(memory.policies).length ? [t('the access policies remembered for its buckets')] : []),
+  ];
+  await confirm(
+    s.ui(),
+    'removeProject',
+    t('Remove project {0} from this editor?', project.project.name),
+    `${t('This removes from this editor:')}\n${removed.map((r) => `• ${r}`).join('\n')}\n\n${t('Nothing changes in your Qencode account.')}`,
+    t('Remove'),
+  );
+  await s.projects.remove(id);
 }
+
+/** Rename project. */
+export async function renameProject(s: Services, node?: unknown): Promise<void> {
+  const project = await pickProject(s, node);
+  const others = s.projects
+    .list()
+    .filter((p) => p.id !== project.project.id)
+    .map((p) => p.name.toLowerCase());
+  const name = answered(
+    await s.ui().input({
+      id: 'projectName',
+      title: t('Rename project {0}', project.project.name),
+      value: project.project.name,
+      validateInput: (v) =>
+        !v.trim()
+          ? t('Enter a name.')
+          : others.includes(v.trim().toLowerCase())
+            ? t('A project named {0} exists already.', v.trim())
+            : undefined,
+    }),
+  ).trim();
+  await s.projects.rename(project.project.id, name);
+}
+
+/** Refresh. */
+export async function refreshNode(s: Services, node?: unknown): Promise<void> {
+  if (node instanceof Node) s.explorer.refreshNode(node);
+  else s.explorer.refresh();
+}
+
+/** Retry. */
+export async function retry(s: Services, node?: unknown): Promise<void> {
+  if (!(node instanceof ErrorNode)) throw new Error(t('Retry works on a row that could not load'));
+  s.explorer.refreshNode(node);
+}
+
+/** The commands on projects and their API keys. */
+export const projectCommands = (): Command[] => [
+  { id: 'qencodeCdn.addApiKey', name: t('Add API key'), run: (s) => addApiKey(s) },
+  {
+    id: 'qencodeCdn.replaceApiKey',
+    name: t('Replace API key'),
+    run: async (s, node) => replaceApiKey(s, await pickProject(s, node)),
+  },
+  { id: 'qencodeCdn.removeApiKey', name: t('Remove API key'), run: removeApiKey },
+  { id: 'qencodeCdn.renameProject', name: t('Rename project'), run: renameProject },
+  { id: 'qencodeCdn.refresh', name: t('Refresh'), run: async (s) => s.explorer.refresh() },
+  { id: 'qencodeCdn.refreshNode', name: t('Refresh'), run: refreshNode },
+  { id: 'qencodeCdn.retry', name: t('Retry'), run: retry },
+];
 
 /** Where a key is sent with the current settings, by host name: the API's (and the token fallback's, asked only when the API serves no access token). */
 function hostsOf(s: Services): string {

@@ -15,7 +15,7 @@ const t = vscode.l10n.t;
  * before it all succeeded); then reports, records the run, and offers Retry Failed.
  */
 export class PurgeRunner {
-  constructor(private readonly s: Services) {}
+  constructor(private readonly s: Pick<Services, 'ui' | 'projects' | 'log' | 'details'>) {}
 
   async run(project: ProjectNode, phases: PurgeTarget[][], title?: string): Promise<void> {
     const ui = this.s.ui();

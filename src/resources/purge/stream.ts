@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { Command } from '../../commands';
 import * as vscode from 'vscode';
 import {
   collectFromText,
@@ -19,7 +20,7 @@ import {
   type FetchText,
   type StreamCollection,
 } from '../../core';
-import { answered, check, confirm, Hint, registerCommand } from '../../actions';
+import { answered, check, confirm, Hint } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { BucketNode } from '../buckets/node';
@@ -28,7 +29,6 @@ import { regionOf } from '../buckets/region';
 import { pickProject } from '../projects/picker';
 import { isLoopback, proxySettings } from '../projects/store';
 import { readLocalText } from './local-file';
-import type { PurgeRunner } from './runner';
 
 const t = vscode.l10n.t;
 
@@ -44,97 +44,103 @@ interface StreamStart {
  * would be purged (a preview, with what was left out and why), and after a
  * confirmation purges the objects first and the manifests last.
  */
-export function registerStreamCommands(context: vscode.ExtensionContext, s: Services, runner: PurgeRunner): void {
-  registerCommand(context, s, 'purgeStream', t('Purge stream'), async (node) => {
-    const start = await streamStart(s, node);
-    const collection = await collect(s, start);
-    await s.details.showMarkdown(
-      start.project.project.name,
-      `stream ${collection.root.path}`,
-      preview(start, collection),
-    );
-    const ui = s.ui();
-    if (collection.overLimit) {
-      const instead = t('Purge Bucket Instead');
-      const choice = await ui.ask(
-        'streamTooLarge',
-        t(
-          'The stream {0} has more than {1} objects, the most that are purged one by one.',
-          collection.root.path,
-          vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.streamLimit', 20_000),
-        ),
-        t(
-          'Purging the whole bucket {0} is faster for a stream this large, at the cost of a cold cache for everything else in it. The limit is the setting qencodeCdn.purge.streamLimit.',
-          collection.bucket,
-        ),
-        instead,
-      );
-      if (choice !== instead) return;
-      await confirm(
-        ui,
-        'purgeBucket',
-        t('Purge the CDN cache of every object in bucket {0}?', collection.bucket),
-        t('Viewers are served from storage until the CDN caches the objects again.'),
-        t('Purge Bucket'),
-      );
-      await runner.wholeBucket(start.project, collection.bucket);
-      return;
-    }
-    const media = collection.objects
-      .slice(0, collection.manifestsFrom)
-      .map(({ bucket, path: p }) => ({ bucket, path: p }));
-    const manifests = collection.objects
-      .slice(collection.manifestsFrom)
-      .map(({ bucket, path: p }) => ({ bucket, path: p }));
-    await confirm(
-      ui,
-      'purgeStream',
+/** Purge stream. */
+export async function purgeStream(s: Services, node?: unknown): Promise<void> {
+  const start = await streamStart(s, node);
+  const collection = await collect(s, start);
+  await s.details.showMarkdown(
+    start.project.project.name,
+    `stream ${collection.root.path}`,
+    preview(start, collection),
+  );
+  const ui = s.ui();
+  if (collection.overLimit) {
+    const instead = t('Purge Bucket Instead');
+    const choice = await ui.ask(
+      'streamTooLarge',
       t(
-        'Purge the stream {0}: {1} objects in bucket {2}?',
+        'The stream {0} has more than {1} objects, the most that are purged one by one.',
         collection.root.path,
-        collection.objects.length,
+        vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.streamLimit', 20_000),
+      ),
+      t(
+        'Purging the whole bucket {0} is faster for a stream this large, at the cost of a cold cache for everything else in it. The limit is the setting qencodeCdn.purge.streamLimit.',
         collection.bucket,
       ),
-      `${countsLine(collection)}\n\n${t('Segments, keys and init sections first; then the {0} manifests, the root last, so a player never gets a fresh manifest that points at stale segments.', manifests.length)}${collection.leftOut.length ? `\n\n${t('{0} references are left out (see the preview).', collection.leftOut.length + collection.leftOutMore)}` : ''}`,
-      t('Purge Stream'),
+      instead,
     );
-    // Three steps, each started when the one before has all succeeded: the objects, the playlists, the root.
-    const root = manifests.filter((m) => m.path === collection.root.path);
-    const playlists = manifests.filter((m) => m.path !== collection.root.path);
-    await runner.run(
-      start.project,
-      [media, playlists, root].filter((p) => p.length > 0),
-      t('the stream {0}', collection.root.path),
+    if (choice !== instead) return;
+    await confirm(
+      ui,
+      'purgeBucket',
+      t('Purge the CDN cache of every object in bucket {0}?', collection.bucket),
+      t('Viewers are served from storage until the CDN caches the objects again.'),
+      t('Purge Bucket'),
     );
-  });
-
-  registerCommand(context, s, 'copyPlaybackUrl', t('Copy playback URL'), async (node) => {
-    if (node instanceof BucketNode || (node as { domain?: Domain } | undefined)?.domain?.type === 'vod') {
-      const project = (node as BucketNode).projectNode;
-      const domain = (node as { domain?: Domain }).domain;
-      const objectPath = answered(
-        await s.ui().input({
-          id: 'playbackPath',
-          title: t('The path of an object, e.g. streams/launch/master.m3u8'),
-          validateInput: check(validateObjectPath),
-        }),
-      )
-        .trim()
-        .replace(/^\/+/, '');
-      const url = domain
-        ? playbackUrl(domain.name, objectPath)
-        : mediaStorageUrl(
-            (node as BucketNode).name,
-            await regionOf(s, project.project.id, (node as BucketNode).name),
-            objectPath,
-          );
-      await vscode.env.clipboard.writeText(url);
-      void s.ui().notify('copied', 'info', t('Copied {0}', url));
-      return;
-    }
-    throw new Error(t('Copy Playback URL works on a bucket or a vod domain in the explorer'));
-  });
+    await s.purge.wholeBucket(start.project, collection.bucket);
+    return;
+  }
+  const media = collection.objects
+    .slice(0, collection.manifestsFrom)
+    .map(({ bucket, path: p }) => ({ bucket, path: p }));
+  const manifests = collection.objects
+    .slice(collection.manifestsFrom)
+    .map(({ bucket, path: p }) => ({ bucket, path: p }));
+  await confirm(
+    ui,
+    'purgeStream',
+    t(
+      'Purge the stream {0}: {1} objects in bucket {2}?',
+      collection.root.path,
+      collection.objects.length,
+      collection.bucket,
+    ),
+    `${countsLine(collection)}\n\n${t('Segments, keys and init sections first; then the {0} manifests, the root last, so a player never gets a fresh manifest that points at stale segments.', manifests.length)}${collection.leftOut.length ? `\n\n${t('{0} references are left out (see the preview).', collection.leftOut.length + collection.leftOutMore)}` : ''}`,
+    t('Purge Stream'),
+  );
+  // Three steps, each started when the one before has all succeeded: the objects, the playlists, the root.
+  const root = manifests.filter((m) => m.path === collection.root.path);
+  const playlists = manifests.filter((m) => m.path !== collection.root.path);
+  await s.purge.run(
+    start.project,
+    [media, playlists, root].filter((p) => p.length > 0),
+    t('the stream {0}', collection.root.path),
+  );
 }
+
+/** Copy playback URL. */
+export async function copyPlaybackUrl(s: Services, node?: unknown): Promise<void> {
+  if (node instanceof BucketNode || (node as { domain?: Domain } | undefined)?.domain?.type === 'vod') {
+    const project = (node as BucketNode).projectNode;
+    const domain = (node as { domain?: Domain }).domain;
+    const objectPath = answered(
+      await s.ui().input({
+        id: 'playbackPath',
+        title: t('The path of an object, e.g. streams/launch/master.m3u8'),
+        validateInput: check(validateObjectPath),
+      }),
+    )
+      .trim()
+      .replace(/^\/+/, '');
+    const url = domain
+      ? playbackUrl(domain.name, objectPath)
+      : mediaStorageUrl(
+          (node as BucketNode).name,
+          await regionOf(s, project.project.id, (node as BucketNode).name),
+          objectPath,
+        );
+    await vscode.env.clipboard.writeText(url);
+    void s.ui().notify('copied', 'info', t('Copied {0}', url));
+    return;
+  }
+  throw new Error(t('Copy Playback URL works on a bucket or a vod domain in the explorer'));
+}
+
+/** Purge Stream and Copy Playback URL. */
+export const streamCommands = (): Command[] => [
+  { id: 'qencodeCdn.purgeStream', name: t('Purge stream'), run: purgeStream },
+  { id: 'qencodeCdn.copyPlaybackUrl', name: t('Copy playback URL'), run: copyPlaybackUrl },
+];
 
 async function streamStart(s: Services, node: unknown): Promise<StreamStart> {
   const ui = s.ui();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Command } from '../../commands';
 import {
   mapUrl,
   qencodeUrlAt,
@@ -9,13 +10,12 @@ import {
   type PurgeTarget,
   type QencodeUrl,
 } from '../../core';
-import { confirm, Hint, registerCommand } from '../../actions';
-import type { Node, ProjectNode } from '../../explorer/nodes';
+import { confirm, Hint } from '../../actions';
+import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { BucketNode } from '../buckets/node';
 import { certificateOf } from '../tls/certificate';
 import { pickProject } from '../projects/picker';
-import type { PurgeRunner } from './runner';
 
 const t = vscode.l10n.t;
 
@@ -33,14 +33,13 @@ const HOVER_COMMANDS = [
  * key for the editor's context menu. Cheap: one line is read, no request is made,
  * and the known vod domains are the data layer's lists as last read.
  */
-export function registerUrlActions(
-  context: vscode.ExtensionContext,
-  s: Services,
-  runner: PurgeRunner,
-  treeView: vscode.TreeView<Node>,
-): void {
-  const knownDomains = (): Domain[] => s.explorer.roots().flatMap((r) => r.data.peek('domains'));
-  const editorKey = new EditorUrlsKey(knownDomains);
+/** The vod domains of the projects loaded in this window, as last read: no request. */
+function knownDomains(s: Services): Domain[] {
+  return s.explorer.roots().flatMap((r) => r.data.peek('domains'));
+}
+
+export function registerUrlActions(context: vscode.ExtensionContext, s: Services): void {
+  const editorKey = new EditorUrlsKey(() => knownDomains(s));
   const args = (value: unknown) => encodeURIComponent(JSON.stringify([value]));
 
   context.subscriptions.push(
@@ -48,7 +47,7 @@ export function registerUrlActions(
       { scheme: '*' },
       {
         provideHover(document, position) {
-          const found = qencodeUrlAt(document.lineAt(position.line).text, position.character, knownDomains());
+          const found = qencodeUrlAt(document.lineAt(position.line).text, position.character, knownDomains(s));
           if (!found) return undefined;
           const owner = ownerOf(s, found);
           const md = new vscode.MarkdownString(undefined, true);
@@ -68,7 +67,7 @@ export function registerUrlActions(
             const state = project?.data.has('tls') ? certificateOf(d.id, project.data.peek('tls')) : 'issued';
             return state === 'issued' ? d.name : t('{0} (no issued certificate: https to it fails)', d.name);
           };
-          const domains = knownDomains();
+          const domains = knownDomains(s);
           if (found.domain) {
             const d = domains.find((x) => x.name === found.domain);
             text(t('Served by the vod domain {0}', d ? named(d) : found.domain));
@@ -111,7 +110,7 @@ export function registerUrlActions(
       { scheme: '*' },
       {
         provideCodeActions(document, range) {
-          const domains = knownDomains();
+          const domains = knownDomains(s);
           const selected = range.isEmpty ? undefined : boundedText(document, range);
           const urls = selected
             ? qencodeUrlsIn(selected.text, domains)
@@ -152,61 +151,6 @@ export function registerUrlActions(
     editorKey,
   );
   editorKey.update();
-
-  registerCommand(context, s, 'purgeUrl', t('Purge URL'), async (value) => {
-    const urls = urlsOf(value) ?? cursorUrls(knownDomains());
-    if (!urls?.length) throw new Hint(NOT_ON_A_URL());
-    const project = await projectFor(s, urls);
-    const domains = await s
-      .ui()
-      .loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
-    const targets: PurgeTarget[] = [];
-    const problems: string[] = [];
-    for (const url of urls) {
-      const target = mapUrl(url, domains);
-      if ('reason' in target) problems.push(`${url}: ${target.reason}`);
-      else targets.push(target);
-    }
-    if (targets.length === 0) throw new Error(t('nothing can be purged: {0}', problems.slice(0, 5).join('; ')));
-    await confirm(
-      s.ui(),
-      'purgeUrl',
-      targets.length === 1
-        ? t('Purge {0} in {1}?', targets[0]!.path, targets[0]!.bucket)
-        : t('Purge {0} objects?', targets.length),
-      [
-        ...targets.slice(0, 10).map((x) => `${x.bucket}/${x.path}`),
-        ...(targets.length > 10 ? [t('…and {0} more', targets.length - 10)] : []),
-        ...(problems.length ? ['', t('Left out ({0}):', problems.length), ...problems.slice(0, 5)] : []),
-      ].join('\n'),
-      t('Purge'),
-    );
-    await runner.run(project, [targets]);
-  });
-
-  registerCommand(context, s, 'copyPath', t('Copy path'), async (value) => {
-    const [url] = urlsOf(value) ?? cursorUrls(knownDomains()) ?? [];
-    if (!url) throw new Hint(NOT_ON_A_URL());
-    const target = mapUrl(url, knownDomains());
-    if ('reason' in target) throw new Error(target.reason);
-    const checked = validateObjectPath(target.path);
-    if (!checked.ok) throw new Error(checked.message);
-    await vscode.env.clipboard.writeText(checked.value);
-  });
-
-  registerCommand(context, s, 'revealBucket', t('Reveal bucket'), async (value) => {
-    const [url] = urlsOf(value) ?? cursorUrls(knownDomains()) ?? [];
-    const found = url ? qencodeUrlsIn(url, knownDomains())[0] : undefined;
-    if (!found) throw new Hint(NOT_ON_A_URL());
-    const owner = ownerOf(s, found);
-    if (!owner) throw new Error(t('bucket {0} is not in a project loaded in this window', found.bucket));
-    const shown = await s.explorer.reveal(
-      treeView,
-      owner.project.group('buckets'),
-      (r) => r instanceof BucketNode && r.name === found.bucket,
-    );
-    if (!shown) throw new Error(t('bucket {0} is not listed in project {1}', found.bucket, owner.project.project.name));
-  });
 }
 
 /** `{ url }` or `{ urls }`, as hover links and code actions pass them. */
@@ -311,3 +255,68 @@ async function projectFor(s: Services, urls: readonly string[]): Promise<Project
   const owners = roots.filter((r) => r.data.peek('domains').some((d) => hosts.has(d.name)));
   return owners.length === 1 ? owners[0]! : pickProject(s, undefined);
 }
+
+/** Purge URL. */
+export async function purgeUrl(s: Services, value?: unknown): Promise<void> {
+  const urls = urlsOf(value) ?? cursorUrls(knownDomains(s));
+  if (!urls?.length) throw new Hint(NOT_ON_A_URL());
+  const project = await projectFor(s, urls);
+  const domains = await s
+    .ui()
+    .loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
+  const targets: PurgeTarget[] = [];
+  const problems: string[] = [];
+  for (const url of urls) {
+    const target = mapUrl(url, domains);
+    if ('reason' in target) problems.push(`${url}: ${target.reason}`);
+    else targets.push(target);
+  }
+  if (targets.length === 0) throw new Error(t('nothing can be purged: {0}', problems.slice(0, 5).join('; ')));
+  await confirm(
+    s.ui(),
+    'purgeUrl',
+    targets.length === 1
+      ? t('Purge {0} in {1}?', targets[0]!.path, targets[0]!.bucket)
+      : t('Purge {0} objects?', targets.length),
+    [
+      ...targets.slice(0, 10).map((x) => `${x.bucket}/${x.path}`),
+      ...(targets.length > 10 ? [t('…and {0} more', targets.length - 10)] : []),
+      ...(problems.length ? ['', t('Left out ({0}):', problems.length), ...problems.slice(0, 5)] : []),
+    ].join('\n'),
+    t('Purge'),
+  );
+  await s.purge.run(project, [targets]);
+}
+
+/** Copy path. */
+export async function copyPath(s: Services, value?: unknown): Promise<void> {
+  const [url] = urlsOf(value) ?? cursorUrls(knownDomains(s)) ?? [];
+  if (!url) throw new Hint(NOT_ON_A_URL());
+  const target = mapUrl(url, knownDomains(s));
+  if ('reason' in target) throw new Error(target.reason);
+  const checked = validateObjectPath(target.path);
+  if (!checked.ok) throw new Error(checked.message);
+  await vscode.env.clipboard.writeText(checked.value);
+}
+
+/** Reveal bucket. */
+export async function revealBucket(s: Services, value?: unknown): Promise<void> {
+  const [url] = urlsOf(value) ?? cursorUrls(knownDomains(s)) ?? [];
+  const found = url ? qencodeUrlsIn(url, knownDomains(s))[0] : undefined;
+  if (!found) throw new Hint(NOT_ON_A_URL());
+  const owner = ownerOf(s, found);
+  if (!owner) throw new Error(t('bucket {0} is not in a project loaded in this window', found.bucket));
+  const shown = await s.explorer.reveal(
+    s.treeView,
+    owner.project.group('buckets'),
+    (r) => r instanceof BucketNode && r.name === found.bucket,
+  );
+  if (!shown) throw new Error(t('bucket {0} is not listed in project {1}', found.bucket, owner.project.project.name));
+}
+
+/** The commands on Qencode URLs in any file (the hover's links, code actions and the editor's menu). */
+export const urlCommands = (): Command[] => [
+  { id: 'qencodeCdn.purgeUrl', name: t('Purge URL'), run: purgeUrl },
+  { id: 'qencodeCdn.copyPath', name: t('Copy path'), run: copyPath },
+  { id: 'qencodeCdn.revealBucket', name: t('Reveal bucket'), run: revealBucket },
+];

@@ -1,152 +1,143 @@
 import * as vscode from 'vscode';
+import type { Command } from '../../commands';
 import * as api from '../../core';
-import { confirm, createOrReconcile, deleteEach, registerCommand, runAction, selection } from '../../actions';
-import type { Node, ProjectNode } from '../../explorer/nodes';
+import { confirm, createOrReconcile, deleteEach, runAction, selection } from '../../actions';
+import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { DomainNode } from '../domains/node';
 import { pickDomain } from '../domains/picker';
 import { pickProject } from '../projects/picker';
 import { parseCname } from './cname';
-import { describeVerdict, type DnsChecks } from './dns';
+import { describeVerdict } from './dns';
 import { TlsNode } from './node';
 import { pickTls } from './picker';
 import type { TlsWatch } from './watch';
 
 const t = vscode.l10n.t;
 
-export interface TlsServices {
-  dns: DnsChecks;
-  watch: TlsWatch;
-  treeView: vscode.TreeView<Node>;
+/** Create TLS subscription. */
+export async function createTls(s: Services, node?: unknown): Promise<void> {
+  const project = await pickProject(s, node);
+  const existing = await s.ui().loading(t('Loading TLS subscriptions…'), () => project.data.items('tls'));
+  const live = new Set(existing.filter((x) => x.status !== 'failed' && x.status !== 'expired').map((x) => x.domainId));
+  const target =
+    node instanceof DomainNode
+      ? { project, domain: node.domain }
+      : await pickDomain(s, project, (d) => !live.has(d.id), t('A domain without a TLS subscription'));
+  if (live.has(target.domain.id)) throw new Error(t('{0} has a TLS subscription already', target.domain.name));
+  const sub = await createTlsFor(s, project, target.domain);
+  if (sub) await showCnameRecord(s, target.domain.name, sub.message);
 }
 
-export function registerTlsCommands(context: vscode.ExtensionContext, s: Services, tls: TlsServices): void {
-  const register = (id: string, name: string, handler: (node?: unknown, nodes?: unknown) => Promise<void>) =>
-    registerCommand(context, s, id, name, handler);
-
-  register('createTls', t('Create TLS subscription'), async (node) => {
-    const project = await pickProject(s, node);
-    const existing = await s.ui().loading(t('Loading TLS subscriptions…'), () => project.data.items('tls'));
-    const live = new Set(
-      existing.filter((x) => x.status !== 'failed' && x.status !== 'expired').map((x) => x.domainId),
+/** Refresh TLS status. */
+export async function refreshTlsStatus(s: Services, node?: unknown): Promise<void> {
+  const target = await pickTls(s, node);
+  const project = target.projectNode;
+  const sub = await s
+    .ui()
+    .loading(t('Checking the TLS subscription of {0}…', target.domain?.name ?? target.subscription.domainId), () =>
+      api.getTlsSubscription(s.projects.client(project.project.id), target.subscription.id),
     );
-    const target =
-      node instanceof DomainNode
-        ? { project, domain: node.domain }
-        : await pickDomain(s, project, (d) => !live.has(d.id), t('A domain without a TLS subscription'));
-    if (live.has(target.domain.id)) throw new Error(t('{0} has a TLS subscription already', target.domain.name));
-    const sub = await createTlsFor(s, tls, project, target.domain);
-    if (sub) await showCnameRecord(s, tls, target.domain.name, sub.message);
-  });
+  project.data.replace('tls', sub);
+}
 
-  register('refreshTlsStatus', t('Refresh TLS status'), async (node) => {
-    const target = await pickTls(s, node);
-    const project = target.projectNode;
-    const sub = await s
-      .ui()
-      .loading(t('Checking the TLS subscription of {0}…', target.domain?.name ?? target.subscription.domainId), () =>
-        api.getTlsSubscription(s.projects.client(project.project.id), target.subscription.id),
-      );
-    project.data.replace('tls', sub);
-  });
+/** Show CNAME instructions. */
+export async function showCnameInstructions(s: Services, node?: unknown): Promise<void> {
+  const target = await pickTls(s, node);
+  const domain = target.domain;
+  // Where Qencode's target is unknown here, a pending or failed subscription can be made again: the new reply names it.
+  const recreate =
+    domain && (target.subscription.status === 'pending' || target.subscription.status === 'failed')
+      ? async () => {
+          await s
+            .ui()
+            .progress(
+              t('Deleting the TLS subscription of {0}…', domain.name),
+              (_r, signal) =>
+                api.deleteTlsSubscription(
+                  s.projects.client(target.projectNode.project.id),
+                  target.subscription.id,
+                  signal,
+                ),
+              { cancellable: false },
+            );
+          return (await createTlsFor(s, target.projectNode, domain))?.message;
+        }
+      : undefined;
+  await showCnameRecord(s, domain?.name ?? target.subscription.domainId, target.message, recreate);
+}
 
-  register('showCnameInstructions', t('Show CNAME instructions'), async (node) => {
-    const target = await pickTls(s, node);
-    const domain = target.domain;
-    // Where Qencode's target is unknown here, a pending or failed subscription can be made again: the new reply names it.
-    const recreate =
-      domain && (target.subscription.status === 'pending' || target.subscription.status === 'failed')
-        ? async () => {
-            await s
-              .ui()
-              .progress(
-                t('Deleting the TLS subscription of {0}…', domain.name),
-                (_r, signal) =>
-                  api.deleteTlsSubscription(
-                    s.projects.client(target.projectNode.project.id),
-                    target.subscription.id,
-                    signal,
-                  ),
-                { cancellable: false },
-              );
-            return (await createTlsFor(s, tls, target.projectNode, domain))?.message;
-          }
-        : undefined;
-    await showCnameRecord(s, tls, domain?.name ?? target.subscription.domainId, target.message, recreate);
-  });
+/** Check DNS. */
+export async function checkDns(s: Services, node?: unknown): Promise<void> {
+  const target =
+    node instanceof DomainNode ? await tlsOfDomain(s, node.projectNode, node.domain) : await pickTls(s, node);
+  if (!target)
+    throw new Error(
+      t(
+        '{0} has no TLS subscription yet, so there is no CNAME to check. Create one first',
+        (node as DomainNode).domain.name,
+      ),
+    );
+  await checkDnsNow(s, target);
+}
 
-  register('checkDns', t('Check DNS'), async (node) => {
-    const target =
-      node instanceof DomainNode ? await tlsOfDomain(s, node.projectNode, node.domain) : await pickTls(s, node);
-    if (!target)
-      throw new Error(
-        t(
-          '{0} has no TLS subscription yet, so there is no CNAME to check. Create one first',
-          (node as DomainNode).domain.name,
-        ),
-      );
-    await checkDnsNow(s, tls, target);
-  });
+/** Renew TLS subscription. */
+export async function renewTls(s: Services, node?: unknown): Promise<void> {
+  const target = await pickTls(s, node);
+  await renew(s, target);
+}
 
-  register('renewTls', t('Renew TLS subscription'), async (node) => {
-    const target = await pickTls(s, node);
-    await renew(s, tls, target);
-  });
+/** Show pending TLS subscriptions. */
+export async function revealPendingTls(s: Services): Promise<void> {
+  const watched = s.tlsWatch.watched();
+  if (watched.length === 0) return void s.ui().notify('noPendingTls', 'info', t('No TLS subscription is pending.'));
+  for (const root of s.explorer.roots()) {
+    const shown = await s.explorer.reveal(
+      s.treeView,
+      root.group('tls'),
+      (r) =>
+        r instanceof TlsNode && watched.some((w) => w.projectId === root.project.id && w.tlsId === r.subscription.id),
+    );
+    if (shown) return;
+  }
+}
 
-  register('revealPendingTls', t('Show pending TLS subscriptions'), async () => {
-    const watched = tls.watch.watched();
-    if (watched.length === 0) return void s.ui().notify('noPendingTls', 'info', t('No TLS subscription is pending.'));
-    for (const root of s.explorer.roots()) {
-      const shown = await s.explorer.reveal(
-        tls.treeView,
-        root.group('tls'),
-        (r) =>
-          r instanceof TlsNode && watched.some((w) => w.projectId === root.project.id && w.tlsId === r.subscription.id),
-      );
-      if (shown) return;
-    }
-  });
-
-  register('deleteTls', t('Delete TLS subscription'), async (node, nodes) => {
-    const targets = selection(node, nodes, TlsNode);
-    if (targets.length === 0) targets.push(await pickTls(s, node));
-    const names = targets.map((x) => x.domain?.name ?? x.subscription.domainId);
-    await confirm(
+/** Delete TLS subscription. */
+export async function deleteTls(s: Services, node?: unknown, nodes?: unknown): Promise<void> {
+  const targets = selection(node, nodes, TlsNode);
+  if (targets.length === 0) targets.push(await pickTls(s, node));
+  const names = targets.map((x) => x.domain?.name ?? x.subscription.domainId);
+  await confirm(
+    s.ui(),
+    'deleteTls',
+    targets.length === 1
+      ? t('Delete the TLS subscription of {0}?', names[0]!)
+      : t('Delete {0} TLS subscriptions?', targets.length),
+    t('{0}\n\nHTTPS for the domain stops being renewed. This cannot be undone.', names.join('\n')),
+    t('Delete'),
+  );
+  try {
+    await deleteEach(
       s.ui(),
-      'deleteTls',
-      targets.length === 1
-        ? t('Delete the TLS subscription of {0}?', names[0]!)
-        : t('Delete {0} TLS subscriptions?', targets.length),
-      t('{0}\n\nHTTPS for the domain stops being renewed. This cannot be undone.', names.join('\n')),
-      t('Delete'),
+      targets,
+      (x, signal) => api.deleteTlsSubscription(s.projects.client(x.projectNode.project.id), x.subscription.id, signal),
+      (x) => x.domain?.name ?? x.subscription.id,
     );
-    try {
-      await deleteEach(
-        s.ui(),
-        targets,
-        (x, signal) =>
-          api.deleteTlsSubscription(s.projects.client(x.projectNode.project.id), x.subscription.id, signal),
-        (x) => x.domain?.name ?? x.subscription.id,
-      );
-    } finally {
-      for (const project of new Set(targets.map((x) => x.projectNode))) project.data.invalidate('tls');
-    }
-  });
-
-  // The failure notification of the watch acts through the same steps.
-  tls.watch.actions = {
-    renew: (projectId, tlsId) =>
-      runAction(s, t('Renew TLS subscription'), async () => {
-        const target = await tlsById(s, projectId, tlsId);
-        if (target) await renew(s, tls, target);
-      }),
-    checkDns: (projectId, tlsId) =>
-      runAction(s, t('Check DNS'), async () => {
-        const target = await tlsById(s, projectId, tlsId);
-        if (target) await checkDnsNow(s, tls, target);
-      }),
-  };
+  } finally {
+    for (const project of new Set(targets.map((x) => x.projectNode))) project.data.invalidate('tls');
+  }
 }
+
+/** The commands on TLS subscriptions. */
+export const tlsCommands = (): Command[] => [
+  { id: 'qencodeCdn.createTls', name: t('Create TLS subscription'), run: createTls },
+  { id: 'qencodeCdn.refreshTlsStatus', name: t('Refresh TLS status'), run: refreshTlsStatus },
+  { id: 'qencodeCdn.showCnameInstructions', name: t('Show CNAME instructions'), run: showCnameInstructions },
+  { id: 'qencodeCdn.checkDns', name: t('Check DNS'), run: checkDns },
+  { id: 'qencodeCdn.renewTls', name: t('Renew TLS subscription'), run: renewTls },
+  { id: 'qencodeCdn.revealPendingTls', name: t('Show pending TLS subscriptions'), run: revealPendingTls },
+  { id: 'qencodeCdn.deleteTls', name: t('Delete TLS subscription'), run: deleteTls },
+];
 
 /**
  * Creates a domain's TLS subscription, keeps its CNAME instructions (the API gives
@@ -154,7 +145,6 @@ export function registerTlsCommands(context: vscode.ExtensionContext, s: Service
  */
 export async function createTlsFor(
   s: Services,
-  tls: TlsServices,
   project: ProjectNode,
   domain: api.Domain,
 ): Promise<api.TlsSubscription | undefined> {
@@ -179,7 +169,7 @@ export async function createTlsFor(
   if (sub) await s.projects.rememberTlsMessage(project.project.id, sub.id, sub.message);
   // Watched either way, even when only the check found it.
   const watched = sub ?? found;
-  if (watched) tls.watch.watch(project.project.id, watched.id, domain.name);
+  if (watched) s.tlsWatch.watch(project.project.id, watched.id, domain.name);
   project.data.invalidate('tls');
   return sub;
 }
@@ -196,14 +186,13 @@ const QENCODE_PORTAL = 'https://portal.qencode.com/';
  */
 export async function showCnameRecord(
   s: Services,
-  tls: TlsServices,
   domainName: string,
   message: string | undefined,
   recreate?: () => Promise<string | undefined>,
 ): Promise<void> {
   let cname = parseCname(message);
   if (!cname) {
-    const dns = await tls.dns.check(domainName, undefined).catch(() => undefined);
+    const dns = await s.dns.check(domainName, undefined).catch(() => undefined);
     const again = t('Re-create Subscription');
     const portal = t('Open the Qencode Portal');
     const choice = await s
@@ -246,7 +235,7 @@ export async function showCnameRecord(
   const target = cname.target.replace(/\.$/, '');
   let copied = '';
   for (;;) {
-    const dns = await tls.dns.check(domainName, cname.target).catch(() => undefined);
+    const dns = await s.dns.check(domainName, cname.target).catch(() => undefined);
     const copyName = {
       iconPath: new vscode.ThemeIcon(copied === 'name' ? 'check' : 'copy'),
       label: copied === 'name' ? t('Copied the name') : t('Copy the name'),
@@ -286,13 +275,13 @@ export async function showCnameRecord(
   }
 }
 
-async function checkDnsNow(s: Services, tls: TlsServices, target: TlsNode): Promise<void> {
+async function checkDnsNow(s: Services, target: TlsNode): Promise<void> {
   const domain = target.domain?.name;
   if (!domain) throw new Error(t('the domain of this TLS subscription is not in the list, so its name is unknown'));
-  tls.dns.forget(domain);
+  s.dns.forget(domain);
   const result = await s
     .ui()
-    .loading(t('Checking the DNS of {0}…', domain), () => tls.dns.check(domain, target.cnameTarget, true));
+    .loading(t('Checking the DNS of {0}…', domain), () => s.dns.check(domain, target.cnameTarget, true));
   target.projectNode.data.changed('tls');
   const cname = parseCname(target.message);
   const advice =
@@ -310,7 +299,7 @@ async function checkDnsNow(s: Services, tls: TlsServices, target: TlsNode): Prom
     );
 }
 
-async function renew(s: Services, tls: TlsServices, target: TlsNode): Promise<void> {
+async function renew(s: Services, target: TlsNode): Promise<void> {
   const domain = target.domain;
   if (!domain) throw new Error(t('the domain of this TLS subscription is no longer in the list'));
   if (target.subscription.status !== 'failed' && target.subscription.status !== 'expired') {
@@ -325,8 +314,8 @@ async function renew(s: Services, tls: TlsServices, target: TlsNode): Promise<vo
     ),
     t('Renew'),
   );
-  const sub = await createTlsFor(s, tls, target.projectNode, domain);
-  if (sub) await showCnameRecord(s, tls, domain.name, sub.message);
+  const sub = await createTlsFor(s, target.projectNode, domain);
+  if (sub) await showCnameRecord(s, domain.name, sub.message);
 }
 
 async function tlsOfDomain(s: Services, project: ProjectNode, domain: api.Domain): Promise<TlsNode | undefined> {
@@ -348,4 +337,20 @@ async function tlsById(s: Services, projectId: string, tlsId: string): Promise<T
         messages: (p, id) => s.projects.tlsMessage(p, id),
       })
     : undefined;
+}
+
+/** What the TLS watch's failure notification does (Renew, Check DNS): the same steps as the commands, through the one wrapper. */
+export function watchActions(s: Services): NonNullable<TlsWatch['actions']> {
+  return {
+    renew: (projectId, tlsId) =>
+      runAction(s, t('Renew TLS subscription'), async () => {
+        const target = await tlsById(s, projectId, tlsId);
+        if (target) await renew(s, target);
+      }),
+    checkDns: (projectId, tlsId) =>
+      runAction(s, t('Check DNS'), async () => {
+        const target = await tlsById(s, projectId, tlsId);
+        if (target) await checkDnsNow(s, target);
+      }),
+  };
 }
