@@ -1,3 +1,5 @@
+import { pause } from './pause';
+
 /*
  * One gate for every request of a kind, so that a rate limit is met by all the
  * workers of a bulk purge together, not by each on its own:
@@ -27,7 +29,7 @@
  * test/unit/rate-gate.test.ts runs it in virtual time against a token bucket.
  * Nothing here sends or retries: the caller asks acquire() before each send and
  * reports the reply (accepted or throttled); the retry loop re-sends a throttled
- * request through the gate. See QencodeClient (protocol.ts).
+ * request through the gate. See QencodeClient (client.ts).
  */
 
 export interface RateGateOptions {
@@ -105,7 +107,7 @@ export class RateGate {
 
   constructor(options: RateGateOptions = {}) {
     this.now = options.now ?? (() => performance.now());
-    this.sleep = options.sleep ?? sleep;
+    this.sleep = options.sleep ?? pause;
     this.decrease = options.decrease ?? 0.9;
     this.increase = options.increase ?? 0.005;
     this.probeIncrease = options.probeIncrease ?? 0.25;
@@ -228,19 +230,4 @@ function lowerBound(xs: readonly number[], x: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,7 +1,7 @@
 /*
  * The wire: undici, proxies, timeouts, the reply size cap, and network failures as
  * QencodeErrors. It sends bytes and hands back a status, headers and text; what
- * those mean (Qencode's bodies, tokens, retries) is protocol.ts's business.
+ * those mean (Qencode's bodies, tokens, retries) is client.ts's and reply.ts's business.
  */
 import { kPreconnect, originPoolFactory } from './connections';
 import { createAgent, request, type Dispatcher } from './undici';

@@ -217,3 +217,6 @@ export function parseCorsDocument(text: string): Validation<CorsPolicy> {
 export function corsJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(CorsDocumentSchema, { target: 'draft-7' }) as Record<string, unknown>;
 }
+
+/** "There can be at most 20 custom domains" (the API reference); past that, Qencode support raises the limit. */
+export const MAX_DOMAINS = 20;

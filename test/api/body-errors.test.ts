@@ -7,7 +7,7 @@ import { useEmulator, failure } from './harness';
 
 /*
  * Qencode's other APIs report a failure inside a 200: `error` non-zero, true or
- * text, or `status` "error"/"failed". The client reads that once, in the protocol
+ * text, or `status` "error"/"failed". The client reads that once, in reply.ts
  * layer, for every operation; these tests drive it through the operations a user
  * most needs not to be told "done" when they were not.
  */

@@ -9,7 +9,7 @@ import { useEmulator, failure } from './harness';
 
 /*
  * src/core/http.ts is two layers: transport.ts, the wire, which knows nothing of
- * Qencode, and protocol.ts, Qencode's rules with the one retry loop that API calls
+ * Qencode, and client.ts with reply.ts, Qencode's rules with the one retry loop that API calls
  * and token requests share. These tests hold each to its side of the cut.
  */
 const env = useEmulator();

@@ -4,7 +4,7 @@ import { knownBuckets } from '../../src/data/buckets';
 import { formatPolicy, planCorsSave, samePolicy } from '../../src/resources/buckets/cors-plan';
 import { keyFileBase } from '../../src/resources/keys/key-file';
 import { describeTargets, outcome } from '../../src/resources/purge/history';
-import { parseCname } from '../../src/resources/tls/cname';
+import { parseCname } from '../../src/resources/tls/certificate';
 
 /* The logic of the VS Code layer that needs no VS Code, under plain Node. */
 

@@ -1,6 +1,6 @@
 import type { TlsSubscription } from '../../core';
 
-/* Whether a domain has a working certificate, from the TLS subscriptions as listed. No `vscode` here. */
+/* A domain's certificate: the CNAME record Qencode asks for, and whether one is issued. No `vscode` here. */
 
 export type CertificateState = 'issued' | 'pending' | 'failed' | 'expired' | 'other' | 'none';
 
@@ -11,4 +11,10 @@ export function certificateOf(domainId: string, subscriptions: readonly TlsSubsc
     .sort((a, b) => b.created.getTime() - a.created.getTime())[0];
   if (!newest) return 'none';
   return (['issued', 'pending', 'failed', 'expired'] as const).find((s) => s === newest.status) ?? 'other';
+}
+
+/** "Create a CNAME for 'x' and point it to 'y'." → { name: x, target: y }. No `vscode` here. */
+export function parseCname(message: string | undefined): { name: string; target: string } | undefined {
+  const m = /CNAME for '([^']+)' and point it to '([^']+)'/.exec(message ?? '');
+  return m ? { name: m[1]!, target: m[2]! } : undefined;
 }

@@ -7,7 +7,7 @@ import type { Services } from '../../services';
 import { DomainNode } from '../domains/node';
 import { pickDomain } from '../domains/picker';
 import { pickProject } from '../projects/picker';
-import { parseCname } from './cname';
+import { parseCname } from './certificate';
 import { describeVerdict } from './dns';
 import { TlsNode } from './node';
 import { pickTls } from './picker';

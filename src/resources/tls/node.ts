@@ -12,7 +12,7 @@ import {
 import { Ctx } from '../../explorer/context-values';
 import { Node, rows, type GroupKind, type GroupNode } from '../../explorer/nodes';
 import { shown } from '../../log';
-import { parseCname } from './cname';
+import { parseCname } from './certificate';
 import { describeVerdict, shortVerdict, type DnsChecks } from './dns';
 import type { TlsWatch } from './watch';
 

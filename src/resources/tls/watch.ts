@@ -4,7 +4,7 @@ import type { DataLayer } from '../../data';
 import type { Log } from '../../log';
 import type { Ui } from '../../ui';
 import type { Projects } from '../projects/store';
-import { parseCname } from './cname';
+import { parseCname } from './certificate';
 import { describeVerdict, type DnsChecks } from './dns';
 import { DEFAULT_SCHEDULE, WatchSchedule, type ScheduleOptions } from './watch-schedule';
 
