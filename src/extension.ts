@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { DataLayer } from './data';
+import { BucketMemories, DataLayer } from './data';
 import { addDemoProject } from './demo';
 import { DETAILS_SCHEME, DetailsDocuments } from './documents';
 import { Explorer } from './explorer/explorer';
@@ -17,13 +17,16 @@ import { keyCommands } from './resources/keys/commands';
 import { keysGroup } from './resources/keys/node';
 import { PrivateKeys } from './resources/keys/private-keys';
 import { projectCommands, reenterApiKey } from './resources/projects/commands';
+import { Clients } from './resources/projects/clients';
 import { Projects } from './resources/projects/store';
+import { PurgeHistory } from './resources/purge/history';
 import { purgeCommands } from './resources/purge/commands';
 import { PurgeRunner } from './resources/purge/runner';
 import { streamCommands } from './resources/purge/stream';
 import { registerUrlActions, urlCommands } from './resources/purge/url-actions';
 import { tlsCommands, watchActions } from './resources/tls/commands';
 import { DnsChecks } from './resources/tls/dns';
+import { TlsInstructions } from './resources/tls/instructions';
 import { tlsGroup } from './resources/tls/node';
 import { TlsWatch } from './resources/tls/watch';
 import type { Services } from './services';
@@ -43,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
   const ui = plainTextUi(() => current, shown);
   const counted = testing ? countingSecrets(context.secrets) : undefined;
   const s = createServices(context, () => ui, counted?.secrets ?? context.secrets);
-  void addDemoProject(s.projects);
+  void addDemoProject(s);
   subscribe(context, s);
   registerCommands(context, s, [
     ...projectCommands(),
@@ -67,6 +70,10 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     activateMs,
     explorer: s.explorer,
     projects: s.projects,
+    clients: s.clients,
+    purgeHistory: s.purgeHistory,
+    tlsInstructions: s.tlsInstructions,
+    bucketMemory: s.bucketMemory,
     data: s.data,
     privateKeys: s.privateKeys,
     dns: s.dns,
@@ -91,17 +98,21 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
 /** Every service, made once: the data layer under the tree, the explorer and its view, and what commands share. */
 function createServices(context: vscode.ExtensionContext, ui: () => Ui, secrets: vscode.SecretStorage): Services {
   const log = new Log();
-  const projects = new Projects(secrets, context.globalState, log, ui);
+  const projects = new Projects(secrets, context.globalState, log);
+  const clients = new Clients(projects, log, ui);
+  const purgeHistory = new PurgeHistory(context.globalState);
+  const tlsInstructions = new TlsInstructions(context.globalState);
+  const bucketMemory = new BucketMemories(context.globalState);
   const data = new DataLayer(
-    (projectId) => projects.readyClient(projectId),
-    (projectId) => projects.buckets(projectId),
+    (projectId) => clients.readyClient(projectId),
+    (projectId) => bucketMemory.get(projectId),
   );
   const privateKeys = new PrivateKeys(log, ui);
   const dns = new DnsChecks();
-  const tlsWatch = new TlsWatch(projects, data, dns, ui, context.globalState, log);
-  const explorer = new Explorer(projects, data, [
+  const tlsWatch = new TlsWatch(projects, clients, tlsInstructions, data, dns, ui, context.globalState, log);
+  const explorer = new Explorer(projects, clients, data, [
     domainsGroup,
-    tlsGroup({ messages: (projectId, tlsId) => projects.tlsMessage(projectId, tlsId), dns, watch: tlsWatch }),
+    tlsGroup({ messages: (projectId, tlsId) => tlsInstructions.instruction(projectId, tlsId), dns, watch: tlsWatch }),
     keysGroup((projectId, keyId) => privateKeys.isUnsaved(projectId, keyId)),
     bucketsGroup,
   ]);
@@ -111,12 +122,16 @@ function createServices(context: vscode.ExtensionContext, ui: () => Ui, secrets:
     showCollapseAll: true,
   });
   const details = new DetailsDocuments();
-  const cors = new CorsFileSystem(projects, data, log, ui, context.globalState);
-  const purge = new PurgeRunner({ ui, projects, log, details });
+  const cors = new CorsFileSystem(projects, clients, data, log, ui, context.globalState);
+  const purge = new PurgeRunner({ ui, clients, purgeHistory, log, details });
   const s: Services = {
     log,
     ui,
     projects,
+    clients,
+    purgeHistory,
+    tlsInstructions,
+    bucketMemory,
     data,
     explorer,
     treeView,
@@ -137,9 +152,15 @@ function subscribe(context: vscode.ExtensionContext, s: Services): void {
   const setHasProjects = () =>
     void vscode.commands.executeCommand('setContext', 'qencodeCdn.hasProjects', projects.list().length > 0);
   setHasProjects();
+  const listChanged = () => {
+    data.keepOnly(projects.list().map((p) => p.id));
+    void cors.pruneDrafts(projects.list().map((p) => p.id));
+    explorer.redrawRoots();
+  };
   context.subscriptions.push(
     s.log,
     projects,
+    s.clients,
     privateKeys,
     explorer,
     s.treeView,
@@ -153,12 +174,10 @@ function subscribe(context: vscode.ExtensionContext, s: Services): void {
       if (project) {
         explorer.roots(); // the row takes the new name before it is redrawn
         data.forget(project.id);
-      } else {
-        data.keepOnly(projects.list().map((p) => p.id));
-        void cors.pruneDrafts(projects.list().map((p) => p.id));
-        explorer.redrawRoots();
-      }
+      } else listChanged();
     }),
+    // The API URL, token host or proxy changed: every project is read again, through new clients.
+    s.clients.onDidChangeSettings(listChanged),
     dns,
     s.tlsWatch,
     // A DNS verdict changed: the TLS rows say it.

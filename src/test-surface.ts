@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
-import type { DataLayer } from './data';
+import type { BucketMemories, DataLayer } from './data';
 import type { Explorer } from './explorer/explorer';
 import type { Log } from './log';
 import type { PrivateKeys } from './resources/keys/private-keys';
+import type { Clients } from './resources/projects/clients';
 import type { Projects } from './resources/projects/store';
+import type { PurgeHistory } from './resources/purge/history';
 import type { DnsChecks } from './resources/tls/dns';
+import type { TlsInstructions } from './resources/tls/instructions';
 import type { TlsWatch } from './resources/tls/watch';
 import type { Ui } from './ui';
 
@@ -18,6 +21,10 @@ export interface TestSurface {
   activateMs: number;
   explorer: Explorer;
   projects: Projects;
+  clients: Clients;
+  purgeHistory: PurgeHistory;
+  tlsInstructions: TlsInstructions;
+  bucketMemory: BucketMemories;
   data: DataLayer;
   privateKeys: PrivateKeys;
   dns: DnsChecks;

@@ -1,4 +1,6 @@
+import type { Memento } from 'vscode';
 import { isMediaStorageRegion, type AccessPolicy, type Domain, type SigningKey } from '../core';
+import { ProjectState } from './project-state';
 
 /** What this editor remembers about a project's buckets; none of it is secret. */
 export interface BucketMemory {
@@ -13,6 +15,13 @@ export interface BucketMemory {
 }
 
 export const EMPTY_BUCKET_MEMORY: BucketMemory = { added: [], policies: {} };
+
+/** Each project's bucket memory. */
+export class BucketMemories extends ProjectState<BucketMemory> {
+  constructor(state: Memento) {
+    super(state, 'qencodeCdn.buckets', EMPTY_BUCKET_MEMORY, (kept) => ({ ...EMPTY_BUCKET_MEMORY, ...kept }));
+  }
+}
 
 /** Why a bucket is known: the API cannot list buckets. */
 export type BucketSource = { kind: 'domain'; domain: string } | { kind: 'key'; key: string } | { kind: 'added' };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Change, DataLayer } from '../data';
+import type { Clients } from '../resources/projects/clients';
 import type { Projects } from '../resources/projects/store';
 import { ErrorNode, Node, ProjectNode, type GroupKind } from './nodes';
 
@@ -19,6 +20,7 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   constructor(
     private readonly projects: Projects,
+    private readonly clients: Clients,
     private readonly data: DataLayer,
     private readonly kinds: readonly GroupKind[],
   ) {
@@ -63,7 +65,7 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
           this.kinds,
           () => this.projects.hasApiKey(project.id),
           () => {
-            void this.projects.readyClient(project.id).then((client) => client.preconnect());
+            void this.clients.readyClient(project.id).then((client) => client.preconnect());
           },
         );
         this.projectNodes.set(project.id, node);

@@ -31,7 +31,7 @@ export async function showDetails(s: Services, node?: unknown): Promise<void> {
     : await pickDomain(s, node).then((d) => new DomainNode(d.project.group('domains'), d.domain));
   const project = target.projectNode.project;
   const { title, json } = await withProgress(s.ui(), t('Getting the details…'), (signal) =>
-    target.details(s.projects.client(project.id), signal),
+    target.details(s.clients.client(project.id), signal),
   );
   await s.details.show(project.name, title, json);
 }

@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
   const warmRequests: number[] = [];
   for (let i = 0; i <= RUNS; i++) {
     for (const p of api.projects.list()) await api.projects.remove(p.id);
-    const added = await api.projects.add(`bench ${i}`, DEMO_API_KEY);
+    const added = await api.projects.add(`bench ${i}`, DEMO_API_KEY, { origins: api.clients.currentOrigins() });
     const project = api.explorer.roots().find((n) => n.project.id === added.id)!;
     emulator.clearRequests();
     let t = performance.now();
@@ -90,7 +90,7 @@ export async function run(): Promise<void> {
       stream_id: '1f1ab6a3-d867-4787-b882-7f2fb1203634',
       created: '2024-01-01 00:00:00',
     });
-  const bigId = (await api.projects.add('big', 'big-account-key-0001')).id;
+  const bigId = (await api.projects.add('big', 'big-account-key-0001', { origins: api.clients.currentOrigins() })).id;
   const bigProject = api.explorer.roots().find((n) => n.project.id === bigId)!;
   const groups = (await api.explorer.getChildren(bigProject)) as GroupNode[];
   const keysGroup = groups.find((g) => g.kind.kind === 'keys')!;

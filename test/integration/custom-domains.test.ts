@@ -296,6 +296,8 @@ describe('custom domains: the TLS watch', () => {
     // What a new window would build from it (the same module, the same state):
     const restored = new TlsWatch(
       ctx.api.projects,
+      ctx.api.clients,
+      ctx.api.tlsInstructions,
       ctx.api.data,
       ctx.api.dns,
       () => ctx.ui,
@@ -336,7 +338,7 @@ describe('custom domains: DNS, failure, renewal and expiry', () => {
   /** A pending subscription whose CNAME instructions this editor kept. */
   async function pendingWithInstructions() {
     const project = await addProject();
-    await ctx.api.projects.rememberTlsMessage(
+    await ctx.api.tlsInstructions.remember(
       project.project.id,
       SAMPLE.pendingTlsId,
       `Create a CNAME for 'archive.example-tv.com' and point it to '${TARGET}'.`,

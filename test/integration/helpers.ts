@@ -102,7 +102,7 @@ export function verifyUi(): void {
 }
 
 export async function addProject(name = 'Production', key = DEMO_API_KEY): Promise<ProjectNode> {
-  const project = await ctx.api.projects.add(name, key);
+  const project = await ctx.api.projects.add(name, key, { origins: ctx.api.clients.currentOrigins() });
   return projectNode(project.id);
 }
 

@@ -48,7 +48,7 @@ describe('projects and API keys', () => {
       'the token is kept in SecretStorage with its expiry and origin',
     );
     // What a reload does: a new client for the project.
-    (ctx.api.projects as unknown as { resetClient(id: string): void }).resetClient(project.project.id);
+    (ctx.api.clients as unknown as { reset(id: string): void }).reset(project.project.id);
     ctx.emulator.clearRequests();
     await run(
       'refreshNode',

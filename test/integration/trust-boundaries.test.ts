@@ -138,7 +138,7 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     await run('purgeFromEditor');
     assert.match(ctx.ui.errors()[0] ?? '', /works in a purge list only/);
     assert.deepEqual(sent(), []);
-    assert.deepEqual(ctx.api.projects.purgeHistory(project.project.id), []);
+    assert.deepEqual(ctx.api.purgeHistory.get(project.project.id), []);
   });
 
   it('a PEM selected in an editor is never purged nor kept in the purge history', async () => {
@@ -166,7 +166,7 @@ describe('trust boundaries: the smaller edges a user hits', () => {
       `no line of a selected key is offered as a path: ${offered.join(', ')}`,
     );
     assert.deepEqual(sent('POST'), []);
-    assert.deepEqual(ctx.api.projects.purgeHistory(project.project.id), []);
+    assert.deepEqual(ctx.api.purgeHistory.get(project.project.id), []);
   });
 
   it('lines of a private key received in this session, selected without their armour, are not offered as paths', async () => {
@@ -201,19 +201,19 @@ describe('trust boundaries: the smaller edges a user hits', () => {
   it('Remove API Key says everything it removes before the user confirms', async () => {
     const project = await addProject('Production');
     const id = project.project.id;
-    await ctx.api.projects.recordPurge(id, {
+    await ctx.api.purgeHistory.record(id, {
       at: '2024-01-01 00:00:00 UTC',
       targets: [{ bucket: 'media-assets', path: 'a.ts' }],
       purged: 1,
       failed: 0,
       notSent: 0,
     });
-    await ctx.api.projects.rememberTlsMessage(
+    await ctx.api.tlsInstructions.remember(
       id,
       'tls-1',
       "Create a CNAME for 'a.example.com' and point it to 'x.example.net.'.",
     );
-    await ctx.api.projects.updateBuckets(id, (m) => ({ ...m, added: ['my-bucket'] }));
+    await ctx.api.bucketMemory.update(id, (m) => ({ ...m, added: ['my-bucket'] }));
     ctx.ui.confirmAnswer('removeProject', false);
     await run('removeApiKey', project);
     const detail = ctx.ui.confirms[0]?.detail ?? '';
@@ -226,6 +226,11 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     ])
       assert.match(detail, part);
     assert.equal(ctx.api.projects.list().length, 1, 'declined: nothing removed');
+    ctx.ui.confirmAnswer('removeProject', true);
+    await run('removeApiKey', project);
+    assert.equal(ctx.api.projects.list().length, 0);
+    for (const key of ['qencodeCdn.purgeHistory', 'qencodeCdn.tlsMessages', 'qencodeCdn.buckets'])
+      assert.equal(ctx.api.storage.globalState.get(`${key}.${id}`), undefined, `${key} forgotten with the project`);
   });
 
   it("Compare CORS from a bucket's menu compares that bucket, not the open editor's", async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { TlsSubscription } from '../../src/core';
-import { certificateOf } from '../../src/resources/tls/certificate';
+import { certificateOf, parseCname } from '../../src/resources/tls/certificate';
 
 const sub = (domainId: string, status: string, day: number): TlsSubscription =>
   ({ id: `${domainId}-${day}`, domainId, status, created: new Date(Date.UTC(2026, 0, day)) }) as TlsSubscription;
@@ -20,4 +20,20 @@ it("a domain's certificate is its newest subscription's state: a renewal that wa
   assert.equal(certificateOf('c', subs), 'expired');
   assert.equal(certificateOf('d', subs), 'other');
   assert.equal(certificateOf('e', subs), 'none');
+});
+
+describe('CNAME instructions', () => {
+  it("reads the record from the create reply's message", () => {
+    assert.deepEqual(
+      parseCname(
+        "TLS subscription created. Create a CNAME for 'live.mydomain.com' and point it to 'j.sni.global.fastly.net.'.",
+      ),
+      {
+        name: 'live.mydomain.com',
+        target: 'j.sni.global.fastly.net.',
+      },
+    );
+    assert.equal(parseCname('pending'), undefined);
+    assert.equal(parseCname(undefined), undefined);
+  });
 });

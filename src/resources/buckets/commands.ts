@@ -27,7 +27,7 @@ export async function addBucket(s: Services, node?: unknown): Promise<void> {
         (known.includes(v.trim()) ? t('{0} is in the list already.', v.trim()) : undefined),
     }),
   ).trim();
-  await s.projects.updateBuckets(project.project.id, (m) => ({ ...m, added: [...m.added, name] }));
+  await s.bucketMemory.update(project.project.id, (m) => ({ ...m, added: [...m.added, name] }));
   project.data.changed('buckets');
 }
 
@@ -36,7 +36,7 @@ export async function removeBucket(s: Services, node?: unknown): Promise<void> {
   if (!(node instanceof BucketNode)) throw new Error(t('choose a bucket you added, in the explorer'));
   if (!node.bucket.addedByUser)
     throw new Error(t('{0} is known from a domain or a signing key, so it stays in the list', node.name));
-  await s.projects.updateBuckets(node.projectNode.project.id, (m) => ({
+  await s.bucketMemory.update(node.projectNode.project.id, (m) => ({
     ...m,
     added: m.added.filter((b) => b !== node.name),
   }));
@@ -97,9 +97,9 @@ export async function setAccessPolicy(s: Services, node?: unknown): Promise<void
     );
   }
   await withProgress(ui, t('Setting the access policy of {0}…', bucket), (signal) =>
-    api.setBucketPolicy(s.projects.client(project.project.id), bucket, policy, signal),
+    api.setBucketPolicy(s.clients.client(project.project.id), bucket, policy, signal),
   );
-  await s.projects.updateBuckets(project.project.id, (m) => ({
+  await s.bucketMemory.update(project.project.id, (m) => ({
     ...m,
     policies: { ...m.policies, [bucket]: { policy, at: formatWhen(new Date()) } },
   }));
@@ -111,7 +111,7 @@ export async function setAccessPolicy(s: Services, node?: unknown): Promise<void
 export async function showCors(s: Services, node?: unknown): Promise<void> {
   const { project, bucket } = await pickBucket(s, node);
   const policy = await withProgress(s.ui(), t('Getting the CORS policy of {0}…', bucket), (signal) =>
-    api.getCors(s.projects.client(project.project.id), bucket, signal),
+    api.getCors(s.clients.client(project.project.id), bucket, signal),
   );
   await s.details.show(project.project.name, `cors ${bucket}`, policy);
 }

@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import * as api from '../../core';
 import { errorMessage, isQencodeError, parseCorsDocument, validateBucketName, type CorsPolicy } from '../../core';
 import type { DataLayer } from '../../data';
+import { storeState } from '../../data/project-state';
 import { shown, type Log } from '../../log';
 import type { Ui } from '../../ui';
+import type { Clients } from '../projects/clients';
 import type { Projects } from '../projects/store';
 import { formatPolicy, planCorsSave, samePolicy } from './cors-plan';
 
@@ -65,6 +67,7 @@ export class CorsFileSystem
 
   constructor(
     private readonly projects: Projects,
+    private readonly clients: Clients,
     private readonly data: DataLayer,
     private readonly log: Log,
     private readonly ui: () => Ui,
@@ -100,7 +103,7 @@ export class CorsFileSystem
     const all = { ...this.drafts() };
     if (draft) all[uri.toString()] = draft;
     else delete all[uri.toString()];
-    await this.state.update(DRAFTS_KEY, all);
+    await storeState(this.state, DRAFTS_KEY, all);
     this.draftsChanged.fire(uri);
   }
 
@@ -110,7 +113,7 @@ export class CorsFileSystem
     const kept = Object.fromEntries(
       Object.entries(all).filter(([uri]) => projectIds.includes(vscode.Uri.parse(uri).authority)),
     );
-    if (Object.keys(kept).length !== Object.keys(all).length) await this.state.update(DRAFTS_KEY, kept);
+    if (Object.keys(kept).length !== Object.keys(all).length) await storeState(this.state, DRAFTS_KEY, kept);
   }
 
   /** The CDN's policy this document was read from (or last applied), when it is known. */
@@ -227,7 +230,7 @@ export class CorsFileSystem
   private client(projectId: string): api.QencodeClient {
     if (!this.projects.get(projectId))
       throw vscode.FileSystemError.Unavailable(t('This project was removed from the editor.'));
-    return this.projects.client(projectId);
+    return this.clients.client(projectId);
   }
 
   /** The policy, from the data layer's cache when `cached` (and fresh from the CDN otherwise). */

@@ -13,7 +13,7 @@ const t = vscode.l10n.t;
 
 /** The region the user gave for this bucket, if any (a value that is not a region, from tampered state, is asked again). */
 export function knownRegion(s: Services, projectId: string, bucket: string): string | undefined {
-  const regions = s.projects.buckets(projectId).regions;
+  const regions = s.bucketMemory.get(projectId).regions;
   const region = regions && Object.hasOwn(regions, bucket) ? regions[bucket] : undefined;
   return isMediaStorageRegion(region) ? region : undefined;
 }
@@ -32,7 +32,7 @@ export async function askRegion(s: Services, projectId: string, bucket: string):
       },
     ),
   ).label;
-  await s.projects.updateBuckets(projectId, (m) => ({ ...m, regions: { ...m.regions, [bucket]: region } }));
+  await s.bucketMemory.update(projectId, (m) => ({ ...m, regions: { ...m.regions, [bucket]: region } }));
   return region;
 }
 

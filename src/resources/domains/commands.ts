@@ -40,7 +40,7 @@ export async function createDomain(s: Services, node?: unknown): Promise<void> {
       { id: 'domainType', title: t('What will {0} serve?', name) },
     ),
   ).type;
-  const client = s.projects.client(project.project.id);
+  const client = s.clients.client(project.project.id);
   const wanted = name;
   const domain = await createOrReconcile(
     ui,
@@ -80,7 +80,7 @@ export async function listDomainsByType(s: Services, node?: unknown): Promise<vo
     ),
   ).type;
   const listed = await withProgress(ui, t('Listing {0} domains…', type), (signal) =>
-    api.listDomains(s.projects.client(project.project.id), type, signal),
+    api.listDomains(s.clients.client(project.project.id), type, signal),
   );
   const domains = validItems(listed);
   if (domains.length === 0)
@@ -111,7 +111,7 @@ export async function setDomainBucket(s: Services, node?: unknown): Promise<void
     );
   const { bucket } = await pickBucket(s, target.project);
   const domain = await withProgress(s.ui(), t('Pointing {0} at bucket {1}…', target.domain.name, bucket), (signal) =>
-    api.setDomainBucket(s.projects.client(target.project.project.id), target.domain.id, bucket, signal),
+    api.setDomainBucket(s.clients.client(target.project.project.id), target.domain.id, bucket, signal),
   );
   target.project.data.replace('domains', domain);
   void s.ui().notify('done', 'info', t('{0} now serves bucket {1}.', domain.name, domain.bucketName ?? bucket));
@@ -138,7 +138,7 @@ export async function deleteDomain(s: Services, node?: unknown, nodes?: unknown)
     await deleteEach(
       s.ui(),
       targets,
-      (d, signal) => api.deleteDomain(s.projects.client(d.project.project.id), d.domain.id, signal),
+      (d, signal) => api.deleteDomain(s.clients.client(d.project.project.id), d.domain.id, signal),
       (d) => d.domain.name,
     );
   } finally {

@@ -48,7 +48,7 @@ export async function addCustomDomain(s: Services, node?: unknown): Promise<void
     ),
   ).type;
   const bucket = type === 'vod' ? await askBucket(s, project, name) : undefined;
-  const client = s.projects.client(project.project.id);
+  const client = s.clients.client(project.project.id);
   const domain = await createOrReconcile(
     ui,
     t('Creating playback domain {0}…', name),
@@ -146,7 +146,7 @@ async function finish(s: Services, project: ProjectNode, domain: Domain, bucket:
   if (bucket) {
     const updated = await step(t('pointing it at bucket {0}', bucket), () =>
       ui.loading(t('Pointing {0} at bucket {1}…', domain.name, bucket), () =>
-        api.setDomainBucket(s.projects.client(project.project.id), domain.id, bucket),
+        api.setDomainBucket(s.clients.client(project.project.id), domain.id, bucket),
       ),
     );
     project.data.replace('domains', updated);
@@ -193,7 +193,7 @@ async function finish(s: Services, project: ProjectNode, domain: Domain, bucket:
   } else {
     s.tlsWatch.watch(project.project.id, sub.id, domain.name);
   }
-  await showCnameRecord(s, domain.name, sub.message ?? s.projects.tlsMessage(project.project.id, sub.id));
+  await showCnameRecord(s, domain.name, sub.message ?? s.tlsInstructions.instruction(project.project.id, sub.id));
   void ui.notify(
     'setupWatching',
     'info',

@@ -87,7 +87,7 @@ async function askSigningKeyTarget(
 /** The create itself; a lost reply is matched by target against the list read just before (core/lost-reply.ts). */
 async function createKeyOrReconcile(s: Services, project: ProjectNode, target: SigningKeyFor) {
   const ui = s.ui();
-  const client = s.projects.client(project.project.id);
+  const client = s.clients.client(project.project.id);
   // Read afresh just before the create, so a lost reply is matched against what existed then.
   const before = new Set(
     validItems(await ui.loading(t('Loading signing keys…'), () => api.listSigningKeys(client))).map((k) => k.id),
@@ -135,7 +135,7 @@ async function nameSigningKey(
   }
   try {
     await ui.loading(t('Naming the signing key {0}…', name), () =>
-      api.renameSigningKey(s.projects.client(project.project.id), created.id, name),
+      api.renameSigningKey(s.clients.client(project.project.id), created.id, name),
     );
   } catch (error) {
     void ui.notify(
@@ -165,7 +165,7 @@ export async function renameSigningKey(s: Services, node?: unknown): Promise<voi
   );
   const project = target!.projectNode;
   const renamed = await withProgress(s.ui(), t('Renaming the signing key…'), (signal) =>
-    api.renameSigningKey(s.projects.client(project.project.id), key.id, name, signal),
+    api.renameSigningKey(s.clients.client(project.project.id), key.id, name, signal),
   );
   project.data.replace('keys', renamed);
 }
@@ -187,7 +187,7 @@ export async function deleteSigningKey(s: Services, node?: unknown, nodes?: unkn
     await deleteEach(
       s.ui(),
       targets,
-      (k, signal) => api.deleteSigningKey(s.projects.client(k.projectNode.project.id), k.key.id, signal),
+      (k, signal) => api.deleteSigningKey(s.clients.client(k.projectNode.project.id), k.key.id, signal),
       (k) => signingKeyLabel(k.key),
     );
   } finally {

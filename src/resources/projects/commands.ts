@@ -5,7 +5,7 @@ import { isQencodeError } from '../../core';
 import { ErrorNode, Node, type ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { pickProject, projectById } from './picker';
-import type { VerifiedKey } from './store';
+import type { VerifiedKey } from './clients';
 
 const t = vscode.l10n.t;
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
@@ -14,9 +14,9 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 export async function removeApiKey(s: Services, node?: unknown): Promise<void> {
   const project = await pickProject(s, node);
   const id = project.project.id;
-  const runs = s.projects.purgeHistory(id).length;
-  const cnames = s.projects.tlsMessageCount(id);
-  const memory = s.projects.buckets(id);
+  const runs = s.purgeHistory.get(id).length;
+  const cnames = s.tlsInstructions.count(id);
+  const memory = s.bucketMemory.get(id);
   const removed = [
     t("its API key, from this machine's secret storage"),
     ...(runs ? [plural(runs, t('its purge history (1 run)'), t('its purge history ({0} runs)', runs))] : []),
@@ -40,6 +40,7 @@ export async function removeApiKey(s: Services, node?: unknown): Promise<void> {
     t('Remove'),
   );
   await s.projects.remove(id);
+  await Promise.all([s.purgeHistory.forget(id), s.tlsInstructions.forget(id), s.bucketMemory.forget(id)]);
 }
 
 /** Rename project. */
@@ -94,7 +95,7 @@ export const projectCommands = (): Command[] => [
 
 /** Where a key is sent with the current settings, by host name: the API's (and the token fallback's, asked only when the API serves no access token). */
 function hostsOf(s: Services): string {
-  const [api, fallback] = s.projects.currentOrigins().map((o) => new URL(o).host);
+  const [api, fallback] = s.clients.currentOrigins().map((o) => new URL(o).host);
   return fallback ? t('{0} (or to {1} for the access token, if {0} does not give one)', api!, fallback) : api!;
 }
 
@@ -118,7 +119,7 @@ export async function addApiKey(s: Services): Promise<void> {
     }),
   ).trim();
   // Where the key goes is agreed before it is typed (asked only when that is not Qencode).
-  const agreed = await s.projects.confirmKeyOrigins(undefined);
+  const agreed = await s.clients.confirmKeyOrigins(undefined);
   let verified: KeyCheck | undefined;
   const key = answered(
     await ui.input({
@@ -142,7 +143,7 @@ export async function addApiKey(s: Services): Promise<void> {
 
 export async function replaceApiKey(s: Services, project: ProjectNode): Promise<void> {
   const ui = s.ui();
-  const agreed = await s.projects.confirmKeyOrigins(project.project.id);
+  const agreed = await s.clients.confirmKeyOrigins(project.project.id);
   let verified: KeyCheck | undefined;
   const key = answered(
     await ui.input({
@@ -175,7 +176,7 @@ async function checkKey(
   try {
     return {
       result: await withProgress(s.ui(), t('Checking the API key of {0}…', name), (signal) =>
-        s.projects.verifyApiKey(key, signal, projectId, agreed),
+        s.clients.verifyApiKey(key, signal, projectId, agreed),
       ),
     };
   } catch (error) {

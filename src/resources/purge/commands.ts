@@ -135,7 +135,7 @@ export async function purgeBucket(s: Services, node?: unknown): Promise<void> {
 export async function purgeHistory(s: Services, node?: unknown): Promise<void> {
   const ui = s.ui();
   const project = await pickProject(s, node);
-  const runs = s.projects.purgeHistory(project.project.id);
+  const runs = s.purgeHistory.get(project.project.id);
   if (runs.length === 0)
     return void ui.notify('purgeHistory', 'info', t('No purges from this editor in {0} yet.', project.project.name));
   const run = answered(
@@ -229,10 +229,10 @@ async function purgeLinesIn(
   let parsed = parsePurgeList(lines, domains, defaultBucket);
   let expected = defaultBucket;
   if (parsed.plainPaths.length) {
-    const memory = s.projects.buckets(project.project.id);
+    const memory = s.bucketMemory.get(project.project.id);
     const known = await knownBucketsOf(s, project);
     const bucket = known.length === 1 ? known[0]!.name : (await pickBucket(s, project, memory.lastPurged)).bucket;
-    await s.projects.updateBuckets(project.project.id, (m) => ({ ...m, lastPurged: bucket }));
+    await s.bucketMemory.update(project.project.id, (m) => ({ ...m, lastPurged: bucket }));
     parsed = parsePurgeList(lines, domains, bucket);
     expected = bucket;
   }

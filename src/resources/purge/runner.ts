@@ -3,8 +3,7 @@ import * as api from '../../core';
 import { errorMessage, runPool, type PurgeTarget } from '../../core';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
-import type { PurgeRun } from '../projects/store';
-import { describeTargets, stamp } from './history';
+import { describeTargets, stamp, type PurgeRun } from './history';
 
 const t = vscode.l10n.t;
 
@@ -15,11 +14,11 @@ const t = vscode.l10n.t;
  * before it all succeeded); then reports, records the run, and offers Retry Failed.
  */
 export class PurgeRunner {
-  constructor(private readonly s: Pick<Services, 'ui' | 'projects' | 'log' | 'details'>) {}
+  constructor(private readonly s: Pick<Services, 'ui' | 'clients' | 'purgeHistory' | 'log' | 'details'>) {}
 
   async run(project: ProjectNode, phases: PurgeTarget[][], title?: string): Promise<void> {
     const ui = this.s.ui();
-    const client = this.s.projects.client(project.project.id);
+    const client = this.s.clients.client(project.project.id);
     const concurrency = vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.concurrency', 4);
     const all = phases.flat();
     const what = title ?? describeTargets(all);
@@ -57,7 +56,7 @@ export class PurgeRunner {
       notSent: notSent.length,
       ...(phases.length > 1 ? { phases: phases.map((p) => p.length) } : {}),
     };
-    await this.s.projects.recordPurge(project.project.id, run);
+    await this.s.purgeHistory.record(project.project.id, run);
     for (const f of failed) this.s.log.error(`purge ${f.item.bucket}/${f.item.path}: ${errorMessage(f.error)}`);
 
     const details = t('Show Details');
@@ -107,7 +106,7 @@ export class PurgeRunner {
   }
 
   async wholeBucket(project: ProjectNode, bucket: string): Promise<void> {
-    const client = this.s.projects.client(project.project.id);
+    const client = this.s.clients.client(project.project.id);
     let ok = false;
     try {
       await this.s
@@ -115,7 +114,7 @@ export class PurgeRunner {
         .progress(t('Purging bucket {0}…', bucket), (_r, signal) => api.purgeBucket(client, bucket, signal));
       ok = true;
     } finally {
-      await this.s.projects.recordPurge(project.project.id, {
+      await this.s.purgeHistory.record(project.project.id, {
         at: stamp(),
         targets: [{ bucket, path: null }],
         purged: ok ? 1 : 0,

@@ -14,18 +14,10 @@ import { confirm, Hint } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { BucketNode } from '../buckets/node';
-import { certificateOf } from '../tls/certificate';
 import { pickProject } from '../projects/picker';
+import { knownDomains, ownerOf, urlHover } from './url-hover';
 
 const t = vscode.l10n.t;
-
-/** The commands a hover's links may run; no other command is trusted in it. */
-const HOVER_COMMANDS = [
-  'qencodeCdn.purgeUrl',
-  'qencodeCdn.purgeStream',
-  'qencodeCdn.copyPath',
-  'qencodeCdn.revealBucket',
-];
 
 /**
  * Qencode URLs wherever they appear: a hover with what the URL is and what can be
@@ -33,112 +25,16 @@ const HOVER_COMMANDS = [
  * key for the editor's context menu. Cheap: one line is read, no request is made,
  * and the known vod domains are the data layer's lists as last read.
  */
-/** The vod domains of the projects loaded in this window, as last read: no request. */
-function knownDomains(s: Services): Domain[] {
-  return s.explorer.roots().flatMap((r) => r.data.peek('domains'));
-}
-
 export function registerUrlActions(context: vscode.ExtensionContext, s: Services): void {
   const editorKey = new EditorUrlsKey(() => knownDomains(s));
-  const args = (value: unknown) => encodeURIComponent(JSON.stringify([value]));
-
   context.subscriptions.push(
     vscode.languages.registerHoverProvider(
       { scheme: '*' },
-      {
-        provideHover(document, position) {
-          const found = qencodeUrlAt(document.lineAt(position.line).text, position.character, knownDomains(s));
-          if (!found) return undefined;
-          const owner = ownerOf(s, found);
-          const md = new vscode.MarkdownString(undefined, true);
-          md.isTrusted = { enabledCommands: HOVER_COMMANDS };
-          // Everything that comes from the file or the server is added as text, never as Markdown:
-          // a crafted URL must not close a code span and slip in a link of its own.
-          const text = (value: string) => md.appendText(value.replace(/[\r\n]+/g, ' '));
-          md.appendMarkdown(`**$(cloud) ${t('Qencode media')}** · `);
-          text(t('bucket {0}', found.bucket));
-          if (owner) text(` · ${t('project {0}', owner.project.project.name)}`);
-          md.appendMarkdown('\n\n');
-          text(t('Path: {0}', found.path));
-          md.appendMarkdown('\n\n');
-          // A vod domain without an issued certificate is marked: https to it fails.
-          const named = (d: Domain) => {
-            const project = s.explorer.roots().find((r) => r.data.peek('domains').includes(d));
-            const state = project?.data.has('tls') ? certificateOf(d.id, project.data.peek('tls')) : 'issued';
-            return state === 'issued' ? d.name : t('{0} (no issued certificate: https to it fails)', d.name);
-          };
-          const domains = knownDomains(s);
-          if (found.domain) {
-            const d = domains.find((x) => x.name === found.domain);
-            text(t('Served by the vod domain {0}', d ? named(d) : found.domain));
-          } else {
-            const serving = domains.filter((d) => d.type === 'vod' && d.bucketName === found.bucket).map(named);
-            if (serving.length) text(t('Also served by {0}', serving.join(', ')));
-          }
-          md.appendMarkdown('\n\n');
-          const policy = owner ? policyOf(s, owner, found.bucket) : undefined;
-          const keyed = owner?.project.data
-            .peek('keys')
-            .some((k) => k.target.kind === 'bucket' && k.target.bucketName === found.bucket);
-          text(
-            policy
-              ? t('Access policy: {0} (set from this editor on {1})', policy.policy, policy.at)
-              : keyed
-                ? t(
-                    'Access policy: a signing key exists for this bucket, so it is probably authenticated: players need a signed URL (not set from this editor, and the API cannot read it)',
-                  )
-                : owner
-                  ? t('Access policy: not known here (buckets are public by default)')
-                  : t('Not in a project loaded in this window yet.'),
-          );
-          md.appendMarkdown('\n\n');
-          const links = [
-            `[${t('Purge')}](command:qencodeCdn.purgeUrl?${args({ url: found.url })})`,
-            ...(found.manifest
-              ? [`[${t('Purge Stream')}](command:qencodeCdn.purgeStream?${args({ url: found.url })})`]
-              : []),
-            `[${t('Copy Path')}](command:qencodeCdn.copyPath?${args({ url: found.url })})`,
-            ...(owner ? [`[${t('Reveal Bucket')}](command:qencodeCdn.revealBucket?${args({ url: found.url })})`] : []),
-          ];
-          md.appendMarkdown(links.join(' · '));
-          const line = position.line;
-          return new vscode.Hover(md, new vscode.Range(line, found.start, line, found.end));
-        },
-      },
+      { provideHover: (document, position) => urlHover(s, document, position) },
     ),
     vscode.languages.registerCodeActionsProvider(
       { scheme: '*' },
-      {
-        provideCodeActions(document, range) {
-          const domains = knownDomains(s);
-          const selected = range.isEmpty ? undefined : boundedText(document, range);
-          const urls = selected
-            ? qencodeUrlsIn(selected.text, domains)
-            : [qencodeUrlAt(document.lineAt(range.start.line).text, range.start.character, domains)].filter(
-                (u): u is QencodeUrl => !!u,
-              );
-          if (urls.length === 0) return [];
-          const action = (title: string, command: string, value: unknown) => {
-            const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix.append('qencode'));
-            a.command = { title, command, arguments: [value] };
-            return a;
-          };
-          if (urls.length === 1) {
-            const u = urls[0]!;
-            return [
-              action(t('Qencode: purge {0}', u.path), 'qencodeCdn.purgeUrl', { url: u.url }),
-              ...(u.manifest
-                ? [action(t('Qencode: purge the stream {0}', u.path), 'qencodeCdn.purgeStream', { url: u.url })]
-                : []),
-            ];
-          }
-          const title =
-            selected?.truncated || urls.length >= URL_SCAN.urls
-              ? t('Qencode: purge the first {0} Qencode URLs in the selection', urls.length)
-              : t('Qencode: purge the {0} Qencode URLs in the selection', urls.length);
-          return [action(title, 'qencodeCdn.purgeUrl', { urls: urls.map((u) => u.url) })];
-        },
-      },
+      { provideCodeActions: (document, range) => urlCodeActions(s, document, range) },
       { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
     ),
     // For the editor's context menu: does the document hold Qencode URLs (manifests among them)?
@@ -151,6 +47,37 @@ export function registerUrlActions(context: vscode.ExtensionContext, s: Services
     editorKey,
   );
   editorKey.update();
+}
+
+/** Code actions for the Qencode URL at the cursor, or every one in the selection (its first URL_SCAN.selectionChars). */
+function urlCodeActions(s: Services, document: vscode.TextDocument, range: vscode.Range): vscode.CodeAction[] {
+  const domains = knownDomains(s);
+  const selected = range.isEmpty ? undefined : boundedText(document, range);
+  const urls = selected
+    ? qencodeUrlsIn(selected.text, domains)
+    : [qencodeUrlAt(document.lineAt(range.start.line).text, range.start.character, domains)].filter(
+        (u): u is QencodeUrl => !!u,
+      );
+  if (urls.length === 0) return [];
+  const action = (title: string, command: string, value: unknown) => {
+    const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix.append('qencode'));
+    a.command = { title, command, arguments: [value] };
+    return a;
+  };
+  if (urls.length === 1) {
+    const u = urls[0]!;
+    return [
+      action(t('Qencode: purge {0}', u.path), 'qencodeCdn.purgeUrl', { url: u.url }),
+      ...(u.manifest
+        ? [action(t('Qencode: purge the stream {0}', u.path), 'qencodeCdn.purgeStream', { url: u.url })]
+        : []),
+    ];
+  }
+  const title =
+    selected?.truncated || urls.length >= URL_SCAN.urls
+      ? t('Qencode: purge the first {0} Qencode URLs in the selection', urls.length)
+      : t('Qencode: purge the {0} Qencode URLs in the selection', urls.length);
+  return [action(title, 'qencodeCdn.purgeUrl', { urls: urls.map((u) => u.url) })];
 }
 
 /** `{ url }` or `{ urls }`, as hover links and code actions pass them. */
@@ -223,32 +150,6 @@ class EditorUrlsKey implements vscode.Disposable {
   }
 }
 
-/** The loaded project whose buckets include this URL's (from what the data layer has read, with no request). */
-function ownerOf(s: Services, url: QencodeUrl): { project: ProjectNode } | undefined {
-  for (const project of s.explorer.roots()) {
-    const domains = project.data.peek('domains');
-    if (url.domain && domains.some((d) => d.name === url.domain)) return { project };
-    const keys = project.data.peek('keys');
-    const memory = s.projects.buckets(project.project.id);
-    if (
-      domains.some((d) => d.bucketName === url.bucket) ||
-      keys.some((k) => k.target.kind === 'bucket' && k.target.bucketName === url.bucket) ||
-      memory.added.includes(url.bucket)
-    )
-      return { project };
-  }
-  return undefined;
-}
-
-function policyOf(
-  s: Services,
-  owner: { project: ProjectNode },
-  bucket: string,
-): { policy: string; at: string } | undefined {
-  const policies = s.projects.buckets(owner.project.project.id).policies;
-  return Object.hasOwn(policies, bucket) ? policies[bucket] : undefined;
-}
-
 async function projectFor(s: Services, urls: readonly string[]): Promise<ProjectNode> {
   const roots = s.explorer.roots();
   const hosts = new Set(urls.map((u) => new URL(u).hostname.toLowerCase()));
@@ -308,10 +209,10 @@ export async function revealBucket(s: Services, value?: unknown): Promise<void> 
   if (!owner) throw new Error(t('bucket {0} is not in a project loaded in this window', found.bucket));
   const shown = await s.explorer.reveal(
     s.treeView,
-    owner.project.group('buckets'),
+    owner.group('buckets'),
     (r) => r instanceof BucketNode && r.name === found.bucket,
   );
-  if (!shown) throw new Error(t('bucket {0} is not listed in project {1}', found.bucket, owner.project.project.name));
+  if (!shown) throw new Error(t('bucket {0} is not listed in project {1}', found.bucket, owner.project.name));
 }
 
 /** The commands on Qencode URLs in any file (the hover's links, code actions and the editor's menu). */

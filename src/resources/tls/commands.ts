@@ -36,7 +36,7 @@ export async function refreshTlsStatus(s: Services, node?: unknown): Promise<voi
   const sub = await s
     .ui()
     .loading(t('Checking the TLS subscription of {0}…', target.domain?.name ?? target.subscription.domainId), () =>
-      api.getTlsSubscription(s.projects.client(project.project.id), target.subscription.id),
+      api.getTlsSubscription(s.clients.client(project.project.id), target.subscription.id),
     );
   project.data.replace('tls', sub);
 }
@@ -55,7 +55,7 @@ export async function showCnameInstructions(s: Services, node?: unknown): Promis
               t('Deleting the TLS subscription of {0}…', domain.name),
               (_r, signal) =>
                 api.deleteTlsSubscription(
-                  s.projects.client(target.projectNode.project.id),
+                  s.clients.client(target.projectNode.project.id),
                   target.subscription.id,
                   signal,
                 ),
@@ -120,7 +120,7 @@ export async function deleteTls(s: Services, node?: unknown, nodes?: unknown): P
     await deleteEach(
       s.ui(),
       targets,
-      (x, signal) => api.deleteTlsSubscription(s.projects.client(x.projectNode.project.id), x.subscription.id, signal),
+      (x, signal) => api.deleteTlsSubscription(s.clients.client(x.projectNode.project.id), x.subscription.id, signal),
       (x) => x.domain?.name ?? x.subscription.id,
     );
   } finally {
@@ -148,7 +148,7 @@ export async function createTlsFor(
   project: ProjectNode,
   domain: api.Domain,
 ): Promise<api.TlsSubscription | undefined> {
-  const client = s.projects.client(project.project.id);
+  const client = s.clients.client(project.project.id);
   let found: api.TlsSubscription | undefined;
   const sub = await createOrReconcile(
     s.ui(),
@@ -166,7 +166,7 @@ export async function createTlsFor(
         : undefined;
     },
   );
-  if (sub) await s.projects.rememberTlsMessage(project.project.id, sub.id, sub.message);
+  if (sub) await s.tlsInstructions.remember(project.project.id, sub.id, sub.message);
   // Watched either way, even when only the check found it.
   const watched = sub ?? found;
   if (watched) s.tlsWatch.watch(project.project.id, watched.id, domain.name);
@@ -323,7 +323,7 @@ async function tlsOfDomain(s: Services, project: ProjectNode, domain: api.Domain
   // The newest one, when a failed subscription was renewed.
   const sub = subs.filter((x) => x.domainId === domain.id).sort((a, b) => b.created.getTime() - a.created.getTime())[0];
   return sub
-    ? new TlsNode(project.group('tls'), sub, domain, { messages: (p, id) => s.projects.tlsMessage(p, id) })
+    ? new TlsNode(project.group('tls'), sub, domain, { messages: (p, id) => s.tlsInstructions.instruction(p, id) })
     : undefined;
 }
 
@@ -334,7 +334,7 @@ async function tlsById(s: Services, projectId: string, tlsId: string): Promise<T
   const sub = subs.find((x) => x.id === tlsId);
   return sub
     ? new TlsNode(project.group('tls'), sub, domains.get(sub.domainId), {
-        messages: (p, id) => s.projects.tlsMessage(p, id),
+        messages: (p, id) => s.tlsInstructions.instruction(p, id),
       })
     : undefined;
 }

@@ -23,6 +23,6 @@ export async function pickTls(s: Services, node: unknown): Promise<TlsNode> {
     ),
   );
   return new TlsNode(project.group('tls'), picked.sub, domains.get(picked.sub.domainId), {
-    messages: (p, id) => s.projects.tlsMessage(p, id),
+    messages: (p, id) => s.tlsInstructions.instruction(p, id),
   });
 }

@@ -3,7 +3,10 @@ import { errorMessage, getTlsSubscription, plainText, type Domain, type TlsSubsc
 import type { DataLayer } from '../../data';
 import type { Log } from '../../log';
 import type { Ui } from '../../ui';
+import { storeState } from '../../data/project-state';
+import type { Clients } from '../projects/clients';
 import type { Projects } from '../projects/store';
+import type { TlsInstructions } from './instructions';
 import { parseCname } from './certificate';
 import { describeVerdict, type DnsChecks } from './dns';
 import { DEFAULT_SCHEDULE, WatchSchedule, type ScheduleOptions } from './watch-schedule';
@@ -58,6 +61,8 @@ export class TlsWatch implements vscode.Disposable {
 
   constructor(
     private readonly projects: Projects,
+    private readonly clients: Clients,
+    private readonly instructions: TlsInstructions,
     private readonly data: DataLayer,
     private readonly dns: DnsChecks,
     private readonly ui: () => Ui,
@@ -122,7 +127,7 @@ export class TlsWatch implements vscode.Disposable {
         // Seen ended in a list before the next poll: the user is told all the same.
         const entry = this.entries.get(key)!;
         this.remove(key);
-        const expected = parseCname(sub.message ?? this.projects.tlsMessage(projectId, sub.id))?.target;
+        const expected = parseCname(sub.message ?? this.instructions.instruction(projectId, sub.id))?.target;
         void this.tell(entry, sub, entry.domain ?? domains.get(sub.domainId)?.name ?? sub.domainId, expected).catch(
           (error: unknown) => this.log.error(`TLS watch: ${errorMessage(error)}`),
         );
@@ -155,7 +160,7 @@ export class TlsWatch implements vscode.Disposable {
       .filter((e) => keyOf(e.projectId, e.tlsId) !== removedKey);
     if (added && !stored.some((e) => keyOf(e.projectId, e.tlsId) === keyOf(added.projectId, added.tlsId)))
       stored.push(added);
-    return this.state.update(STATE_KEY, stored);
+    return storeState(this.state, STATE_KEY, stored);
   }
 
   /**
@@ -175,7 +180,11 @@ export class TlsWatch implements vscode.Disposable {
     const kept = Object.entries(this.state.get<Record<string, { at: number }>>(TOLD_KEY, {})).filter(
       ([, v]) => typeof v?.at === 'number' && now - v.at < TOLD_KEEP_MS,
     );
-    void this.state.update(TOLD_KEY, Object.fromEntries([...kept, [keyOf(entry.projectId, entry.tlsId), { at: now }]]));
+    void storeState(
+      this.state,
+      TOLD_KEY,
+      Object.fromEntries([...kept, [keyOf(entry.projectId, entry.tlsId), { at: now }]]),
+    );
   }
 
   private enabled(): boolean {
@@ -220,7 +229,7 @@ export class TlsWatch implements vscode.Disposable {
     if (!this.projects.get(entry.projectId)) return this.remove(key);
     let sub: TlsSubscription;
     try {
-      sub = await getTlsSubscription(this.projects.client(entry.projectId), entry.tlsId);
+      sub = await getTlsSubscription(this.clients.client(entry.projectId), entry.tlsId);
     } catch (error) {
       // A subscription deleted elsewhere is no longer watched; any other failure waits for the next poll.
       if ((error as { status?: number }).status === 404) return this.remove(key);
@@ -229,7 +238,7 @@ export class TlsWatch implements vscode.Disposable {
     }
     this.data.project(entry.projectId).replace('tls', sub);
     const domain = entry.domain;
-    const expected = parseCname(sub.message ?? this.projects.tlsMessage(entry.projectId, sub.id))?.target;
+    const expected = parseCname(sub.message ?? this.instructions.instruction(entry.projectId, sub.id))?.target;
     // Watched until it ends: issued, failed or expired. Any other status (pending, or one this
     // editor does not know) is asked about again.
     if (!ENDED.has(sub.status.toLowerCase())) {
