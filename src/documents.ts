@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { shown } from './log';
 
 export const DETAILS_SCHEME = 'qencode-details';
 
@@ -11,6 +10,9 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
   private readonly contents = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+
+  /** `shown`: the log's redaction, applied to every document's text. */
+  constructor(private readonly shown: (text: string) => string) {}
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.contents.get(uri.toString()) ?? '{}\n';
@@ -38,7 +40,7 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
   private set(projectName: string, file: string, text: string): vscode.Uri {
     const safe = (s: string) => s.replace(/[\\/:*?"<>|#%]+/g, '-');
     const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${safe(projectName)}/${safe(file)}` });
-    this.contents.set(uri.toString(), shown(text));
+    this.contents.set(uri.toString(), this.shown(text));
     this.changed.fire(uri);
     return uri;
   }

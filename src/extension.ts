@@ -4,7 +4,7 @@ import { BucketMemories, DataLayer } from './data';
 import { addDemoProject } from './demo';
 import { DETAILS_SCHEME, DetailsDocuments } from './documents';
 import { Explorer } from './explorer/explorer';
-import { Log, shown } from './log';
+import { Log } from './log';
 import { bucketCommands } from './resources/buckets/commands';
 import { registerCorsEditor } from './resources/buckets/cors-editor';
 import { CorsFileSystem } from './resources/buckets/cors-fs';
@@ -30,7 +30,7 @@ import { TlsInstructions } from './resources/tls/instructions';
 import { tlsGroup } from './resources/tls/node';
 import { TlsWatch } from './resources/tls/watch';
 import type { Services } from './services';
-import { countingSecrets, type TestSurface } from './test-surface';
+import { TestControls, type TestSurface } from './test-surface';
 import { EXPLORER_VIEW, plainTextUi, vscodeUi, type Ui } from './ui';
 
 /**
@@ -43,9 +43,10 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
   const testing = context.extensionMode === vscode.ExtensionMode.Test;
   let current: Ui = vscodeUi;
   // Whatever Ui is in place, the text it shows is redacted and plain (src/ui.ts).
-  const ui = plainTextUi(() => current, shown);
-  const counted = testing ? countingSecrets(context.secrets) : undefined;
-  const s = createServices(context, () => ui, counted?.secrets ?? context.secrets);
+  const log = new Log();
+  const ui = plainTextUi(() => current, log.shown);
+  const controls = testing ? new TestControls(context.secrets) : undefined;
+  const s = createServices(context, log, () => ui, controls);
   void addDemoProject(s);
   subscribe(context, s);
   registerCommands(context, s, [
@@ -65,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
   s.tlsWatch.actions = watchActions(s);
 
   const activateMs = performance.now() - started;
-  if (!counted) return undefined;
+  if (!controls) return undefined;
   return {
     activateMs,
     explorer: s.explorer,
@@ -80,8 +81,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     tlsWatch: s.tlsWatch,
     treeView: s.treeView,
     secrets: context.secrets,
-    secretReads: counted.reads,
-    onSecretRead: counted.onRead,
+    controls,
     log: s.log,
     storage: {
       globalState: context.globalState,
@@ -96,9 +96,8 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
 }
 
 /** Every service, made once: the data layer under the tree, the explorer and its view, and what commands share. */
-function createServices(context: vscode.ExtensionContext, ui: () => Ui, secrets: vscode.SecretStorage): Services {
-  const log = new Log();
-  const projects = new Projects(secrets, context.globalState, log);
+function createServices(context: vscode.ExtensionContext, log: Log, ui: () => Ui, controls?: TestControls): Services {
+  const projects = new Projects(controls?.secrets ?? context.secrets, context.globalState, log);
   const clients = new Clients(projects, log, ui);
   const purgeHistory = new PurgeHistory(context.globalState);
   const tlsInstructions = new TlsInstructions(context.globalState);
@@ -107,10 +106,20 @@ function createServices(context: vscode.ExtensionContext, ui: () => Ui, secrets:
     (projectId) => clients.readyClient(projectId),
     (projectId) => bucketMemory.get(projectId),
   );
-  const privateKeys = new PrivateKeys(log, ui);
+  const privateKeys = new PrivateKeys(log, ui, controls?.window);
   const dns = new DnsChecks();
-  const tlsWatch = new TlsWatch(projects, clients, tlsInstructions, data, dns, ui, context.globalState, log);
-  const explorer = new Explorer(projects, clients, data, [
+  const tlsWatch = new TlsWatch(
+    projects,
+    clients,
+    tlsInstructions,
+    data,
+    dns,
+    ui,
+    context.globalState,
+    log,
+    controls && { focus: controls.focus, schedule: controls.watchSchedule, statusBar: controls.tlsStatusBar },
+  );
+  const explorer = new Explorer(projects, clients, data, log.shown, [
     domainsGroup,
     tlsGroup({ messages: (projectId, tlsId) => tlsInstructions.instruction(projectId, tlsId), dns, watch: tlsWatch }),
     keysGroup((projectId, keyId) => privateKeys.isUnsaved(projectId, keyId)),
@@ -121,7 +130,7 @@ function createServices(context: vscode.ExtensionContext, ui: () => Ui, secrets:
     canSelectMany: true,
     showCollapseAll: true,
   });
-  const details = new DetailsDocuments();
+  const details = new DetailsDocuments(log.shown);
   const cors = new CorsFileSystem(projects, clients, data, log, ui, context.globalState);
   const purge = new PurgeRunner({ ui, clients, purgeHistory, log, details });
   const s: Services = {
@@ -171,10 +180,8 @@ function subscribe(context: vscode.ExtensionContext, s: Services): void {
     projects.onDidChange((project) => {
       setHasProjects();
       // A key replaced (here or in another window) or a rename: that project is read again; else the list changed.
-      if (project) {
-        explorer.roots(); // the row takes the new name before it is redrawn
-        data.forget(project.id);
-      } else listChanged();
+      if (project) data.forget(project.id);
+      else listChanged();
     }),
     // The API URL, token host or proxy changed: every project is read again, through new clients.
     s.clients.onDidChangeSettings(listChanged),

@@ -1,25 +1,6 @@
 import * as vscode from 'vscode';
 import { redact, type RequestLogEntry } from './core';
 
-/** Every secret the extension has handled in this session (API keys, private keys). */
-const knownSecrets = new Set<string>();
-
-/**
- * Text from the server or from an error, made safe to show: a notification, a
- * tooltip or an error row gets the same redaction as the log.
- */
-export function shown(text: string): string {
-  return redact(text, knownSecrets);
-}
-
-/** Whether a line holds, or is part of, a secret this session has handled (a private key's line, say). */
-export function isSecretMaterial(line: string): boolean {
-  const l = line.trim();
-  if (l.length < 16) return false;
-  for (const secret of knownSecrets) if (secret.includes(l) || l.includes(secret)) return true;
-  return false;
-}
-
 /**
  * The "Qencode CDN" output channel. Everything written passes through the one
  * redaction helper, with the secrets the extension currently knows added to it.
@@ -28,10 +9,26 @@ export class Log implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Qencode CDN', { log: true });
   /** The last lines written, as written (already redacted). */
   private readonly lines: string[] = [];
+  /** Every secret the extension has handled in this session (API keys, tokens, private keys). */
+  private readonly secrets = new Set<string>();
 
-  /** Registers a value that must never be written (an API key, a private key). */
+  /** Registers a value that must never be written or shown (an API key, a token, a private key). */
   addSecret(value: string): void {
-    if (value) knownSecrets.add(value);
+    if (value) this.secrets.add(value);
+  }
+
+  /**
+   * Text from the server or from an error, made safe to show: a notification, a row,
+   * a tooltip or a document gets the same redaction as the log. Bound: pass it as is.
+   */
+  readonly shown = (text: string): string => redact(text, this.secrets);
+
+  /** Whether a line holds, or is part of, a secret this session has handled (a private key's line, say). */
+  isSecretMaterial(line: string): boolean {
+    const l = line.trim();
+    if (l.length < 16) return false;
+    for (const secret of this.secrets) if (secret.includes(l) || l.includes(secret)) return true;
+    return false;
   }
 
   info(message: string): void {
@@ -48,7 +45,7 @@ export class Log implements vscode.Disposable {
   }
 
   private keep(message: string): string {
-    const line = shown(message);
+    const line = this.shown(message);
     this.lines.push(line);
     if (this.lines.length > 1000) this.lines.shift();
     return line;

@@ -13,6 +13,7 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly projectNodes = new Map<string, ProjectNode>();
+  private rootNodes: readonly ProjectNode[] = [];
   /** The rows the view was given, by id: a fire must name the instance the view holds. */
   private readonly held = new Map<string, Node>();
   private readonly heldChildren = new Map<string, string[]>();
@@ -22,18 +23,34 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     private readonly projects: Projects,
     private readonly clients: Clients,
     private readonly data: DataLayer,
+    /** The log's redaction: every row's text passes it here, whatever node drew it. */
+    private readonly shown: (text: string) => string,
     private readonly kinds: readonly GroupKind[],
   ) {
-    this.subscriptions = [data.onDidChange((change) => this.redraw(change))];
+    // Subscribed before anything else hears of a change: the rows are right when the others act on it.
+    this.subscriptions = [
+      data.onDidChange((change) => this.redraw(change)),
+      projects.onDidChange(() => this.syncRoots()),
+    ];
+    this.syncRoots();
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    return node.treeItem();
+    const item = node.treeItem();
+    // Server text (a status, a message, an error) is in labels and descriptions: no secret it echoes is drawn.
+    if (typeof item.label === 'string') item.label = this.shown(item.label);
+    else if (item.label) item.label = { label: this.shown(item.label.label) };
+    if (typeof item.description === 'string') item.description = this.shown(item.description);
+    if (typeof item.tooltip === 'string') item.tooltip = this.shown(item.tooltip);
+    return item;
   }
 
   /** Called on hover, for a row drawn without a tooltip. */
   resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
-    item.tooltip ??= node.tooltip();
+    if (item.tooltip === undefined) {
+      const tooltip = node.tooltip();
+      if (tooltip !== undefined) item.tooltip = this.shown(tooltip);
+    }
     return item;
   }
 
@@ -44,7 +61,7 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   async getChildren(node?: Node): Promise<Node[]> {
     let children: Node[];
     try {
-      children = node ? await node.children() : this.roots();
+      children = node ? await node.children() : [...this.roots()];
     } catch (error) {
       children = node ? [new ErrorNode(node, error)] : [];
     }
@@ -52,11 +69,19 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     return children;
   }
 
-  /** One node per project, kept while the project exists, so a fire reaches the row the view holds. */
-  roots(): ProjectNode[] {
+  /** The project rows, in the list's order: a query, with no effect (syncRoots makes them). */
+  roots(): readonly ProjectNode[] {
+    return this.rootNodes;
+  }
+
+  /**
+   * One node per project, kept while the project exists, so a fire reaches the row the
+   * view holds; made again from the list whenever it changes (a rename renames its row).
+   */
+  private syncRoots(): void {
     const list = this.projects.list();
     for (const id of [...this.projectNodes.keys()]) if (!list.some((p) => p.id === id)) this.projectNodes.delete(id);
-    return list.map((project) => {
+    this.rootNodes = list.map((project) => {
       let node = this.projectNodes.get(project.id);
       if (!node) {
         node = new ProjectNode(

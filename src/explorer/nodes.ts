@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { errorMessage, isInvalid, isQencodeError, type InvalidItem, type Listed } from '../core';
 import type { Change, DataLayer, ProjectData, Resource } from '../data';
-import { shown } from '../log';
 import type { Project } from '../resources/projects/store';
 import { Ctx } from './context-values';
 
@@ -223,7 +222,7 @@ export class ErrorNode extends Node {
   }
 
   treeItem(): vscode.TreeItem {
-    const message = shown(errorMessage(this.error));
+    const message = errorMessage(this.error);
     const item = new vscode.TreeItem(
       this.isAuth ? t('API key rejected. Re-enter API Key…') : t('Could not load. Retry'),
       vscode.TreeItemCollapsibleState.None,
@@ -241,7 +240,7 @@ export class ErrorNode extends Node {
   }
 
   override tooltip(): string {
-    return shown(errorMessage(this.error));
+    return errorMessage(this.error);
   }
 }
 
@@ -259,9 +258,9 @@ export class InvalidNode extends Node {
   }
 
   treeItem(): vscode.TreeItem {
-    const problem = shown(this.item.problem);
+    const problem = this.item.problem;
     const item = new vscode.TreeItem(
-      shown(this.item.id ?? t('item {0}', this.index + 1)),
+      this.item.id ?? t('item {0}', this.index + 1),
       vscode.TreeItemCollapsibleState.None,
     );
     item.id = this.id;
@@ -274,7 +273,7 @@ export class InvalidNode extends Node {
   override tooltip(): string {
     return t(
       'The API returned this item in a shape the extension does not understand, so it is not shown: {0}',
-      shown(this.item.problem),
+      this.item.problem,
     );
   }
 }

@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
   const url = await emulator.start();
   await vscode.workspace.getConfiguration('qencodeCdn').update('apiUrl', url, vscode.ConfigurationTarget.Global);
   const api = (await ext.activate())!;
-  const secretReadsAtActivation = api.secretReads();
+  const secretReadsAtActivation = api.controls.secretReads();
   const requestsAtActivation = emulator.requests.length;
 
   // Tree fill, cold (token + the lists) and warm (the lists), at a fixed latency per request.

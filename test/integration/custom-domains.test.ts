@@ -61,7 +61,7 @@ describe('custom domains: the guided setup', () => {
       ctx.api.tlsWatch.watched().map((w) => w.tlsId),
       [sub.id],
     );
-    assert.equal(ctx.api.tlsWatch.statusText(), '$(clock) 1 TLS pending');
+    assert.equal(ctx.api.controls.tlsStatus(), '$(clock) 1 TLS pending');
     assert.ok(rows(await group(project, 'domains')).includes('video.example-tv.com — → media-assets'));
   });
 
@@ -154,7 +154,7 @@ describe('custom domains: the TLS watch', () => {
     const row = await tlsNode(project, 'archive.example-tv.com');
     assert.equal(row.treeItem().contextValue, 'tls.issued');
     assert.deepEqual(ctx.api.tlsWatch.watched(), []);
-    assert.equal(ctx.api.tlsWatch.statusText(), undefined, 'the status bar item is gone');
+    assert.equal(ctx.api.controls.tlsStatus(), undefined, 'the status bar item is gone');
   });
 
   it('a watch list another window rewrote without the id still tells the user, and marks it told for the others', async () => {
@@ -303,7 +303,7 @@ describe('custom domains: the TLS watch', () => {
       () => ctx.ui,
       ctx.api.storage.globalState,
       ctx.api.log,
-      { focused: () => false, onDidChange: () => ({ dispose() {} }) },
+      { focus: { focused: () => false, onDidChange: () => ({ dispose() {} }) } },
     );
     try {
       assert.deepEqual(restored.watched(), kept);
@@ -321,7 +321,7 @@ describe('custom domains: the TLS watch', () => {
       ctx.focus.set(true);
       await new Promise((r) => setTimeout(r, 800));
       assert.deepEqual(sent(), []);
-      assert.equal(ctx.api.tlsWatch.statusText(), undefined);
+      assert.equal(ctx.api.controls.tlsStatus(), undefined);
     } finally {
       await vscode.workspace
         .getConfiguration('qencodeCdn')

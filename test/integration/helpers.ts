@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TestSurface } from '../../src/test-surface';
+import type { ControlledFocus, TestSurface } from '../../src/test-surface';
 // Types only: the extension runs from its bundle, so its classes are not these (instanceof would fail).
 import type { GroupNode, Node, ProjectNode } from '../../src/explorer/nodes';
 import type { BucketNode } from '../../src/resources/buckets/node';
@@ -22,28 +22,11 @@ export const ctx = {} as {
   dns: DnsServer;
   api: TestSurface;
   ui: ScriptedUi;
-  focus: TestFocus;
+  focus: ControlledFocus;
   afterActivation: { requests: number; secretReads: number };
 };
 
 /** The window focus the TLS watch sees: unfocused unless a test says otherwise, so no poll runs behind other tests. */
-export class TestFocus {
-  private focusedNow = false;
-  private readonly listeners = new Set<() => void>();
-  focused = () => this.focusedNow;
-  onDidChange = (listener: () => void) => {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  };
-  set(focused: boolean): void {
-    this.focusedNow = focused;
-    for (const l of [...this.listeners]) l();
-  }
-}
-
-/** A schedule fast enough for a test: 150 ms doubling to 600 ms. */
-export const FAST_WATCH = { firstMs: 150, maxMs: 600 };
-
 let started: Promise<void> | undefined;
 
 export function setup(): Promise<void> {
@@ -70,7 +53,7 @@ export function setup(): Promise<void> {
     const api = await ext.activate();
     assert.ok(api, 'the test host (ExtensionMode.Test) gets the test surface');
     ctx.api = api;
-    ctx.afterActivation = { requests: ctx.emulator.requests.length, secretReads: ctx.api.secretReads() };
+    ctx.afterActivation = { requests: ctx.emulator.requests.length, secretReads: ctx.api.controls.secretReads() };
     console.log(
       `VS Code ${vscode.version} (${vscode.env.appHost}, ui kind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'}), emulator at ${url}`,
     );
@@ -91,8 +74,8 @@ export async function reset(): Promise<void> {
   ctx.api.setUi(ctx.ui);
   ctx.dns.zone.clear();
   ctx.dns.silent.clear();
-  ctx.focus = new TestFocus();
-  ctx.api.tlsWatch.configure(ctx.focus, FAST_WATCH);
+  ctx.focus = ctx.api.controls.focus;
+  ctx.focus.set(false);
 }
 
 /** After each test: every scripted answer was used, and no prompt came unexpected. */

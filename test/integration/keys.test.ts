@@ -204,8 +204,8 @@ describe('private keys are never lost', () => {
     return [...ctx.emulator.account().keys.values()].find((k) => k.name === name)!;
   };
   const restoreWindow = () => {
-    ctx.api.privateKeys.window.folders = () => vscode.workspace.workspaceFolders;
-    ctx.api.privateKeys.window.trusted = () => vscode.workspace.isTrusted;
+    ctx.api.controls.window.folders = () => vscode.workspace.workspaceFolders;
+    ctx.api.controls.window.trusted = () => vscode.workspace.isTrusted;
   };
   const untitledWith = (text: string) =>
     vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().includes(text));
@@ -266,7 +266,7 @@ describe('private keys are never lost', () => {
   });
 
   it('with no folder open, a Save dialog is offered and the file is written 0600', async () => {
-    ctx.api.privateKeys.window.folders = () => undefined;
+    ctx.api.controls.window.folders = () => undefined;
     const target = vscode.Uri.file(join(mkdtempSync(join(tmpdir(), 'qencode-dialog-')), 'chosen.pem'));
     const project = await addProject();
     await createStreamKey(project, 'No Folder', () => ctx.ui.saveAnswer('privateKeyFile', target));
@@ -280,7 +280,7 @@ describe('private keys are never lost', () => {
   });
 
   it('with no folder open and the dialog cancelled, the key opens in an editor with a warning', async () => {
-    ctx.api.privateKeys.window.folders = () => undefined;
+    ctx.api.controls.window.folders = () => undefined;
     const project = await addProject();
     await createStreamKey(project, 'Dialog Cancelled', () => ctx.ui.saveAnswer('privateKeyFile', CANCEL));
     assert.ok(untitledWith('-----BEGIN RSA PRIVATE KEY-----'));
@@ -364,7 +364,7 @@ describe('a hostile repository cannot run a program', () => {
   afterEach(async () => {
     if (realPath !== undefined) process.env.PATH = realPath;
     realPath = undefined;
-    ctx.api.privateKeys.window.trusted = () => vscode.workspace.isTrusted;
+    ctx.api.controls.window.trusted = () => vscode.workspace.isTrusted;
     for (const f of ['.git', '.qencode', 'README', '.gitignore'])
       rmSync(join(workspace(), f), { recursive: true, force: true });
     rmSync(scratch, { recursive: true, force: true });
@@ -419,7 +419,7 @@ describe('a hostile repository cannot run a program', () => {
   it('Restricted Mode: no git process starts, nothing is written unasked; a Save dialog starts in the home folder, outside the repository', async () => {
     rmSync(marker(), { force: true });
     watchGit();
-    ctx.api.privateKeys.window.trusted = () => false;
+    ctx.api.controls.window.trusted = () => false;
     const chosen = vscode.Uri.file(join(scratch, 'restricted.pem'));
     await createKey('Restricted', () => ctx.ui.saveAnswer('privateKeyFile', chosen));
     assert.equal(existsSync(gitMarker()), false, 'no git process started');
@@ -436,7 +436,7 @@ describe('a hostile repository cannot run a program', () => {
 
   it('Restricted Mode and the dialog cancelled: the key is in an editor with a warning, still no git', async () => {
     watchGit();
-    ctx.api.privateKeys.window.trusted = () => false;
+    ctx.api.controls.window.trusted = () => false;
     await createKey('Restricted Cancel', () => ctx.ui.saveAnswer('privateKeyFile', CANCEL));
     assert.equal(existsSync(gitMarker()), false);
     assert.ok(

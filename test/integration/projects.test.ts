@@ -201,11 +201,11 @@ describe('projects and API keys', () => {
   it('a refresh of a project reads nothing from SecretStorage before its lists (whether it has a key is known)', async () => {
     const project = await addProject('Production');
     for (const g of await children(project)) await ctx.api.explorer.getChildren(g);
-    const reads = ctx.api.secretReads();
+    const reads = ctx.api.controls.secretReads();
     ctx.emulator.clearRequests();
     ctx.api.explorer.refreshNode(project);
     for (const g of await children(project)) await ctx.api.explorer.getChildren(g);
-    assert.equal(ctx.api.secretReads(), reads);
+    assert.equal(ctx.api.controls.secretReads(), reads);
     assert.deepEqual(ctx.emulator.requests.map((r) => `${r.method} ${r.path}`).sort(), [
       'GET /v1/domains',
       'GET /v1/signing-keys',

@@ -109,9 +109,10 @@ describe('trust boundaries: the smaller edges a user hits', () => {
       fault: { type: 'status', status: 403, body: leaky },
     });
     const [errorRow] = await group(project, 'tls');
-    const item = errorRow!.treeItem();
+    // As the view gets the row: the explorer redacts every row's text, whichever node drew it.
+    const item = ctx.api.explorer.getTreeItem(errorRow!);
     assert.equal(item.contextValue, 'error');
-    const tooltip = String(errorRow!.tooltip());
+    const tooltip = String(ctx.api.explorer.resolveTreeItem(item, errorRow!).tooltip);
     assert.ok(!tooltip.includes(DEMO_API_KEY) && !String(item.description).includes(DEMO_API_KEY));
     assert.match(tooltip, /\[redacted\]/);
   });
@@ -522,9 +523,9 @@ describe('a key goes only where it was checked, unless the user says so', () => 
     try {
       // A reload's first read of the kept token; the setting changes while SecretStorage answers.
       await http.update('noProxy', ['example.invalid'], vscode.ConfigurationTarget.Global);
-      ctx.api.onSecretRead(async (key) => {
+      ctx.api.controls.onSecretRead(async (key) => {
         if (!key.startsWith('qencodeCdn.token.')) return;
-        ctx.api.onSecretRead(undefined);
+        ctx.api.controls.onSecretRead(undefined);
         await settings.update('apiUrl', url, vscode.ConfigurationTarget.Global);
       });
       ctx.ui.confirmAnswer('sendKeyTo', false);
@@ -533,7 +534,7 @@ describe('a key goes only where it was checked, unless the user says so', () => 
       assert.match(ctx.ui.confirms[0]!.message, /^Send the API key of Production to http:\/\/127\.0\.0\.1:\d+\?$/);
       assert.deepEqual(rogue.requests, [], 'neither the token nor the key reached the new URL');
     } finally {
-      ctx.api.onSecretRead(undefined);
+      ctx.api.controls.onSecretRead(undefined);
       await settings.update('apiUrl', ctx.emulator.url, vscode.ConfigurationTarget.Global);
       await http.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
       await rogue.stop();

@@ -3,7 +3,7 @@ import * as api from '../../core';
 import { errorMessage, isQencodeError, parseCorsDocument, validateBucketName, type CorsPolicy } from '../../core';
 import type { DataLayer } from '../../data';
 import { storeState } from '../../data/project-state';
-import { shown, type Log } from '../../log';
+import type { Log } from '../../log';
 import type { Ui } from '../../ui';
 import type { Clients } from '../projects/clients';
 import type { Projects } from '../projects/store';
@@ -255,7 +255,7 @@ export class CorsFileSystem
       return policy;
     } catch (error) {
       if (error instanceof vscode.FileSystemError) throw error;
-      const message = shown(errorMessage(error));
+      const message = this.log.shown(errorMessage(error));
       this.log.error(`${what}: ${message}`);
       throw new vscode.FileSystemError(message);
     }

@@ -11,6 +11,17 @@ import { keyFileBase } from './key-file';
 const t = vscode.l10n.t;
 export const KEYS_DIR = path.join('.qencode', 'keys');
 
+/** Where a private key may be written: the window's folders, if the user trusts them. */
+export interface KeyWindow {
+  folders(): readonly vscode.WorkspaceFolder[] | undefined;
+  trusted(): boolean;
+}
+
+const vscodeWindow: KeyWindow = {
+  folders: () => vscode.workspace.workspaceFolders,
+  trusted: () => vscode.workspace.isTrusted,
+};
+
 export type KeptWhere = { kind: 'file'; path: string; git?: GitStatus } | { kind: 'editor'; reason: string };
 
 /**
@@ -19,14 +30,6 @@ export type KeptWhere = { kind: 'file'; path: string; git?: GitStatus } | { kind
  * can be written it goes into an editor with a warning. It is never logged.
  */
 export class PrivateKeys implements vscode.Disposable {
-  /**
-   * The window this runs in: its folders, and whether the user trusts them. The
-   * test host replaces these to act as a window with no folder, or in Restricted Mode.
-   */
-  readonly window = {
-    folders: (): readonly vscode.WorkspaceFolder[] | undefined => vscode.workspace.workspaceFolders,
-    trusted: (): boolean => vscode.workspace.isTrusted,
-  };
   /** Keys received but not yet in a file: `${projectId}/${keyId}` to PEM. */
   private readonly unsaved = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -36,6 +39,8 @@ export class PrivateKeys implements vscode.Disposable {
   constructor(
     private readonly log: Log,
     private readonly ui: () => Ui,
+    /** The window this runs in: its folders, and whether the user trusts them. */
+    private readonly window: KeyWindow = vscodeWindow,
   ) {
     // A key shown in an untitled editor counts as saved once that text is saved anywhere.
     this.subscription = vscode.workspace.onDidSaveTextDocument((doc) => {

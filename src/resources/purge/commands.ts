@@ -42,7 +42,7 @@ export async function purgeObject(s: Services, node?: unknown): Promise<void> {
   const bucket = node instanceof BucketNode ? node.name : undefined;
   const editor = vscode.window.activeTextEditor;
   const selected =
-    editor && !editor.selection.isEmpty ? entriesOf(editor.document.getText(editor.selection)).lines : [];
+    editor && !editor.selection.isEmpty ? entriesOf(editor.document.getText(editor.selection), s.log).lines : [];
   const source = answered(
     await ui.pick(
       [
@@ -83,7 +83,7 @@ export async function purgeObject(s: Services, node?: unknown): Promise<void> {
         filters: { [t('Text')]: ['txt', 'csv', 'list', 'purgelist'], [t('All files')]: ['*'] },
       }),
     );
-    lines = entriesOf(await readLocalText(file, MAX_PURGE_FILE_BYTES)).lines;
+    lines = entriesOf(await readLocalText(file, MAX_PURGE_FILE_BYTES), s.log).lines;
   } else {
     const line = answered(
       await ui.input({
@@ -111,7 +111,7 @@ export async function purgeFromEditor(s: Services): Promise<void> {
     );
   }
   const text = editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection);
-  const { lines } = entriesOf(text);
+  const { lines } = entriesOf(text, s.log);
   const project = await pickProject(s, undefined);
   await purgeLinesIn(s, project, lines, undefined, true);
 }

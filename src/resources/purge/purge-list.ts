@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { purgeLines } from '../../core';
-import { isSecretMaterial } from '../../log';
+import type { Log } from '../../log';
 
 /** The language of purge lists: "Purge Paths in This Editor" is offered there and nowhere else. */
 export const PURGE_LIST_LANGUAGE = 'qencode-purge-list';
@@ -17,8 +17,8 @@ export async function openPurgeList(): Promise<void> {
  * The entries of a text, without any line of a secret this session has handled: a
  * private key shown in an editor must never be sent as a path, nor kept in the history.
  */
-export function entriesOf(text: string): { lines: string[]; secretLines: number } {
+export function entriesOf(text: string, log: Log): { lines: string[]; secretLines: number } {
   const all = purgeLines(text);
-  const lines = all.filter((l) => !isSecretMaterial(l));
+  const lines = all.filter((l) => !log.isSecretMaterial(l));
   return { lines, secretLines: all.length - lines.length };
 }

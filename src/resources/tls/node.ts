@@ -11,7 +11,6 @@ import {
 } from '../../core';
 import { Ctx } from '../../explorer/context-values';
 import { Node, rows, type GroupKind, type GroupNode } from '../../explorer/nodes';
-import { shown } from '../../log';
 import { parseCname } from './certificate';
 import { describeVerdict, shortVerdict, type DnsChecks } from './dns';
 import type { TlsWatch } from './watch';
@@ -99,7 +98,7 @@ export class TlsNode extends Node {
           ? TLS_ICONS[s.status]!
           : ['question', 'charts.purple'];
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-    const status = shown(s.status);
+    const status = s.status;
     // Short for a 300 px sidebar: the icon tells the status; a pending row says what DNS says.
     item.description =
       s.status === 'pending'
@@ -119,7 +118,7 @@ export class TlsNode extends Node {
     const s = this.subscription;
     const domainName = this.domain?.name;
     const dns = domainName ? this.services.dns?.current(domainName, this.cnameTarget) : undefined;
-    const status = shown(s.status);
+    const status = s.status;
     const waitingOn = s.status === 'pending' && dns && (dns.verdict.kind === 'missing' || dns.verdict.kind === 'wrong');
     const cname = parseCname(this.message);
     return [
@@ -134,13 +133,13 @@ export class TlsNode extends Node {
       ...(s.status === 'failed'
         ? [
             this.message
-              ? t('Why: {0}', shown(this.message))
+              ? t('Why: {0}', this.message)
               : t(
                   'Qencode gave no reason. Most often the CNAME record is missing or points elsewhere: Check DNS, then Renew.',
                 ),
           ]
         : this.message && !cname
-          ? [shown(this.message)]
+          ? [this.message]
           : []),
       ...(s.status === 'pending' && !cname
         ? [

@@ -24,7 +24,7 @@ interface WatchedTls {
   domain?: string;
 }
 
-/** Where the window's focus is read; the test host replaces it. */
+/** Where the window's focus is read. */
 export interface FocusSource {
   focused(): boolean;
   onDidChange(listener: () => void): vscode.Disposable;
@@ -35,6 +35,13 @@ const windowFocus: FocusSource = {
   onDidChange: (listener) => vscode.window.onDidChangeWindowState(() => listener()),
 };
 
+/** The window's focus, how often to ask, and where to show what is pending; each defaults to the real one. */
+export interface WatchOptions {
+  focus?: FocusSource;
+  schedule?: ScheduleOptions;
+  statusBar?: vscode.StatusBarItem;
+}
+
 /**
  * Watches pending TLS subscriptions until they are issued, fail or expire: one GET
  * per pending subscription per poll (never a list), 15 s doubling to 5 min, only
@@ -42,14 +49,11 @@ const windowFocus: FocusSource = {
  * watched ids are kept in global state, so the watch survives a reload.
  */
 export class TlsWatch implements vscode.Disposable {
-  private schedule: WatchSchedule;
+  private readonly schedule: WatchSchedule;
+  private readonly focus: FocusSource;
+  private readonly statusBar: vscode.StatusBarItem;
   private timer?: NodeJS.Timeout;
   private readonly entries = new Map<string, WatchedTls>();
-  private readonly statusBar = vscode.window.createStatusBarItem(
-    'qencodeCdn.tlsWatch',
-    vscode.StatusBarAlignment.Left,
-    50,
-  );
   private readonly subscriptions: vscode.Disposable[] = [];
   private focusSubscription?: vscode.Disposable;
   private polling = false;
@@ -68,10 +72,12 @@ export class TlsWatch implements vscode.Disposable {
     private readonly ui: () => Ui,
     private readonly state: vscode.Memento,
     private readonly log: Log,
-    private focus: FocusSource = windowFocus,
-    options: ScheduleOptions = DEFAULT_SCHEDULE,
+    options: WatchOptions = {},
   ) {
-    this.schedule = new WatchSchedule(options);
+    this.schedule = new WatchSchedule(options.schedule ?? DEFAULT_SCHEDULE);
+    this.focus = options.focus ?? windowFocus;
+    this.statusBar =
+      options.statusBar ?? vscode.window.createStatusBarItem('qencodeCdn.tlsWatch', vscode.StatusBarAlignment.Left, 50);
     this.statusBar.name = t('Qencode CDN: TLS certificates pending');
     this.statusBar.command = 'qencodeCdn.revealPendingTls';
     // Restored without any I/O: the first poll waits for the schedule.
@@ -85,18 +91,6 @@ export class TlsWatch implements vscode.Disposable {
       }),
     );
     this.followFocus();
-    this.arm();
-  }
-
-  /** For the test host: a window focus it controls, and a faster schedule. */
-  configure(focus: FocusSource, options?: ScheduleOptions): void {
-    this.focus = focus;
-    this.followFocus();
-    if (options) {
-      const keys = this.schedule.keys();
-      this.schedule = new WatchSchedule(options);
-      for (const k of keys) this.schedule.add(k, Date.now());
-    }
     this.arm();
   }
 
@@ -299,11 +293,6 @@ export class TlsWatch implements vscode.Disposable {
       { max: 1000 },
     );
     this.statusBar.show();
-  }
-
-  /** What the status bar shows now (the tests read it). */
-  statusText(): string | undefined {
-    return this.entries.size && this.enabled() ? this.statusBar.text : undefined;
   }
 
   dispose(): void {
