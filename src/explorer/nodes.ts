@@ -70,6 +70,14 @@ export class ProjectNode extends Node {
     this.groups = kinds.map((k) => new GroupNode(this, k));
   }
 
+  get projectId(): string {
+    return this.project.id;
+  }
+
+  get projectName(): string {
+    return this.project.name;
+  }
+
   /** The project's data (a new object after its key was replaced). */
   get data(): ProjectData {
     return this.dataLayer.project(this.project.id);

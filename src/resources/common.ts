@@ -5,7 +5,7 @@ import type { QencodeClient } from '../core';
 import { Node } from '../explorer/nodes';
 import type { Services } from '../services';
 import { pickDomain } from './domains/picker';
-import { DomainNode } from './domains/node';
+import { domainDetails } from './domains/node';
 
 const t = vscode.l10n.t;
 
@@ -26,14 +26,16 @@ export async function copyId(_s: Services, node?: unknown): Promise<void> {
 
 /** Show Details: the item read again from the API, as read-only JSON (from the palette, a domain is asked for). */
 export async function showDetails(s: Services, node?: unknown): Promise<void> {
-  const target: ItemNode = isItemNode(node)
-    ? node
-    : await pickDomain(s, node).then((d) => new DomainNode(d.project.group('domains'), d.domain));
-  const project = target.projectNode.project;
+  const target = isItemNode(node)
+    ? { project: node.projectNode, details: node.details.bind(node) }
+    : await pickDomain(s, node).then(({ project, domain }) => ({
+        project,
+        details: (client: QencodeClient, signal: AbortSignal) => domainDetails(client, domain.id, signal),
+      }));
   const { title, json } = await withProgress(s.ui(), t('Getting the details…'), (signal) =>
-    target.details(s.clients.client(project.id), signal),
+    target.details(s.clients.client(target.project.projectId), signal),
   );
-  await s.details.show(project.name, title, json);
+  await s.details.show(target.project.projectName, title, json);
 }
 
 /** Commands shared by the rows of every API item. */

@@ -37,14 +37,14 @@ describe('activation and basics', () => {
 
   it('stores the API key in SecretStorage and reads it back; nothing of it in globalState', async () => {
     const project = await addProject('Secrets', DEMO_API_KEY);
-    assert.equal(await ctx.api.projects.apiKey(project.project.id), DEMO_API_KEY);
+    assert.equal(await ctx.api.projects.apiKey(project.projectId), DEMO_API_KEY);
     assert.deepEqual(
       ctx.api.projects.list().map((p) => p.name),
       ['Secrets'],
     );
     const { globalState } = ctx.api.storage;
     const everything = JSON.stringify(globalState.keys().map((k) => [k, globalState.get(k)]));
-    assert.ok(everything.includes(project.project.id), 'the project is in globalState');
+    assert.ok(everything.includes(project.projectId), 'the project is in globalState');
     assert.equal(everything.includes(DEMO_API_KEY), false, 'its key is not');
   });
 

@@ -167,7 +167,7 @@ describe('custom domains: the TLS watch', () => {
     await until(() => ctx.ui.notifications.some((n) => n.id === 'tlsIssued'), 'told, though the list lost the id');
     ctx.focus.set(false);
     const told = ctx.api.storage.globalState.get<Record<string, unknown>>('qencodeCdn.tlsIssuedTold', {});
-    assert.ok(Object.hasOwn(told, `${project.project.id}/${SAMPLE.pendingTlsId}`), 'marked told for the other windows');
+    assert.ok(Object.hasOwn(told, `${project.projectId}/${SAMPLE.pendingTlsId}`), 'marked told for the other windows');
   });
 
   it('a certificate another window told issued first updates its row here, and is not told twice', async () => {
@@ -178,7 +178,7 @@ describe('custom domains: the TLS watch', () => {
       [SAMPLE.pendingTlsId],
     );
     // What the window that told it first leaves in the global state every window shares.
-    const key = `${project.project.id}/${SAMPLE.pendingTlsId}`;
+    const key = `${project.projectId}/${SAMPLE.pendingTlsId}`;
     await ctx.api.storage.globalState.update('qencodeCdn.tlsIssuedTold', { [key]: { at: Date.now() } });
     await new Promise((r) => setTimeout(r, 300)); // global state settles (earlier writes of this test echo back)
     assert.ok(
@@ -207,7 +207,7 @@ describe('custom domains: the TLS watch', () => {
   it('one request per pending subscription per poll, and never a list', async () => {
     const project = await addProject();
     await group(project, 'domains');
-    ctx.api.tlsWatch.watch(project.project.id, SAMPLE.pendingTlsId, 'archive.example-tv.com');
+    ctx.api.tlsWatch.watch(project.projectId, SAMPLE.pendingTlsId, 'archive.example-tv.com');
     const other = {
       id: 'a1a2a3a4-b5b6-4c7c-8d8d-9e9e9e9e9e9e',
       domain_id: SAMPLE.eventsDomainId,
@@ -215,7 +215,7 @@ describe('custom domains: the TLS watch', () => {
       created: '2024-05-01 10:00:00',
     };
     ctx.emulator.account().tls.set(other.id, other);
-    ctx.api.tlsWatch.watch(project.project.id, other.id, 'events.example-tv.com');
+    ctx.api.tlsWatch.watch(project.projectId, other.id, 'events.example-tv.com');
     ctx.emulator.clearRequests();
     ctx.focus.set(true);
     await until(() => sent('GET').length >= 2, 'the first poll');
@@ -242,8 +242,8 @@ describe('custom domains: the TLS watch', () => {
       created: '2024-05-01 10:00:00',
     };
     ctx.emulator.account().tls.set(other.id, other);
-    ctx.api.tlsWatch.watch(project.project.id, SAMPLE.pendingTlsId, 'archive.example-tv.com');
-    ctx.api.tlsWatch.watch(project.project.id, other.id, 'events.example-tv.com');
+    ctx.api.tlsWatch.watch(project.projectId, SAMPLE.pendingTlsId, 'archive.example-tv.com');
+    ctx.api.tlsWatch.watch(project.projectId, other.id, 'events.example-tv.com');
     ctx.ui.heldOpen.add('tlsFailed');
     ctx.emulator.account().tls.get(SAMPLE.pendingTlsId)!.status = 'failed';
     ctx.focus.set(true);
@@ -291,7 +291,7 @@ describe('custom domains: the TLS watch', () => {
     await group(project, 'tls');
     const kept = ctx.api.storage.globalState.get<unknown[]>('qencodeCdn.tlsWatch');
     assert.deepEqual(kept, [
-      { projectId: project.project.id, tlsId: SAMPLE.pendingTlsId, domain: 'archive.example-tv.com' },
+      { projectId: project.projectId, tlsId: SAMPLE.pendingTlsId, domain: 'archive.example-tv.com' },
     ]);
     // What a new window would build from it (the same module, the same state):
     const restored = new TlsWatch(
@@ -339,7 +339,7 @@ describe('custom domains: DNS, failure, renewal and expiry', () => {
   async function pendingWithInstructions() {
     const project = await addProject();
     await ctx.api.tlsInstructions.remember(
-      project.project.id,
+      project.projectId,
       SAMPLE.pendingTlsId,
       `Create a CNAME for 'archive.example-tv.com' and point it to '${TARGET}'.`,
     );

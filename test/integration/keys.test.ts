@@ -51,8 +51,10 @@ describe('signing keys', () => {
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.match(readFileSync(file, 'utf8'), /^-----BEGIN RSA PRIVATE KEY-----/);
     assert.ok(rows(await group(project, 'keys')).includes(`Backup Encoder — stream ${SAMPLE.streamId.slice(0, 8)}…`));
-    await until(() => existsSync(join(workspace(), '.gitignore')), '.gitignore written');
-    assert.match(readFileSync(join(workspace(), '.gitignore'), 'utf8'), /^\.qencode\/keys\/$/m);
+    // Appended to (opened, then written): wait for the line, not for the file.
+    const ignore = join(workspace(), '.gitignore');
+    await until(() => existsSync(ignore) && readFileSync(ignore, 'utf8').length > 0, '.gitignore written');
+    assert.match(readFileSync(ignore, 'utf8'), /^\.qencode\/keys\/$/m);
     const told = ctx.ui.notifications.find((n) => n.id === 'privateKeyNotIgnored')!;
     assert.match(
       told.message,
@@ -261,7 +263,7 @@ describe('private keys are never lost', () => {
     const editor = await vscode.window.showTextDocument(file);
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), doc.getText()));
     await file.save();
-    await until(() => !ctx.api.privateKeys.isUnsaved(project.project.id, key.id), 'the warning clears');
+    await until(() => !ctx.api.privateKeys.isUnsaved(project.projectId, key.id), 'the warning clears');
     assert.equal((await keyNode(project, key.id)).treeItem().contextValue, 'signingKey');
   });
 

@@ -38,7 +38,7 @@ describe('projects and API keys', () => {
   it('a window reload reuses the kept token (no token request); a refused one is refreshed; Remove deletes it', async () => {
     const project = await addProject();
     await group(project, 'domains');
-    const kept = JSON.parse((await ctx.api.secrets.get(tokenKey(project.project.id)))!) as {
+    const kept = JSON.parse((await ctx.api.secrets.get(tokenKey(project.projectId)))!) as {
       value: string;
       expiresAt: number;
       origin: string;
@@ -48,7 +48,7 @@ describe('projects and API keys', () => {
       'the token is kept in SecretStorage with its expiry and origin',
     );
     // What a reload does: a new client for the project.
-    (ctx.api.clients as unknown as { reset(id: string): void }).reset(project.project.id);
+    (ctx.api.clients as unknown as { reset(id: string): void }).reset(project.projectId);
     ctx.emulator.clearRequests();
     await run(
       'refreshNode',
@@ -73,7 +73,7 @@ describe('projects and API keys', () => {
     ctx.ui.confirmAnswer('removeProject', true);
     await run('removeApiKey', project);
     assert.equal(
-      await ctx.api.secrets.get(tokenKey(project.project.id)),
+      await ctx.api.secrets.get(tokenKey(project.projectId)),
       undefined,
       'Remove API Key deletes the kept token too',
     );
@@ -155,7 +155,7 @@ describe('projects and API keys', () => {
     ctx.ui.inputAnswer('apiKey', 'not-valid-key-9999');
     await run('replaceApiKey', project);
     assert.equal(
-      await ctx.api.projects.apiKey(project.project.id),
+      await ctx.api.projects.apiKey(project.projectId),
       'second-project-key-0042',
       'a refused key replaces nothing',
     );
@@ -165,7 +165,7 @@ describe('projects and API keys', () => {
     );
     ctx.ui.inputAnswer('apiKey', DEMO_API_KEY);
     await run('replaceApiKey', project);
-    assert.equal(await ctx.api.projects.apiKey(project.project.id), DEMO_API_KEY);
+    assert.equal(await ctx.api.projects.apiKey(project.projectId), DEMO_API_KEY);
     assert.deepEqual(ctx.ui.errors(), []);
   });
 
@@ -177,14 +177,14 @@ describe('projects and API keys', () => {
     ctx.ui.confirmAnswer('removeProject', true);
     await run('removeApiKey', project);
     assert.deepEqual(ctx.api.projects.list(), []);
-    assert.equal(await ctx.api.projects.apiKey(project.project.id), undefined);
+    assert.equal(await ctx.api.projects.apiKey(project.projectId), undefined);
   });
 
   it('a key that vanished from SecretStorage (another window) shows as "needs API key", not a crash', async () => {
     const project = await addProject('Production');
     assert.equal((await children(project)).length, 4);
     // What another window sharing the store would do; its change event reaches this window a moment later.
-    await ctx.api.secrets.delete(secretKey(project.project.id));
+    await ctx.api.secrets.delete(secretKey(project.projectId));
     await until(
       async () => rows(await children(project))[0] === 'Enter the API key for this project…',
       'the row asks for the key',

@@ -178,7 +178,7 @@ describe('purging at scale', () => {
   it('keeps a per-project history of runs, and Purge Again repeats one', async () => {
     ctx.ui.pickAnswer('purgeSource', (items) => items[0]).inputAnswer('objectPath', 'a/b.m3u8');
     await run('purgeObject', await bucketNode(project, 'vod-archive'));
-    const history = ctx.api.purgeHistory.get(project.project.id);
+    const history = ctx.api.purgeHistory.get(project.projectId);
     assert.equal(history.length, 1);
     assert.deepEqual(history[0]!.targets, [{ bucket: 'vod-archive', path: 'a/b.m3u8' }]);
     assert.equal(history[0]!.purged, 1);
@@ -191,7 +191,7 @@ describe('purging at scale', () => {
     assert.deepEqual(purges(), [
       { method: 'POST', path: '/v1/buckets/vod-archive/cache/purge', body: { path: 'a/b.m3u8' } },
     ]);
-    assert.equal(ctx.api.purgeHistory.get(project.project.id).length, 2);
+    assert.equal(ctx.api.purgeHistory.get(project.projectId).length, 2);
   });
 
   it('purges the lines selected in a purge list', async () => {

@@ -67,7 +67,7 @@ describe('purge a whole stream', () => {
       hls.root,
     );
     assert.equal(ctx.emulator.media!.pathsRead().filter(isManifest).length, 6, 'each manifest read once');
-    const [run1] = ctx.api.purgeHistory.get(project.project.id);
+    const [run1] = ctx.api.purgeHistory.get(project.projectId);
     assert.equal(run1?.purged, 31);
     assert.deepEqual(run1?.phases, [25, 5, 1], 'the steps are kept: objects, playlists, the root');
     // Purge Again repeats it in the same steps.
@@ -157,7 +157,7 @@ describe('purge a whole stream', () => {
     };
     ctx.ui.confirmAnswer('purgeStream', true);
     await run('purgeStream', { url: MASTER_URL });
-    const [last] = ctx.api.purgeHistory.get(project.project.id);
+    const [last] = ctx.api.purgeHistory.get(project.projectId);
     assert.ok(last, 'the run is recorded');
     assert.equal(last.purged + last.failed + last.notSent, 31);
     assert.ok(last.notSent > 0 && last.purged >= 10, `purged ${last.purged}, not sent ${last.notSent}`);

@@ -109,7 +109,7 @@ describe('tree behaviour', () => {
     await run('refresh');
     const second = (await group(project, 'domains')).map((n) => n.treeItem().id);
     assert.deepEqual(first, second);
-    assert.ok(first.every((id) => id?.startsWith(`project/${project.project.id}/domains/`)));
+    assert.ok(first.every((id) => id?.startsWith(`project/${project.projectId}/domains/`)));
     assert.ok(first.some((id) => id?.endsWith('/aeac03d6-beb0-4638-a094-fbc35653f931')));
   });
 });

@@ -139,7 +139,7 @@ describe('trust boundaries: the smaller edges a user hits', () => {
     await run('purgeFromEditor');
     assert.match(ctx.ui.errors()[0] ?? '', /works in a purge list only/);
     assert.deepEqual(sent(), []);
-    assert.deepEqual(ctx.api.purgeHistory.get(project.project.id), []);
+    assert.deepEqual(ctx.api.purgeHistory.get(project.projectId), []);
   });
 
   it('a PEM selected in an editor is never purged nor kept in the purge history', async () => {
@@ -167,7 +167,7 @@ describe('trust boundaries: the smaller edges a user hits', () => {
       `no line of a selected key is offered as a path: ${offered.join(', ')}`,
     );
     assert.deepEqual(sent('POST'), []);
-    assert.deepEqual(ctx.api.purgeHistory.get(project.project.id), []);
+    assert.deepEqual(ctx.api.purgeHistory.get(project.projectId), []);
   });
 
   it('lines of a private key received in this session, selected without their armour, are not offered as paths', async () => {
@@ -201,7 +201,7 @@ describe('trust boundaries: the smaller edges a user hits', () => {
 
   it('Remove API Key says everything it removes before the user confirms', async () => {
     const project = await addProject('Production');
-    const id = project.project.id;
+    const id = project.projectId;
     await ctx.api.purgeHistory.record(id, {
       at: '2024-01-01 00:00:00 UTC',
       targets: [{ bucket: 'media-assets', path: 'a.ts' }],
@@ -513,7 +513,7 @@ describe('a key goes only where it was checked, unless the user says so', () => 
     const project = await addProject();
     await group(project, 'domains'); // a token is fetched and kept for the emulator's origin
     await until(
-      async () => !!(await ctx.api.secrets.get(`qencodeCdn.token.${project.project.id}`)),
+      async () => !!(await ctx.api.secrets.get(`qencodeCdn.token.${project.projectId}`)),
       'the token was kept',
     );
     const rogue = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY] });

@@ -20,14 +20,14 @@ export async function addBucket(s: Services, node?: unknown): Promise<void> {
   const name = answered(
     await s.ui().input({
       id: 'bucketName',
-      title: t('Add a bucket to {0}', project.project.name),
+      title: t('Add a bucket to {0}', project.projectName),
       prompt: t('The name of a media-storage bucket. The API cannot list buckets, so add the ones you work with.'),
       validateInput: (v) =>
         check(validateBucketName)(v) ??
         (known.includes(v.trim()) ? t('{0} is in the list already.', v.trim()) : undefined),
     }),
   ).trim();
-  await s.bucketMemory.update(project.project.id, (m) => ({ ...m, added: [...m.added, name] }));
+  await s.bucketMemory.update(project.projectId, (m) => ({ ...m, added: [...m.added, name] }));
   project.data.changed('buckets');
 }
 
@@ -36,7 +36,7 @@ export async function removeBucket(s: Services, node?: unknown): Promise<void> {
   if (!(node instanceof BucketNode)) throw new Error(t('choose a bucket you added, in the explorer'));
   if (!node.bucket.addedByUser)
     throw new Error(t('{0} is known from a domain or a signing key, so it stays in the list', node.name));
-  await s.bucketMemory.update(node.projectNode.project.id, (m) => ({
+  await s.bucketMemory.update(node.projectNode.projectId, (m) => ({
     ...m,
     added: m.added.filter((b) => b !== node.name),
   }));
@@ -46,7 +46,7 @@ export async function removeBucket(s: Services, node?: unknown): Promise<void> {
 /** Set media-storage region. */
 export async function setBucketRegion(s: Services, node?: unknown): Promise<void> {
   const { project, bucket } = await pickBucket(s, node);
-  const region = await askRegion(s, project.project.id, bucket);
+  const region = await askRegion(s, project.projectId, bucket);
   project.data.changed('buckets');
   void s
     .ui()
@@ -97,9 +97,9 @@ export async function setAccessPolicy(s: Services, node?: unknown): Promise<void
     );
   }
   await withProgress(ui, t('Setting the access policy of {0}…', bucket), (signal) =>
-    api.setBucketPolicy(s.clients.client(project.project.id), bucket, policy, signal),
+    api.setBucketPolicy(s.clients.client(project.projectId), bucket, policy, signal),
   );
-  await s.bucketMemory.update(project.project.id, (m) => ({
+  await s.bucketMemory.update(project.projectId, (m) => ({
     ...m,
     policies: { ...m.policies, [bucket]: { policy, at: formatWhen(new Date()) } },
   }));
@@ -111,15 +111,15 @@ export async function setAccessPolicy(s: Services, node?: unknown): Promise<void
 export async function showCors(s: Services, node?: unknown): Promise<void> {
   const { project, bucket } = await pickBucket(s, node);
   const policy = await withProgress(s.ui(), t('Getting the CORS policy of {0}…', bucket), (signal) =>
-    api.getCors(s.clients.client(project.project.id), bucket, signal),
+    api.getCors(s.clients.client(project.projectId), bucket, signal),
   );
-  await s.details.show(project.project.name, `cors ${bucket}`, policy);
+  await s.details.show(project.projectName, `cors ${bucket}`, policy);
 }
 
 /** Edit CORS policy. */
 export async function editCors(s: Services, node?: unknown): Promise<void> {
   const { project, bucket } = await pickBucket(s, node);
-  const doc = await vscode.workspace.openTextDocument(corsUri(project.project.id, bucket));
+  const doc = await vscode.workspace.openTextDocument(corsUri(project.projectId, bucket));
   await vscode.window.showTextDocument(doc, { preview: false });
 }
 
@@ -130,7 +130,7 @@ export async function compareCors(s: Services, node?: unknown): Promise<void> {
     node instanceof vscode.Uri ? node : node === undefined ? vscode.window.activeTextEditor?.document.uri : undefined;
   if (!uri || uri.scheme !== CORS_SCHEME) {
     const { project, bucket } = await pickBucket(s, node);
-    uri = corsUri(project.project.id, bucket);
+    uri = corsUri(project.projectId, bucket);
   }
   await s.cors.compareWithRemote(uri);
 }

@@ -79,7 +79,7 @@ export class BucketNode extends Node {
 
   override shows(change: Change): boolean {
     return (
-      change.projectId === this.projectNode.project.id &&
+      change.projectId === this.projectNode.projectId &&
       change.resource === 'cors' &&
       (change.bucket === undefined || change.bucket === this.name)
     );

@@ -50,7 +50,7 @@ export async function pickBucket(s: Services, node: unknown, preferred?: string)
       await s.ui().input({
         id: 'bucketName',
         title: t('Bucket name'),
-        prompt: t('The name of a media-storage bucket in project {0}', project.project.name),
+        prompt: t('The name of a media-storage bucket in project {0}', project.projectName),
         validateInput: check(validateBucketName),
       }),
     );

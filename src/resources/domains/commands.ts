@@ -7,7 +7,8 @@ import type { Services } from '../../services';
 import { pickBucket } from '../buckets/picker';
 import { pickProject } from '../projects/picker';
 import { DomainNode, domainJson } from './node';
-import { askNewDomainName, pickDomain } from './picker';
+import { askNewDomainName, pickDomain, type PickedDomain } from './picker';
+import { createTlsFor, showCnameRecord } from '../tls/commands';
 
 const t = vscode.l10n.t;
 
@@ -18,7 +19,7 @@ export async function createDomain(s: Services, node?: unknown): Promise<void> {
   const name = await askNewDomainName(
     s,
     project,
-    (used, max) => t('Create a playback domain in {0} ({1} of {2} used)', project.project.name, used, max),
+    (used, max) => t('Create a playback domain in {0} ({1} of {2} used)', project.projectName, used, max),
     t('The host name players will use, e.g. live.example.com. You will point it at Qencode with a CNAME record.'),
   );
   const type = answered(
@@ -40,7 +41,7 @@ export async function createDomain(s: Services, node?: unknown): Promise<void> {
       { id: 'domainType', title: t('What will {0} serve?', name) },
     ),
   ).type;
-  const client = s.clients.client(project.project.id);
+  const client = s.clients.client(project.projectId);
   const wanted = name;
   const domain = await createOrReconcile(
     ui,
@@ -61,9 +62,11 @@ export async function createDomain(s: Services, node?: unknown): Promise<void> {
     t('Playback domain {0} created.', domain.name),
     ...(type === 'vod' ? [setBucket, createTls] : [createTls]),
   );
-  const target = new DomainNode(project.group('domains'), domain);
-  if (choice === createTls) await vscode.commands.executeCommand('qencodeCdn.createTls', target);
-  if (choice === setBucket) await vscode.commands.executeCommand('qencodeCdn.setDomainBucket', target);
+  if (choice === setBucket) await pointAtBucket(s, { project, domain });
+  if (choice === createTls) {
+    const sub = await createTlsFor(s, project, domain);
+    if (sub) await showCnameRecord(s, domain.name, sub.message);
+  }
 }
 
 /** List playback domains by type. */
@@ -80,11 +83,11 @@ export async function listDomainsByType(s: Services, node?: unknown): Promise<vo
     ),
   ).type;
   const listed = await withProgress(ui, t('Listing {0} domains…', type), (signal) =>
-    api.listDomains(s.clients.client(project.project.id), type, signal),
+    api.listDomains(s.clients.client(project.projectId), type, signal),
   );
   const domains = validItems(listed);
   if (domains.length === 0)
-    return void ui.notify('done', 'info', t('Project {0} has no {1} domains.', project.project.name, type));
+    return void ui.notify('done', 'info', t('Project {0} has no {1} domains.', project.projectName, type));
   const picked = answered(
     await ui.pick(
       domains.map((d) => ({
@@ -95,23 +98,27 @@ export async function listDomainsByType(s: Services, node?: unknown): Promise<vo
       })),
       {
         id: 'domain',
-        title: t('{0} {1} domains in {2}: choose one to see its details', domains.length, type, project.project.name),
+        title: t('{0} {1} domains in {2}: choose one to see its details', domains.length, type, project.projectName),
       },
     ),
   );
-  await s.details.show(project.project.name, `domain ${picked.domain.name}`, domainJson(picked.domain));
+  await s.details.show(project.projectName, `domain ${picked.domain.name}`, domainJson(picked.domain));
 }
 
 /** Set domain bucket. */
 export async function setDomainBucket(s: Services, node?: unknown): Promise<void> {
-  const target = await pickDomain(s, node, (d) => d.type === 'vod', t('A media-storage (vod) domain'));
+  await pointAtBucket(s, await pickDomain(s, node, (d) => d.type === 'vod', t('A media-storage (vod) domain')));
+}
+
+/** Points a vod domain at a bucket the user picks. */
+async function pointAtBucket(s: Services, target: PickedDomain): Promise<void> {
   if (target.domain.type !== 'vod')
     throw new Error(
       t('{0} is a live domain; live domains cannot be changed after they are created', target.domain.name),
     );
   const { bucket } = await pickBucket(s, target.project);
   const domain = await withProgress(s.ui(), t('Pointing {0} at bucket {1}…', target.domain.name, bucket), (signal) =>
-    api.setDomainBucket(s.clients.client(target.project.project.id), target.domain.id, bucket, signal),
+    api.setDomainBucket(s.clients.client(target.project.projectId), target.domain.id, bucket, signal),
   );
   target.project.data.replace('domains', domain);
   void s.ui().notify('done', 'info', t('{0} now serves bucket {1}.', domain.name, domain.bucketName ?? bucket));
@@ -138,7 +145,7 @@ export async function deleteDomain(s: Services, node?: unknown, nodes?: unknown)
     await deleteEach(
       s.ui(),
       targets,
-      (d, signal) => api.deleteDomain(s.clients.client(d.project.project.id), d.domain.id, signal),
+      (d, signal) => api.deleteDomain(s.clients.client(d.project.projectId), d.domain.id, signal),
       (d) => d.domain.name,
     );
   } finally {

@@ -62,10 +62,19 @@ export class DomainNode extends Node {
     ].join('\n');
   }
 
-  async details(client: QencodeClient, signal: AbortSignal): Promise<{ title: string; json: Record<string, unknown> }> {
-    const d = await getDomain(client, this.domain.id, signal);
-    return { title: `domain ${d.name}`, json: domainJson(d) };
+  details(client: QencodeClient, signal: AbortSignal): Promise<{ title: string; json: Record<string, unknown> }> {
+    return domainDetails(client, this.domain.id, signal);
   }
+}
+
+/** A domain read again from the API, for Show Details. */
+export async function domainDetails(
+  client: QencodeClient,
+  domainId: string,
+  signal: AbortSignal,
+): Promise<{ title: string; json: Record<string, unknown> }> {
+  const d = await getDomain(client, domainId, signal);
+  return { title: `domain ${d.name}`, json: domainJson(d) };
 }
 
 export function domainJson(d: Domain): Record<string, unknown> {

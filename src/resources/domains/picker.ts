@@ -24,7 +24,7 @@ export async function pickDomain(
   const project = await pickProject(s, node);
   const domains = await s.ui().loading(t('Loading playback domains…'), () => project.data.items('domains'));
   const choices = domains.filter(filter);
-  if (choices.length === 0) throw new Error(t('project {0} has no matching playback domain', project.project.name));
+  if (choices.length === 0) throw new Error(t('project {0} has no matching playback domain', project.projectName));
   const picked = await s.ui().pick(
     choices.map((d) => ({
       label: d.name,
@@ -55,7 +55,7 @@ export async function askNewDomainName(
       'domainLimit',
       t(
         'Project {0} has {1} playback domains, the most Qencode allows unless support raised the limit.',
-        project.project.name,
+        project.projectName,
         existing.length,
       ),
       t(

@@ -25,7 +25,7 @@ export async function addCustomDomain(s: Services, node?: unknown): Promise<void
   const name = await askNewDomainName(
     s,
     project,
-    (used, max) => t('Add a custom domain to {0} ({1} of {2} domains used)', project.project.name, used, max),
+    (used, max) => t('Add a custom domain to {0} ({1} of {2} domains used)', project.projectName, used, max),
     t('The host name players will use, e.g. video.example.com. You will point it at Qencode with a CNAME record.'),
   );
   const type = answered(
@@ -48,7 +48,7 @@ export async function addCustomDomain(s: Services, node?: unknown): Promise<void
     ),
   ).type;
   const bucket = type === 'vod' ? await askBucket(s, project, name) : undefined;
-  const client = s.clients.client(project.project.id);
+  const client = s.clients.client(project.projectId);
   const domain = await createOrReconcile(
     ui,
     t('Creating playback domain {0}…', name),
@@ -118,7 +118,7 @@ async function askBucket(s: Services, project: ProjectNode, domain: string): Pro
       await s.ui().input({
         id: 'bucketName',
         title: t('Bucket name'),
-        prompt: t('The name of a media-storage bucket in project {0}', project.project.name),
+        prompt: t('The name of a media-storage bucket in project {0}', project.projectName),
         validateInput: check(api.validateBucketName),
       }),
     ).trim();
@@ -146,7 +146,7 @@ async function finish(s: Services, project: ProjectNode, domain: Domain, bucket:
   if (bucket) {
     const updated = await step(t('pointing it at bucket {0}', bucket), () =>
       ui.loading(t('Pointing {0} at bucket {1}…', domain.name, bucket), () =>
-        api.setDomainBucket(s.clients.client(project.project.id), domain.id, bucket),
+        api.setDomainBucket(s.clients.client(project.projectId), domain.id, bucket),
       ),
     );
     project.data.replace('domains', updated);
@@ -191,9 +191,9 @@ async function finish(s: Services, project: ProjectNode, domain: Domain, bucket:
     void ui.notify('setupDone', 'info', t('{0} is set up: its certificate is issued.', domain.name));
     return;
   } else {
-    s.tlsWatch.watch(project.project.id, sub.id, domain.name);
+    s.tlsWatch.watch(project.projectId, sub.id, domain.name);
   }
-  await showCnameRecord(s, domain.name, sub.message ?? s.tlsInstructions.instruction(project.project.id, sub.id));
+  await showCnameRecord(s, domain.name, sub.message ?? s.tlsInstructions.instruction(project.projectId, sub.id));
   void ui.notify(
     'setupWatching',
     'info',

@@ -34,7 +34,7 @@ export async function createSigningKey(s: Services, node?: unknown): Promise<voi
   project.data.invalidate('keys');
   if (!created) return;
   // From here on the private key must not be lost: keep() never throws. It is kept before the name is sent.
-  await s.privateKeys.keep(project.project.id, name ? { ...created, name } : created, domainName);
+  await s.privateKeys.keep(project.projectId, name ? { ...created, name } : created, domainName);
   if (name) await nameSigningKey(s, project, created, name);
 }
 
@@ -87,7 +87,7 @@ async function askSigningKeyTarget(
 /** The create itself; a lost reply is matched by target against the list read just before (core/lost-reply.ts). */
 async function createKeyOrReconcile(s: Services, project: ProjectNode, target: SigningKeyFor) {
   const ui = s.ui();
-  const client = s.clients.client(project.project.id);
+  const client = s.clients.client(project.projectId);
   // Read afresh just before the create, so a lost reply is matched against what existed then.
   const before = new Set(
     validItems(await ui.loading(t('Loading signing keys…'), () => api.listSigningKeys(client))).map((k) => k.id),
@@ -135,7 +135,7 @@ async function nameSigningKey(
   }
   try {
     await ui.loading(t('Naming the signing key {0}…', name), () =>
-      api.renameSigningKey(s.clients.client(project.project.id), created.id, name),
+      api.renameSigningKey(s.clients.client(project.projectId), created.id, name),
     );
   } catch (error) {
     void ui.notify(
@@ -153,7 +153,7 @@ async function nameSigningKey(
 
 /** Rename signing key. */
 export async function renameSigningKey(s: Services, node?: unknown): Promise<void> {
-  const [target] = await pickKeys(s, node, undefined, (p, k) => s.privateKeys.isUnsaved(p, k));
+  const [target] = await pickKeys(s, node, undefined);
   const key = target!.key;
   const name = answered(
     await s.ui().input({
@@ -163,16 +163,16 @@ export async function renameSigningKey(s: Services, node?: unknown): Promise<voi
       validateInput: check(validateSigningKeyName),
     }),
   );
-  const project = target!.projectNode;
+  const project = target!.project;
   const renamed = await withProgress(s.ui(), t('Renaming the signing key…'), (signal) =>
-    api.renameSigningKey(s.clients.client(project.project.id), key.id, name, signal),
+    api.renameSigningKey(s.clients.client(project.projectId), key.id, name, signal),
   );
   project.data.replace('keys', renamed);
 }
 
 /** Delete signing key. */
 export async function deleteSigningKey(s: Services, node?: unknown, nodes?: unknown): Promise<void> {
-  const targets = await pickKeys(s, node, nodes, (p, k) => s.privateKeys.isUnsaved(p, k));
+  const targets = await pickKeys(s, node, nodes);
   const names = targets.map((k) => `${signingKeyLabel(k.key)} — ${signingKeyTarget(k.key, k.domains)}`);
   await confirm(
     s.ui(),
@@ -187,11 +187,11 @@ export async function deleteSigningKey(s: Services, node?: unknown, nodes?: unkn
     await deleteEach(
       s.ui(),
       targets,
-      (k, signal) => api.deleteSigningKey(s.clients.client(k.projectNode.project.id), k.key.id, signal),
+      (k, signal) => api.deleteSigningKey(s.clients.client(k.project.projectId), k.key.id, signal),
       (k) => signingKeyLabel(k.key),
     );
   } finally {
-    for (const project of new Set(targets.map((k) => k.projectNode))) project.data.invalidate('keys');
+    for (const project of new Set(targets.map((k) => k.project))) project.data.invalidate('keys');
   }
 }
 

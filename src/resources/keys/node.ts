@@ -14,7 +14,7 @@ import { Node, rows, type GroupKind, type GroupNode } from '../../explorer/nodes
 const t = vscode.l10n.t;
 
 /** What a key signs for, in full (tooltips, details, confirmations). */
-export function signingKeyTarget(k: SigningKey, domains: Map<string, Domain>): string {
+export function signingKeyTarget(k: SigningKey, domains: ReadonlyMap<string, Domain>): string {
   switch (k.target.kind) {
     case 'stream':
       return t('stream {0}', k.target.streamId);
@@ -55,7 +55,7 @@ export class SigningKeyNode extends Node {
 
   treeItem(): vscode.TreeItem {
     const k = this.key;
-    const unsaved = this.isUnsaved(this.projectNode.project.id, k.id);
+    const unsaved = this.isUnsaved(this.projectNode.projectId, k.id);
     const item = new vscode.TreeItem(signingKeyLabel(k), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = unsaved ? Ctx.signingKeyUnsaved : Ctx.signingKey;
@@ -82,7 +82,7 @@ export class SigningKeyNode extends Node {
 
   override tooltip(): string {
     const k = this.key;
-    const unsaved = this.isUnsaved(this.projectNode.project.id, k.id);
+    const unsaved = this.isUnsaved(this.projectNode.projectId, k.id);
     return [
       k.name ?? t('Unnamed signing key'),
       t('Signs for: {0}', signingKeyTarget(k, this.domains)),

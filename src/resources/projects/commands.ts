@@ -13,7 +13,7 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 /** Remove API key. */
 export async function removeApiKey(s: Services, node?: unknown): Promise<void> {
   const project = await pickProject(s, node);
-  const id = project.project.id;
+  const id = project.projectId;
   const runs = s.purgeHistory.get(id).length;
   const cnames = s.tlsInstructions.count(id);
   const memory = s.bucketMemory.get(id);
@@ -35,7 +35,7 @@ export async function removeApiKey(s: Services, node?: unknown): Promise<void> {
   await confirm(
     s.ui(),
     'removeProject',
-    t('Remove project {0} from this editor?', project.project.name),
+    t('Remove project {0} from this editor?', project.projectName),
     `${t('This removes from this editor:')}\n${removed.map((r) => `• ${r}`).join('\n')}\n\n${t('Nothing changes in your Qencode account.')}`,
     t('Remove'),
   );
@@ -48,13 +48,13 @@ export async function renameProject(s: Services, node?: unknown): Promise<void> 
   const project = await pickProject(s, node);
   const others = s.projects
     .list()
-    .filter((p) => p.id !== project.project.id)
+    .filter((p) => p.id !== project.projectId)
     .map((p) => p.name.toLowerCase());
   const name = answered(
     await s.ui().input({
       id: 'projectName',
-      title: t('Rename project {0}', project.project.name),
-      value: project.project.name,
+      title: t('Rename project {0}', project.projectName),
+      value: project.projectName,
       validateInput: (v) =>
         !v.trim()
           ? t('Enter a name.')
@@ -63,7 +63,7 @@ export async function renameProject(s: Services, node?: unknown): Promise<void> 
             : undefined,
     }),
   ).trim();
-  await s.projects.rename(project.project.id, name);
+  await s.projects.rename(project.projectId, name);
 }
 
 /** Refresh. */
@@ -143,12 +143,12 @@ export async function addApiKey(s: Services): Promise<void> {
 
 export async function replaceApiKey(s: Services, project: ProjectNode): Promise<void> {
   const ui = s.ui();
-  const agreed = await s.clients.confirmKeyOrigins(project.project.id);
+  const agreed = await s.clients.confirmKeyOrigins(project.projectId);
   let verified: KeyCheck | undefined;
   const key = answered(
     await ui.input({
       id: 'apiKey',
-      title: t('API key of project {0}', project.project.name),
+      title: t('API key of project {0}', project.projectName),
       prompt: t(
         "In your Qencode account, open the project and copy its API key. It is sent to {0} to check it, then kept in this machine's secret storage.",
         hostsOf(s),
@@ -156,11 +156,11 @@ export async function replaceApiKey(s: Services, project: ProjectNode): Promise<
       password: true,
       validateInput: (v) => (!v.trim() ? t('Enter the API key.') : undefined),
       accept: async (v) =>
-        (verified = await checkKey(s, project.project.name, v.trim(), project.project.id, agreed)).problem,
+        (verified = await checkKey(s, project.projectName, v.trim(), project.projectId, agreed)).problem,
     }),
   ).trim();
-  await s.projects.replaceKey(project.project.id, key, verified!.result!);
-  void ui.notify('done', 'info', t('The API key of {0} was replaced.', project.project.name));
+  await s.projects.replaceKey(project.projectId, key, verified!.result!);
+  void ui.notify('done', 'info', t('The API key of {0} was replaced.', project.projectName));
 }
 
 type KeyCheck = { result?: VerifiedKey; problem?: string };

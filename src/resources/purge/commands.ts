@@ -69,7 +69,7 @@ export async function purgeObject(s: Services, node?: unknown): Promise<void> {
           source: 'list' as const,
         },
       ],
-      { id: 'purgeSource', title: t('Purge objects in {0}', bucket ?? project.project.name) },
+      { id: 'purgeSource', title: t('Purge objects in {0}', bucket ?? project.projectName) },
     ),
   ).source;
   let lines: string[];
@@ -135,9 +135,9 @@ export async function purgeBucket(s: Services, node?: unknown): Promise<void> {
 export async function purgeHistory(s: Services, node?: unknown): Promise<void> {
   const ui = s.ui();
   const project = await pickProject(s, node);
-  const runs = s.purgeHistory.get(project.project.id);
+  const runs = s.purgeHistory.get(project.projectId);
   if (runs.length === 0)
-    return void ui.notify('purgeHistory', 'info', t('No purges from this editor in {0} yet.', project.project.name));
+    return void ui.notify('purgeHistory', 'info', t('No purges from this editor in {0} yet.', project.projectName));
   const run = answered(
     await ui.pick(
       runs.map((r) => ({
@@ -146,7 +146,7 @@ export async function purgeHistory(s: Services, node?: unknown): Promise<void> {
         detail: r.at,
         run: r,
       })),
-      { id: 'purgeRun', title: t('Purge history of {0}: choose a run to repeat', project.project.name) },
+      { id: 'purgeRun', title: t('Purge history of {0}: choose a run to repeat', project.projectName) },
     ),
   ).run;
   const again = answered(
@@ -158,7 +158,7 @@ export async function purgeHistory(s: Services, node?: unknown): Promise<void> {
       { id: 'purgeRunAction', title: describeTargets(run.targets, run.truncated) },
     ),
   ).action;
-  if (again === 'details') return void (await s.details.show(project.project.name, `purge ${run.at}`, run));
+  if (again === 'details') return void (await s.details.show(project.projectName, `purge ${run.at}`, run));
   const wholeBuckets = run.targets.filter((x) => x.path === null).map((x) => x.bucket);
   for (const bucket of wholeBuckets) {
     await confirm(
@@ -229,10 +229,10 @@ async function purgeLinesIn(
   let parsed = parsePurgeList(lines, domains, defaultBucket);
   let expected = defaultBucket;
   if (parsed.plainPaths.length) {
-    const memory = s.bucketMemory.get(project.project.id);
+    const memory = s.bucketMemory.get(project.projectId);
     const known = await knownBucketsOf(s, project);
     const bucket = known.length === 1 ? known[0]!.name : (await pickBucket(s, project, memory.lastPurged)).bucket;
-    await s.bucketMemory.update(project.project.id, (m) => ({ ...m, lastPurged: bucket }));
+    await s.bucketMemory.update(project.projectId, (m) => ({ ...m, lastPurged: bucket }));
     parsed = parsePurgeList(lines, domains, bucket);
     expected = bucket;
   }

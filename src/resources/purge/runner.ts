@@ -18,7 +18,7 @@ export class PurgeRunner {
 
   async run(project: ProjectNode, phases: PurgeTarget[][], title?: string): Promise<void> {
     const ui = this.s.ui();
-    const client = this.s.clients.client(project.project.id);
+    const client = this.s.clients.client(project.projectId);
     const concurrency = vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.concurrency', 4);
     const all = phases.flat();
     const what = title ?? describeTargets(all);
@@ -56,7 +56,7 @@ export class PurgeRunner {
       notSent: notSent.length,
       ...(phases.length > 1 ? { phases: phases.map((p) => p.length) } : {}),
     };
-    await this.s.purgeHistory.record(project.project.id, run);
+    await this.s.purgeHistory.record(project.projectId, run);
     for (const f of failed) this.s.log.error(`purge ${f.item.bucket}/${f.item.path}: ${errorMessage(f.error)}`);
 
     const details = t('Show Details');
@@ -97,7 +97,7 @@ export class PurgeRunner {
     const again = results.map((r) => [...r.failed.map((f) => f.item), ...r.notSent]).filter((p) => p.length > 0);
     if (choice === retry || choice === rest) await this.run(project, again);
     if (choice === details) {
-      await this.s.details.show(project.project.name, `purge ${run.at}`, {
+      await this.s.details.show(project.projectName, `purge ${run.at}`, {
         purged: done,
         failed: failed.map((f) => ({ ...f.item, error: errorMessage(f.error) })),
         notSent,
@@ -106,7 +106,7 @@ export class PurgeRunner {
   }
 
   async wholeBucket(project: ProjectNode, bucket: string): Promise<void> {
-    const client = this.s.clients.client(project.project.id);
+    const client = this.s.clients.client(project.projectId);
     let ok = false;
     try {
       await this.s
@@ -114,7 +114,7 @@ export class PurgeRunner {
         .progress(t('Purging bucket {0}…', bucket), (_r, signal) => api.purgeBucket(client, bucket, signal));
       ok = true;
     } finally {
-      await this.s.purgeHistory.record(project.project.id, {
+      await this.s.purgeHistory.record(project.projectId, {
         at: stamp(),
         targets: [{ bucket, path: null }],
         purged: ok ? 1 : 0,

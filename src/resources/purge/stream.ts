@@ -48,9 +48,9 @@ export async function purgeStream(s: Services, node?: unknown): Promise<void> {
   const start = await streamStart(s, node);
   const collection = await collect(s, start);
   await s.details.showMarkdown(
-    start.project.project.name,
+    start.project.projectName,
     `stream ${collection.root.path}`,
-    streamPreview(collection, start.project.project.name, start.localText !== undefined),
+    streamPreview(collection, start.project.projectName, start.localText !== undefined),
   );
   const ui = s.ui();
   if (collection.overLimit) {
@@ -125,7 +125,7 @@ export async function copyPlaybackUrl(s: Services, node?: unknown): Promise<void
       ? playbackUrl(domain.name, objectPath)
       : mediaStorageUrl(
           (node as BucketNode).name,
-          await regionOf(s, project.project.id, (node as BucketNode).name),
+          await regionOf(s, project.projectId, (node as BucketNode).name),
           objectPath,
         );
     await vscode.env.clipboard.writeText(url);
@@ -277,7 +277,7 @@ async function bucketUrl(s: Services, project: ProjectNode, bucket: string, obje
   const serving = domains.find((d) => d.type === 'vod' && d.bucketName === bucket);
   return serving
     ? playbackUrl(serving.name, objectPath)
-    : mediaStorageUrl(bucket, await regionOf(s, project.project.id, bucket), objectPath);
+    : mediaStorageUrl(bucket, await regionOf(s, project.projectId, bucket), objectPath);
 }
 
 /** Reads the manifests (cancellable: nothing has been sent yet). */

@@ -25,7 +25,7 @@ export function ownerOf(s: Services, url: QencodeUrl): ProjectNode | undefined {
     const domains = project.data.peek('domains');
     if (url.domain && domains.some((d) => d.name === url.domain)) return project;
     const keys = project.data.peek('keys');
-    const memory = s.bucketMemory.get(project.project.id);
+    const memory = s.bucketMemory.get(project.projectId);
     if (
       domains.some((d) => d.bucketName === url.bucket) ||
       keys.some((k) => k.target.kind === 'bucket' && k.target.bucketName === url.bucket) ||

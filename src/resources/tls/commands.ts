@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../commands';
 import * as api from '../../core';
-import { confirm, createOrReconcile, deleteEach, runAction, selection } from '../../actions';
+import { confirm, createOrReconcile, deleteEach, runAction } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { DomainNode } from '../domains/node';
@@ -10,7 +10,7 @@ import { pickProject } from '../projects/picker';
 import { parseCname } from './certificate';
 import { describeVerdict } from './dns';
 import { TlsNode } from './node';
-import { pickTls } from './picker';
+import { cnameTargetOf, instructionOf, pickTls, pickTlsTargets, type TlsTarget } from './picker';
 import type { TlsWatch } from './watch';
 
 const t = vscode.l10n.t;
@@ -32,11 +32,11 @@ export async function createTls(s: Services, node?: unknown): Promise<void> {
 /** Refresh TLS status. */
 export async function refreshTlsStatus(s: Services, node?: unknown): Promise<void> {
   const target = await pickTls(s, node);
-  const project = target.projectNode;
+  const project = target.project;
   const sub = await s
     .ui()
     .loading(t('Checking the TLS subscription of {0}…', target.domain?.name ?? target.subscription.domainId), () =>
-      api.getTlsSubscription(s.clients.client(project.project.id), target.subscription.id),
+      api.getTlsSubscription(s.clients.client(project.projectId), target.subscription.id),
     );
   project.data.replace('tls', sub);
 }
@@ -54,17 +54,13 @@ export async function showCnameInstructions(s: Services, node?: unknown): Promis
             .progress(
               t('Deleting the TLS subscription of {0}…', domain.name),
               (_r, signal) =>
-                api.deleteTlsSubscription(
-                  s.clients.client(target.projectNode.project.id),
-                  target.subscription.id,
-                  signal,
-                ),
+                api.deleteTlsSubscription(s.clients.client(target.project.projectId), target.subscription.id, signal),
               { cancellable: false },
             );
-          return (await createTlsFor(s, target.projectNode, domain))?.message;
+          return (await createTlsFor(s, target.project, domain))?.message;
         }
       : undefined;
-  await showCnameRecord(s, domain?.name ?? target.subscription.domainId, target.message, recreate);
+  await showCnameRecord(s, domain?.name ?? target.subscription.domainId, instructionOf(s, target), recreate);
 }
 
 /** Check DNS. */
@@ -104,8 +100,7 @@ export async function revealPendingTls(s: Services): Promise<void> {
 
 /** Delete TLS subscription. */
 export async function deleteTls(s: Services, node?: unknown, nodes?: unknown): Promise<void> {
-  const targets = selection(node, nodes, TlsNode);
-  if (targets.length === 0) targets.push(await pickTls(s, node));
+  const targets = await pickTlsTargets(s, node, nodes);
   const names = targets.map((x) => x.domain?.name ?? x.subscription.domainId);
   await confirm(
     s.ui(),
@@ -120,11 +115,11 @@ export async function deleteTls(s: Services, node?: unknown, nodes?: unknown): P
     await deleteEach(
       s.ui(),
       targets,
-      (x, signal) => api.deleteTlsSubscription(s.clients.client(x.projectNode.project.id), x.subscription.id, signal),
+      (x, signal) => api.deleteTlsSubscription(s.clients.client(x.project.projectId), x.subscription.id, signal),
       (x) => x.domain?.name ?? x.subscription.id,
     );
   } finally {
-    for (const project of new Set(targets.map((x) => x.projectNode))) project.data.invalidate('tls');
+    for (const project of new Set(targets.map((x) => x.project))) project.data.invalidate('tls');
   }
 }
 
@@ -148,7 +143,7 @@ export async function createTlsFor(
   project: ProjectNode,
   domain: api.Domain,
 ): Promise<api.TlsSubscription | undefined> {
-  const client = s.clients.client(project.project.id);
+  const client = s.clients.client(project.projectId);
   let found: api.TlsSubscription | undefined;
   const sub = await createOrReconcile(
     s.ui(),
@@ -166,10 +161,10 @@ export async function createTlsFor(
         : undefined;
     },
   );
-  if (sub) await s.tlsInstructions.remember(project.project.id, sub.id, sub.message);
+  if (sub) await s.tlsInstructions.remember(project.projectId, sub.id, sub.message);
   // Watched either way, even when only the check found it.
   const watched = sub ?? found;
-  if (watched) s.tlsWatch.watch(project.project.id, watched.id, domain.name);
+  if (watched) s.tlsWatch.watch(project.projectId, watched.id, domain.name);
   project.data.invalidate('tls');
   return sub;
 }
@@ -275,15 +270,15 @@ export async function showCnameRecord(
   }
 }
 
-async function checkDnsNow(s: Services, target: TlsNode): Promise<void> {
+async function checkDnsNow(s: Services, target: TlsTarget): Promise<void> {
   const domain = target.domain?.name;
   if (!domain) throw new Error(t('the domain of this TLS subscription is not in the list, so its name is unknown'));
   s.dns.forget(domain);
   const result = await s
     .ui()
-    .loading(t('Checking the DNS of {0}…', domain), () => s.dns.check(domain, target.cnameTarget, true));
-  target.projectNode.data.changed('tls');
-  const cname = parseCname(target.message);
+    .loading(t('Checking the DNS of {0}…', domain), () => s.dns.check(domain, cnameTargetOf(s, target), true));
+  target.project.data.changed('tls');
+  const cname = parseCname(instructionOf(s, target));
   const advice =
     result.verdict.kind === 'missing' || result.verdict.kind === 'wrong'
       ? cname
@@ -299,7 +294,7 @@ async function checkDnsNow(s: Services, target: TlsNode): Promise<void> {
     );
 }
 
-async function renew(s: Services, target: TlsNode): Promise<void> {
+async function renew(s: Services, target: TlsTarget): Promise<void> {
   const domain = target.domain;
   if (!domain) throw new Error(t('the domain of this TLS subscription is no longer in the list'));
   if (target.subscription.status !== 'failed' && target.subscription.status !== 'expired') {
@@ -314,29 +309,23 @@ async function renew(s: Services, target: TlsNode): Promise<void> {
     ),
     t('Renew'),
   );
-  const sub = await createTlsFor(s, target.projectNode, domain);
+  const sub = await createTlsFor(s, target.project, domain);
   if (sub) await showCnameRecord(s, domain.name, sub.message);
 }
 
-async function tlsOfDomain(s: Services, project: ProjectNode, domain: api.Domain): Promise<TlsNode | undefined> {
+async function tlsOfDomain(s: Services, project: ProjectNode, domain: api.Domain): Promise<TlsTarget | undefined> {
   const subs = await s.ui().loading(t('Loading TLS subscriptions…'), () => project.data.items('tls'));
   // The newest one, when a failed subscription was renewed.
   const sub = subs.filter((x) => x.domainId === domain.id).sort((a, b) => b.created.getTime() - a.created.getTime())[0];
-  return sub
-    ? new TlsNode(project.group('tls'), sub, domain, { messages: (p, id) => s.tlsInstructions.instruction(p, id) })
-    : undefined;
+  return sub ? { project, subscription: sub, domain } : undefined;
 }
 
-async function tlsById(s: Services, projectId: string, tlsId: string): Promise<TlsNode | undefined> {
+async function tlsById(s: Services, projectId: string, tlsId: string): Promise<TlsTarget | undefined> {
   const project = s.explorer.roots().find((n) => n.project.id === projectId);
   if (!project) return undefined;
   const [subs, domains] = await Promise.all([project.data.items('tls'), project.data.domainsById()]);
   const sub = subs.find((x) => x.id === tlsId);
-  return sub
-    ? new TlsNode(project.group('tls'), sub, domains.get(sub.domainId), {
-        messages: (p, id) => s.tlsInstructions.instruction(p, id),
-      })
-    : undefined;
+  return sub ? { project, subscription: sub, domain: domains.get(sub.domainId) } : undefined;
 }
 
 /** What the TLS watch's failure notification does (Renew, Check DNS): the same steps as the commands, through the one wrapper. */

@@ -64,7 +64,7 @@ export class TlsNode extends Node {
 
   /** The create reply's CNAME instructions, kept since the API does not repeat them. */
   get message(): string | undefined {
-    return this.subscription.message ?? this.services.messages(this.projectNode.project.id, this.subscription.id);
+    return this.subscription.message ?? this.services.messages(this.projectNode.projectId, this.subscription.id);
   }
 
   /** The CNAME target Qencode named for this domain, when this editor saw it. */
@@ -191,7 +191,7 @@ export function tlsGroup(services: TlsRowServices): GroupKind {
       // Both lists are asked for at once; a failed domain list only costs the names.
       const [tls, domains] = await Promise.all([data.list('tls'), data.domainsById()]);
       const subs = validItems(tls);
-      services.watch?.observe(project.project.id, subs, domains);
+      services.watch?.observe(project.projectId, subs, domains);
       const nodes = rows(
         group,
         tls,
