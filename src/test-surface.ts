@@ -1,14 +1,7 @@
 import * as vscode from 'vscode';
-import type { BucketMemories, DataLayer } from './data';
-import type { Explorer } from './explorer/explorer';
-import type { Log } from './log';
-import type { KeyWindow, PrivateKeys } from './resources/keys/private-keys';
-import type { Clients } from './resources/projects/clients';
-import type { Projects } from './resources/projects/store';
-import type { PurgeHistory } from './resources/purge/history';
-import type { DnsChecks } from './resources/tls/dns';
-import type { TlsInstructions } from './resources/tls/instructions';
-import type { FocusSource, TlsWatch } from './resources/tls/watch';
+import type { KeyWindow } from './resources/keys/private-keys';
+import type { FocusSource } from './resources/tls/watch';
+import type { Services } from './services';
 import type { Ui } from './ui';
 
 /**
@@ -16,22 +9,24 @@ import type { Ui } from './ui';
  * is readable by every installed extension, so outside the test host it returns
  * nothing; this object is never built there.
  */
-export interface TestSurface {
+export interface TestSurface extends Pick<
+  Services,
+  | 'explorer'
+  | 'projects'
+  | 'clients'
+  | 'purgeHistory'
+  | 'tlsInstructions'
+  | 'bucketMemory'
+  | 'data'
+  | 'privateKeys'
+  | 'dns'
+  | 'tlsWatch'
+  | 'treeView'
+  // The output channel: its recent lines are what tests scan for secrets.
+  | 'log'
+> {
   /** How long activate() took, measured by itself (the benchmark reads it). */
   activateMs: number;
-  explorer: Explorer;
-  projects: Projects;
-  clients: Clients;
-  purgeHistory: PurgeHistory;
-  tlsInstructions: TlsInstructions;
-  bucketMemory: BucketMemories;
-  data: DataLayer;
-  privateKeys: PrivateKeys;
-  dns: DnsChecks;
-  tlsWatch: TlsWatch;
-  treeView: vscode.TreeView<unknown>;
-  /** The output channel (its recent lines are what tests scan for secrets). */
-  log: Log;
   /** Where the extension's state and logs live (the canary scan reads them). */
   storage: {
     globalState: vscode.Memento;

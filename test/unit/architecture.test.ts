@@ -113,4 +113,30 @@ describe('a codebase a newcomer can search', () => {
       }
     }
   });
+
+  /** Files and functions past the size rules, each with why it is better whole. */
+  const WHOLE: Record<string, string> = {};
+
+  it('no file in src is over 400 lines, and no function over 100 lines', async () => {
+    const ts = await import('typescript');
+    const over: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const name = relative(ROOT, file);
+      const lines = text.split('\n').length;
+      if (lines > 400 && !WHOLE[name]) over.push(`${name}: ${lines} lines`);
+      const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+      const visit = (node: import('typescript').Node) => {
+        if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+          const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
+          const end = source.getLineAndCharacterOfPosition(node.end).line;
+          const fn = `${name}:${start + 1}`;
+          if (end - start + 1 > 100 && !WHOLE[fn]) over.push(`${fn}: a function of ${end - start + 1} lines`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    assert.deepEqual(over, []);
+  });
 });

@@ -13,7 +13,7 @@ import { askRegion } from './region';
 
 const t = vscode.l10n.t;
 
-/** Add bucket. */
+/** A bucket name typed (the API cannot list buckets), checked, and kept in the project's list. */
 export async function addBucket(s: Services, node?: unknown): Promise<void> {
   const project = await pickProject(s, node);
   const known = (await knownBucketsOf(s, project)).map((b) => b.name);
@@ -31,7 +31,7 @@ export async function addBucket(s: Services, node?: unknown): Promise<void> {
   project.data.changed('buckets');
 }
 
-/** Remove bucket from list. */
+/** A bucket the user added leaves the list (one known from a domain or a key stays). */
 export async function removeBucket(s: Services, node?: unknown): Promise<void> {
   if (!(node instanceof BucketNode)) throw new Error(t('choose a bucket you added, in the explorer'));
   if (!node.bucket.addedByUser)
@@ -43,7 +43,7 @@ export async function removeBucket(s: Services, node?: unknown): Promise<void> {
   node.projectNode.data.changed('buckets');
 }
 
-/** Set media-storage region. */
+/** Asks the bucket's media-storage region and keeps it: its media-storage URLs are built with it. */
 export async function setBucketRegion(s: Services, node?: unknown): Promise<void> {
   const { project, bucket } = await pickBucket(s, node);
   const region = await askRegion(s, project.projectId, bucket);
@@ -53,7 +53,7 @@ export async function setBucketRegion(s: Services, node?: unknown): Promise<void
     .notify('bucketRegion', 'info', t('Bucket {0} is in {1}: its media-storage URLs use that region.', bucket, region));
 }
 
-/** Set bucket access policy. */
+/** Public or authenticated, confirmed with what changes for players, then set; remembered here, since the API cannot read it back. */
 export async function setAccessPolicy(s: Services, node?: unknown): Promise<void> {
   const { project, bucket } = await pickBucket(s, node);
   const ui = s.ui();
@@ -107,7 +107,7 @@ export async function setAccessPolicy(s: Services, node?: unknown): Promise<void
   void ui.notify('done', 'info', t('Bucket {0} is now {1}.', bucket, policy));
 }
 
-/** Show CORS policy. */
+/** The bucket's CORS policy read from the API, in a read-only document. */
 export async function showCors(s: Services, node?: unknown): Promise<void> {
   const { project, bucket } = await pickBucket(s, node);
   const policy = await withProgress(s.ui(), t('Getting the CORS policy of {0}…', bucket), (signal) =>
@@ -116,14 +116,14 @@ export async function showCors(s: Services, node?: unknown): Promise<void> {
   await s.details.show(project.projectName, `cors ${bucket}`, policy);
 }
 
-/** Edit CORS policy. */
+/** Opens the bucket's CORS policy as an editable JSON document; saving keeps a draft, Apply sends it. */
 export async function editCors(s: Services, node?: unknown): Promise<void> {
   const { project, bucket } = await pickBucket(s, node);
   const doc = await vscode.workspace.openTextDocument(corsUri(project.projectId, bucket));
   await vscode.window.showTextDocument(doc, { preview: false });
 }
 
-/** Compare CORS policy with remote. */
+/** The CORS document as edited, beside the policy the CDN has now. */
 export async function compareCors(s: Services, node?: unknown): Promise<void> {
   // A bucket's row compares that bucket; the editor title button compares its document.
   let uri =

@@ -12,7 +12,7 @@ import { createTlsFor, showCnameRecord } from '../tls/commands';
 
 const t = vscode.l10n.t;
 
-/** Create playback domain. */
+/** Asks a name (the 20-domain limit told first) and a type, creates the domain, then offers its next step (Set Bucket, Create TLS Subscription). */
 export async function createDomain(s: Services, node?: unknown): Promise<void> {
   const ui = s.ui();
   const project = await pickProject(s, node);
@@ -69,7 +69,7 @@ export async function createDomain(s: Services, node?: unknown): Promise<void> {
   }
 }
 
-/** List playback domains by type. */
+/** Lists the live or the vod domains, as the API filters them, in a read-only document. */
 export async function listDomainsByType(s: Services, node?: unknown): Promise<void> {
   const ui = s.ui();
   const project = await pickProject(s, node);
@@ -105,7 +105,7 @@ export async function listDomainsByType(s: Services, node?: unknown): Promise<vo
   await s.details.show(project.projectName, `domain ${picked.domain.name}`, domainJson(picked.domain));
 }
 
-/** Set domain bucket. */
+/** A vod domain and a bucket picked, then the domain points at it. */
 export async function setDomainBucket(s: Services, node?: unknown): Promise<void> {
   await pointAtBucket(s, await pickDomain(s, node, (d) => d.type === 'vod', t('A media-storage (vod) domain')));
 }
@@ -124,7 +124,7 @@ async function pointAtBucket(s: Services, target: PickedDomain): Promise<void> {
   void s.ui().notify('done', 'info', t('{0} now serves bucket {1}.', domain.name, domain.bucketName ?? bucket));
 }
 
-/** Delete playback domain. */
+/** The selected domains (or one picked), confirmed, deleted one by one; the lists are read again. */
 export async function deleteDomain(s: Services, node?: unknown, nodes?: unknown): Promise<void> {
   const targets = selection(node, nodes, DomainNode).map((n) => ({ project: n.projectNode, domain: n.domain }));
   if (targets.length === 0) targets.push(await pickDomain(s, node));
@@ -156,7 +156,7 @@ export async function deleteDomain(s: Services, node?: unknown, nodes?: unknown)
   }
 }
 
-/** Copy domain name. */
+/** The domain's name, to the clipboard. */
 export async function copyDomainName(s: Services, node?: unknown): Promise<void> {
   const d = await pickDomain(s, node);
   await vscode.env.clipboard.writeText(d.domain.name);

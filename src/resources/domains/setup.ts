@@ -18,7 +18,7 @@ const t = vscode.l10n.t;
  * can be skipped and taken up later with "Continue Setup…" on the domain's row; a
  * failure leaves what was made and says what to do next.
  */
-/** Add custom domain. */
+/** The guided setup: a vod or live domain (named, created), its bucket (vod), its TLS subscription, then the CNAME record to create; each step can be skipped and continued later. */
 export async function addCustomDomain(s: Services, node?: unknown): Promise<void> {
   const ui = s.ui();
   const project = await pickProject(s, node);
@@ -63,7 +63,7 @@ export async function addCustomDomain(s: Services, node?: unknown): Promise<void
   await finish(s, project, domain, bucket);
 }
 
-/** Continue custom domain setup. */
+/** Takes the guided setup of a domain up at the first step it still lacks. */
 export async function continueSetup(s: Services, node?: unknown): Promise<void> {
   const target = await pickDomain(s, node);
   const bucket =

@@ -151,7 +151,7 @@ async function nameSigningKey(
   project.data.invalidate('keys');
 }
 
-/** Rename signing key. */
+/** Asks a new name, checked, and renames the key. */
 export async function renameSigningKey(s: Services, node?: unknown): Promise<void> {
   const [target] = await pickKeys(s, node, undefined);
   const key = target!.key;
@@ -170,7 +170,7 @@ export async function renameSigningKey(s: Services, node?: unknown): Promise<voi
   project.data.replace('keys', renamed);
 }
 
-/** Delete signing key. */
+/** The selected keys (or one picked), confirmed with what they sign for, deleted one by one. */
 export async function deleteSigningKey(s: Services, node?: unknown, nodes?: unknown): Promise<void> {
   const targets = await pickKeys(s, node, nodes);
   const names = targets.map((k) => `${signingKeyLabel(k.key)} — ${signingKeyTarget(k.key, k.domains)}`);

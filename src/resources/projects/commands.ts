@@ -10,7 +10,7 @@ import type { VerifiedKey } from './clients';
 const t = vscode.l10n.t;
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
-/** Remove API key. */
+/** Says everything the project keeps here, asks, then removes its key, token, history, CNAME instructions and bucket memory from this editor (nothing in the Qencode account). */
 export async function removeApiKey(s: Services, node?: unknown): Promise<void> {
   const project = await pickProject(s, node);
   const id = project.projectId;
@@ -43,7 +43,7 @@ export async function removeApiKey(s: Services, node?: unknown): Promise<void> {
   await Promise.all([s.purgeHistory.forget(id), s.tlsInstructions.forget(id), s.bucketMemory.forget(id)]);
 }
 
-/** Rename project. */
+/** Asks a new name (not another project's), and renames the row. */
 export async function renameProject(s: Services, node?: unknown): Promise<void> {
   const project = await pickProject(s, node);
   const others = s.projects
@@ -66,13 +66,13 @@ export async function renameProject(s: Services, node?: unknown): Promise<void> 
   await s.projects.rename(project.projectId, name);
 }
 
-/** Refresh. */
+/** The clicked row's lists are read again (a row with nothing to reload is redrawn); with no row, everything. */
 export async function refreshNode(s: Services, node?: unknown): Promise<void> {
   if (node instanceof Node) s.explorer.refreshNode(node);
   else s.explorer.refresh();
 }
 
-/** Retry. */
+/** The list that failed to load is read again. */
 export async function retry(s: Services, node?: unknown): Promise<void> {
   if (!(node instanceof ErrorNode)) throw new Error(t('Retry works on a row that could not load'));
   s.explorer.refreshNode(node);
@@ -99,6 +99,7 @@ function hostsOf(s: Services): string {
   return fallback ? t('{0} (or to {1} for the access token, if {0} does not give one)', api!, fallback) : api!;
 }
 
+/** A name, then the key (where it goes agreed first), checked with one token request while its box stays open, then kept in SecretStorage. */
 export async function addApiKey(s: Services): Promise<void> {
   const ui = s.ui();
   const existing = s.projects.list().map((p) => p.name.toLowerCase());
@@ -141,6 +142,7 @@ export async function addApiKey(s: Services): Promise<void> {
   void ui.notify('done', 'info', t('Project {0} added.', name));
 }
 
+/** The new key (where it goes agreed first), checked while its box stays open, then it replaces the old key and its token. */
 export async function replaceApiKey(s: Services, project: ProjectNode): Promise<void> {
   const ui = s.ui();
   const agreed = await s.clients.confirmKeyOrigins(project.projectId);

@@ -35,7 +35,7 @@ const MAX_PURGE_FILE_BYTES = 8 * 1024 * 1024;
 const t = vscode.l10n.t;
 
 /** Purging: one path, many paths (typed, selected, from a file) or URLs, and the per-project history. */
-/** Purge objects. */
+/** Paths to purge: typed, selected in the editor, from a text file, or a purge list opened; then mapped, confirmed (a list, with its count and buckets) and purged. */
 export async function purgeObject(s: Services, node?: unknown): Promise<void> {
   const ui = s.ui();
   const project = await pickProject(s, node);
@@ -99,7 +99,7 @@ export async function purgeObject(s: Services, node?: unknown): Promise<void> {
   await purgeLinesIn(s, project, lines, bucket, source !== 'input');
 }
 
-/** Purge paths in this editor. */
+/** The paths of the purge list in the editor (its selection, or all of it), without any line of a secret, purged like Purge Objects. */
 export async function purgeFromEditor(s: Services): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   // Only a purge list: any other editor may hold text that is not paths (a private key, say).
@@ -116,7 +116,7 @@ export async function purgeFromEditor(s: Services): Promise<void> {
   await purgeLinesIn(s, project, lines, undefined, true);
 }
 
-/** Purge bucket. */
+/** Confirms, then purges every object of the bucket. */
 export async function purgeBucket(s: Services, node?: unknown): Promise<void> {
   const { project, bucket } = await pickBucket(s, node);
   await confirm(
@@ -131,7 +131,7 @@ export async function purgeBucket(s: Services, node?: unknown): Promise<void> {
   await s.purge.wholeBucket(project, bucket);
 }
 
-/** Purge history. */
+/** A run from the project's purge history: shown as details, or purged again (whole buckets first, each confirmed; then the objects, in the run's steps). */
 export async function purgeHistory(s: Services, node?: unknown): Promise<void> {
   const ui = s.ui();
   const project = await pickProject(s, node);

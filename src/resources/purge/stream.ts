@@ -43,7 +43,7 @@ interface StreamStart {
  * would be purged (a preview, with what was left out and why), and after a
  * confirmation purges the objects first and the manifests last.
  */
-/** Purge stream. */
+/** A stream from its root manifest (a row, a URL, a bucket path or a local file): its manifests read, every path shown before anything is sent, confirmed, then purged in order (objects, playlists, the root last). */
 export async function purgeStream(s: Services, node?: unknown): Promise<void> {
   const start = await streamStart(s, node);
   const collection = await collect(s, start);
@@ -107,7 +107,7 @@ export async function purgeStream(s: Services, node?: unknown): Promise<void> {
   );
 }
 
-/** Copy playback URL. */
+/** A bucket object's playback URL (on a vod domain that serves the bucket, else the media-storage URL), to the clipboard. */
 export async function copyPlaybackUrl(s: Services, node?: unknown): Promise<void> {
   if (node instanceof BucketNode || (node as { domain?: Domain } | undefined)?.domain?.type === 'vod') {
     const project = (node as BucketNode).projectNode;

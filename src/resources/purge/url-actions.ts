@@ -157,7 +157,7 @@ async function projectFor(s: Services, urls: readonly string[]): Promise<Project
   return owners.length === 1 ? owners[0]! : pickProject(s, undefined);
 }
 
-/** Purge URL. */
+/** The Qencode URLs given (a hover link, a code action) or at the cursor: their project, each mapped to bucket and path (what maps to nothing is left out and said), confirmed, then purged. */
 export async function purgeUrl(s: Services, value?: unknown): Promise<void> {
   const urls = urlsOf(value) ?? cursorUrls(knownDomains(s));
   if (!urls?.length) throw new Hint(NOT_ON_A_URL());
@@ -189,7 +189,7 @@ export async function purgeUrl(s: Services, value?: unknown): Promise<void> {
   await s.purge.run(project, [targets]);
 }
 
-/** Copy path. */
+/** The object path of the URL given or at the cursor, checked, to the clipboard. */
 export async function copyPath(s: Services, value?: unknown): Promise<void> {
   const [url] = urlsOf(value) ?? cursorUrls(knownDomains(s)) ?? [];
   if (!url) throw new Hint(NOT_ON_A_URL());
@@ -200,7 +200,7 @@ export async function copyPath(s: Services, value?: unknown): Promise<void> {
   await vscode.env.clipboard.writeText(checked.value);
 }
 
-/** Reveal bucket. */
+/** The bucket of the URL given or at the cursor, shown in the explorer under its project. */
 export async function revealBucket(s: Services, value?: unknown): Promise<void> {
   const [url] = urlsOf(value) ?? cursorUrls(knownDomains(s)) ?? [];
   const found = url ? qencodeUrlsIn(url, knownDomains(s))[0] : undefined;

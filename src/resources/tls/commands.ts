@@ -15,7 +15,7 @@ import type { TlsWatch } from './watch';
 
 const t = vscode.l10n.t;
 
-/** Create TLS subscription. */
+/** A domain without a live subscription (the clicked one, or picked), a subscription created for it and watched, then its CNAME record shown. */
 export async function createTls(s: Services, node?: unknown): Promise<void> {
   const project = await pickProject(s, node);
   const existing = await s.ui().loading(t('Loading TLS subscriptions…'), () => project.data.items('tls'));
@@ -29,7 +29,7 @@ export async function createTls(s: Services, node?: unknown): Promise<void> {
   if (sub) await showCnameRecord(s, target.domain.name, sub.message);
 }
 
-/** Refresh TLS status. */
+/** One GET of the subscription; its row is updated without reading the list again. */
 export async function refreshTlsStatus(s: Services, node?: unknown): Promise<void> {
   const target = await pickTls(s, node);
   const project = target.project;
@@ -41,7 +41,7 @@ export async function refreshTlsStatus(s: Services, node?: unknown): Promise<voi
   project.data.replace('tls', sub);
 }
 
-/** Show CNAME instructions. */
+/** The CNAME record to create, from the create reply kept here; when unknown, says why and offers to re-create the subscription or open the portal. */
 export async function showCnameInstructions(s: Services, node?: unknown): Promise<void> {
   const target = await pickTls(s, node);
   const domain = target.domain;
@@ -63,7 +63,7 @@ export async function showCnameInstructions(s: Services, node?: unknown): Promis
   await showCnameRecord(s, domain?.name ?? target.subscription.domainId, instructionOf(s, target), recreate);
 }
 
-/** Check DNS. */
+/** What DNS says now of the subscription's domain against the CNAME target, told with the record to add when it is missing or wrong. */
 export async function checkDns(s: Services, node?: unknown): Promise<void> {
   const target =
     node instanceof DomainNode ? await tlsOfDomain(s, node.projectNode, node.domain) : await pickTls(s, node);
@@ -77,13 +77,13 @@ export async function checkDns(s: Services, node?: unknown): Promise<void> {
   await checkDnsNow(s, target);
 }
 
-/** Renew TLS subscription. */
+/** A failed or expired subscription: confirmed, a new one created for the same domain and watched, and its CNAME record shown. */
 export async function renewTls(s: Services, node?: unknown): Promise<void> {
   const target = await pickTls(s, node);
   await renew(s, target);
 }
 
-/** Show pending TLS subscriptions. */
+/** Shows the watched (pending) subscriptions in the explorer. */
 export async function revealPendingTls(s: Services): Promise<void> {
   const watched = s.tlsWatch.watched();
   if (watched.length === 0) return void s.ui().notify('noPendingTls', 'info', t('No TLS subscription is pending.'));
@@ -98,7 +98,7 @@ export async function revealPendingTls(s: Services): Promise<void> {
   }
 }
 
-/** Delete TLS subscription. */
+/** The selected subscriptions (or one picked), confirmed, deleted one by one. */
 export async function deleteTls(s: Services, node?: unknown, nodes?: unknown): Promise<void> {
   const targets = await pickTlsTargets(s, node, nodes);
   const names = targets.map((x) => x.domain?.name ?? x.subscription.domainId);
