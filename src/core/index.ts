@@ -28,3 +28,4 @@ export * from './lost-reply';
 export * from './format';
 export * from './stream';
 export * from './plain-text';
+export * from './edge';

@@ -154,7 +154,15 @@ interface BucketRecord {
   region: string;
   policy: 'public' | 'authenticated';
   cors: Record<string, string>;
+  /** When `cors` was last changed, and what the edge served before it (the edge applies a change after a delay). */
+  corsChanged?: { at: number; previous: Record<string, string> };
   objects: Map<string, MediaObject>;
+}
+
+/** A new CORS policy for a bucket: what the edge served until now is kept until the change reaches it. */
+function setCors(bucket: BucketRecord, next: Record<string, string>): void {
+  bucket.corsChanged = { at: Date.now(), previous: { ...bucket.cors } };
+  bucket.cors = next;
 }
 export interface PurgeRecord {
   bucket: string;
@@ -583,25 +591,28 @@ export class Emulator {
       if (b === 'cors' && n === 4) {
         if (method === 'GET') return bucket.cors;
         if (method === 'DELETE') {
-          bucket.cors = {};
+          setCors(bucket, {});
           return { status: 'ok' };
         }
         if (method === 'POST') {
           const policy = corsPolicy(record.body);
           if (!policy.ok) throw invalid('Invalid CORS policy', policy.message);
-          bucket.cors = policy.value;
+          setCors(bucket, policy.value);
           return { status: 'ok' };
         }
       }
       if (b === 'cors' && n === 5 && method === 'DELETE') {
         if (!corsHeaderName(c!).ok) throw invalid('Invalid CORS header name');
         if (!Object.hasOwn(bucket.cors, c!)) throw notFound('CORS header');
-        delete bucket.cors[c!];
+        const next = { ...bucket.cors };
+        delete next[c!];
+        setCors(bucket, next);
         return { status: 'ok' };
       }
       if (b === 'cache' && n === 5 && method === 'POST') {
         if (c === 'purge_all') {
           account.purges.push({ bucket: a, path: null, at: timestamp() });
+          this.media?.purge(a, null);
           return { status: 'ok' };
         }
         if (c === 'purge') {
@@ -609,6 +620,7 @@ export class Emulator {
           const v = objectPath(body.path);
           if (!v.ok) throw new ApiError(422, 1, v.message);
           account.purges.push({ bucket: a, path: v.value, at: timestamp() });
+          this.media?.purge(a, v.value);
           return { status: 'ok' };
         }
       }
@@ -753,6 +765,11 @@ export class Emulator {
       } catch {
         return json(404, { error: 10, message: 'TLS subscription not found' });
       }
+    }
+    if (route === 'POST /_emulator/edge' && this.media) {
+      if (typeof body.corsPropagationMs === 'number') this.media.corsPropagationMs = body.corsPropagationMs;
+      if (typeof body.clockOffsetMs === 'number') this.media.clockOffsetMs = body.clockOffsetMs;
+      return json(200, { status: 'ok' });
     }
     if (route === 'POST /_emulator/buckets' && typeof body.name === 'string') {
       for (const key of this.accounts.keys())

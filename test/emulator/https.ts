@@ -18,6 +18,8 @@ export interface TestCertificates {
   cert: string;
   /** The server's private key (PEM). */
   key: string;
+  /** The CA's private key (PEM): the emulator's edge signs the certificates of issued domains with it. */
+  caKey: string;
 }
 
 /** Makes a new CA and a server certificate signed by it (EC P-256, valid from an hour ago for two days). */
@@ -50,7 +52,32 @@ export async function makeCertificates(hosts: { dns?: string[]; ips?: string[] }
       },
     ],
   });
-  return { ca: ca.cert, cert: server.cert, key: server.private };
+  return { ca: ca.cert, cert: server.cert, key: server.private, caKey: ca.private };
+}
+
+/** A server certificate for `dns` names, signed by the run's CA (the edge's, for a host or an issued domain). */
+export async function issueCertificate(
+  authority: Pick<TestCertificates, 'ca' | 'caKey'>,
+  dns: string[],
+  days = 90,
+): Promise<{ cert: string; key: string }> {
+  const notBeforeDate = new Date(Date.now() - 3_600_000);
+  const notAfterDate = new Date(Date.now() + days * 86_400_000);
+  const issued = await generate([{ name: 'commonName', value: dns[0]! }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
+    ca: { key: authority.caKey, cert: authority.ca },
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: dns.map((value) => ({ type: 2 as const, value })) },
+    ],
+  });
+  return { cert: issued.cert, key: issued.private };
 }
 
 let shared: Promise<TestCertificates> | undefined;

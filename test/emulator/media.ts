@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { AccountState } from './emulator';
+import { issueCertificate, type TestCertificates } from './https';
 
 /*
  * The emulator's media server: the objects of its buckets over HTTP, as the CDN serves
@@ -30,6 +34,20 @@ import type { AccountState } from './emulator';
  * - The bucket's CORS headers are sent with every object.
  * - GET and HEAD only; single byte ranges (`Range: bytes=a-b`) answer 206.
  * Every request is logged (as the API's are) so tests assert what was read.
+ *
+ * It behaves like an edge (for the extension's edge checks):
+ * - A cache per object: the first read is `X-Cache: MISS` with `Age: 0`, later reads
+ *   `HIT` with an `Age` that grows; a purge through the API (emulator.ts) makes the next
+ *   read a MISS. A cached answer keeps the CORS headers it was cached with, as an edge
+ *   keeps a response's headers until it is purged.
+ * - CORS: every answer of a bucket (errors too, preflights too) carries the bucket's CORS
+ *   policy as headers, a change reaching the edge `corsPropagationMs` after it was made.
+ *   `OPTIONS` answers 200 with those headers and no body. Origins are not compared here:
+ *   the policy's headers are sent as they are, and the browser (the extension's check)
+ *   judges them.
+ * - TLS (`startTls`): a media-storage host gets a certificate for its name; a playback
+ *   domain gets one only once its TLS subscription is issued, and before that the
+ *   default certificate (for localhost), which a client refuses for the domain.
  */
 
 export interface MediaObject {
@@ -75,6 +93,13 @@ export interface MediaServerOptions {
   port?: number;
   /** Added to every request (the bench reads a stream at 20 ms per request). */
   latencyMs?: number;
+  /** How long a CORS change takes to reach the edge. */
+  corsPropagationMs?: number;
+}
+
+interface CachedObject {
+  at: number;
+  cors: Record<string, string>;
 }
 
 type BucketOf = NonNullable<ReturnType<AccountState['buckets']['get']>>;
@@ -115,9 +140,14 @@ function xmlError(code: string, message: string): string {
 export class MediaServer {
   readonly requests: MediaRequest[] = [];
   latencyMs: number;
+  corsPropagationMs: number;
+  /** Added to the edge's clock: a test makes the cached copies older without waiting. */
+  clockOffsetMs = 0;
   private readonly faults: MediaFaultRule[] = [];
   private readonly sockets = new Set<Socket>();
+  private readonly cache = new Map<string, CachedObject>();
   private server?: Server;
+  private tlsServer?: Server;
   private seq = 0;
 
   /** `accounts` is read on every request, so accounts added or replaced later are served. */
@@ -126,6 +156,90 @@ export class MediaServer {
     private readonly options: MediaServerOptions = {},
   ) {
     this.latencyMs = options.latencyMs ?? 0;
+    this.corsPropagationMs = options.corsPropagationMs ?? 0;
+  }
+
+  private now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** The edge forgets its copies: of one object, or of the whole bucket (`path` null). */
+  purge(bucket: string, path: string | null): void {
+    for (const key of [...this.cache.keys()]) {
+      const [b, p] = key.split('\n');
+      if (b === bucket && (path === null || p === path)) this.cache.delete(key);
+    }
+  }
+
+  /** Whether the edge holds a copy of this object now (for any host). */
+  cached(bucket: string, path: string): boolean {
+    return [...this.cache.keys()].some((k) => k.startsWith(`${bucket}\n${path}\n`));
+  }
+
+  /** The CORS policy the edge applies now: a change reaches it after corsPropagationMs. */
+  private edgeCors(record: BucketOf): Record<string, string> {
+    const changed = record.corsChanged;
+    if (changed && Date.now() - changed.at < this.corsPropagationMs) return changed.previous;
+    return record.cors;
+  }
+
+  /** The https address (with startTls), e.g. https://127.0.0.1:PORT: clients connect here with the real host as SNI and Host. */
+  get tlsUrl(): string {
+    const address = this.tlsServer?.address() as AddressInfo | null;
+    if (!address) throw new Error('the media server does not serve TLS (startTls)');
+    return `https://127.0.0.1:${address.port}`;
+  }
+
+  /**
+   * Serves the same over TLS, as the edge does: each host's certificate is signed by the
+   * run's CA (`certificates.ca` is what a client trusts) and made on first use.
+   */
+  async startTls(certificates: TestCertificates, port = 0): Promise<string> {
+    const contexts = new Map<string, Promise<SecureContext>>();
+    const fallback = createSecureContext({ key: certificates.key, cert: certificates.cert });
+    this.tlsServer = createTlsServer(
+      {
+        key: certificates.key,
+        cert: certificates.cert,
+        SNICallback: (servername, done) => {
+          const host = servername.toLowerCase();
+          const served = this.certifiedHost(host);
+          if (!served) return done(null, fallback);
+          let context = contexts.get(served);
+          if (!context) {
+            context = issueCertificate(certificates, [host]).then((c) => createSecureContext(c));
+            contexts.set(served, context);
+          }
+          context.then((c) => done(null, c)).catch((error: Error) => done(error));
+        },
+      },
+      (req, res) => void this.handle(req, res),
+    );
+    this.tlsServer.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.tlsServer!.once('error', reject);
+      this.tlsServer!.listen(port, '127.0.0.1', () => resolve());
+    });
+    return this.tlsUrl;
+  }
+
+  /**
+   * The key under which a host's certificate is kept, when the edge has one for it: a
+   * media-storage host always; a playback domain once its TLS subscription is issued (a
+   * new issue, a new certificate).
+   */
+  private certifiedHost(host: string): string | undefined {
+    if (MEDIA_STORAGE_HOST.test(host)) return host;
+    for (const account of this.accounts()) {
+      const domain = [...account.domains.values()].find((d) => d.domain_name.toLowerCase() === host);
+      if (!domain) continue;
+      const issued = [...account.tls.values()].find((t) => t.domain_id === domain.id && t.status === 'issued');
+      return issued ? `${host}\n${issued.id}` : undefined;
+    }
+    return undefined;
   }
 
   /** The base URL, e.g. http://127.0.0.1:PORT: the value of the media-storage override. */
@@ -150,7 +264,11 @@ export class MediaServer {
 
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await Promise.all(
+      [this.server, this.tlsServer].map(
+        (server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+      ),
+    );
   }
 
   /** The local URL of a real media-storage (or vod domain) URL: the path-prefix form. */
@@ -216,6 +334,18 @@ export class MediaServer {
     return rule.fault;
   }
 
+  /** The edge's copy (one per host and path): its age and the CORS headers it was cached with; a first read (a MISS) caches it now. */
+  private fromCache(bucket: string, path: string, host: string, cors: Record<string, string>): Record<string, string> {
+    const key = `${bucket}\n${path}\n${host}`;
+    const now = this.now();
+    const copy = this.cache.get(key);
+    if (!copy) {
+      this.cache.set(key, { at: now, cors });
+      return { ...cors, 'x-cache': 'MISS', age: '0' };
+    }
+    return { ...copy.cors, 'x-cache': 'HIT', age: String(Math.max(0, Math.floor((now - copy.at) / 1000))) };
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://media');
     const headerHost = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
@@ -264,24 +394,31 @@ export class MediaServer {
       return send(fault.status, xmlError('InjectedFault', `Injected HTTP ${fault.status}`), xml);
     if (fault?.type === 'body') return send(200, fault.body, { 'content-type': fault.contentType ?? 'text/plain' });
 
-    if (record.method !== 'GET' && record.method !== 'HEAD')
-      return send(405, xmlError('MethodNotAllowed', 'Only GET and HEAD are served'), { ...xml, allow: 'GET, HEAD' });
     const bucket = this.bucketFor(host);
     if (!bucket) return send(404, xmlError('NoSuchBucket', `No bucket is served at ${host}`), xml);
     record.bucket = bucket.name;
+    const cors = this.edgeCors(bucket.record);
+    if (record.method === 'OPTIONS') return send(200, '', { ...cors, allow: 'GET, HEAD, OPTIONS' });
+    if (record.method !== 'GET' && record.method !== 'HEAD')
+      return send(405, xmlError('MethodNotAllowed', 'Only GET and HEAD are served'), {
+        ...cors,
+        ...xml,
+        allow: 'GET, HEAD, OPTIONS',
+      });
     if (bucket.record.policy === 'authenticated' && !url.searchParams.has('auth'))
-      return send(
-        403,
-        xmlError('AccessDenied', 'This bucket is authenticated: a signed URL (auth=...) is required'),
-        xml,
-      );
+      return send(403, xmlError('AccessDenied', 'This bucket is authenticated: a signed URL (auth=...) is required'), {
+        ...cors,
+        ...xml,
+      });
     const object = bucket.record.objects.get(path);
-    if (!object) return send(404, xmlError('NoSuchKey', `No object ${path} in ${bucket.name}`), xml);
+    if (!object) return send(404, xmlError('NoSuchKey', `No object ${path} in ${bucket.name}`), { ...cors, ...xml });
     const body = Buffer.isBuffer(object.body) ? object.body : Buffer.from(object.body, 'utf8');
     const headers: Record<string, string> = {
-      ...bucket.record.cors,
+      ...this.fromCache(bucket.name, path, host, cors),
       'content-type': object.contentType,
       'accept-ranges': 'bytes',
+      'cache-control': 'public, max-age=86400',
+      etag: `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`,
     };
     const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
     if (req.headers.range && range && (range[1] || range[2])) {

@@ -1,0 +1,3 @@
+export * from './cache-state';
+export * from './cors-check';
+export * from './probe';
