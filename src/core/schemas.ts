@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CORS_HEADERS } from './validators';
 
 /*
  * Wire schemas for every response, each normalised once into a domain type with
@@ -132,7 +133,8 @@ export const TlsSubscriptionWire = z
     return {
       id: w.id,
       domainId: w.domain_id,
-      status: w.status,
+      // Compared as one word everywhere ("Failed" is failed); an unknown status is still shown as it came, lowercased.
+      status: w.status.trim().toLowerCase() || w.status,
       ...(w.message ? { message: w.message } : {}),
       created: w.created,
       ...(expires ? { expires } : {}),
@@ -251,9 +253,13 @@ export const CorsReplyWire = z.unknown().transform((reply, ctx): CorsReply => {
   const entries: [string, string][] = [];
   const dropped: string[] = [];
   // The reply as JSON.parse made it: own keys only, `__proto__` included as a plain key.
-  for (const [name, raw] of Object.entries(reply)) {
-    const value = name.length <= MAX_HEADER_NAME ? headerValue(raw) : undefined;
-    if (value === undefined) dropped.push(name.length <= MAX_HEADER_NAME ? name : `${name.slice(0, MAX_HEADER_NAME)}…`);
+  for (const [raw, rawValue] of Object.entries(reply)) {
+    // Header names are case-insensitive: a documented one is spelled as documented, so the document and the plan agree.
+    const name = CORS_HEADERS.find((h) => h.toLowerCase() === raw.toLowerCase()) ?? raw;
+    const value = name.length <= MAX_HEADER_NAME ? headerValue(rawValue) : undefined;
+    const twice = entries.some(([n]) => n === name);
+    if (value === undefined || twice)
+      dropped.push(name.length <= MAX_HEADER_NAME ? raw : `${raw.slice(0, MAX_HEADER_NAME)}…`);
     else entries.push([name, value]);
   }
   return { policy: Object.fromEntries(entries) as CorsPolicy, dropped };

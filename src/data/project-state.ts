@@ -4,23 +4,30 @@ import type { Memento } from 'vscode';
 const latestWrite = new WeakMap<Memento, Map<string, number>>();
 
 /**
- * Memento.update, read back. VS Code's global state takes in the echo of each of its
- * writes whole (MainThreadStorage sends every change back), so a value set while an
- * earlier write's echo is on its way can be undone by that echo and never written.
- * After the write is done, its own echo is in: the value is read back, and written
- * again (at most twice more) when it was lost, unless a later write of the key has
- * started here (it has the newer value, and the same care).
+ * A change to one key of global state, made so it holds. VS Code's global state takes in
+ * the echo of each of its writes whole (MainThreadStorage sends every change back), so a
+ * value set while an earlier write's echo is on its way can be undone by that echo. After
+ * the write is done its own echo is in: the value is read back, and when it is not what
+ * was written the change is made again (at most twice more) on the value as it is then,
+ * so another window's change made meanwhile is kept, not overwritten. A later write of
+ * the key started in this window takes over instead. Returns whether the change held.
  */
-export async function storeState(state: Memento, key: string, value: unknown): Promise<void> {
+export async function storeState<T>(
+  state: Memento,
+  key: string,
+  change: (current: T | undefined) => T | undefined,
+): Promise<boolean> {
   let writes = latestWrite.get(state);
   if (!writes) latestWrite.set(state, (writes = new Map()));
   const write = (writes.get(key) ?? 0) + 1;
   writes.set(key, write);
-  const wanted = JSON.stringify(value);
   for (let attempt = 0; attempt < 3; attempt++) {
-    await state.update(key, value);
-    if (writes.get(key) !== write || JSON.stringify(state.get(key)) === wanted) return;
+    const next = change(state.get<T>(key));
+    await state.update(key, next);
+    if (writes.get(key) !== write) return true;
+    if (JSON.stringify(state.get(key)) === JSON.stringify(next)) return true;
   }
+  return false;
 }
 
 /**
@@ -43,11 +50,13 @@ export class ProjectState<T> {
   }
 
   async update(projectId: string, change: (value: T) => T): Promise<void> {
-    await storeState(this.state, this.key(projectId), change(this.get(projectId)));
+    await storeState<T>(this.state, this.key(projectId), (kept) =>
+      change(kept === undefined ? this.empty : this.complete(kept)),
+    );
   }
 
   async forget(projectId: string): Promise<void> {
-    await storeState(this.state, this.key(projectId), undefined);
+    await storeState(this.state, this.key(projectId), () => undefined);
   }
 
   private key(projectId: string): string {

@@ -31,6 +31,11 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     this.subscriptions = [
       data.onDidChange((change) => this.redraw(change)),
       projects.onDidChange(() => this.syncRoots()),
+      // Another window may have added, renamed or removed a project (global state is shared, and says nothing):
+      // coming back to this window, the list is read again.
+      vscode.window.onDidChangeWindowState((state) => {
+        if (state.focused && this.syncRoots()) this.changed.fire(undefined);
+      }),
     ];
     this.syncRoots();
   }
@@ -42,6 +47,11 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     else if (item.label) item.label = { label: this.shown(item.label.label) };
     if (typeof item.description === 'string') item.description = this.shown(item.description);
     if (typeof item.tooltip === 'string') item.tooltip = this.shown(item.tooltip);
+    if (item.accessibilityInformation)
+      item.accessibilityInformation = {
+        ...item.accessibilityInformation,
+        label: this.shown(item.accessibilityInformation.label),
+      };
     return item;
   }
 
@@ -61,6 +71,7 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   async getChildren(node?: Node): Promise<Node[]> {
     let children: Node[];
     try {
+      if (!node) this.syncRoots();
       children = node ? await node.children() : [...this.roots()];
     } catch (error) {
       children = node ? [new ErrorNode(node, error)] : [];
@@ -78,8 +89,9 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
    * One node per project, kept while the project exists, so a fire reaches the row the
    * view holds; made again from the list whenever it changes (a rename renames its row).
    */
-  private syncRoots(): void {
+  private syncRoots(): boolean {
     const list = this.projects.list();
+    const before = this.rootNodes.map((n) => `${n.projectId}\n${n.projectName}`).join('\n');
     for (const id of [...this.projectNodes.keys()]) if (!list.some((p) => p.id === id)) this.projectNodes.delete(id);
     this.rootNodes = list.map((project) => {
       let node = this.projectNodes.get(project.id);
@@ -98,6 +110,7 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       node.project = project;
       return node;
     });
+    return this.rootNodes.map((n) => `${n.projectId}\n${n.projectName}`).join('\n') !== before;
   }
 
   /** The project list changed (added, removed, renamed). */
@@ -107,6 +120,7 @@ export class Explorer implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   /** Refresh everything: every list is read again. */
   refresh(): void {
+    this.syncRoots();
     this.data.invalidateAll();
     this.changed.fire(undefined);
   }

@@ -77,7 +77,7 @@ describe('CORS policy as a JSON document', () => {
     const editor = await openCors(project, 'promo-clips');
     ctx.emulator.clearRequests();
     await replaceAndApply(editor, { 'Access-Control-Allow-Origin': 'https://player.example.com' });
-    assert.equal(ctx.ui.confirms[0]!.message, 'Apply the CORS policy of promo-clips to the CDN: 1 changed?');
+    assert.equal(ctx.ui.confirms[0]!.message, 'Apply the CORS policy of promo-clips (project Production) to the CDN: 1 changed?');
     assert.equal(ctx.ui.confirms[0]!.detail, '~ Access-Control-Allow-Origin: "*" → "https://player.example.com"');
     assert.equal(ctx.ui.confirms[0]!.action, 'Apply');
     assert.deepEqual(
@@ -127,7 +127,7 @@ describe('CORS policy as a JSON document', () => {
     );
   });
 
-  it('removing one header and changing another: DELETE, then POST', async () => {
+  it('removing one header and changing another: POST first, then DELETE (a failed POST leaves the old policy whole)', async () => {
     const editor = await openCors(project, 'media-assets');
     ctx.emulator.clearRequests();
     await replaceAndApply(editor, {
@@ -137,10 +137,61 @@ describe('CORS policy as a JSON document', () => {
     });
     assert.deepEqual(calls(), [
       'GET /v1/buckets/media-assets/cors',
-      'DELETE /v1/buckets/media-assets/cors/Access-Control-Allow-Credentials',
       'POST /v1/buckets/media-assets/cors {"Access-Control-Allow-Origin":"*","Access-Control-Allow-Methods":"GET, HEAD","Access-Control-Max-Age":"1600"}',
+      'DELETE /v1/buckets/media-assets/cors/Access-Control-Allow-Credentials',
       'GET /v1/buckets/media-assets/cors',
     ]);
+  });
+
+  it('a refused POST: nothing was deleted, the CDN keeps its policy, the edits stay, and the error says so', async () => {
+    const editor = await openCors(project, 'media-assets');
+    const before = { ...ctx.emulator.account().buckets.get('media-assets')!.cors };
+    ctx.emulator.addFault({
+      method: 'POST',
+      path: '^/v1/buckets/media-assets/cors$',
+      fault: { type: 'status', status: 400, body: { error: 1, message: 'Policy refused' } },
+      times: 1,
+    });
+    ctx.emulator.clearRequests();
+    const edited = {
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Methods': 'GET, HEAD',
+      'Access-Control-Max-Age': '1600',
+    };
+    await replaceAndApply(editor, edited);
+    assert.deepEqual(
+      calls().map((c) => c.replace(/ \{.*$/, '')),
+      ['GET /v1/buckets/media-assets/cors', 'POST /v1/buckets/media-assets/cors', 'GET /v1/buckets/media-assets/cors'],
+      'no DELETE after the refused POST',
+    );
+    assert.deepEqual(ctx.emulator.account().buckets.get('media-assets')!.cors, before);
+    assert.match(ctx.ui.errors()[0] ?? '', /Policy refused.*Nothing changed on the CDN; your changes are kept here\./);
+    assert.deepEqual(JSON.parse(editor.document.getText()), edited, 'the edits are still in the editor');
+  });
+
+  it('when the whole policy must go first and the POST then fails, the old policy is posted back', async () => {
+    const bucket = ctx.emulator.account().buckets.get('media-assets')!;
+    bucket.cors = { 'Access-Control-Allow-Origin': 'https://a.example', 'X-Custom': '1' };
+    const editor = await openCors(project, 'media-assets');
+    ctx.emulator.addFault({
+      method: 'POST',
+      path: '^/v1/buckets/media-assets/cors$',
+      fault: { type: 'status', status: 400, body: { error: 1, message: 'Policy refused' } },
+      times: 1,
+    });
+    ctx.emulator.clearRequests();
+    ctx.ui.confirmAnswer('corsApply', true);
+    await replace(editor, { 'Access-Control-Allow-Origin': 'https://b.example' });
+    await run('applyCors', editor.document.uri);
+    assert.deepEqual(calls(), [
+      'GET /v1/buckets/media-assets/cors',
+      'DELETE /v1/buckets/media-assets/cors',
+      'POST /v1/buckets/media-assets/cors {"Access-Control-Allow-Origin":"https://b.example"}',
+      'POST /v1/buckets/media-assets/cors {"Access-Control-Allow-Origin":"https://a.example"}',
+      'GET /v1/buckets/media-assets/cors',
+    ]);
+    assert.deepEqual(bucket.cors, { 'Access-Control-Allow-Origin': 'https://a.example' });
+    assert.match(ctx.ui.errors()[0] ?? '', /neither the old one nor yours: Compare with CDN shows it/);
   });
 
   it('applying {} deletes the whole policy', async () => {

@@ -10,6 +10,18 @@ describe('projects and API keys', () => {
   beforeEach(reset);
   afterEach(verifyUi);
 
+  it('a project another window added (global state changed, no event here) shows after Refresh', async () => {
+    await addProject('Production');
+    const state = ctx.api.storage.globalState;
+    const list = state.get<{ id: string; name: string }[]>('qencodeCdn.projects', []);
+    await state.update('qencodeCdn.projects', [...list, { id: 'from-another-window', name: 'Staging' }]);
+    await run('refreshNode');
+    assert.deepEqual(
+      (await children()).map((n) => n.treeItem().label),
+      ['Production', 'Staging'],
+    );
+  });
+
   it('Add API Key checks the key with one token request, then stores it in SecretStorage', async () => {
     ctx.ui
       .inputAnswer('projectName', 'Production')

@@ -509,6 +509,28 @@ describe('a key goes only where it was checked, unless the user says so', () => 
     }
   });
 
+  it('Replace API Key: agreeing to a new host and then pressing Escape at the key leaves the old key where it was allowed', async () => {
+    const project = await addProject();
+    const elsewhere = new Emulator({ seed: true, apiKeys: [DEMO_API_KEY] });
+    const url = await elsewhere.start();
+    const settings = vscode.workspace.getConfiguration('qencodeCdn');
+    await settings.update('apiUrl', url, vscode.ConfigurationTarget.Global);
+    try {
+      const origins = () => ctx.api.projects.get(project.projectId)?.origins ?? [];
+      ctx.ui.confirmAnswer('sendKeyTo', true).inputAnswer('apiKey', CANCEL);
+      await run('replaceApiKey', project);
+      assert.ok(!origins().includes(new URL(url).origin), 'the consent went with the Escape');
+      // The old key is still asked about before it goes there.
+      ctx.ui.confirmAnswer('sendKeyTo', false);
+      const rows = await group(project, 'tls');
+      assert.equal(context(rows[0]!), 'error');
+      assert.equal(elsewhere.requests.length, 0, 'nothing reached the new URL');
+    } finally {
+      await settings.update('apiUrl', ctx.emulator.url, vscode.ConfigurationTarget.Global);
+      await elsewhere.stop();
+    }
+  });
+
   it('a kept token goes only to the origin it was issued for, even when the API URL changes while it is being read', async () => {
     const project = await addProject();
     await group(project, 'domains'); // a token is fetched and kept for the emulator's origin

@@ -40,6 +40,10 @@ class EchoingState implements Memento {
     this.sent.push({ snapshot: JSON.stringify(this.value), settle: this.unsent });
     this.unsent = [];
   }
+  /** Another window's write arrives: it replaces the whole value. */
+  receive(value: Record<string, unknown>): void {
+    this.value = structuredClone(value);
+  }
   /** The oldest write's echo comes back: it replaces the whole value. */
   echo(): void {
     const write = this.sent.shift();
@@ -66,7 +70,7 @@ it('storeState writes again what an echo undid, and the value stays', async () =
   const state = new EchoingState();
   const first = state.update('a', 1);
   state.flush();
-  const second = storeState(state, 'b', 2);
+  const second = storeState(state, 'b', () => 2);
   state.echo();
   await first;
   state.auto = true;
@@ -80,9 +84,24 @@ it('storeState writes again what an echo undid, and the value stays', async () =
 it('an earlier storeState of a key does not write again over a later one: each writes once, and the later value stays', async () => {
   const state = new EchoingState();
   state.auto = true;
-  const earlier = storeState(state, 'list', ['x']);
-  const later = storeState(state, 'list', ['x', 'y']);
+  const earlier = storeState(state, 'list', () => ['x']);
+  const later = storeState(state, 'list', () => ['x', 'y']);
   await Promise.all([earlier, later]);
   assert.deepEqual(state.get('list'), ['x', 'y']);
   assert.deepEqual(state.updates, [['x'], ['x', 'y']]);
+});
+
+it("a change undone by another window's write is made again on that window's value: both changes stay", async () => {
+  const state = new EchoingState();
+  state.auto = true;
+  await state.update('list', ['a']);
+  state.auto = false;
+  const adding = storeState<string[]>(state, 'list', (list) => [...(list ?? []), 'b']);
+  // Before this write goes out, another window's list arrives (it added "c").
+  state.receive({ list: ['a', 'c'] });
+  state.auto = true;
+  state.flush();
+  state.echo();
+  assert.equal(await adding, true);
+  assert.deepEqual(state.get('list'), ['a', 'c', 'b']);
 });

@@ -244,6 +244,31 @@ describe('dates are real dates or the item is invalid', () => {
 });
 
 describe('plausible reply variants are accepted', () => {
+  it('CORS header names in any case are spelled as documented; a name sent twice keeps the first and names the second', () => {
+    const reply = CorsReplyWire.parse({
+      'access-control-allow-origin': 'https://a.example',
+      'ACCESS-CONTROL-MAX-AGE': '600',
+      'Access-Control-Allow-Origin': 'https://b.example',
+      'X-Other': '1',
+    });
+    assert.deepEqual(reply.policy, {
+      'Access-Control-Allow-Origin': 'https://a.example',
+      'Access-Control-Max-Age': '600',
+      'X-Other': '1',
+    });
+    assert.deepEqual(reply.dropped, ['Access-Control-Allow-Origin']);
+  });
+
+  it('a TLS status in another case is the same status ("Failed" is failed)', () => {
+    const sub = TlsSubscriptionWire.parse({
+      id: 'a1',
+      domain_id: 'd1',
+      status: ' Failed ',
+      created: '2024-01-01 00:00:00',
+    });
+    assert.equal(sub.status, 'failed');
+  });
+
   it('extra keys beside the list and in every item, with pagination fields', () => {
     const body = {
       domains: [

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { parseCorsDocument } from '../../core';
-import { Cancelled } from '../../actions';
+import { Cancelled, confirm } from '../../actions';
 import type { Services } from '../../services';
-import { CORS_SCHEME, type CorsFileSystem } from './cors-fs';
+import { CORS_SCHEME, parseUri, type CorsFileSystem } from './cors-fs';
 import { describeCorsChange, isNoChange, planCorsSave, samePolicy, type CorsChange } from './cors-plan';
 
 const t = vscode.l10n.t;
@@ -112,7 +112,12 @@ export async function applyCors(s: Services, uri: vscode.Uri): Promise<void> {
   ].join('\n');
   const ok = await ui.confirm(
     'corsApply',
-    t('Apply the CORS policy of {0} to the CDN: {1}?', bucket, summary(change)),
+    t(
+      'Apply the CORS policy of {0} (project {1}) to the CDN: {2}?',
+      bucket,
+      s.projects.get(remote.projectId)?.name ?? remote.projectId,
+      summary(change),
+    ),
     detail,
     action,
   );
@@ -141,6 +146,15 @@ export async function applyCors(s: Services, uri: vscode.Uri): Promise<void> {
 /** Discard Changes: the document shows the CDN's policy again, and the draft goes. */
 export async function discardCors(s: Services, uri: vscode.Uri): Promise<void> {
   const cors = s.cors;
+  // Only an open document is discarded without a question: a draft nobody is looking at is asked about first.
+  if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()) && cors.draft(uri))
+    await confirm(
+      s.ui(),
+      'corsDiscard',
+      t('Discard the changes to the CORS policy of {0} that were not applied?', parseUri(uri).bucket),
+      t('They are not open in an editor. Discarding cannot be undone; the CDN is not changed.'),
+      t('Discard'),
+    );
   const remote = await s
     .ui()
     .progress(t('Reading the CORS policy on the CDN…'), () => cors.remote(uri), { cancellable: false });

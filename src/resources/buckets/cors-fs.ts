@@ -1,6 +1,13 @@
 import * as vscode from 'vscode';
 import * as api from '../../core';
-import { errorMessage, isQencodeError, parseCorsDocument, validateBucketName, type CorsPolicy } from '../../core';
+import {
+  errorMessage,
+  isCorsHeader,
+  isQencodeError,
+  parseCorsDocument,
+  validateBucketName,
+  type CorsPolicy,
+} from '../../core';
 import type { DataLayer } from '../../data';
 import { storeState } from '../../data/project-state';
 import type { Log } from '../../log';
@@ -21,7 +28,7 @@ export function corsUri(projectId: string, bucket: string): vscode.Uri {
   return vscode.Uri.from({ scheme: CORS_SCHEME, authority: projectId, path: `/${bucket}.cors.json` });
 }
 
-function parseUri(uri: vscode.Uri): { projectId: string; bucket: string } {
+export function parseUri(uri: vscode.Uri): { projectId: string; bucket: string } {
   const m = /^\/([^/]+)\.cors\.json$/.exec(uri.path);
   if (!m || !uri.authority || !validateBucketName(m[1]!).ok) throw vscode.FileSystemError.FileNotFound(uri);
   return { projectId: uri.authority, bucket: m[1]! };
@@ -93,6 +100,11 @@ export class CorsFileSystem
     return this.state.get<Record<string, Draft>>(DRAFTS_KEY, {});
   }
 
+  /** How many CORS documents of a project have changes not applied to the CDN. */
+  draftCount(projectId: string): number {
+    return Object.keys(this.drafts()).filter((uri) => vscode.Uri.parse(uri).authority === projectId).length;
+  }
+
   /** The draft of a document, if it has edits not applied to the CDN. */
   draft(uri: vscode.Uri): Draft | undefined {
     const all = this.drafts();
@@ -100,20 +112,23 @@ export class CorsFileSystem
   }
 
   private async setDraft(uri: vscode.Uri, draft: Draft | undefined): Promise<void> {
-    const all = { ...this.drafts() };
-    if (draft) all[uri.toString()] = draft;
-    else delete all[uri.toString()];
-    await storeState(this.state, DRAFTS_KEY, all);
+    // One key holds every window's drafts: the change is made to what is stored when written.
+    await storeState<Record<string, Draft>>(this.state, DRAFTS_KEY, (stored) => {
+      const all = { ...stored };
+      if (draft) all[uri.toString()] = draft;
+      else delete all[uri.toString()];
+      return all;
+    });
     this.draftsChanged.fire(uri);
   }
 
   /** Drops the drafts of projects no longer in the editor (Remove API Key takes everything of a project). */
   async pruneDrafts(projectIds: readonly string[]): Promise<void> {
+    const keep = (all: Record<string, Draft>) =>
+      Object.fromEntries(Object.entries(all).filter(([uri]) => projectIds.includes(vscode.Uri.parse(uri).authority)));
     const all = this.drafts();
-    const kept = Object.fromEntries(
-      Object.entries(all).filter(([uri]) => projectIds.includes(vscode.Uri.parse(uri).authority)),
-    );
-    if (Object.keys(kept).length !== Object.keys(all).length) await storeState(this.state, DRAFTS_KEY, kept);
+    if (Object.keys(keep(all)).length !== Object.keys(all).length)
+      await storeState<Record<string, Draft>>(this.state, DRAFTS_KEY, (stored) => keep(stored ?? {}));
   }
 
   /** The CDN's policy this document was read from (or last applied), when it is known. */
@@ -153,11 +168,17 @@ export class CorsFileSystem
    * After the CDN changed (applied) or the user discarded the draft: the draft goes, and
    * an open document shows what the CDN holds, saved (so it is not dirty). No re-read.
    */
-  async showRemote(uri: vscode.Uri, policy: CorsPolicy): Promise<void> {
+  async showRemote(uri: vscode.Uri, policy: CorsPolicy, applied?: string): Promise<void> {
     const entry = this.entry(uri);
     entry.policy = policy;
-    await this.setDraft(uri, undefined);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    // Typed into while it was being applied: the new text stays, as a draft on what the CDN now holds.
+    if (doc && applied !== undefined && doc.getText() !== applied) {
+      const draft = this.draft(uri);
+      if (draft) await this.setDraft(uri, { ...draft, base: policy });
+      return;
+    }
+    await this.setDraft(uri, undefined);
     if (!doc) return;
     const text = formatPolicy(policy);
     if (doc.getText() !== text) {
@@ -179,7 +200,12 @@ export class CorsFileSystem
     return { projectId, bucket, client, policy, dropped };
   }
 
-  /** Makes the CDN hold `wanted` (the plan of cors-plan.ts), reads it back, and shows it. */
+  /**
+   * Makes the CDN hold `wanted` (the plan of cors-plan.ts), reads it back, and shows it.
+   * The new policy is posted before any header is deleted, so a failed post leaves the
+   * old policy whole; where the whole policy must go first, a failed post puts the old
+   * one back. On failure the draft stays, and the error says what the CDN holds now.
+   */
   async send(
     uri: vscode.Uri,
     remote: Awaited<ReturnType<CorsFileSystem['remote']>>,
@@ -187,14 +213,59 @@ export class CorsFileSystem
   ): Promise<CorsPolicy> {
     const { client, bucket, projectId, policy: current } = remote;
     const plan = planCorsSave(current, wanted);
-    if (plan.deleteAll) await api.deleteCors(client, bucket);
-    for (const header of plan.deleteHeaders) await this.deleteHeader(client, bucket, header);
-    if (plan.post) await api.setCors(client, bucket, wanted);
+    const applied = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText();
+    try {
+      if (plan.deleteAll) {
+        await api.deleteCors(client, bucket);
+        if (plan.post) await this.postOrRestore(client, bucket, wanted, current);
+      } else {
+        if (plan.post) await api.setCors(client, bucket, wanted);
+        for (const header of plan.deleteHeaders) await this.deleteHeader(client, bucket, header);
+      }
+    } catch (error) {
+      throw new Error(`${errorMessage(error)} ${await this.afterFailure(uri, client, bucket, projectId, current)}`);
+    }
     // Read back, so the editor shows what the CDN now holds.
     const now = await api.getCors(client, bucket);
     this.data.project(projectId).invalidate('cors', bucket);
-    await this.showRemote(uri, now);
+    await this.showRemote(uri, now, applied);
     return now;
+  }
+
+  /** Posts the new policy; if that fails after the old one was deleted, posts the old one back (what the API takes of it). */
+  private async postOrRestore(
+    client: api.QencodeClient,
+    bucket: string,
+    wanted: CorsPolicy,
+    previous: CorsPolicy,
+  ): Promise<void> {
+    try {
+      await api.setCors(client, bucket, wanted);
+    } catch (error) {
+      const restorable = Object.fromEntries(Object.entries(previous).filter(([h]) => isCorsHeader(h)));
+      if (Object.keys(restorable).length) await api.setCors(client, bucket, restorable).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** After a failed Apply: what the CDN holds now, in a sentence; the draft stays, based on it. */
+  private async afterFailure(
+    uri: vscode.Uri,
+    client: api.QencodeClient,
+    bucket: string,
+    projectId: string,
+    before: CorsPolicy,
+  ): Promise<string> {
+    this.data.project(projectId).invalidate('cors', bucket);
+    const now = await api.getCors(client, bucket).catch(() => undefined);
+    if (!now) return t('What the CDN holds now could not be read: use Compare with CDN.');
+    this.entry(uri).policy = now;
+    const draft = this.draft(uri);
+    if (draft) await this.setDraft(uri, { ...draft, base: now });
+    if (samePolicy(now, before)) return t('Nothing changed on the CDN; your changes are kept here.');
+    if (Object.keys(now).length === 0)
+      return t('Bucket {0} has no CORS policy on the CDN now; your changes are kept here: Apply again.', bucket);
+    return t('The CDN holds a policy that is neither the old one nor yours: Compare with CDN shows it.');
   }
 
   private async deleteHeader(client: api.QencodeClient, bucket: string, header: string): Promise<void> {
@@ -246,7 +317,7 @@ export class CorsFileSystem
           'corsDropped',
           'warning',
           t(
-            'The CORS policy of {0} has headers this editor cannot show, as their values are not text: {1}. Saving leaves them as they are, unless the whole policy is replaced (you are asked first).',
+            'The CORS policy of {0} has headers this editor cannot show, as their values are not text: {1}. Applying leaves them as they are, unless the whole policy is replaced (you are asked first).',
             bucket,
             dropped.join(', '),
           ),
@@ -268,7 +339,7 @@ export class CorsFileSystem
     throw vscode.FileSystemError.NoPermissions(t('CORS documents have no folders.'));
   }
   delete(): void {
-    throw vscode.FileSystemError.NoPermissions(t('To remove a CORS policy, save the document as {}.'));
+    throw vscode.FileSystemError.NoPermissions(t('To remove a CORS policy, make the document {} and Apply it.'));
   }
   rename(): void {
     throw vscode.FileSystemError.NoPermissions(t('CORS documents cannot be renamed.'));

@@ -194,22 +194,24 @@ export class Clients implements vscode.Disposable {
    */
   async confirmKeyOrigins(projectId: string | undefined): Promise<string[]> {
     const { origins } = this.settings();
-    await this.confirmOrigins(projectId, origins);
+    // Not remembered for the project yet: the new key is, once checked (Projects.replaceKey). Escape at the key's
+    // box must not leave the old key free to go there.
+    await this.confirmOrigins(projectId, origins, false);
     return origins;
   }
 
-  private confirmOrigins(projectId: string | undefined, origins: string[]): Promise<void> {
-    const id = `${projectId ?? '(new key)'}\n${origins.join(' ')}`;
+  private confirmOrigins(projectId: string | undefined, origins: string[], remember = true): Promise<void> {
+    const id = `${projectId ?? '(new key)'}\n${origins.join(' ')}\n${remember}`;
     let pending = this.confirming.get(id);
     if (!pending) {
-      pending = this.askForOrigins(projectId, origins).finally(() => this.confirming.delete(id));
+      pending = this.askForOrigins(projectId, origins, remember).finally(() => this.confirming.delete(id));
       this.confirming.set(id, pending);
     }
     return pending;
   }
 
   /** `projectId` undefined: a key being added, which may go only to Qencode's own hosts unless the user agrees. */
-  private async askForOrigins(projectId: string | undefined, origins: string[]): Promise<void> {
+  private async askForOrigins(projectId: string | undefined, origins: string[], remember: boolean): Promise<void> {
     const project = projectId === undefined ? undefined : this.projects.get(projectId);
     if (projectId !== undefined && !project) throw new Error(t('this project was removed from the editor'));
     const approved = project?.origins ?? QENCODE_ORIGINS;
@@ -240,8 +242,8 @@ export class Clients implements vscode.Disposable {
           unapproved.join(', '),
         ),
       );
-    if (!project) return; // A new project records the origins it was checked with when it is added.
-    await this.projects.setOrigins(project.id, [...approved, ...unapproved]);
+    if (!project || !remember) return; // A new key's origins are recorded with it, once it is checked.
+    await this.projects.addOrigins(project.id, [...approved, ...unapproved]);
     this.log.info(`the API key of project ${project.name} may now be sent to ${unapproved.join(', ')} (confirmed)`);
   }
 

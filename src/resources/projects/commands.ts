@@ -17,6 +17,7 @@ export async function removeApiKey(s: Services, node?: unknown): Promise<void> {
   const runs = s.purgeHistory.get(id).length;
   const cnames = s.tlsInstructions.count(id);
   const memory = s.bucketMemory.get(id);
+  const drafts = s.cors.draftCount(id);
   const removed = [
     t("its API key, from this machine's secret storage"),
     ...(runs ? [plural(runs, t('its purge history (1 run)'), t('its purge history ({0} runs)', runs))] : []),
@@ -31,6 +32,15 @@ export async function removeApiKey(s: Services, node?: unknown): Promise<void> {
       : []),
     ...(memory.added.length ? [t('the buckets you added: {0}', memory.added.join(', '))] : []),
     ...(Object.keys(memory.policies).length ? [t('the access policies remembered for its buckets')] : []),
+    ...(drafts
+      ? [
+          plural(
+            drafts,
+            t('the changes to 1 CORS policy that were not applied'),
+            t('the changes to {0} CORS policies that were not applied', drafts),
+          ),
+        ]
+      : []),
   ];
   await confirm(
     s.ui(),

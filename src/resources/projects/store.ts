@@ -65,6 +65,11 @@ export class Projects implements vscode.Disposable {
     );
   }
 
+  /** A change to the list, made on the list as it is when written (another window may have changed it). */
+  private async changeList(change: (list: Project[]) => Project[]): Promise<void> {
+    await storeState<Project[]>(this.state, PROJECTS_KEY, (list) => change(list ?? []));
+  }
+
   list(): Project[] {
     return this.state.get<Project[]>(PROJECTS_KEY, []);
   }
@@ -100,8 +105,9 @@ export class Projects implements vscode.Disposable {
     const project: Project = { id: randomUUID(), name, origins: checked.origins };
     await this.secrets.store(secretKey(project.id), apiKey);
     this.keyFound.add(project.id);
-    if (checked.token) await this.keepToken(project.id, checked.token);
-    await storeState(this.state, PROJECTS_KEY, [...this.list(), project]);
+    // A token not kept costs one token request later, never the project.
+    if (checked.token) await this.keepToken(project.id, checked.token).catch(() => undefined);
+    await this.changeList((list) => [...list.filter((p) => p.id !== project.id), project]);
     this.changed.fire(undefined);
     return project;
   }
@@ -110,9 +116,9 @@ export class Projects implements vscode.Disposable {
   async replaceKey(projectId: string, apiKey: string, checked: CheckedKey): Promise<void> {
     await this.secrets.store(secretKey(projectId), apiKey);
     this.keyFound.add(projectId);
-    if (checked.token) await this.keepToken(projectId, checked.token);
+    if (checked.token) await this.keepToken(projectId, checked.token).catch(() => undefined);
     else await this.secrets.delete(tokenKey(projectId));
-    await this.setOrigins(projectId, [...(this.get(projectId)?.origins ?? []), ...checked.origins]);
+    await this.addOrigins(projectId, checked.origins);
     this.keyChanged.fire(projectId);
     const project = this.get(projectId);
     if (project) this.changed.fire(project);
@@ -141,21 +147,15 @@ export class Projects implements vscode.Disposable {
     await this.secrets.store(tokenKey(projectId), JSON.stringify(kept));
   }
 
-  /** The origins a project's key may go to, from now on. */
-  async setOrigins(projectId: string, origins: string[]): Promise<void> {
-    await storeState(
-      this.state,
-      PROJECTS_KEY,
-      this.list().map((p) => (p.id === projectId ? { ...p, origins: [...new Set(origins)] } : p)),
+  /** Origins a project's key may go to from now on, added to those it had. */
+  async addOrigins(projectId: string, origins: string[]): Promise<void> {
+    await this.changeList((list) =>
+      list.map((p) => (p.id === projectId ? { ...p, origins: [...new Set([...(p.origins ?? []), ...origins])] } : p)),
     );
   }
 
   async rename(projectId: string, name: string): Promise<void> {
-    await storeState(
-      this.state,
-      PROJECTS_KEY,
-      this.list().map((p) => (p.id === projectId ? { ...p, name } : p)),
-    );
+    await this.changeList((list) => list.map((p) => (p.id === projectId ? { ...p, name } : p)));
     this.changed.fire(this.get(projectId));
   }
 
@@ -164,11 +164,7 @@ export class Projects implements vscode.Disposable {
     this.keyFound.delete(projectId);
     await this.secrets.delete(secretKey(projectId));
     await this.secrets.delete(tokenKey(projectId));
-    await storeState(
-      this.state,
-      PROJECTS_KEY,
-      this.list().filter((p) => p.id !== projectId),
-    );
+    await this.changeList((list) => list.filter((p) => p.id !== projectId));
     this.keyChanged.fire(projectId);
     this.changed.fire(undefined);
   }

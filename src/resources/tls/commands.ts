@@ -57,7 +57,19 @@ export async function showCnameInstructions(s: Services, node?: unknown): Promis
                 api.deleteTlsSubscription(s.clients.client(target.project.projectId), target.subscription.id, signal),
               { cancellable: false },
             );
-          return (await createTlsFor(s, target.project, domain))?.message;
+          try {
+            return (await createTlsFor(s, target.project, domain))?.message;
+          } catch (error) {
+            throw new Error(
+              t(
+                'the subscription of {0} was deleted, and a new one could not be made: {1}. Create TLS Subscription on the domain makes one',
+                domain.name,
+                api.errorMessage(error),
+              ),
+            );
+          } finally {
+            target.project.data.invalidate('tls');
+          }
         }
       : undefined;
   await showCnameRecord(s, domain?.name ?? target.subscription.domainId, instructionOf(s, target), recreate);

@@ -103,11 +103,11 @@ export class TlsWatch implements vscode.Disposable {
     this.add({ projectId, tlsId, ...(domain ? { domain } : {}) }, true);
   }
 
-  /** A TLS list was read: its pending subscriptions are watched, the ended ones not. */
+  /** A TLS list was read: its pending subscriptions (and any in a status this editor does not know) are watched, the ended ones not. */
   observe(projectId: string, subs: readonly TlsSubscription[], domains: Map<string, Domain>): void {
     for (const sub of subs) {
       const key = keyOf(projectId, sub.id);
-      if (sub.status.toLowerCase() === 'pending') {
+      if (!ENDED.has(sub.status.toLowerCase())) {
         if (!this.entries.has(key))
           this.add(
             {
@@ -148,13 +148,13 @@ export class TlsWatch implements vscode.Disposable {
    * Written as a change to what is stored, not as this window's whole list: every
    * window shares global state, and one must not drop what another watches.
    */
-  private persist(added?: WatchedTls, removedKey?: string): Thenable<void> {
-    const stored = this.state
-      .get<WatchedTls[]>(STATE_KEY, [])
-      .filter((e) => keyOf(e.projectId, e.tlsId) !== removedKey);
-    if (added && !stored.some((e) => keyOf(e.projectId, e.tlsId) === keyOf(added.projectId, added.tlsId)))
-      stored.push(added);
-    return storeState(this.state, STATE_KEY, stored);
+  private async persist(added?: WatchedTls, removedKey?: string): Promise<void> {
+    await storeState<WatchedTls[]>(this.state, STATE_KEY, (current) => {
+      const stored = (current ?? []).filter((e) => keyOf(e.projectId, e.tlsId) !== removedKey);
+      if (added && !stored.some((e) => keyOf(e.projectId, e.tlsId) === keyOf(added.projectId, added.tlsId)))
+        stored.push(added);
+      return stored;
+    });
   }
 
   /**
@@ -171,14 +171,10 @@ export class TlsWatch implements vscode.Disposable {
 
   private markIssuedTold(entry: WatchedTls): void {
     const now = Date.now();
-    const kept = Object.entries(this.state.get<Record<string, { at: number }>>(TOLD_KEY, {})).filter(
-      ([, v]) => typeof v?.at === 'number' && now - v.at < TOLD_KEEP_MS,
-    );
-    void storeState(
-      this.state,
-      TOLD_KEY,
-      Object.fromEntries([...kept, [keyOf(entry.projectId, entry.tlsId), { at: now }]]),
-    );
+    void storeState<Record<string, { at: number }>>(this.state, TOLD_KEY, (told) => {
+      const kept = Object.entries(told ?? {}).filter(([, v]) => typeof v?.at === 'number' && now - v.at < TOLD_KEEP_MS);
+      return Object.fromEntries([...kept, [keyOf(entry.projectId, entry.tlsId), { at: now }]]);
+    });
   }
 
   private enabled(): boolean {
