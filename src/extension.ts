@@ -15,6 +15,8 @@ import { domainsGroup } from './resources/domains/node';
 import { customDomainCommands } from './resources/domains/setup';
 import { keyCommands } from './resources/keys/commands';
 import { keysGroup } from './resources/keys/node';
+import { edgeCommands } from './resources/edge/commands';
+import { EdgeChecks } from './resources/edge/edge-checks';
 import { PrivateKeys } from './resources/keys/private-keys';
 import { projectCommands, reenterApiKey } from './resources/projects/commands';
 import { Clients } from './resources/projects/clients';
@@ -59,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): TestSurface | undefi
     ...purgeCommands(),
     ...streamCommands(),
     ...urlCommands(),
+    ...edgeCommands(),
     ...commonCommands(),
   ]);
   registerCorsEditor(context, s);
@@ -132,7 +135,8 @@ function createServices(context: vscode.ExtensionContext, log: Log, ui: () => Ui
   });
   const details = new DetailsDocuments(log.shown);
   const cors = new CorsFileSystem(projects, clients, data, log, ui, context.globalState);
-  const purge = new PurgeRunner({ ui, clients, purgeHistory, log, details });
+  const edge = new EdgeChecks({ ui, clients, explorer, log });
+  const purge = new PurgeRunner({ ui, clients, purgeHistory, log, details, edge });
   const s: Services = {
     log,
     ui,
@@ -150,6 +154,7 @@ function createServices(context: vscode.ExtensionContext, log: Log, ui: () => Ui
     dns,
     tlsWatch,
     purge,
+    edge,
     reenterApiKey: (projectId) => reenterApiKey(s, projectId),
   };
   return s;
@@ -170,6 +175,7 @@ function subscribe(context: vscode.ExtensionContext, s: Services): void {
     s.log,
     projects,
     s.clients,
+    s.edge,
     privateKeys,
     explorer,
     s.treeView,

@@ -4,6 +4,7 @@ import type { DetailsDocuments } from './documents';
 import type { Explorer } from './explorer/explorer';
 import type { Node } from './explorer/nodes';
 import type { CorsFileSystem } from './resources/buckets/cors-fs';
+import type { EdgeChecks } from './resources/edge/edge-checks';
 import type { PrivateKeys } from './resources/keys/private-keys';
 import type { Clients } from './resources/projects/clients';
 import type { Projects } from './resources/projects/store';
@@ -29,4 +30,5 @@ export interface Services extends ActionContext {
   dns: DnsChecks;
   tlsWatch: TlsWatch;
   purge: PurgeRunner;
+  edge: EdgeChecks;
 }

@@ -37,6 +37,15 @@ export function looksLikeSecret(line: string): boolean {
 
 const MEDIA_STORAGE_HOST = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.media-storage\.([a-z0-9-]+)\.qencode\.com$/;
 
+/** Whether a URL is on a media-storage host ({bucket}.media-storage.{region}.qencode.com). */
+export function isMediaStorageUrl(url: string): boolean {
+  try {
+    return MEDIA_STORAGE_HOST.test(new URL(url).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
 /** Splits text into entries: one per line, blank lines and `#` comments skipped. */
 export function purgeLines(text: string): string[] {
   const lines: string[] = [];

@@ -12,6 +12,10 @@ export interface BucketMemory {
   lastPurged?: string;
   /** The media-storage region of each bucket, as the user said (the API does not tell it). */
   regions?: Record<string, string>;
+  /** The last object paths checked at the edge, per bucket (newest first, at most 5). */
+  edgeObjects?: Record<string, string[]>;
+  /** The last origins Test CORS was run from, per bucket (newest first, at most 5). */
+  corsOrigins?: Record<string, string[]>;
 }
 
 export const EMPTY_BUCKET_MEMORY: BucketMemory = { added: [], policies: {} };

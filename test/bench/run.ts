@@ -31,7 +31,7 @@ import { latencyBench, latencyReport } from './latency';
  */
 const RUNS = 5;
 const RESULTS = join(ROOT, 'test-results');
-const BUNDLE_BUDGET = 700 * 1000;
+const BUNDLE_BUDGET = 760 * 1000;
 
 interface Stat {
   median: number;
@@ -361,7 +361,7 @@ async function main(): Promise<void> {
       'activate() does no network and no SecretStorage I/O',
       results.activationIo.requests === 0 && results.activationIo.secretReads === 0,
     ],
-    ['bundle <= 700 KB', bundle.bytes <= BUNDLE_BUDGET],
+    ['bundle <= 760 KB', bundle.bytes <= BUNDLE_BUDGET],
     [
       'stream preview (5,000 segments) <= 3x its round-trip bound',
       results.streams.previewMs.median <= 3 * results.streams.boundMs,

@@ -77,7 +77,10 @@ describe('CORS policy as a JSON document', () => {
     const editor = await openCors(project, 'promo-clips');
     ctx.emulator.clearRequests();
     await replaceAndApply(editor, { 'Access-Control-Allow-Origin': 'https://player.example.com' });
-    assert.equal(ctx.ui.confirms[0]!.message, 'Apply the CORS policy of promo-clips (project Production) to the CDN: 1 changed?');
+    assert.equal(
+      ctx.ui.confirms[0]!.message,
+      'Apply the CORS policy of promo-clips (project Production) to the CDN: 1 changed?',
+    );
     assert.equal(ctx.ui.confirms[0]!.detail, '~ Access-Control-Allow-Origin: "*" → "https://player.example.com"');
     assert.equal(ctx.ui.confirms[0]!.action, 'Apply');
     assert.deepEqual(

@@ -5,9 +5,10 @@ import { it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = join(__dirname, '..', '..', '..');
-export const BUNDLE_BUDGET_BYTES = 700 * 1000;
+// 700 KB until the edge checks (Check URL, Test CORS, Verify: about 30 KB) came in.
+export const BUNDLE_BUDGET_BYTES = 760 * 1000;
 
-it('the production bundle stays within 700 KB, keeps vscode external, and leaves out what it does not use', async () => {
+it('the production bundle stays within 760 KB, keeps vscode external, and leaves out what it does not use', async () => {
   const esbuild = await import('esbuild');
   const { buildOptions } = (await import(pathToFileURL(join(ROOT, 'esbuild.mjs')).href)) as {
     buildOptions: (production: boolean) => import('esbuild').BuildOptions;

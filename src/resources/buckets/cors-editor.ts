@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { corsDocumentProblems } from '../../core';
 import type { Services } from '../../services';
 import { draftState } from './cors-apply';
-import { CORS_SCHEME } from './cors-fs';
+import { CORS_SCHEME, type CorsFileSystem } from './cors-fs';
 
 const t = vscode.l10n.t;
 
@@ -55,30 +55,7 @@ export function registerCorsEditor(context: vscode.ExtensionContext, s: Services
       { scheme: CORS_SCHEME },
       {
         onDidChangeCodeLenses: lensesChanged.event,
-        provideCodeLenses(document) {
-          const top = new vscode.Range(0, 0, 0, 0);
-          const lens = (title: string, command = '', tooltip?: string) =>
-            new vscode.CodeLens(top, { title, command, arguments: [document.uri], ...(tooltip ? { tooltip } : {}) });
-          const compare = lens(t('Compare with CDN'), 'qencodeCdn.compareCors');
-          const state = draftState(cors, document);
-          if (state === 'same') return [lens(t('$(check) Same as on the CDN')), compare];
-          const discard = lens(
-            t('Discard Changes'),
-            'qencodeCdn.discardCors',
-            t('Show the policy the CDN holds again'),
-          );
-          if (state === 'invalid') return [lens(t('$(error) Not applied: fix the errors below')), discard, compare];
-          return [
-            lens(
-              t('$(cloud-upload) Apply to CDN…'),
-              'qencodeCdn.applyCors',
-              t('Show what will change on the CDN, then apply it'),
-            ),
-            lens(t('$(circle-filled) Not on the CDN yet')),
-            discard,
-            compare,
-          ];
-        },
+        provideCodeLenses: (document) => corsLenses(cors, document),
       },
     ),
     vscode.workspace.onDidOpenTextDocument(check),
@@ -111,4 +88,33 @@ export function registerCorsEditor(context: vscode.ExtensionContext, s: Services
     }),
   );
   for (const d of vscode.workspace.textDocuments) check(d);
+}
+
+/** The lenses at the top of a CORS document: whether it is on the CDN, what can be done with it. */
+function corsLenses(cors: CorsFileSystem, document: vscode.TextDocument): vscode.CodeLens[] {
+  const top = new vscode.Range(0, 0, 0, 0);
+  const lens = (title: string, command = '', tooltip?: string) =>
+    new vscode.CodeLens(top, { title, command, arguments: [document.uri], ...(tooltip ? { tooltip } : {}) });
+  const compare = lens(t('Compare with CDN'), 'qencodeCdn.compareCors');
+  // What the edge serves now, as a browser on an origin would meet it (the CDN's policy, not this draft).
+  const test = lens(
+    t('Test from an origin…'),
+    'qencodeCdn.testCors',
+    t('Send what a browser sends from an origin, and see whether it may read an object'),
+  );
+  const state = draftState(cors, document);
+  if (state === 'same') return [lens(t('$(check) Same as on the CDN')), compare, test];
+  const discard = lens(t('Discard Changes'), 'qencodeCdn.discardCors', t('Show the policy the CDN holds again'));
+  if (state === 'invalid') return [lens(t('$(error) Not applied: fix the errors below')), discard, compare, test];
+  return [
+    lens(
+      t('$(cloud-upload) Apply to CDN…'),
+      'qencodeCdn.applyCors',
+      t('Show what will change on the CDN, then apply it'),
+    ),
+    lens(t('$(circle-filled) Not on the CDN yet')),
+    discard,
+    compare,
+    test,
+  ];
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { isMediaStorageRegion, MEDIA_STORAGE_REGIONS } from '../../core';
+import { isMediaStorageRegion, mediaStorageUrl, MEDIA_STORAGE_REGIONS, playbackUrl, type Domain } from '../../core';
+import type { ProjectNode } from '../../explorer/nodes';
 import { answered } from '../../actions';
 import type { Services } from '../../services';
 
@@ -39,4 +40,20 @@ export async function askRegion(s: Services, projectId: string, bucket: string):
 /** The region to build a bucket's media-storage URLs with: the one given before, else asked now. */
 export async function regionOf(s: Services, projectId: string, bucket: string): Promise<string> {
   return knownRegion(s, projectId, bucket) ?? (await askRegion(s, projectId, bucket));
+}
+
+/** A URL for an object of a bucket: on a vod domain that serves it, else on its media-storage host. */
+export async function bucketUrl(
+  s: Services,
+  project: ProjectNode,
+  bucket: string,
+  objectPath: string,
+): Promise<string> {
+  const domains = await s
+    .ui()
+    .loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
+  const serving = domains.find((d) => d.type === 'vod' && d.bucketName === bucket);
+  return serving
+    ? playbackUrl(serving.name, objectPath)
+    : mediaStorageUrl(bucket, await regionOf(s, project.projectId, bucket), objectPath);
 }

@@ -3,6 +3,8 @@ import * as api from '../../core';
 import { errorMessage, runPool, type PurgeTarget } from '../../core';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
+import { verifyPurge } from '../edge/verify';
+import { AUTO_VERIFY_MAX, type VerifyPlan } from '../edge/verify-plan';
 import { describeTargets, stamp, type PurgeRun } from './history';
 
 const t = vscode.l10n.t;
@@ -14,9 +16,10 @@ const t = vscode.l10n.t;
  * before it all succeeded); then reports, records the run, and offers Retry Failed.
  */
 export class PurgeRunner {
-  constructor(private readonly s: Pick<Services, 'ui' | 'clients' | 'purgeHistory' | 'log' | 'details'>) {}
+  constructor(private readonly s: Pick<Services, 'ui' | 'clients' | 'purgeHistory' | 'log' | 'details' | 'edge'>) {}
 
-  async run(project: ProjectNode, phases: PurgeTarget[][], title?: string): Promise<void> {
+  /** `verify`: the URLs whose edge copies the notification offers to check (a purge of URLs, or a stream's sample). */
+  async run(project: ProjectNode, phases: PurgeTarget[][], title?: string, verify?: VerifyPlan): Promise<void> {
     const ui = this.s.ui();
     const client = this.s.clients.client(project.projectId);
     const concurrency = vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.concurrency', 4);
@@ -45,6 +48,7 @@ export class PurgeRunner {
       }
       return out;
     });
+    const purgedAt = Date.now();
     const done = results.flatMap((r) => r.done);
     const failed = results.flatMap((r) => r.failed);
     const notSent = results.flatMap((r) => r.notSent);
@@ -60,6 +64,7 @@ export class PurgeRunner {
     for (const f of failed) this.s.log.error(`purge ${f.item.bucket}/${f.item.path}: ${errorMessage(f.error)}`);
 
     const details = t('Show Details');
+    const check = t('Verify');
     const retry = t('Retry Failed');
     const rest = t('Purge the Rest');
     const held = phases.length > 1 && failed.length > 0 && notSent.length > 0;
@@ -86,7 +91,15 @@ export class PurgeRunner {
           ? t('The CDN accepted the purge of {0} in {1}.', all[0]!.path, all[0]!.bucket)
           : t('The CDN accepted the purge of {0}.', what);
     }
+    // What the edge serves now can be checked once every purge was accepted (a part of a stream is not verified as if whole).
+    const verifiable = verify && verify.urls.length > 0 && done.length === all.length ? verify : undefined;
+    const auto =
+      verifiable &&
+      verifiable.urls.length <= AUTO_VERIFY_MAX &&
+      vscode.workspace.getConfiguration('qencodeCdn').get<boolean>('purge.verifyAutomatically', false);
+    if (verifiable && !auto) actions.push(check);
     actions.push(details);
+    if (auto) void verifyPurge(this.s, project, verifiable, purgedAt).catch((e: unknown) => this.failed(e));
     const choice = await ui.notify(
       'purgeSummary',
       failed.length || notSent.length ? 'warning' : 'info',
@@ -95,7 +108,8 @@ export class PurgeRunner {
     );
     // Again in the same order: what failed or was not sent, phase by phase.
     const again = results.map((r) => [...r.failed.map((f) => f.item), ...r.notSent]).filter((p) => p.length > 0);
-    if (choice === retry || choice === rest) await this.run(project, again);
+    if (choice === retry || choice === rest) await this.run(project, again, title, verify);
+    if (choice === check && verifiable) await verifyPurge(this.s, project, verifiable, purgedAt);
     if (choice === details) {
       await this.s.details.show(project.projectName, `purge ${run.at}`, {
         purged: done,
@@ -103,6 +117,10 @@ export class PurgeRunner {
         notSent,
       });
     }
+  }
+
+  private failed(error: unknown): void {
+    void this.s.ui().notify('purgeVerified', 'error', t('Verify failed: {0}', errorMessage(error)));
   }
 
   async wholeBucket(project: ProjectNode, bucket: string): Promise<void> {

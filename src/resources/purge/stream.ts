@@ -6,6 +6,7 @@ import {
   collectStream,
   errorMessage,
   httpFetcher,
+  isManifestKind,
   isManifestPath,
   MANIFEST_BUDGET,
   mapUrl,
@@ -23,9 +24,10 @@ import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { BucketNode } from '../buckets/node';
 import { pickBucket } from '../buckets/picker';
-import { regionOf } from '../buckets/region';
+import { bucketUrl, regionOf } from '../buckets/region';
 import { pickProject } from '../projects/picker';
 import { isLoopback, proxySettings } from '../projects/clients';
+import { streamSample } from '../edge/verify-plan';
 import { readLocalText } from './local-file';
 import { countsLine, streamPreview } from './stream-preview';
 
@@ -100,10 +102,16 @@ export async function purgeStream(s: Services, node?: unknown): Promise<void> {
   // Three steps, each started when the one before has all succeeded: the objects, the playlists, the root.
   const root = manifests.filter((m) => m.path === collection.root.path);
   const playlists = manifests.filter((m) => m.path !== collection.root.path);
+  const host = new URL(start.rootUrl).hostname;
+  const sample = vscode.workspace.getConfiguration('qencodeCdn').get<number>('purge.verifySample', 10);
   await s.purge.run(
     start.project,
     [media, playlists, root].filter((p) => p.length > 0),
     t('the stream {0}', collection.root.path),
+    streamSample(
+      collection.objects.map((o) => ({ url: playbackUrl(host, o.path), manifest: isManifestKind(o.kind) })),
+      sample,
+    ),
   );
 }
 
@@ -267,17 +275,6 @@ async function localStart(s: Services, file: vscode.Uri): Promise<StreamStart> {
     .replace(/\/*$/, '/');
   const rootPath = `${prefix === '/' ? '' : prefix}${path.basename(file.path)}`;
   return { project, rootUrl: await bucketUrl(s, project, bucket, rootPath), localText: text };
-}
-
-/** A URL for an object of a bucket: on a vod domain that serves it, else on its media-storage host. */
-async function bucketUrl(s: Services, project: ProjectNode, bucket: string, objectPath: string): Promise<string> {
-  const domains = await s
-    .ui()
-    .loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
-  const serving = domains.find((d) => d.type === 'vod' && d.bucketName === bucket);
-  return serving
-    ? playbackUrl(serving.name, objectPath)
-    : mediaStorageUrl(bucket, await regionOf(s, project.projectId, bucket), objectPath);
 }
 
 /** Reads the manifests (cancellable: nothing has been sent yet). */

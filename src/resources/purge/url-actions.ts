@@ -15,6 +15,7 @@ import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { BucketNode } from '../buckets/node';
 import { pickProject } from '../projects/picker';
+import { MAX_VERIFY_URLS } from '../edge/verify-plan';
 import { knownDomains, ownerOf, urlHover } from './url-hover';
 
 const t = vscode.l10n.t;
@@ -71,6 +72,7 @@ function urlCodeActions(s: Services, document: vscode.TextDocument, range: vscod
       ...(u.manifest
         ? [action(t('Qencode: purge the stream {0}', u.path), 'qencodeCdn.purgeStream', { url: u.url })]
         : []),
+      action(t('Qencode: check {0} at the edge', u.path), 'qencodeCdn.checkUrl', { url: u.url }),
     ];
   }
   const title =
@@ -81,14 +83,15 @@ function urlCodeActions(s: Services, document: vscode.TextDocument, range: vscod
 }
 
 /** `{ url }` or `{ urls }`, as hover links and code actions pass them. */
-function urlsOf(value: unknown): string[] | undefined {
+export function urlsOf(value: unknown): string[] | undefined {
   const v = value as { url?: unknown; urls?: unknown } | undefined;
   if (typeof v?.url === 'string') return [v.url];
   if (Array.isArray(v?.urls) && v.urls.every((u) => typeof u === 'string')) return v.urls as string[];
   return undefined;
 }
 
-function cursorUrls(domains: readonly Domain[]): string[] | undefined {
+/** The Qencode URLs at the cursor, or in the selection, of the active editor. */
+export function cursorUrls(domains: readonly Domain[]): string[] | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const sel = editor.selection;
@@ -166,11 +169,15 @@ export async function purgeUrl(s: Services, value?: unknown): Promise<void> {
     .ui()
     .loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
   const targets: PurgeTarget[] = [];
+  const mapped: string[] = [];
   const problems: string[] = [];
   for (const url of urls) {
     const target = mapUrl(url, domains);
     if ('reason' in target) problems.push(`${url}: ${target.reason}`);
-    else targets.push(target);
+    else {
+      targets.push(target);
+      mapped.push(url);
+    }
   }
   if (targets.length === 0) throw new Error(t('nothing can be purged: {0}', problems.slice(0, 5).join('; ')));
   await confirm(
@@ -186,7 +193,8 @@ export async function purgeUrl(s: Services, value?: unknown): Promise<void> {
     ].join('\n'),
     t('Purge'),
   );
-  await s.purge.run(project, [targets]);
+  // The URLs themselves are what Verify looks at (the most a verification looks at: MAX_VERIFY_URLS).
+  await s.purge.run(project, [targets], undefined, { urls: mapped.slice(0, MAX_VERIFY_URLS) });
 }
 
 /** The object path of the URL given or at the cursor, checked, to the clipboard. */

@@ -12,6 +12,7 @@ const HOVER_COMMANDS = [
   'qencodeCdn.purgeStream',
   'qencodeCdn.copyPath',
   'qencodeCdn.revealBucket',
+  'qencodeCdn.checkUrl',
 ];
 
 /** The vod domains of the projects loaded in this window, as last read: no request. */
@@ -105,6 +106,7 @@ function links(found: QencodeUrl, owner: ProjectNode | undefined): string[] {
   return [
     link(t('Purge'), 'qencodeCdn.purgeUrl'),
     ...(found.manifest ? [link(t('Purge Stream'), 'qencodeCdn.purgeStream')] : []),
+    link(t('Check at the Edge'), 'qencodeCdn.checkUrl'),
     link(t('Copy Path'), 'qencodeCdn.copyPath'),
     ...(owner ? [link(t('Reveal Bucket'), 'qencodeCdn.revealBucket')] : []),
   ];
