@@ -70,6 +70,10 @@ export interface MediaRequest {
   path: string;
   query: string;
   range?: string;
+  /** The request's CORS headers (Origin, Access-Control-Request-*), as sent. */
+  cors?: Record<string, string>;
+  /** It carried an Authorization or a Cookie header. */
+  credentials: boolean;
   status?: number;
   startedAt: number;
   finishedAt?: number;
@@ -163,12 +167,24 @@ export class MediaServer {
     return Date.now() + this.clockOffsetMs;
   }
 
+  /** An edge node the purges miss: its copies stay (for "still cached" after a purge). */
+  missPurges = false;
+
   /** The edge forgets its copies: of one object, or of the whole bucket (`path` null). */
   purge(bucket: string, path: string | null): void {
+    if (this.missPurges) return;
     for (const key of [...this.cache.keys()]) {
       const [b, p] = key.split('\n');
       if (b === bucket && (path === null || p === path)) this.cache.delete(key);
     }
+  }
+
+  /** A fresh edge: no copies, CORS changes at once, the clock as it is. */
+  resetEdge(): void {
+    this.cache.clear();
+    this.corsPropagationMs = this.options.corsPropagationMs ?? 0;
+    this.clockOffsetMs = 0;
+    this.missPurges = false;
   }
 
   /** Whether the edge holds a copy of this object now (for any host). */
@@ -365,12 +381,19 @@ export class MediaServer {
     } catch {
       path = rawPath;
     }
+    const corsHeaders = Object.fromEntries(
+      Object.entries(req.headers).filter(
+        (e): e is [string, string] => /^(origin|access-control-request-.*)$/.test(e[0]) && typeof e[1] === 'string',
+      ),
+    );
     const record: MediaRequest = {
       seq: ++this.seq,
       method: req.method ?? 'GET',
       host,
       path,
       query: url.search,
+      credentials: req.headers.authorization !== undefined || req.headers.cookie !== undefined,
+      ...(Object.keys(corsHeaders).length ? { cors: corsHeaders } : {}),
       startedAt: Date.now(),
     };
     if (req.headers.range) record.range = req.headers.range;

@@ -7,7 +7,10 @@ import type { BucketNode } from '../../src/resources/buckets/node';
 import type { DomainNode } from '../../src/resources/domains/node';
 import type { SigningKeyNode } from '../../src/resources/keys/node';
 import type { TlsNode } from '../../src/resources/tls/node';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DnsServer } from '../emulator/dns-server';
+import { testCertificates, writeCaFile } from '../emulator/https';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
 import { ScriptedUi } from './scripted-ui';
 
@@ -48,6 +51,16 @@ export function setup(): Promise<void> {
     await vscode.workspace
       .getConfiguration('qencodeCdn')
       .update('mediaStorageOverride', ctx.emulator.media!.url, vscode.ConfigurationTarget.Global);
+    // The edge checks go to the media server's TLS side, whose certificates the run's CA signs.
+    const certificates = await testCertificates();
+    const edge = await ctx.emulator.media!.startTls(certificates);
+    const caFile = writeCaFile(certificates, join(tmpdir(), `qencode-edge-ca-${process.pid}.pem`));
+    await vscode.workspace
+      .getConfiguration('qencodeCdn')
+      .update('edgeOverride', edge, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('qencodeCdn')
+      .update('edgeOverrideCa', caFile, vscode.ConfigurationTarget.Global);
     const ext = vscode.extensions.getExtension<TestSurface | undefined>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
     const api = await ext.activate();
@@ -68,6 +81,7 @@ export async function reset(): Promise<void> {
   ctx.emulator.clearFaults();
   ctx.emulator.clearRequests();
   ctx.emulator.media?.clearRequests();
+  ctx.emulator.media?.resetEdge();
   ctx.emulator.latencyMs = 0;
   for (const p of ctx.api.projects.list()) await ctx.api.projects.remove(p.id);
   ctx.ui = new ScriptedUi();

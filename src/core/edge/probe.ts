@@ -1,6 +1,6 @@
-import { Agent, request, type AgentOptions, type RequestOptions } from 'node:https';
+import { Agent, type AgentOptions, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { IncomingMessage } from 'node:http';
+import { ClientRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { checkServerIdentity, connect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { QencodeError } from '../errors';
@@ -222,7 +222,20 @@ function send(url: URL, method: string, headers: Record<string, string>, agent: 
     endedAt: number;
   }>((resolve, reject) => {
     const sentAt = performance.now();
-    const req = request(url, { method, headers, agent, signal, servername: url.hostname }, (response) => {
+    // A ClientRequest, not https.request: VS Code's extension host replaces the agent of https.request
+    // calls (its proxy support), and a look at the edge must go to the edge, over this agent's verified sockets.
+    const options = {
+      protocol: 'https:',
+      hostname: url.hostname,
+      port: url.port || 443,
+      path: `${url.pathname}${url.search}`,
+      method,
+      headers,
+      agent,
+      signal,
+      servername: url.hostname,
+    };
+    const req = new ClientRequest(options, (response) => {
       const firstByteAt = performance.now();
       let read = 0;
       const finish = () => resolve({ response, socket: req.socket!, sentAt, firstByteAt, endedAt: performance.now() });

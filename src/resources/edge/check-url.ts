@@ -5,6 +5,8 @@ import {
   errorMessage,
   isMediaStorageUrl,
   mapUrl,
+  mediaStorageUrl,
+  playbackUrl,
   qencodeUrlsIn,
   validateObjectPath,
   type Domain,
@@ -12,7 +14,7 @@ import {
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { pickBucket } from '../buckets/picker';
-import { bucketUrl } from '../buckets/region';
+import { regionOf } from '../buckets/region';
 import { certificateOf, parseCname } from '../tls/certificate';
 import { describeVerdict } from '../tls/dns';
 import { cursorUrls, urlsOf } from '../purge/url-actions';
@@ -45,7 +47,28 @@ export async function checkObject(s: Services, node?: unknown): Promise<void> {
   )
     .trim()
     .replace(/^\/+/, '');
-  await checkAndShow(s, await bucketUrl(s, project, bucket, path), project);
+  await checkAndShow(s, await edgeUrl(s, project, bucket, path), project);
+}
+
+/**
+ * The URL players use for an object: on a vod domain of the bucket whose certificate is
+ * issued (its TLS subscription, as listed), else on the bucket's media-storage host.
+ */
+export async function edgeUrl(s: Services, project: ProjectNode, bucket: string, path: string): Promise<string> {
+  const [domains, subs] = await s
+    .ui()
+    .loading(t('Loading playback domains…'), () =>
+      Promise.all([
+        project.data.items('domains').catch(() => [] as Domain[]),
+        project.data.items('tls').catch(() => []),
+      ]),
+    );
+  const served = domains.find(
+    (d) => d.type === 'vod' && d.bucketName === bucket && certificateOf(d.id, subs) === 'issued',
+  );
+  return served
+    ? playbackUrl(served.name, path)
+    : mediaStorageUrl(bucket, await regionOf(s, project.projectId, bucket), path);
 }
 
 async function askUrl(s: Services): Promise<string> {
@@ -99,7 +122,8 @@ async function dnsOf(s: Services, url: string, owner: ProjectNode | undefined): 
   const expected = sub
     ? parseCname(sub.message ?? s.tlsInstructions.instruction(owner.projectId, sub.id))?.target
     : undefined;
-  const result = await s.dns.check(host, expected).catch(() => undefined);
+  // Asked now: a check says what DNS answers at this moment, not what was kept.
+  const result = await s.dns.check(host, expected, true).catch(() => undefined);
   if (!result) return undefined;
   const v = result.verdict;
   return { verdict: describeVerdict(v), ...('chain' in v ? { chain: [host, ...v.chain] } : {}) };
@@ -114,9 +138,16 @@ export async function checkAndShow(s: Services, url: string, project?: ProjectNo
     throw new Hint(t('"{0}" is not a URL', url));
   }
   if (parsed.protocol !== 'https:') throw new Error(t('only https URLs are checked; this one is {0}', parsed.protocol));
+  // Which hosts are the projects' own: their playback domains, read once (then kept) when not read yet.
+  if (!isMediaStorageUrl(url))
+    await Promise.all(s.explorer.roots().map((r) => r.data.items('domains').catch(() => undefined)));
   await s.edge.allowHost(url);
   const found = qencodeUrlsIn(url, knownDomains(s), 1)[0];
-  const owner = project ?? (found ? ownerOf(s, found) : undefined);
+  const roots = s.explorer.roots();
+  // The project whose lists name the URL's bucket; with one project, that one.
+  const owner = project ?? (found ? ownerOf(s, found) : undefined) ?? (roots.length === 1 ? roots[0] : undefined);
+  // A playback domain's certificate is told with its TLS subscription: that list is read (once, then kept).
+  if (owner && !isMediaStorageUrl(url)) await owner.data.items('tls').catch(() => undefined);
   const host = hostFacts(s, url, owner);
   const facts: CheckFacts = { url, host, at: new Date() };
   await s.ui().progress(t('Checking {0} at the edge…', parsed.host), async (_report, signal) => {

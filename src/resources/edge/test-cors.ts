@@ -18,9 +18,8 @@ import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { parseUri } from '../buckets/cors-fs';
 import { pickBucket } from '../buckets/picker';
-import { bucketUrl } from '../buckets/region';
 import { projectById } from '../projects/picker';
-import { remembered } from './check-url';
+import { edgeUrl, remembered } from './check-url';
 import { corsReport, corsSentence, disagrees, type CorsFacts } from './report';
 
 const t = vscode.l10n.t;
@@ -241,7 +240,7 @@ async function askObject(s: Services, project: ProjectNode, bucket: string): Pro
       },
     }),
   ).trim();
-  return /^https:\/\//i.test(text) ? text : bucketUrl(s, project, bucket, text.replace(/^\/+/, ''));
+  return /^https:\/\//i.test(text) ? text : edgeUrl(s, project, bucket, text.replace(/^\/+/, ''));
 }
 
 async function rememberOrigin(s: Services, project: ProjectNode, bucket: string, origin: string): Promise<void> {
