@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { launchBrowser, ROOT, runInHost, startCodeServer } from '../host/code-server';
 import { Workbench } from '../e2e/workbench';
 import { BUDGET as HOSTILE_BUDGET, hostileBench } from './hostile-manifests';
+import { edgeBench } from './edge';
 import { streamBench } from './streams';
 import { latencyBench, latencyReport } from './latency';
 
@@ -273,6 +274,12 @@ async function main(): Promise<void> {
   const worstCpu = crafted.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
   const worstRss = crafted.reduce((a, b) => (b.maxRssMiB > a.maxRssMiB ? b : a));
 
+  process.stdout.write('Check URL: one look at the edge over TLS through the relay at 150 ms RTT:\n');
+  const edge = await edgeBench(RUNS);
+  process.stdout.write(
+    `  new host ${edge.newHostMs.map((t) => Math.round(t)).join(', ')} ms; kept connection ${edge.warmMs.map((t) => Math.round(t)).join(', ')} ms; ${edge.connections} connection(s), ${edge.handshakes} TLS handshake(s) per pair\n`,
+  );
+
   process.stdout.write('Real latency: over TLS through a relay that delays every packet (20 and 150 ms RTT):\n');
   const realLatency = await latencyBench(RUNS, (line) => process.stdout.write(`${line}\n`));
   const latencyTable = latencyReport(realLatency);
@@ -332,6 +339,15 @@ async function main(): Promise<void> {
       hoverFileMs: stat(streams.hoverFileMs),
     },
     hostile: { cases: hostile, budget: HOSTILE_BUDGET },
+    edge: {
+      rttMs: edge.rttMs,
+      newHostMs: stat(edge.newHostMs),
+      newHostBoundMs: 3 * edge.rttMs,
+      warmMs: stat(edge.warmMs),
+      warmBoundMs: edge.rttMs,
+      connections: edge.connections,
+      handshakes: edge.handshakes,
+    },
     realLatency,
   };
   const ratios = {
@@ -368,6 +384,18 @@ async function main(): Promise<void> {
     ],
     ['stream preview reads each manifest once (1 + 4)', results.streams.manifests === 5],
     ['hover <= 20 µs per line (no network, one line read)', results.streams.hoverPerLineUs.median <= 20],
+    [
+      'Check URL on a new host <= 1.15x its 3 round trips',
+      results.edge.newHostMs.median <= 1.15 * results.edge.newHostBoundMs,
+    ],
+    [
+      'Check URL on a kept connection <= 1.15x its round trip',
+      results.edge.warmMs.median <= 1.15 * results.edge.warmBoundMs,
+    ],
+    [
+      'Check URL: one connection and one TLS handshake for two looks',
+      results.edge.connections === 1 && results.edge.handshakes === 1,
+    ],
     [
       `every hostile manifest ends within ${HOSTILE_BUDGET.cpuMs / 1000} s of CPU and a ${HOSTILE_BUDGET.heapMiB} MiB heap`,
       hostile.every((h) => h.cpuMs <= HOSTILE_BUDGET.cpuMs),
@@ -429,6 +457,16 @@ async function main(): Promise<void> {
       `Collecting hostile manifests: the worst of ${crafted.length} crafted inputs (each at most 20 MiB)`,
       `${Math.round(worstCpu.cpuMs)} ms CPU; ${Math.round(worstRss.maxRssMiB)} MiB peak RSS`,
       `budget ${HOSTILE_BUDGET.cpuMs / 1000} s CPU, ${HOSTILE_BUDGET.heapMiB} MiB heap (each ran with the heap capped there and ended: ${crafted.filter((h) => h.outcome.startsWith('refused')).length} refused, ${crafted.filter((h) => h.outcome.startsWith('over')).length} over the limit); slowest: ${worstCpu.name}; largest: ${worstRss.name} (RSS includes building the input); a real 10,000-segment stream: ${Math.round(real.cpuMs)} ms, ${Math.round(real.maxRssMiB)} MiB`,
+    ],
+    [
+      `Check URL, ${results.edge.rttMs} ms RTT over TLS: a new host`,
+      fmt(results.edge.newHostMs, 'ms'),
+      `bound 3 RTT (${results.edge.newHostBoundMs} ms: TCP, TLS, request): ${r2(results.edge.newHostMs.median / results.edge.newHostBoundMs)}x; HEAD only, no body read`,
+    ],
+    [
+      `Check URL, ${results.edge.rttMs} ms RTT over TLS: the same host again`,
+      fmt(results.edge.warmMs, 'ms'),
+      `bound 1 RTT (${results.edge.warmBoundMs} ms): ${r2(results.edge.warmMs.median / results.edge.warmBoundMs)}x; ${results.edge.connections} connection and ${results.edge.handshakes} TLS handshake for both looks`,
     ],
     [
       'Hover on a 10,000-line file (every line hovered)',

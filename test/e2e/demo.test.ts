@@ -92,13 +92,52 @@ describe('npm run demo', { timeout: 300_000 }, () => {
     await rendered.waitFor({ timeout: 15_000 });
     await browser.page.screenshot({ path: join(ROOT, 'test-results', 'e2e-stream-preview.png') });
     await dialog.locator('.monaco-button', { hasText: 'Purge Stream' }).click();
-    await wb.notification('The CDN accepted the purge of the stream streams/launch/master.m3u8');
+    // Verify: what the edge serves now, URL by URL (its manifests, and a sample of segments).
+    await wb.notificationAction('The CDN accepted the purge of the stream streams/launch/master.m3u8', 'Verify');
+    await wb.notification('Verified at the edge:');
+    await wb.preview('Verify purge').waitFor({ timeout: 30_000 });
+    await browser.page.waitForTimeout(500);
+    await browser.page.screenshot({ path: join(ROOT, 'test-results', 'e2e-verify-purge.png') });
+    await wb.command('View: Close All Editors');
     const state = (await (await fetch(`${apiUrl}/_emulator/state`)).json()) as {
       account1: { purges: { bucket: string; path: string | null }[] };
     };
     const purged = state.account1.purges.filter((p) => p.path?.startsWith('streams/launch/')).map((p) => p.path!);
     assert.equal(purged.length, 31, 'the whole HLS stream');
     assert.equal(purged.at(-1), 'streams/launch/master.m3u8', 'the master last');
+
+    // Check URL on the custom domain, whose certificate is issued: from the editor's menu on its URL in README.md.
+    await browser.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).click();
+    const custom = browser.page.locator('.monaco-editor .view-line span', { hasText: 'video.example-tv.com' }).first();
+    await custom.waitFor({ timeout: 15_000 });
+    await custom.click({ button: 'right' });
+    await browser.page.locator('.context-view .monaco-menu').waitFor();
+    await browser.page.waitForTimeout(300);
+    await wb.menuItem('Check URL at the Edge');
+    await wb.preview('200 OK').waitFor({ timeout: 30_000 });
+    await browser.page.waitForTimeout(500);
+    await browser.page.screenshot({ path: join(ROOT, 'test-results', 'e2e-check-url.png') });
+    await wb.command('View: Close All Editors');
+    // Test CORS on media-assets: from its policy's origin it passes; from another origin it is blocked.
+    await wb.openView('Qencode CDN');
+    await wb.expand('Buckets');
+    for (const [origin, verdict, shot] of [
+      ['https://media-storage.us-west.qencode.com', 'Allowed', 'e2e-test-cors-allowed.png'],
+      ['https://app.example.com', 'Blocked', 'e2e-test-cors-blocked.png'],
+    ] as const) {
+      await wb.contextMenu('media-assets');
+      await wb.menuItem('Test CORS from an Origin…');
+      if (origin === 'https://app.example.com') {
+        await wb.choose('the page’s origin', 'Enter an origin…');
+        await wb.answer('the page’s origin', origin);
+      } else await wb.choose('the page’s origin', origin);
+      await wb.choose('the request', 'GET');
+      await wb.answer('an object', 'streams/launch/master.m3u8');
+      await wb.preview(verdict).waitFor({ timeout: 30_000 });
+      await browser.page.waitForTimeout(500);
+      await browser.page.screenshot({ path: join(ROOT, 'test-results', shot) });
+      await wb.command('View: Close All Editors');
+    }
 
     await wb.command('Qencode CDN: Purge History');
     await browser.page

@@ -119,6 +119,35 @@ export class Workbench {
     throw new Error(`no notification containing "${text}" within ${timeout / 1000} s`);
   }
 
+  /** Clicks a button of a notification: on its toast, or on its row in the notification center. */
+  async notificationAction(text: string, button: string, timeout = 30_000): Promise<void> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+    const listed = this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      if (await toast.isVisible()) return toast.locator('.monaco-button', { hasText: button }).first().click();
+      await this.page.locator('.statusbar-item[id="status.notifications"]').click();
+      if (
+        await listed.waitFor({ timeout: 1000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        return listed.locator('.monaco-button', { hasText: button }).first().click();
+      await this.page.keyboard.press('Escape');
+    }
+    throw new Error(`no notification containing "${text}" within ${timeout / 1000} s`);
+  }
+
+  /** The heading of the Markdown preview shown last (VS Code's preview, in its webview). */
+  preview(heading: string): Locator {
+    return this.page
+      .frameLocator('iframe.webview >> nth=-1')
+      .frameLocator('iframe')
+      .locator('h1, h2', { hasText: heading })
+      .first();
+  }
+
   async screenshot(path: string, of?: Locator): Promise<void> {
     if (of) await of.screenshot({ path });
     else await this.page.screenshot({ path });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DnsServer } from '../emulator/dns-server';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
+import { testCertificates, writeCaFile } from '../emulator/https';
 import { demoData } from '../emulator/sample-data';
 import { ROOT, startCodeServer, type CodeServer } from './code-server';
 
@@ -35,6 +36,11 @@ async function main(): Promise<void> {
     media: true,
   });
   const apiUrl = await emulator.start();
+  // The emulator's edge over TLS, for Check URL, Test CORS and Verify: its certificates come from a CA made for this run.
+  const certificates = await testCertificates();
+  const edgeUrl = await emulator.media!.startTls(certificates);
+  const private_ = mkdtempSync(join(tmpdir(), 'qencode-demo-ca-'));
+  const caFile = writeCaFile(certificates, join(private_, 'edge-ca.pem'));
   const workspace = mkdtempSync(join(tmpdir(), 'qencode-demo-'));
   writeFileSync(
     join(workspace, 'README.md'),
@@ -48,6 +54,10 @@ async function main(): Promise<void> {
       'https://media-assets.media-storage.us-west.qencode.com/streams/launch/master.m3u8',
       '',
       'Its DASH version: https://vod.example-tv.com/streams/launch/dash/manifest.mpd',
+      '',
+      'On the custom domain, once its certificate is issued (right-click: *Check URL at the Edge*):',
+      '',
+      'https://video.example-tv.com/streams/launch/master.m3u8',
       '',
     ].join('\n'),
   );
@@ -69,6 +79,7 @@ async function main(): Promise<void> {
     await emulator.stop();
     await dns.stop();
     rmSync(workspace, { recursive: true, force: true });
+    rmSync(private_, { recursive: true, force: true });
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -80,6 +91,8 @@ async function main(): Promise<void> {
     'qencodeCdn.apiUrl': apiUrl,
     'qencodeCdn.dns.servers': [dnsServer],
     'qencodeCdn.mediaStorageOverride': emulator.media!.url,
+    'qencodeCdn.edgeOverride': edgeUrl,
+    'qencodeCdn.edgeOverrideCa': caFile,
   };
   let openUrl: string;
   if (values.desktop) {
@@ -118,6 +131,10 @@ async function main(): Promise<void> {
       '  5. Open README.md in the workspace: hover the master.m3u8 URL, right-click it, Purge Stream…: a preview,',
       '     then every segment purged before the manifests.',
       '  6. Command palette: "Qencode CDN: Purge Objects…" and paste a media-storage URL.',
+      '  7. When a purge is done, click Verify: what the edge serves now, URL by URL (fresh from origin, or still cached).',
+      "  8. Right-click media-assets: Test CORS from an Origin… From its policy's origin it passes; from",
+      '     https://app.example.com it is blocked, with the header that decided it.',
+      '  9. Once video.example-tv.com is issued, right-click its URL in README.md: Check URL at the Edge.',
       '',
       'Press Ctrl-C to stop.',
       '',

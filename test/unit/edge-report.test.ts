@@ -93,6 +93,7 @@ it('Verify sums up per verdict and lists every URL with why', () => {
   const md = verifyReport(rows, new Date('2026-12-07T10:00:00Z'), undefined);
   assert.match(md, /still cached \(Age 340 s\)/);
   assert.match(md, /can't tell \| timeout/);
+  assert.match(md, /On https:\\\/\\\/v\.example:/);
 });
 
 it('a stream is verified by its manifests and an even sample of the rest, and the report says so', () => {

@@ -171,7 +171,7 @@ export async function checkAndShow(s: Services, url: string, project?: ProjectNo
     .notify(
       'checkedUrl',
       facts.result && facts.result.status < 400 ? 'info' : 'warning',
-      `${displayUrl(url)} — ${line}`,
+      `${line} (${displayUrl(url)})`,
     );
 }
 

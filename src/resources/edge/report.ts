@@ -322,6 +322,14 @@ export interface VerifiedUrl {
   error?: string;
 }
 
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
 /** "5 URLs: 4 fresh from origin, 1 still cached (Age 340 s)." */
 export function verifySummary(rows: readonly VerifiedUrl[]): string {
   const fresh = rows.filter((r) => r.freshness?.kind === 'fresh').length;
@@ -345,17 +353,22 @@ export function verifyReport(rows: readonly VerifiedUrl[], purgedAt: Date, sampl
         : r.freshness?.kind === 'cached'
           ? `still cached (Age ${r.freshness.ageSeconds} s)`
           : "can't tell";
+  // One host for every URL (a stream): said once, and the table lists paths.
+  const origins = new Set(rows.map((r) => originOf(r.url)));
+  const shared = origins.size === 1 ? [...origins][0] : undefined;
+  const shown = (url: string) => displayUrl(shared ? url.slice(shared.length) || '/' : url);
   return [
     '# Verify purge',
     '',
     `Purged ${purgedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC. ${md(verifySummary(rows))}.`,
+    ...(shared ? ['', `On ${md(shared)}:`] : []),
     ...(sampleNote ? ['', md(sampleNote)] : []),
     '',
-    '| URL | verdict | why |',
+    `| ${shared ? 'path' : 'URL'} | verdict | why |`,
     '|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${md(displayUrl(r.url))} | ${md(verdict(r))} | ${md(r.error ?? `${r.status ?? ''} ${r.freshness?.why ?? ''}`.trim())} |`,
+        `| ${md(shown(r.url))} | ${md(verdict(r))} | ${md(r.error ?? [r.status, r.freshness?.why].filter(Boolean).join(' · '))} |`,
     ),
   ].join('\n');
 }
