@@ -442,19 +442,21 @@ describe('a CORS change reaches the CDN only when the user applies it', () => {
           editor.document.uri,
         )) ?? []
       ).map((l) => l.command?.title ?? '');
-    assert.deepEqual(await titles(), ['$(check) Same as on the CDN', 'Compare with CDN']);
+    assert.deepEqual(await titles(), ['$(check) Same as on the CDN', 'Compare with CDN', 'Test from an origin…']);
     await replace(editor, { 'Access-Control-Allow-Origin': 'https://player.example.com' });
     assert.deepEqual(await titles(), [
       '$(cloud-upload) Apply to CDN…',
       '$(circle-filled) Not on the CDN yet',
       'Discard Changes',
       'Compare with CDN',
+      'Test from an origin…',
     ]);
     await replace(editor, { 'Access-Control-Max-Age': 'soon' });
     assert.deepEqual(await titles(), [
       '$(error) Not applied: fix the errors below',
       'Discard Changes',
       'Compare with CDN',
+      'Test from an origin…',
     ]);
   });
 });

@@ -262,7 +262,7 @@ describe('Qencode URLs in any file', () => {
     }));
     assert.deepEqual(
       links.map((l) => l.label),
-      ['Purge', 'Purge Stream', 'Copy Path', 'Reveal Bucket'],
+      ['Purge', 'Purge Stream', 'Check at the Edge', 'Copy Path', 'Reveal Bucket'],
     );
     // Clicking "Purge" runs exactly what the link names:
     const purge = links.find((l) => l.label === 'Purge')!;
@@ -313,7 +313,11 @@ describe('Qencode URLs in any file', () => {
     const [hover] = ours(hovers);
     assert.ok(hover, 'the URL is still described');
     const labels = [...hover.raw.matchAll(/\[([^\]]*)\]\(command:/g)].map((m) => m[1]);
-    assert.deepEqual(labels, ['Purge', 'Purge Stream', 'Copy Path'], 'only the links the extension wrote, once each');
+    assert.deepEqual(
+      labels,
+      ['Purge', 'Purge Stream', 'Check at the Edge', 'Copy Path'],
+      'only the links the extension wrote, once each',
+    );
     assert.ok(
       !hover.raw.includes('https%3A%2F%2Fevil') && !/\(command:qencodeCdn\.purgeUrl\?%5B%7B%22urls/.test(hover.raw),
       'no link carries the crafted arguments',
