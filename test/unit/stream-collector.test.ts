@@ -575,6 +575,47 @@ describe('stream collector: failures, limits, order', () => {
     assert.deepEqual(sorted(media), ['local/b.ts', 'local/x/a.ts', 'local/x/index.m3u8']);
   });
 
+  it('a segment named beside its playlist resolves as new URL would, plain names and tricky ones alike', async () => {
+    const names = [
+      'seg-1.m4s',
+      'v/720p/seg_2.ts',
+      "a~b!$&'()*+,;=@-c.ts",
+      'a/./b.ts',
+      'a//b.ts',
+      'x/../y.ts',
+      '%41.ts',
+      'q.ts?token=1',
+      'h.ts#frag',
+      '.hidden.ts',
+      'ü.ts',
+      'sp ace.ts',
+      'dir/',
+    ];
+    for (const playlist of [
+      `${FIXTURE_ORIGIN}/p/index.m3u8`,
+      `${FIXTURE_ORIGIN}/p%20q/index.m3u8?auth=x`,
+      `${FIXTURE_ORIGIN}/index.m3u8`,
+    ]) {
+      const r = await collectFromText(mediaPlaylist(names), playlist, {
+        fetchText: async () => ({ status: 404, text: '' }),
+        toTarget,
+      });
+      const expected = new Map<string, string>();
+      for (const name of names) {
+        const url = new URL(name, playlist);
+        url.hash = '';
+        const mapped = mapUrl(url, []);
+        if (!('reason' in mapped)) expected.set(mapped.path, url.href);
+      }
+      const objects = r.objects.filter((o) => o.kind !== 'playlist' && o.kind !== 'manifest');
+      assert.deepEqual(
+        new Map(objects.map((o) => [o.path, o.url])),
+        new Map([...expected].filter(([path]) => !path.split('/').includes('..'))),
+        playlist,
+      );
+    }
+  });
+
   it('a vod playback domain maps through mapUrl to its bucket', async () => {
     const domains: Domain[] = [
       { id: '1', name: 'vod.example-tv.com', type: 'vod', bucketName: 'media-assets', created: new Date() },
