@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   CertificateProblem,
@@ -6,6 +7,7 @@ import {
   freshnessAfterPurge,
   headerValue,
   judgeCors,
+  PROBE_LIMITS,
   probeUrl,
   purgeObject,
   setCors,
@@ -105,6 +107,36 @@ describe('Check URL: one look at the edge', () => {
     const result = await probeUrl(`https://archive.example-tv.com/missing.mp4`, { agent });
     assert.deepEqual(result.certificate?.names, ['archive.example-tv.com']);
     assert.equal(result.status, 404);
+  });
+
+  it('a server that accepts and never finishes the TLS handshake: Cancel ends the look at once, and so does the handshake deadline', async () => {
+    const silent = createServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const stuck = new EdgeAgent({ connectTo: { host: '127.0.0.1', port } });
+    const limits = PROBE_LIMITS as { handshakeMs: number };
+    const before = limits.handshakeMs;
+    try {
+      const cancel = new AbortController();
+      const started = Date.now();
+      setTimeout(() => cancel.abort(), 200);
+      await assert.rejects(
+        probeUrl(real(), { agent: stuck, signal: cancel.signal }),
+        (e: QencodeError) => e.kind === 'cancelled',
+      );
+      assert.ok(Date.now() - started < 2000, 'ended when cancelled');
+      limits.handshakeMs = 300;
+      const t = Date.now();
+      await assert.rejects(
+        probeUrl(real(), { agent: new EdgeAgent({ connectTo: { host: '127.0.0.1', port } }) }),
+        /no TLS handshake within/,
+      );
+      assert.ok(Date.now() - t < 3000, 'ended at the handshake deadline');
+    } finally {
+      limits.handshakeMs = before;
+      stuck.destroy();
+      silent.close();
+    }
   });
 
   it('only https is checked', async () => {

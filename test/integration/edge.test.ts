@@ -190,19 +190,32 @@ describe('Test CORS', () => {
 
   it('a method that needs a preflight: OPTIONS with what a browser asks; the method itself is never sent (a GET stands in)', async () => {
     const project = await addProject();
-    ctx.ui
-      .pickAnswer('corsOrigin', 'https://media-storage.us-west.qencode.com')
-      .pickAnswer('corsMethod', 'PUT')
-      .inputAnswer('corsObject', objectUrl(MASTER));
+    const answer = () =>
+      ctx.ui
+        .pickAnswer('corsOrigin', 'https://media-storage.us-west.qencode.com')
+        .pickAnswer('corsMethod', 'PUT')
+        .inputAnswer('corsObject', objectUrl(MASTER));
+    answer();
     await run('testCors', await bucketNode(project, SAMPLE.mediaBucket));
-    assert.deepEqual(seen(), [`OPTIONS ${host} /${MASTER}`, `GET ${host} /${MASTER}`]);
+    assert.deepEqual(seen(), [`OPTIONS ${host} /${MASTER}`], 'blocked at the preflight: nothing more is sent');
     assert.deepEqual(media().requests[0]!.cors, {
       origin: 'https://media-storage.us-west.qencode.com',
       'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'content-type',
     });
     assert.equal(
       ctx.ui.notifications.find((n) => n.id === 'corsTested')!.message,
-      'A page on https://media-storage.us-west.qencode.com can read this object (PUT).',
+      "A page on https://media-storage.us-west.qencode.com would be blocked at the preflight: the request sets the header content-type, and the preflight's answer allows no header (PUT with Content-Type).",
+    );
+    // The policy lets it: the preflight passes, and a GET stands in for the PUT's answer.
+    ctx.emulator.account().buckets.get(SAMPLE.mediaBucket)!.cors['Access-Control-Allow-Headers'] = 'Content-Type';
+    media().clearRequests();
+    answer();
+    await run('testCors', await bucketNode(project, SAMPLE.mediaBucket));
+    assert.deepEqual(seen(), [`OPTIONS ${host} /${MASTER}`, `GET ${host} /${MASTER}`]);
+    assert.equal(
+      ctx.ui.notifications.filter((n) => n.id === 'corsTested').at(-1)!.message,
+      'A page on https://media-storage.us-west.qencode.com can read this object (PUT with Content-Type).',
     );
   });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { SAMPLE } from '../emulator/sample-data';
 import { launchStreams } from '../emulator/stream-fixtures';
 import { addProject, bucketNode, ctx, domainNode, group, reset, run, sent, verifyUi } from './helpers';
 
@@ -83,7 +84,14 @@ describe('purge a whole stream', () => {
     );
   });
 
-  it('from a bucket and a path (DASH), read through the vod domain that serves the bucket', async () => {
+  it('from a bucket and a path (DASH), read through the vod domain that serves the bucket (its certificate issued)', async () => {
+    const sub = {
+      id: 'd1d2d3d4-e5e6-4f7f-8a8a-b0b0b0b0b0b0',
+      domain_id: SAMPLE.vodDomainId,
+      status: 'issued',
+      created: '2024-05-01 10:00:00',
+    };
+    ctx.emulator.account().tls.set(sub.id, sub);
     const project = await addProject();
     ctx.ui.inputAnswer('streamPath', dash.root).confirmAnswer('purgeStream', true);
     await run('purgeStream', await bucketNode(project, 'media-assets'));
@@ -104,6 +112,8 @@ describe('purge a whole stream', () => {
       ctx.ui
         .pickAnswer('bucket', 'media-assets')
         .inputAnswer('streamPrefix', 'streams/launch/')
+        // No vod domain of the bucket has an issued certificate: it is read from its media-storage host.
+        .pickAnswer('region', 'us-west')
         .confirmAnswer('purgeStream', true);
       await run('purgeStream', vscode.Uri.file(file));
       assert.deepEqual(ctx.ui.errors(), []);

@@ -47,4 +47,9 @@ it('after a purge: a MISS is fresh; an Age within the time since the purge is fr
   assert.equal(freshnessAfterPurge([['X-Cache', 'HIT']], 10).kind, 'unknown', 'a HIT with no Age may be a new copy');
   assert.equal(freshnessAfterPurge([['Cache-Control', 'max-age=60']], 10).kind, 'unknown');
   assert.equal(freshnessAfterPurge([['Age', 'soon']], 10).kind, 'unknown', 'an Age that is not a number is not read');
+  assert.equal(
+    freshnessAfterPurge([['X-Cache', 'MISS']], 10, 403).kind,
+    'unknown',
+    'a 403 is the edge’s answer, not the object’s copy',
+  );
 });

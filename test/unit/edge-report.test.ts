@@ -85,7 +85,11 @@ it('Test CORS says where the edge and the policy disagree', () => {
 
 it('Verify sums up per verdict and lists every URL with why', () => {
   const rows = [
-    { url: 'https://v.example/a', status: 200, freshness: { kind: 'fresh' as const, why: 'fetched from origin' } },
+    {
+      url: 'https://v.example/a',
+      status: 200,
+      freshness: { kind: 'fresh' as const, via: 'miss' as const, why: 'fetched from origin' },
+    },
     { url: 'https://v.example/b', status: 200, freshness: { kind: 'cached' as const, ageSeconds: 340, why: 'old' } },
     { url: 'https://v.example/c', error: 'timeout' },
   ];

@@ -48,8 +48,8 @@ export function ageOf(headers: HeaderList): number | undefined {
 }
 
 export type Freshness =
-  /** Fetched from origin for this read, or cached again since the purge. */
-  | { kind: 'fresh'; why: string }
+  /** Fetched from origin for this read (`miss`), or a copy cached again since the purge (`age`). */
+  | { kind: 'fresh'; via: 'miss' | 'age'; why: string }
   /** A copy older than the purge. */
   | { kind: 'cached'; ageSeconds: number; why: string }
   /** The edge said neither Age nor a cache status that decides it. */
@@ -60,16 +60,21 @@ export type Freshness =
  * the edge's answer says: fresh from origin, still the old copy, or unknown. No verdict is
  * guessed: a HIT with no Age is unknown (it may have been cached again since the purge).
  */
-export function freshnessAfterPurge(headers: HeaderList, secondsSincePurge: number): Freshness {
+export function freshnessAfterPurge(headers: HeaderList, secondsSincePurge: number, httpStatus = 200): Freshness {
+  // Only an object's answer says anything of its copy: a 403, 404 or 5xx is the edge's answer, not the object's.
+  if (!((httpStatus >= 200 && httpStatus < 300) || httpStatus === 304))
+    return { kind: 'unknown', why: `the edge answered ${httpStatus}, which says nothing of the object's copy` };
   const status = cacheStatusOf(headers);
   const age = ageOf(headers);
   const said = status ? `${status.header}: ${status.value}` : undefined;
-  if (status?.status === 'miss') return { kind: 'fresh', why: `fetched from origin for this read (${said})` };
+  if (status?.status === 'miss')
+    return { kind: 'fresh', via: 'miss', why: `fetched from origin for this read (${said})` };
   if (age !== undefined) {
     // Age counts whole seconds, and the purge time is when its reply came: one second of slack.
     if (age <= Math.ceil(secondsSincePurge) + 1)
       return {
         kind: 'fresh',
+        via: 'age',
         why: `cached again after the purge: Age ${age} s, the purge was ${Math.round(secondsSincePurge)} s ago${said ? ` (${said})` : ''}`,
       };
     return {

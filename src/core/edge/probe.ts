@@ -2,6 +2,7 @@ import { Agent, type AgentOptions, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { ClientRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { isIP } from 'node:net';
 import { checkServerIdentity, connect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { QencodeError } from '../errors';
 import type { HeaderList } from './cors-check';
@@ -19,6 +20,8 @@ import type { HeaderList } from './cors-check';
 export const PROBE_LIMITS = {
   /** The whole look: connect, TLS, request, first byte. */
   deadlineMs: 20_000,
+  /** A connection's TCP and TLS handshakes together. */
+  handshakeMs: 10_000,
   /** Of a GET's body (sent when a host refuses HEAD): enough to see it starts. */
   bodyBytes: 64,
   headers: 100,
@@ -137,12 +140,13 @@ export class EdgeAgent extends Agent {
     callback?: (error: Error | null, stream: Duplex) => void,
   ): undefined {
     const done = (error: Error | null, socket?: Socket) => callback?.(error, socket as Duplex);
-    const servername = String(options.servername || options.host);
+    const host = String(options.servername || options.host).replace(/^\[(.*)\]$/, '$1');
     const record: SocketFacts = { started: performance.now(), used: false };
     const socket: TLSSocket = connect({
       ...(options as ConnectionOptions),
       ...(this.edge.connectTo ? { host: this.edge.connectTo.host, port: this.edge.connectTo.port } : {}),
-      servername,
+      // SNI names a host, never an address (RFC 6066).
+      ...(isIP(host) ? {} : { servername: host }),
       ...(this.edge.ca ? { ca: this.edge.ca } : {}),
       // Verified below, by hand: a certificate that is refused is still described.
       rejectUnauthorized: false,
@@ -152,9 +156,15 @@ export class EdgeAgent extends Agent {
     socket.once('lookup', () => (record.lookup = performance.now()));
     socket.once('connect', () => (record.connect = performance.now()));
     let settled = false;
+    // A server that accepts and then says nothing must not hold the look: the handshake has its own deadline.
+    const timer = setTimeout(
+      () => settle(new Error(`no TLS handshake within ${PROBE_LIMITS.handshakeMs / 1000} s`)),
+      PROBE_LIMITS.handshakeMs,
+    );
     const settle = (error: Error | null) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       if (error) {
         socket.destroy();
         done(error);
@@ -165,9 +175,9 @@ export class EdgeAgent extends Agent {
       const peer = socket.getPeerCertificate();
       record.certificate = certificateInfo(peer);
       settle(
-        socket.authorized && !checkServerIdentity(servername, peer)
+        socket.authorized && !checkServerIdentity(host, peer)
           ? null
-          : new CertificateProblem(untrusted(servername, socket, peer), record.certificate),
+          : new CertificateProblem(untrusted(host, socket, peer), record.certificate),
       );
     });
     socket.once('error', (error) => settle(error));
@@ -226,16 +236,22 @@ function send(url: URL, method: string, headers: Record<string, string>, agent: 
     // calls (its proxy support), and a look at the edge must go to the edge, over this agent's verified sockets.
     const options = {
       protocol: 'https:',
-      hostname: url.hostname,
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port || 443,
       path: `${url.pathname}${url.search}`,
       method,
       headers,
       agent,
       signal,
-      servername: url.hostname,
+    };
+    // Until a connection is made the request has no socket for the signal to close: it fails at once, and a
+    // connection that comes later is closed (the agent's handshake deadline bounds it too).
+    const abort = () => {
+      req.destroy();
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     };
     const req = new ClientRequest(options, (response) => {
+      signal.removeEventListener('abort', abort);
       const firstByteAt = performance.now();
       let read = 0;
       const finish = () => resolve({ response, socket: req.socket!, sentAt, firstByteAt, endedAt: performance.now() });
@@ -250,7 +266,12 @@ function send(url: URL, method: string, headers: Record<string, string>, agent: 
       response.once('end', finish);
       response.once('error', finish);
     });
-    req.once('error', reject);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    req.once('error', (error) => {
+      signal.removeEventListener('abort', abort);
+      reject(error);
+    });
     req.end();
   });
 }
@@ -302,7 +323,9 @@ export async function probeUrl(rawUrl: string, options: ProbeOptions = {}): Prom
       fellBackToGet,
     };
   } catch (error) {
-    if (deadline.aborted && !options.signal?.aborted)
+    if (options.signal?.aborted)
+      throw new QencodeError({ kind: 'cancelled', operation: 'checkUrl', reason: 'cancelled' });
+    if (deadline.aborted)
       throw new QencodeError({
         kind: 'timeout',
         operation: 'checkUrl',

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isMediaStorageRegion, mediaStorageUrl, MEDIA_STORAGE_REGIONS, playbackUrl, type Domain } from '../../core';
 import type { ProjectNode } from '../../explorer/nodes';
+import { certificateOf } from '../tls/certificate';
 import { answered } from '../../actions';
 import type { Services } from '../../services';
 
@@ -42,18 +43,28 @@ export async function regionOf(s: Services, projectId: string, bucket: string): 
   return knownRegion(s, projectId, bucket) ?? (await askRegion(s, projectId, bucket));
 }
 
-/** A URL for an object of a bucket: on a vod domain that serves it, else on its media-storage host. */
+/**
+ * A URL for an object of a bucket, as players reach it: on a vod domain of the bucket whose
+ * certificate is issued (https to it works); else on its media-storage host (its region asked
+ * once). A domain whose certificate cannot be told (the TLS list did not load) is used as before.
+ */
 export async function bucketUrl(
   s: Services,
   project: ProjectNode,
   bucket: string,
   objectPath: string,
 ): Promise<string> {
-  const domains = await s
+  const [domains, subs] = await s
     .ui()
-    .loading(t('Loading playback domains…'), () => project.data.items('domains').catch(() => [] as Domain[]));
-  const serving = domains.find((d) => d.type === 'vod' && d.bucketName === bucket);
-  return serving
-    ? playbackUrl(serving.name, objectPath)
+    .loading(t('Loading playback domains…'), () =>
+      Promise.all([
+        project.data.items('domains').catch(() => [] as Domain[]),
+        project.data.items('tls').catch(() => undefined),
+      ]),
+    );
+  const serving = domains.filter((d) => d.type === 'vod' && d.bucketName === bucket);
+  const served = subs ? serving.find((d) => certificateOf(d.id, subs) === 'issued') : serving[0];
+  return served
+    ? playbackUrl(served.name, objectPath)
     : mediaStorageUrl(bucket, await regionOf(s, project.projectId, bucket), objectPath);
 }

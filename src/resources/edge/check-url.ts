@@ -5,8 +5,6 @@ import {
   errorMessage,
   isMediaStorageUrl,
   mapUrl,
-  mediaStorageUrl,
-  playbackUrl,
   qencodeUrlsIn,
   validateObjectPath,
   type Domain,
@@ -14,7 +12,7 @@ import {
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { pickBucket } from '../buckets/picker';
-import { regionOf } from '../buckets/region';
+import { bucketUrl } from '../buckets/region';
 import { certificateOf, parseCname } from '../tls/certificate';
 import { describeVerdict } from '../tls/dns';
 import { cursorUrls, urlsOf } from '../purge/url-actions';
@@ -47,28 +45,7 @@ export async function checkObject(s: Services, node?: unknown): Promise<void> {
   )
     .trim()
     .replace(/^\/+/, '');
-  await checkAndShow(s, await edgeUrl(s, project, bucket, path), project);
-}
-
-/**
- * The URL players use for an object: on a vod domain of the bucket whose certificate is
- * issued (its TLS subscription, as listed), else on the bucket's media-storage host.
- */
-export async function edgeUrl(s: Services, project: ProjectNode, bucket: string, path: string): Promise<string> {
-  const [domains, subs] = await s
-    .ui()
-    .loading(t('Loading playback domains…'), () =>
-      Promise.all([
-        project.data.items('domains').catch(() => [] as Domain[]),
-        project.data.items('tls').catch(() => []),
-      ]),
-    );
-  const served = domains.find(
-    (d) => d.type === 'vod' && d.bucketName === bucket && certificateOf(d.id, subs) === 'issued',
-  );
-  return served
-    ? playbackUrl(served.name, path)
-    : mediaStorageUrl(bucket, await regionOf(s, project.projectId, bucket), path);
+  await checkAndShow(s, await bucketUrl(s, project, bucket, path), project);
 }
 
 async function askUrl(s: Services): Promise<string> {
@@ -159,13 +136,13 @@ export async function checkAndShow(s: Services, url: string, project?: ProjectNo
     else if (signal.aborted) throw result.reason;
     else facts.error = errorMessage(result.reason);
   });
-  if (owner && host.bucket) await rememberObject(s, owner, host.bucket, parsed.pathname.slice(1));
+  if (owner && host.bucket) await rememberObject(s, owner, host.bucket, decodedPath(parsed));
   await s.details.showMarkdown(owner?.projectName ?? parsed.host, `check ${parsed.host}`, checkReport(facts));
   const line = facts.result
     ? `${facts.result.status}: ${statusMeaning(facts.result.status, facts.result.headers, host)}`
     : facts.certificateProblem
       ? t('Not checked: the certificate of {0} is not trusted ({1}).', parsed.host, facts.certificateProblem.reason)
-      : t('No answer from {0}: {1}', parsed.host, facts.error ?? '');
+      : t('The answer of {0} could not be read: {1}', parsed.host, facts.error ?? '');
   void s
     .ui()
     .notify(
@@ -173,6 +150,15 @@ export async function checkAndShow(s: Services, url: string, project?: ProjectNo
       facts.result && facts.result.status < 400 ? 'info' : 'warning',
       `${line} (${displayUrl(url)})`,
     );
+}
+
+/** The object path of a URL, decoded (as it is typed); undefined escapes leave it as it is. */
+function decodedPath(url: URL): string {
+  try {
+    return decodeURIComponent(url.pathname.slice(1));
+  } catch {
+    return url.pathname.slice(1);
+  }
 }
 
 /** A bucket's remembered list: own keys only (a bucket named "__proto__" reads nothing from the prototype). */

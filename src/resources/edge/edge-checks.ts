@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { EdgeAgent, isMediaStorageUrl, probeUrl, runPool, type ProbeOptions, type ProbeResult } from '../../core';
+import { Cancelled } from '../../actions';
 import type { Services } from '../../services';
 import { isLoopback } from '../projects/clients';
 import { knownDomains } from '../purge/url-hover';
@@ -38,22 +39,24 @@ export class EdgeChecks implements vscode.Disposable {
     urls: readonly string[],
     signal: AbortSignal,
     onSettled?: (n: number) => void,
-  ): Promise<Map<string, ProbeResult | Error>> {
-    const out = new Map<string, ProbeResult | Error>();
+  ): Promise<Map<string, { look: ProbeResult | Error; at: number }>> {
+    const out = new Map<string, { look: ProbeResult | Error; at: number }>();
     await runPool(
       urls,
       EDGE_CONCURRENCY,
       async (url, itemSignal) => {
         try {
-          out.set(url, await this.probe(url, { signal: itemSignal }));
+          const look = await this.probe(url, { signal: itemSignal });
+          out.set(url, { look, at: Date.now() });
         } catch (error) {
           if (signal.aborted) throw error;
-          out.set(url, error instanceof Error ? error : new Error(String(error)));
+          out.set(url, { look: error instanceof Error ? error : new Error(String(error)), at: Date.now() });
         }
       },
       signal,
       onSettled,
     );
+    if (signal.aborted) throw new Cancelled();
     return out;
   }
 
@@ -71,7 +74,7 @@ export class EdgeChecks implements vscode.Disposable {
         'checkOtherHost',
         t('Check {0}?', host),
         t(
-          'It is not a media-storage host or a playback domain of a project loaded here. One HEAD request is sent to it, with no cookie, no credentials and no key.',
+          'It is not a media-storage host or a playback domain of a project loaded here. Requests that read no body are sent to it (HEAD, or a GET of one byte; a CORS test adds its preflight), with no cookie, no credentials and neither the API key nor an access token.',
         ),
         t('Check'),
       );

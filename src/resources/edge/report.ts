@@ -22,14 +22,13 @@ import {
 
 const md = markdownText;
 
-/** A URL as shown: a signed URL's token (`auth=…`) is not repeated in a document. */
+/** A URL as shown: a signed URL's token (`auth=…`) is not repeated in a document, whatever else is wrong with it. */
 export function displayUrl(url: string): string {
+  const redacted = url.replace(/([?&]auth=)[^&#]*/gi, '$1[redacted]');
   try {
-    const u = new URL(url);
-    if (u.searchParams.has('auth')) u.searchParams.set('auth', '[redacted]');
-    return decodeURI(u.href);
+    return decodeURI(redacted);
   } catch {
-    return url;
+    return redacted;
   }
 }
 
@@ -110,8 +109,15 @@ export function cacheSentence(headers: HeaderList): string {
 function certificateLines(cert: CertificateInfo | undefined, facts: CheckFacts): string[] {
   if (!cert) return ['No certificate was read.'];
   const host = new URL(facts.url).hostname;
+  // A certificate may name thousands of hosts: the first 50 are enough to read.
+  const names = cert.names.length
+    ? `${cert.names
+        .slice(0, 50)
+        .map((n) => md(n))
+        .join(', ')}${cert.names.length > 50 ? ` and ${cert.names.length - 50} more` : ''}`
+    : md(cert.subject);
   const lines = [
-    `- Names: ${cert.names.length ? cert.names.map((n) => md(n)).join(', ') : md(cert.subject)}`,
+    `- Names: ${names}`,
     `- Issuer: ${md(cert.issuer)}`,
     `- Valid: ${day(cert.validFrom)} to ${day(cert.validTo)}${cert.validTo.getTime() - facts.at.getTime() < 14 * 86_400_000 ? ' (expires within 14 days)' : ''}`,
   ];
@@ -146,7 +152,13 @@ export function checkReport(facts: CheckFacts): string {
       ...certificateLines(facts.certificateProblem.certificate, facts),
     );
   } else if (!result) {
-    lines.push('## No answer', '', md(facts.error ?? 'The edge did not answer.'));
+    lines.push(
+      '## No answer read',
+      '',
+      md(facts.error ?? 'The edge did not answer.'),
+      '',
+      'Edge checks connect directly, not through an HTTP proxy: where only a proxy reaches the internet, they cannot.',
+    );
   } else {
     lines.push(
       `## ${result.status} ${md(result.statusText)}`,
@@ -210,14 +222,18 @@ export function checkReport(facts: CheckFacts): string {
       '',
       codeBlock(result.headers.map(([n, v]) => `${n}: ${v}`)),
       '',
-      `Sent: ${result.method} with no cookie, no credentials and no token${result.remoteAddress ? `, to ${md(result.remoteAddress)}` : ''}.`,
+      `Sent: ${result.method} with no cookie, no credentials, and neither the API key nor an access token${result.remoteAddress ? `, to ${md(result.remoteAddress)}` : ''}.`,
     );
   return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n');
 }
 
-/** The verdict of Test CORS, in one sentence. */
-export function corsSentence(request: CorsRequest, verdict: CorsVerdict): string {
+/** The verdict of Test CORS, in one sentence; `status` is what the object's request was answered. */
+export function corsSentence(request: CorsRequest, verdict: CorsVerdict, status?: number): string {
   const how = `${request.method}${request.headers.length ? ` with ${request.headers.map(([n]) => n).join(', ')}` : ''}${request.credentials ? ', with credentials' : ''}`;
+  if (verdict.allowed && status !== undefined && status >= 300 && status < 400)
+    return `The edge answered a redirect (${status}): a browser follows it and judges the answer it gets there, which this test does not follow (${how}).`;
+  if (verdict.allowed && status !== undefined && status >= 400)
+    return `A page on ${request.origin} can read the edge's answer, but it is a ${status}, not the object (${how}).`;
   if (verdict.allowed) return `A page on ${request.origin} can read this object (${how}).`;
   const problem = verdict.problems[0];
   if (!problem) return `Unknown: the edge did not answer (${how}).`;
@@ -261,7 +277,7 @@ export function corsReport(facts: CorsFacts): string {
     '',
     `## ${verdict.allowed ? 'Allowed' : 'Blocked'}`,
     '',
-    md(corsSentence(request, verdict)),
+    md(corsSentence(request, verdict, facts.response?.status)),
     '',
   ];
   for (const p of verdict.problems)
@@ -349,19 +365,26 @@ export function verifyReport(rows: readonly VerifiedUrl[], purgedAt: Date, sampl
     r.error
       ? "can't tell"
       : r.freshness?.kind === 'fresh'
-        ? 'fresh from origin'
+        ? r.freshness.via === 'miss'
+          ? 'fresh from origin'
+          : 'fresh (cached again since the purge)'
         : r.freshness?.kind === 'cached'
           ? `still cached (Age ${r.freshness.ageSeconds} s)`
           : "can't tell";
   // One host for every URL (a stream): said once, and the table lists paths.
   const origins = new Set(rows.map((r) => originOf(r.url)));
   const shared = origins.size === 1 ? [...origins][0] : undefined;
-  const shown = (url: string) => displayUrl(shared ? url.slice(shared.length) || '/' : url);
+  const shown = (url: string) => {
+    const whole = displayUrl(url);
+    return shared && whole.startsWith(shared) ? whole.slice(shared.length) || '/' : whole;
+  };
   return [
     '# Verify purge',
     '',
     `Purged ${purgedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC. ${md(verifySummary(rows))}.`,
     ...(shared ? ['', `On ${md(shared)}:`] : []),
+    '',
+    'A purge can take a few seconds to reach every edge node: a copy still cached right after one may be gone a moment later.',
     ...(sampleNote ? ['', md(sampleNote)] : []),
     '',
     `| ${shared ? 'path' : 'URL'} | verdict | why |`,

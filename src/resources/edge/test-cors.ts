@@ -18,8 +18,9 @@ import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { parseUri } from '../buckets/cors-fs';
 import { pickBucket } from '../buckets/picker';
+import { bucketUrl } from '../buckets/region';
 import { projectById } from '../projects/picker';
-import { edgeUrl, remembered } from './check-url';
+import { remembered } from './check-url';
 import { corsReport, corsSentence, disagrees, type CorsFacts } from './report';
 
 const t = vscode.l10n.t;
@@ -36,11 +37,13 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export async function testCors(s: Services, node?: unknown): Promise<void> {
   const { project, bucket } = await bucketOf(s, node);
-  const policy = await s
-    .ui()
-    .loading(t('Reading the CORS policy of {0}…', bucket), () =>
-      getCors(s.clients.client(project.projectId), bucket).catch(() => undefined),
-    );
+  let policyProblem: string | undefined;
+  const policy = await s.ui().loading(t('Reading the CORS policy of {0}…', bucket), () =>
+    getCors(s.clients.client(project.projectId), bucket).catch((error: unknown) => {
+      policyProblem = errorMessage(error);
+      return undefined;
+    }),
+  );
   const origin = await askOrigin(s, project, bucket, policy);
   const request = await askRequest(s, origin);
   const url = await askObject(s, project, bucket);
@@ -51,7 +54,15 @@ export async function testCors(s: Services, node?: unknown): Promise<void> {
   if (policy) {
     facts.policy = policy;
     facts.policyVerdict = judgePolicy(request, policy);
+    const own = policy['Access-Control-Allow-Origin'];
+    const sent = own && own !== '*' ? originOf(own) : undefined;
+    if (own && sent && sent !== own)
+      facts.verdict.notes.push(
+        `The policy names ${own}, but a browser sends ${sent}: the edge must name the origin exactly as browsers send it.`,
+      );
   }
+  if (policyProblem)
+    facts.verdict.notes.push(`The bucket's policy could not be read, so it is not compared: ${policyProblem}`);
   await rememberOrigin(s, project, bucket, origin);
   await s.details.showMarkdown(
     project.projectName,
@@ -64,7 +75,7 @@ export async function testCors(s: Services, node?: unknown): Promise<void> {
     .notify(
       'corsTested',
       facts.verdict.allowed ? 'info' : 'warning',
-      `${corsSentence(request, facts.verdict)}${disagrees(facts) ? ` ${t('The edge disagrees with the bucket’s policy.')}` : ''}`,
+      `${corsSentence(request, facts.verdict, facts.response?.status)}${disagrees(facts) ? ` ${t('The edge disagrees with the bucket’s policy.')}` : ''}`,
       ...(disagrees(facts) ? [purge] : []),
     );
   if (choice === purge) await purgeOne(s, project, url);
@@ -146,8 +157,8 @@ async function askOrigin(
         ),
       ).origin
     : undefined;
-  if (picked) return picked;
-  return answered(
+  if (picked) return originOf(picked) ?? picked;
+  const typedOrigin = answered(
     await s.ui().input({
       id: 'corsOriginInput',
       title: t('Test CORS of {0}: the page’s origin', bucket),
@@ -156,6 +167,8 @@ async function askOrigin(
         originOf(v.trim()) ? undefined : t('An origin is a scheme and a host, with no path: https://app.example.com'),
     }),
   ).trim();
+  // As a browser sends it: lowercase host, no default port.
+  return originOf(typedOrigin) ?? typedOrigin;
 }
 
 /** "https://app.example.com" (or "null"), serialized as a browser sends it; undefined when it is not an origin. */
@@ -204,10 +217,13 @@ async function askRequest(s: Services, origin: string): Promise<CorsRequest> {
           credentials: true,
         },
         ...['POST', 'PUT', 'DELETE'].map((m) => ({
-          label: m,
-          detail: t('Needs a preflight; only the preflight is sent (the {0} could change the object).', m),
+          label: m === 'POST' ? t('POST (JSON)') : m,
+          detail: t(
+            'With Content-Type: application/json, so a browser asks first: only the preflight is sent (the {0} itself could change the object).',
+            m,
+          ),
           method: m,
-          headers: [] as [string, string][],
+          headers: [['Content-Type', 'application/json']] as [string, string][],
           credentials: false,
         })),
       ],
@@ -240,7 +256,7 @@ async function askObject(s: Services, project: ProjectNode, bucket: string): Pro
       },
     }),
   ).trim();
-  return /^https:\/\//i.test(text) ? text : edgeUrl(s, project, bucket, text.replace(/^\/+/, ''));
+  return /^https:\/\//i.test(text) ? text : bucketUrl(s, project, bucket, text.replace(/^\/+/, ''));
 }
 
 async function rememberOrigin(s: Services, project: ProjectNode, bucket: string, origin: string): Promise<void> {

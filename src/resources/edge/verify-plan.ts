@@ -10,6 +10,8 @@ export interface VerifyPlan {
   urls: string[];
   /** Said in the report: how the URLs were chosen, when not all were. */
   note?: string;
+  /** When the first purge of these URLs was accepted, for a plan passed on to a retry. */
+  purgedAt?: number;
 }
 
 /**

@@ -25,11 +25,13 @@ export async function verifyPurge(
       s.edge.probeAll(plan.urls, signal, (n) => report(`${n} / ${plan.urls.length}`, 100 / plan.urls.length)),
     );
   const rows: VerifiedUrl[] = plan.urls.map((url) => {
-    const look = looks.get(url);
-    if (!look) return { url, error: t('not checked') };
+    const found = looks.get(url);
+    if (!found) return { url, error: t('not checked') };
+    const { look, at } = found;
     if (look instanceof Error) return { url, error: errorMessage(look) };
-    const seconds = (Date.now() - purgedAt) / 1000;
-    return { url, status: look.status, freshness: freshnessAfterPurge(look.headers, seconds) };
+    // From the purge to this look (not to the last one): an Age is compared with the time that had passed then.
+    const seconds = (at - purgedAt) / 1000;
+    return { url, status: look.status, freshness: freshnessAfterPurge(look.headers, seconds, look.status) };
   });
   await s.details.showMarkdown(
     project.projectName,

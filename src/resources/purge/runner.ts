@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as api from '../../core';
 import { errorMessage, runPool, type PurgeTarget } from '../../core';
+import { isCancellation } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { verifyPurge } from '../edge/verify';
@@ -65,32 +66,7 @@ export class PurgeRunner {
 
     const details = t('Show Details');
     const check = t('Verify');
-    const retry = t('Retry Failed');
-    const rest = t('Purge the Rest');
-    const held = phases.length > 1 && failed.length > 0 && notSent.length > 0;
-    let message: string;
-    const actions: string[] = [];
-    if (failed.length) {
-      message = held
-        ? t(
-            'Purged {0} of {1}; {2} failed, so the {3} manifests after them were held back (a player must not get a fresh manifest pointing at stale segments).',
-            done.length,
-            all.length,
-            failed.length,
-            notSent.length,
-          )
-        : t('Purged {0} of {1}; {2} failed.', done.length, all.length, failed.length);
-      actions.push(retry);
-    } else if (notSent.length) {
-      message = t('Purge cancelled: {0} purged, {1} failed, {2} not sent.', done.length, failed.length, notSent.length);
-      actions.push(rest);
-    } else {
-      // What is known: the API accepted every purge (the edge then fetches each object from storage again).
-      message =
-        all.length === 1
-          ? t('The CDN accepted the purge of {0} in {1}.', all[0]!.path, all[0]!.bucket)
-          : t('The CDN accepted the purge of {0}.', what);
-    }
+    const { message, actions } = summary(all, what, done.length, failed.length, notSent.length, phases.length > 1);
     // What the edge serves now can be checked once every purge was accepted (a part of a stream is not verified as if whole).
     const verifiable = verify && verify.urls.length > 0 && done.length === all.length ? verify : undefined;
     const auto =
@@ -99,7 +75,8 @@ export class PurgeRunner {
       vscode.workspace.getConfiguration('qencodeCdn').get<boolean>('purge.verifyAutomatically', false);
     if (verifiable && !auto) actions.push(check);
     actions.push(details);
-    if (auto) void verifyPurge(this.s, project, verifiable, purgedAt).catch((e: unknown) => this.failed(e));
+    const since = verifiable?.purgedAt ?? purgedAt;
+    if (auto) void verifyPurge(this.s, project, verifiable, since).catch((e: unknown) => this.failed(e));
     const choice = await ui.notify(
       'purgeSummary',
       failed.length || notSent.length ? 'warning' : 'info',
@@ -108,8 +85,10 @@ export class PurgeRunner {
     );
     // Again in the same order: what failed or was not sent, phase by phase.
     const again = results.map((r) => [...r.failed.map((f) => f.item), ...r.notSent]).filter((p) => p.length > 0);
-    if (choice === retry || choice === rest) await this.run(project, again, title, verify);
-    if (choice === check && verifiable) await verifyPurge(this.s, project, verifiable, purgedAt);
+    // What was purged before the retry was purged earlier: Verify counts from the first purge.
+    if (choice === RETRY() || choice === REST())
+      await this.run(project, again, title, verify && { ...verify, purgedAt: verify.purgedAt ?? purgedAt });
+    if (choice === check && verifiable) await verifyPurge(this.s, project, verifiable, since);
     if (choice === details) {
       await this.s.details.show(project.projectName, `purge ${run.at}`, {
         purged: done,
@@ -120,6 +99,7 @@ export class PurgeRunner {
   }
 
   private failed(error: unknown): void {
+    if (isCancellation(error)) return;
     void this.s.ui().notify('purgeVerified', 'error', t('Verify failed: {0}', errorMessage(error)));
   }
 
@@ -142,4 +122,45 @@ export class PurgeRunner {
     }
     void this.s.ui().notify('done', 'info', t('The CDN accepted the purge of every object in bucket {0}.', bucket));
   }
+}
+
+const RETRY = () => t('Retry Failed');
+const REST = () => t('Purge the Rest');
+
+/** What the notification after a purge says, and the actions it offers for what failed or was not sent. */
+function summary(
+  all: readonly PurgeTarget[],
+  what: string,
+  done: number,
+  failed: number,
+  notSent: number,
+  phased: boolean,
+): { message: string; actions: string[] } {
+  if (failed)
+    return {
+      message:
+        phased && notSent
+          ? t(
+              'Purged {0} of {1}; {2} failed, so the {3} manifests after them were held back (a player must not get a fresh manifest pointing at stale segments).',
+              done,
+              all.length,
+              failed,
+              notSent,
+            )
+          : t('Purged {0} of {1}; {2} failed.', done, all.length, failed),
+      actions: [RETRY()],
+    };
+  if (notSent)
+    return {
+      message: t('Purge cancelled: {0} purged, {1} failed, {2} not sent.', done, failed, notSent),
+      actions: [REST()],
+    };
+  // What is known: the API accepted every purge (the edge then fetches each object from storage again).
+  return {
+    message:
+      all.length === 1
+        ? t('The CDN accepted the purge of {0} in {1}.', all[0]!.path, all[0]!.bucket)
+        : t('The CDN accepted the purge of {0}.', what),
+    actions: [],
+  };
 }
