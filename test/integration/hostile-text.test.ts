@@ -137,7 +137,10 @@ describe('text anyone can write never becomes a command link (the rendered workb
       ),
     );
     try {
-      ctx.ui.pickAnswer('bucket', 'media-assets').inputAnswer('streamPrefix', 'streams/hostile/');
+      ctx.ui
+        .pickAnswer('bucket', 'media-assets')
+        .inputAnswer('streamPrefix', 'streams/hostile/')
+        .pickAnswer('region', 'us-west');
       await run('purgeStream', vscode.Uri.file(file));
       const message = await waitForMessage('Could not read the manifest');
       assert.ok(message.text.includes('[run-the-marker]'), `the URL is shown, as text: ${message.text}`);
@@ -183,7 +186,7 @@ describe('a local file is checked before it is read', () => {
   it('a file whose size says 0 (a link to /proc/self/status) is read to its end, not cut at what the size said', async () => {
     await addProject();
     symlinkSync('/proc/self/status', join(folder, 'status.m3u8'));
-    ctx.ui.pickAnswer('bucket', 'media-assets').inputAnswer('streamPrefix', 'streams/');
+    ctx.ui.pickAnswer('bucket', 'media-assets').inputAnswer('streamPrefix', 'streams/').pickAnswer('region', 'us-west');
     await run('purgeStream', vscode.Uri.file(join(folder, 'status.m3u8')));
     const [error] = ctx.ui.errors();
     assert.match(
