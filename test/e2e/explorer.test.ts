@@ -225,7 +225,7 @@ describe('Qencode CDN explorer, through the UI', { timeout: 300_000 }, () => {
       await wb.screenshot(join(RESULTS, 'e2e-cors-draft.png'));
       await lens.click();
       const dialog = wb.page.locator('.monaco-dialog-box', {
-        hasText: 'Apply the CORS policy of media-assets to the CDN',
+        hasText: /Apply the CORS policy of media-assets \(project .+\) to the CDN/,
       });
       await dialog.waitFor({ timeout: 15_000 });
       await wb.screenshot(join(RESULTS, 'e2e-cors-apply.png'));
