@@ -15,16 +15,15 @@ import { domainsGroup } from './resources/domains/node';
 import { customDomainCommands } from './resources/domains/setup';
 import { keyCommands } from './resources/keys/commands';
 import { keysGroup } from './resources/keys/node';
-import { edgeCommands } from './resources/edge/commands';
-import { EdgeChecks } from './resources/edge/edge-checks';
+import { edgeChunk, edgeCommands } from './resources/edge/commands';
+import type { EdgeChecks } from './resources/edge/edge-checks';
 import { PrivateKeys } from './resources/keys/private-keys';
 import { projectCommands, reenterApiKey } from './resources/projects/commands';
 import { Clients } from './resources/projects/clients';
 import { Projects } from './resources/projects/store';
 import { PurgeHistory } from './resources/purge/history';
-import { purgeCommands } from './resources/purge/commands';
+import { purgeCommands, streamCommands } from './resources/purge/commands';
 import { PurgeRunner } from './resources/purge/runner';
-import { streamCommands } from './resources/purge/stream';
 import { registerUrlActions, urlCommands } from './resources/purge/url-actions';
 import { tlsCommands, watchActions } from './resources/tls/commands';
 import { DnsChecks } from './resources/tls/dns';
@@ -135,8 +134,19 @@ function createServices(context: vscode.ExtensionContext, log: Log, ui: () => Ui
   });
   const details = new DetailsDocuments(log.shown);
   const cors = new CorsFileSystem(projects, clients, data, log, ui, context.globalState);
-  const edge = new EdgeChecks({ ui, clients, explorer, log });
-  const purge = new PurgeRunner({ ui, clients, purgeHistory, log, details, edge });
+  // The edge checks' connections are made on first use, with their chunk (dist/edge.js).
+  let edge: EdgeChecks | undefined;
+  context.subscriptions.push({ dispose: () => edge?.dispose() });
+  const purge = new PurgeRunner({
+    ui,
+    clients,
+    purgeHistory,
+    log,
+    details,
+    get edge() {
+      return s.edge;
+    },
+  });
   const s: Services = {
     log,
     ui,
@@ -154,7 +164,9 @@ function createServices(context: vscode.ExtensionContext, log: Log, ui: () => Ui
     dns,
     tlsWatch,
     purge,
-    edge,
+    get edge() {
+      return (edge ??= new (edgeChunk().EdgeChecks)({ ui, clients, explorer, log }));
+    },
     reenterApiKey: (projectId) => reenterApiKey(s, projectId),
   };
   return s;
@@ -175,7 +187,6 @@ function subscribe(context: vscode.ExtensionContext, s: Services): void {
     s.log,
     projects,
     s.clients,
-    s.edge,
     privateKeys,
     explorer,
     s.treeView,

@@ -32,7 +32,9 @@ import { latencyBench, latencyReport } from './latency';
  */
 const RUNS = 5;
 const RESULTS = join(ROOT, 'test-results');
-const BUNDLE_BUDGET = 760 * 1000;
+/** What start-up loads, and what the extension holds in all (test/unit/bundle.test.ts checks the same). */
+const STARTUP_BUDGET = 560 * 1000;
+const BUNDLE_BUDGET = 800 * 1000;
 
 interface Stat {
   median: number;
@@ -47,13 +49,17 @@ const r1 = (n: number) => Math.round(n * 10) / 10;
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
 async function bundleSize() {
-  const esbuild = await import('esbuild');
-  const { buildOptions } = (await import(pathToFileURL(join(ROOT, 'esbuild.mjs')).href)) as {
-    buildOptions: (p: boolean) => import('esbuild').BuildOptions;
+  const { buildAll } = (await import(pathToFileURL(join(ROOT, 'esbuild.mjs')).href)) as {
+    buildAll: (o: { production: boolean; write: boolean }) => Promise<{
+      startup: { bytes: number };
+      chunks: { file: string; bytes: number }[];
+      files: { path: string; contents: Uint8Array }[];
+    }>;
   };
-  const result = await esbuild.build({ ...buildOptions(true), absWorkingDir: ROOT, write: false });
-  const js = result.outputFiles!.find((f) => f.path.endsWith('extension.js'))!;
-  return { bytes: js.contents.length, gzip: gzipSync(js.contents).length };
+  const built = await buildAll({ production: true, write: false });
+  const js = built.files.find((f) => f.path.endsWith(join('dist', 'extension.js')))!;
+  const total = built.startup.bytes + built.chunks.reduce((n, c) => n + c.bytes, 0);
+  return { bytes: built.startup.bytes, gzip: gzipSync(js.contents).length, totalBytes: total };
 }
 
 interface HostResult {
@@ -295,7 +301,13 @@ async function main(): Promise<void> {
       node: process.version,
       vscode: hosts[0]!.vscodeVersion,
     },
-    bundle: { bytes: bundle.bytes, gzipBytes: bundle.gzip, budgetBytes: BUNDLE_BUDGET },
+    bundle: {
+      bytes: bundle.bytes,
+      gzipBytes: bundle.gzip,
+      totalBytes: bundle.totalBytes,
+      budgetBytes: STARTUP_BUDGET,
+      totalBudgetBytes: BUNDLE_BUDGET,
+    },
     moduleLoadMs: stat(hosts.map((h) => h.moduleLoadMs)),
     activateMs: stat(hosts.map((h) => h.activateMs)),
     activationIo: {
@@ -379,7 +391,10 @@ async function main(): Promise<void> {
       'activate() does no network and no SecretStorage I/O',
       results.activationIo.requests === 0 && results.activationIo.secretReads === 0,
     ],
-    ['bundle <= 760 KB', bundle.bytes <= BUNDLE_BUDGET],
+    [
+      'start-up bundle <= 560 KB, with its chunks <= 800 KB',
+      bundle.bytes <= STARTUP_BUDGET && bundle.totalBytes <= BUNDLE_BUDGET,
+    ],
     [
       'stream preview (5,000 segments) <= 1.25x its round-trip bound',
       results.streams.previewMs.median <= 1.25 * results.streams.boundMs,
@@ -408,9 +423,9 @@ async function main(): Promise<void> {
   const fmt = (s: Stat, unit: string) => `${r1(s.median)} ${unit} (${r1(s.min)} to ${r1(s.max)})`;
   const rows: [string, string, string][] = [
     [
-      'Bundle (production)',
-      `${Math.round(bundle.bytes / 1000)} KB, ${Math.round(bundle.gzip / 1000)} KB gzip`,
-      `budget ${BUNDLE_BUDGET / 1000} KB`,
+      'Start-up bundle (production)',
+      `${Math.round(bundle.bytes / 1000)} KB (${Math.round(bundle.gzip / 1000)} KB gzip) of ${Math.round(bundle.totalBytes / 1000)} KB`,
+      `what start-up loads, of the whole with its chunks (loaded on first use); budget ${STARTUP_BUDGET / 1000} KB and ${BUNDLE_BUDGET / 1000} KB`,
     ],
     ['Module load (real host)', fmt(results.moduleLoadMs, 'ms'), 'budget 60 ms'],
     ['activate() (real host)', fmt(results.activateMs, 'ms'), 'budget 15 ms; 0 requests, 0 secret reads'],

@@ -1,9 +1,24 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO_API_KEY } from '../emulator/emulator';
-import { addProject, children, context, ctx, EXTENSION_ID, group, reset, rows, sent, verifyUi } from './helpers';
+import { SAMPLE } from '../emulator/sample-data';
+import { CANCEL } from './scripted-ui';
+import {
+  addProject,
+  children,
+  context,
+  ctx,
+  distFilesLoaded,
+  EXTENSION_ID,
+  group,
+  reset,
+  rows,
+  run,
+  sent,
+  verifyUi,
+} from './helpers';
 
 describe('activation and basics', () => {
   beforeEach(reset);
@@ -16,8 +31,28 @@ describe('activation and basics', () => {
   });
 
   it('activation does no network and no SecretStorage I/O', () => {
-    assert.deepEqual(ctx.afterActivation, { requests: 0, secretReads: 0 });
+    assert.deepEqual(ctx.afterActivation, { requests: 0, secretReads: 0, distFiles: ['extension.js'] });
     assert.ok(ctx.api.activateMs >= 0 && ctx.api.activateMs < 1000);
+  });
+
+  it("a chunk loads on its first use, once, and takes start-up's modules from dist/extension.js", async () => {
+    await addProject();
+    assert.equal(distFilesLoaded().includes('edge.js'), false, 'no edge check has run yet');
+    const url = `https://${SAMPLE.mediaBucket}.media-storage.us-west.qencode.com/streams/launch/master.m3u8`;
+    await run('checkUrl', { url });
+    await run('checkUrl', { url });
+    assert.deepEqual(ctx.ui.errors(), []);
+    assert.ok(distFilesLoaded().includes('edge.js'), 'Check URL loaded dist/edge.js');
+    // One copy of start-up's modules: the chunk requires the file VS Code loaded, not a second one.
+    const ours = realpathSync(
+      join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'extension.js'),
+    );
+    const startups = Object.keys(require.cache).filter((file) => existsSync(file) && realpathSync(file) === ours);
+    assert.equal(startups.length, 1, startups.join(', '));
+    // A Cancel thrown in the chunk is start-up's Cancelled (the same class): silent.
+    ctx.ui.inputAnswer('checkUrl', CANCEL);
+    await run('checkUrl');
+    assert.deepEqual(ctx.ui.errors(), []);
   });
 
   it('registers every contributed command', async () => {

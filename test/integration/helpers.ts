@@ -8,7 +8,7 @@ import type { DomainNode } from '../../src/resources/domains/node';
 import type { SigningKeyNode } from '../../src/resources/keys/node';
 import type { TlsNode } from '../../src/resources/tls/node';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { DnsServer } from '../emulator/dns-server';
 import { testCertificates, writeCaFile } from '../emulator/https';
 import { DEMO_API_KEY, Emulator } from '../emulator/emulator';
@@ -26,7 +26,8 @@ export const ctx = {} as {
   api: TestSurface;
   ui: ScriptedUi;
   focus: ControlledFocus;
-  afterActivation: { requests: number; secretReads: number };
+  /** What activation did: requests, secret reads, and which of the extension's dist/ files Node loaded. */
+  afterActivation: { requests: number; secretReads: number; distFiles: string[] };
 };
 
 /** The window focus the TLS watch sees: unfocused unless a test says otherwise, so no poll runs behind other tests. */
@@ -66,12 +67,25 @@ export function setup(): Promise<void> {
     const api = await ext.activate();
     assert.ok(api, 'the test host (ExtensionMode.Test) gets the test surface');
     ctx.api = api;
-    ctx.afterActivation = { requests: ctx.emulator.requests.length, secretReads: ctx.api.controls.secretReads() };
+    ctx.afterActivation = {
+      requests: ctx.emulator.requests.length,
+      secretReads: ctx.api.controls.secretReads(),
+      distFiles: distFilesLoaded(),
+    };
     console.log(
       `VS Code ${vscode.version} (${vscode.env.appHost}, ui kind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'}), emulator at ${url}`,
     );
   })();
   return started;
+}
+
+/** The extension's files in dist/ that Node has loaded (its module cache), by name. */
+export function distFilesLoaded(): string[] {
+  const dist = join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist') + sep;
+  return Object.keys(require.cache)
+    .filter((file) => file.startsWith(dist))
+    .map((file) => file.slice(dist.length))
+    .sort();
 }
 
 /** Before each test: a fresh emulator state and log, a fresh prompt script, no projects. */

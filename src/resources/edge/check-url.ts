@@ -1,14 +1,11 @@
 import * as vscode from 'vscode';
 import { answered, check, Hint } from '../../actions';
-import {
-  CertificateProblem,
-  errorMessage,
-  isMediaStorageUrl,
-  mapUrl,
-  qencodeUrlsIn,
-  validateObjectPath,
-  type Domain,
-} from '../../core';
+import { CertificateProblem } from '../../core/edge/probe';
+import { errorMessage } from '../../core/errors';
+import { isMediaStorageUrl, mapUrl } from '../../core/purge';
+import { type Domain } from '../../core/schemas';
+import { qencodeUrlsIn } from '../../core/stream/urls';
+import { validateObjectPath } from '../../core/validators';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { pickBucket } from '../buckets/picker';

@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../commands';
-import { checkObject, checkUrl } from './check-url';
-import { testCors } from './test-cors';
+import { onFirstUse } from '../../first-use';
 
 const t = vscode.l10n.t;
 
+/** Check URL, Test CORS, Verify and their connections: dist/edge.js, loaded on first use. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const edgeChunk = onFirstUse(() => require('./chunk') as typeof import('./chunk'));
+
 /** The edge checks: what the CDN serves for a URL, and a bucket's CORS as a browser meets it. */
 export const edgeCommands = (): Command[] => [
-  { id: 'qencodeCdn.checkUrl', name: t('Check URL'), run: checkUrl },
-  { id: 'qencodeCdn.checkObject', name: t('Check object'), run: checkObject },
-  { id: 'qencodeCdn.testCors', name: t('Test CORS'), run: testCors },
+  { id: 'qencodeCdn.checkUrl', name: t('Check URL'), run: (s, value) => edgeChunk().checkUrl(s, value) },
+  { id: 'qencodeCdn.checkObject', name: t('Check object'), run: (s, node) => edgeChunk().checkObject(s, node) },
+  { id: 'qencodeCdn.testCors', name: t('Test CORS'), run: (s, node) => edgeChunk().testCors(s, node) },
 ];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { EdgeAgent, isMediaStorageUrl, probeUrl, runPool, type ProbeOptions, type ProbeResult } from '../../core';
+import { EdgeAgent, probeUrl, type ProbeOptions, type ProbeResult } from '../../core/edge/probe';
+import { isMediaStorageUrl, runPool } from '../../core/purge';
 import { Cancelled } from '../../actions';
 import type { Services } from '../../services';
 import { isLoopback } from '../projects/clients';

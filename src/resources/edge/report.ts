@@ -1,17 +1,7 @@
-import {
-  ageOf,
-  CACHE_STATUS_HEADERS,
-  cacheStatusOf,
-  codeBlock,
-  headerValue,
-  markdownText,
-  type CertificateInfo,
-  type CorsRequest,
-  type CorsVerdict,
-  type Freshness,
-  type HeaderList,
-  type ProbeResult,
-} from '../../core';
+import { ageOf, CACHE_STATUS_HEADERS, cacheStatusOf, type Freshness } from '../../core/edge/cache-state';
+import { headerValue, type CorsRequest, type CorsVerdict, type HeaderList } from '../../core/edge/cors-check';
+import { type CertificateInfo, type ProbeResult } from '../../core/edge/probe';
+import { codeBlock, markdownText } from '../../core/plain-text';
 
 /*
  * What the edge checks show: Markdown documents read in VS Code's preview, and the one

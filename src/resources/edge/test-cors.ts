@@ -1,19 +1,18 @@
 import * as vscode from 'vscode';
 import { answered, check } from '../../actions';
+import { getCors } from '../../core/bucket-operations';
 import {
-  errorMessage,
-  getCors,
   judgeCors,
   judgePolicy,
-  mapUrl,
   needsPreflight,
   unsafeHeaderNames,
-  validateObjectPath,
-  type CorsPolicy,
   type CorsRequest,
-  type Domain,
-  type ProbeResult,
-} from '../../core';
+} from '../../core/edge/cors-check';
+import { type ProbeResult } from '../../core/edge/probe';
+import { errorMessage } from '../../core/errors';
+import { mapUrl } from '../../core/purge';
+import { type CorsPolicy, type Domain } from '../../core/schemas';
+import { validateObjectPath } from '../../core/validators';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { parseUri } from '../buckets/cors-fs';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { freshnessAfterPurge, errorMessage } from '../../core';
+import { freshnessAfterPurge } from '../../core/edge/cache-state';
+import { errorMessage } from '../../core/errors';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
 import { verifyReport, verifySummary, type VerifiedUrl } from './report';

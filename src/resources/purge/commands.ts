@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../commands';
+import { onFirstUse } from '../../first-use';
 import { clip, parsePurgeList, validateObjectPath, type PurgeTarget } from '../../core';
 import { answered, check, confirm } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
@@ -209,6 +210,19 @@ export const purgeCommands = (): Command[] => [
   { id: 'qencodeCdn.purgeFromEditor', name: t('Purge paths in this editor'), run: purgeFromEditor },
   { id: 'qencodeCdn.purgeBucket', name: t('Purge bucket'), run: purgeBucket },
   { id: 'qencodeCdn.purgeHistory', name: t('Purge history'), run: purgeHistory },
+];
+
+/** Purge Stream (a stream's manifests read) and Copy Playback URL: dist/streams.js, loaded on first use. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const streamChunk = onFirstUse(() => require('./stream') as typeof import('./stream'));
+
+export const streamCommands = (): Command[] => [
+  { id: 'qencodeCdn.purgeStream', name: t('Purge stream'), run: (s, node) => streamChunk().purgeStream(s, node) },
+  {
+    id: 'qencodeCdn.copyPlaybackUrl',
+    name: t('Copy playback URL'),
+    run: (s, node) => streamChunk().copyPlaybackUrl(s, node),
+  },
 ];
 
 /**

@@ -4,7 +4,7 @@ import { errorMessage, runPool, type PurgeTarget } from '../../core';
 import { isCancellation } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
-import { verifyPurge } from '../edge/verify';
+import { edgeChunk } from '../edge/commands';
 import { AUTO_VERIFY_MAX, type VerifyPlan } from '../edge/verify-plan';
 import { describeTargets, stamp, type PurgeRun } from './history';
 
@@ -76,7 +76,10 @@ export class PurgeRunner {
     if (verifiable && !auto) actions.push(check);
     actions.push(details);
     const since = verifiable?.purgedAt ?? purgedAt;
-    if (auto) void verifyPurge(this.s, project, verifiable, since).catch((e: unknown) => this.failed(e));
+    if (auto)
+      void edgeChunk()
+        .verifyPurge(this.s, project, verifiable, since)
+        .catch((e: unknown) => this.failed(e));
     const choice = await ui.notify(
       'purgeSummary',
       failed.length || notSent.length ? 'warning' : 'info',
@@ -88,7 +91,7 @@ export class PurgeRunner {
     // What was purged before the retry was purged earlier: Verify counts from the first purge.
     if (choice === RETRY() || choice === REST())
       await this.run(project, again, title, verify && { ...verify, purgedAt: verify.purgedAt ?? purgedAt });
-    if (choice === check && verifiable) await verifyPurge(this.s, project, verifiable, since);
+    if (choice === check && verifiable) await edgeChunk().verifyPurge(this.s, project, verifiable, since);
     if (choice === details) {
       await this.s.details.show(project.projectName, `purge ${run.at}`, {
         purged: done,

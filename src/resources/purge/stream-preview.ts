@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { codeBlock, markdownText, type StreamCollection } from '../../core';
+import { codeBlock, markdownText } from '../../core/plain-text';
+import { type StreamCollection } from '../../core/stream/types';
 
 const t = vscode.l10n.t;
 

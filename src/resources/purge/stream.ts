@@ -1,24 +1,15 @@
 import * as path from 'node:path';
-import type { Command } from '../../commands';
 import * as vscode from 'vscode';
-import {
-  collectFromText,
-  collectStream,
-  errorMessage,
-  httpFetcher,
-  isManifestKind,
-  isManifestPath,
-  MANIFEST_BUDGET,
-  mapUrl,
-  mediaStorageUrl,
-  playbackUrl,
-  urlAt,
-  validateObjectPath,
-  withMediaOverride,
-  type Domain,
-  type FetchText,
-  type StreamCollection,
-} from '../../core';
+import { errorMessage } from '../../core/errors';
+import { mapUrl } from '../../core/purge';
+import { type Domain } from '../../core/schemas';
+import { MANIFEST_BUDGET } from '../../core/stream/budget';
+import { collectFromText, collectStream } from '../../core/stream/collector';
+import { httpFetcher } from '../../core/stream/http-fetch';
+import { withMediaOverride } from '../../core/stream/media-override';
+import { isManifestKind, type FetchText, type StreamCollection } from '../../core/stream/types';
+import { isManifestPath, mediaStorageUrl, playbackUrl, urlAt } from '../../core/stream/urls';
+import { validateObjectPath } from '../../core/validators';
 import { answered, check, confirm, Hint } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
 import type { Services } from '../../services';
@@ -142,12 +133,6 @@ export async function copyPlaybackUrl(s: Services, node?: unknown): Promise<void
   }
   throw new Error(t('Copy Playback URL works on a bucket or a vod domain in the explorer'));
 }
-
-/** Purge Stream and Copy Playback URL. */
-export const streamCommands = (): Command[] => [
-  { id: 'qencodeCdn.purgeStream', name: t('Purge stream'), run: purgeStream },
-  { id: 'qencodeCdn.copyPlaybackUrl', name: t('Copy playback URL'), run: copyPlaybackUrl },
-];
 
 async function streamStart(s: Services, node: unknown): Promise<StreamStart> {
   const ui = s.ui();
