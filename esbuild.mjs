@@ -2,7 +2,7 @@
 // Writes dist/extension.js (what start-up loads), one file per chunk (CHUNKS, loaded on
 // first use) and dist/meta.json (the start-up bundle's metafile, which the size budget reads).
 import * as esbuild from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,9 @@ export const CHUNKS = [
   { entry: 'src/core/stream/readers.ts', out: 'stream-readers.js' }, // HLS, DASH and the XML parser
   { entry: 'src/resources/purge/stream.ts', out: 'streams.js' }, // Purge Stream, Copy Playback URL
   { entry: 'src/resources/edge/chunk.ts', out: 'edge.js' }, // Check URL, Test CORS, Verify
+  { entry: 'src/resources/tls/dns-check.ts', out: 'dns.js' }, // custom domains' CNAME lookups
+  { entry: 'src/resources/buckets/cors-apply.ts', out: 'cors-apply.js' }, // Apply to CDN, Discard Changes
+  { entry: 'src/resources/purge/url-commands.ts', out: 'url-commands.js' }, // Purge URL, Copy Path, Reveal Bucket
   // undici's HTTP/1.1 parser (WebAssembly, as base64): read on the first HTTP/1.1 connection.
   { entry: 'node_modules/undici/lib/llhttp/llhttp-wasm.js', out: 'llhttp-wasm.js' },
   { entry: 'node_modules/undici/lib/llhttp/llhttp_simd-wasm.js', out: 'llhttp-simd-wasm.js' },
@@ -168,6 +171,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
   const { startup, chunks, metafile } = await buildAll({ production });
   writeFileSync(join(ROOT, 'dist', 'meta.json'), JSON.stringify(metafile));
+  // A file an earlier build made that this one did not (a chunk renamed) would be packaged: it goes.
+  const made = new Set([STARTUP, ...CHUNKS.map((c) => c.out)].flatMap((f) => [f, `${f}.map`]));
+  for (const file of readdirSync(join(ROOT, 'dist')))
+    if (/\.js(\.map)?$/.test(file) && !made.has(file)) rmSync(join(ROOT, 'dist', file));
   const total = startup.bytes + chunks.reduce((n, c) => n + c.bytes, 0);
   console.log(
     `built dist/${STARTUP} (${production ? 'production' : 'development'}): ${startup.bytes} bytes at start-up, ${total} with its ${chunks.length} chunks`,

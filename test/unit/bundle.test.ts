@@ -5,8 +5,8 @@ import { it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = join(__dirname, '..', '..', '..');
-/** What start-up loads (dist/extension.js): 731 KB before the chunks, 538 KB after. */
-export const STARTUP_BUDGET_BYTES = 560 * 1000;
+/** What start-up loads (dist/extension.js): 731 KB before the chunks, 532 KB after. */
+export const STARTUP_BUDGET_BYTES = 550 * 1000;
 /** Start-up and every chunk: what the extension holds in all (760 KB with the edge checks, before the chunks). */
 export const BUNDLE_BUDGET_BYTES = 800 * 1000;
 
@@ -30,7 +30,7 @@ async function build(): Promise<Built> {
 /** What a bundle holds code of (esbuild lists modules it reached but left nothing of). */
 const held = (o: Output) => Object.keys(o.inputs).filter((i) => o.inputs[i]!.bytesInOutput > 0);
 
-it('start-up stays within 560 KB and everything within 800 KB; vscode stays external; unused code is left out', async () => {
+it('start-up stays within 550 KB and everything within 800 KB; vscode stays external; unused code is left out', async () => {
   const built = await build();
   const text = (name: string) =>
     Buffer.from(built.files.find((f) => f.path.endsWith(`${join('dist', name)}`))!.contents).toString();
@@ -57,7 +57,9 @@ it('what the first paint does not need is a chunk, loaded on first use, taking s
     /src\/core\/stream\/(hls|dash|dash-segments|xml|collector|collection|order)\.ts$/, // reading a stream
     /src\/core\/edge\//, // the edge checks' core
     /src\/resources\/edge\/(check-url|test-cors|verify|report|edge-checks)\.ts$/,
-    /src\/resources\/purge\/(stream|stream-preview)\.ts$/,
+    /src\/resources\/purge\/(stream|stream-preview|url-commands)\.ts$/, // Purge Stream, Purge URL and the like
+    /src\/resources\/tls\/dns-check\.ts$/, // DNS lookups
+    /src\/resources\/buckets\/cors-apply\.ts$/, // Apply to CDN
     /undici\/lib\/llhttp\/llhttp(_simd)?-wasm\.js$/, // the HTTP/1.1 parser, about 150 KB
   ];
   for (const pattern of lazy)

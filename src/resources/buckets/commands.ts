@@ -5,8 +5,8 @@ import { ACCESS_POLICIES, formatWhen, validateBucketName, type AccessPolicy } fr
 import { answered, check, confirm, withProgress } from '../../actions';
 import type { Services } from '../../services';
 import { pickProject } from '../projects/picker';
-import { applyCors, corsDocumentUri, discardCors } from './cors-apply';
-import { corsUri, CORS_SCHEME } from './cors-fs';
+import { onFirstUse } from '../../first-use';
+import { corsDocumentUri, corsUri, CORS_SCHEME } from './cors-fs';
 import { BucketNode } from './node';
 import { knownBucketsOf, pickBucket } from './picker';
 import { askRegion } from './region';
@@ -135,6 +135,10 @@ export async function compareCors(s: Services, node?: unknown): Promise<void> {
   await s.cors.compareWithRemote(uri);
 }
 
+/** Apply to CDN and Discard Changes: dist/cors-apply.js, loaded on first use. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const corsApply = onFirstUse(() => require('./cors-apply') as typeof import('./cors-apply'));
+
 /** The commands on buckets and their CORS policies. */
 export const bucketCommands = (): Command[] => [
   { id: 'qencodeCdn.addBucket', name: t('Add bucket'), run: addBucket },
@@ -146,12 +150,12 @@ export const bucketCommands = (): Command[] => [
   {
     id: 'qencodeCdn.applyCors',
     name: t('Apply CORS policy to the CDN'),
-    run: (s, node) => applyCors(s, corsDocumentUri(node)),
+    run: (s, node) => corsApply().applyCors(s, corsDocumentUri(node)),
   },
   {
     id: 'qencodeCdn.discardCors',
     name: t('Discard CORS changes'),
-    run: (s, node) => discardCors(s, corsDocumentUri(node)),
+    run: (s, node) => corsApply().discardCors(s, corsDocumentUri(node)),
   },
   { id: 'qencodeCdn.compareCors', name: t('Compare CORS policy with remote'), run: compareCors },
 ];

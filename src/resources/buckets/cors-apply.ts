@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
-import { parseCorsDocument } from '../../core';
+import { parseCorsDocument } from '../../core/validators';
 import { Cancelled, confirm } from '../../actions';
 import type { Services } from '../../services';
-import { CORS_SCHEME, parseUri, type CorsFileSystem } from './cors-fs';
+import { parseUri, type CorsFileSystem } from './cors-fs';
 import { describeCorsChange, isNoChange, planCorsSave, samePolicy, type CorsChange } from './cors-plan';
+
+/* Apply to CDN and Discard Changes: dist/cors-apply.js, loaded on first use (buckets/commands.ts). */
 
 const t = vscode.l10n.t;
 
@@ -12,14 +14,6 @@ function textOf(cors: CorsFileSystem, uri: vscode.Uri): string | undefined {
   return (
     vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText() ?? cors.draft(uri)?.text
   );
-}
-
-/** The CORS document a command acts on: the one given, or the active editor's. */
-export function corsDocumentUri(value: unknown): vscode.Uri {
-  const uri = value instanceof vscode.Uri ? value : vscode.window.activeTextEditor?.document.uri;
-  if (!uri || uri.scheme !== CORS_SCHEME)
-    throw new Error(t('open a CORS document first (Edit CORS Policy on a bucket)'));
-  return uri;
 }
 
 /** `+ Header: "value"`, `~ Header: "old" → "new"`, `− Header (was "value")`, one per line. */
@@ -159,12 +153,4 @@ export async function discardCors(s: Services, uri: vscode.Uri): Promise<void> {
     .ui()
     .progress(t('Reading the CORS policy on the CDN…'), () => cors.remote(uri), { cancellable: false });
   await cors.showRemote(uri, remote.policy);
-}
-
-/** Whether the document's text differs from the CDN's policy it was read from ('invalid' when it cannot be read). */
-export function draftState(cors: CorsFileSystem, document: vscode.TextDocument): 'same' | 'changed' | 'invalid' {
-  const parsed = parseCorsDocument(document.getText());
-  if (!parsed.ok) return 'invalid';
-  const base = cors.basePolicy(document.uri);
-  return base && samePolicy(base, parsed.value) ? 'same' : 'changed';
 }

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { corsDocumentProblems } from '../../core';
+import { corsDocumentProblems, parseCorsDocument } from '../../core';
 import type { Services } from '../../services';
-import { draftState } from './cors-apply';
 import { CORS_SCHEME, type CorsFileSystem } from './cors-fs';
+import { samePolicy } from './cors-plan';
 
 const t = vscode.l10n.t;
 
@@ -117,4 +117,12 @@ function corsLenses(cors: CorsFileSystem, document: vscode.TextDocument): vscode
     compare,
     test,
   ];
+}
+
+/** Whether the document's text differs from the CDN's policy it was read from ('invalid' when it cannot be read). */
+export function draftState(cors: CorsFileSystem, document: vscode.TextDocument): 'same' | 'changed' | 'invalid' {
+  const parsed = parseCorsDocument(document.getText());
+  if (!parsed.ok) return 'invalid';
+  const base = cors.basePolicy(document.uri);
+  return base && samePolicy(base, parsed.value) ? 'same' : 'changed';
 }

@@ -358,3 +358,11 @@ export class CorsFileSystem
     this.draftsChanged.dispose();
   }
 }
+
+/** The CORS document a command acts on: the one given, or the active editor's. */
+export function corsDocumentUri(value: unknown): vscode.Uri {
+  const uri = value instanceof vscode.Uri ? value : vscode.window.activeTextEditor?.document.uri;
+  if (!uri || uri.scheme !== CORS_SCHEME)
+    throw new Error(t('open a CORS document first (Edit CORS Policy on a bucket)'));
+  return uri;
+}

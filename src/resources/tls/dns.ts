@@ -1,5 +1,10 @@
 import * as vscode from 'vscode';
-import { checkCname, DnsCache, type DnsResult, type DnsVerdict } from './dns-check';
+import { onFirstUse } from '../../first-use';
+import type { DnsCache, DnsResult, DnsVerdict } from './dns-check';
+
+/** The lookups and their cache: dist/dns.js, loaded with the first check (a TLS row of a custom domain, the watch, the setup). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dnsChunk = onFirstUse(() => require('./dns-check') as typeof import('./dns-check'));
 
 const t = vscode.l10n.t;
 
@@ -9,7 +14,8 @@ const t = vscode.l10n.t;
  * verdict changes (so rows redraw only then).
  */
 export class DnsChecks implements vscode.Disposable {
-  private readonly cache = new DnsCache();
+  /** Made with the first check: until then no answer is kept. */
+  private cache?: DnsCache;
   private readonly inFlight = new Map<string, Promise<DnsResult>>();
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with the domain whose verdict changed. */
@@ -17,24 +23,26 @@ export class DnsChecks implements vscode.Disposable {
 
   /** The answer to show now: fresh, or the last one while a new one is asked. */
   current(domain: string, expected: string | undefined): DnsResult | undefined {
-    return this.cache.get(domain, expected) ?? this.cache.last(domain, expected);
+    return this.cache?.get(domain, expected) ?? this.cache?.last(domain, expected);
   }
 
   isFresh(domain: string, expected: string | undefined): boolean {
-    return this.cache.get(domain, expected) !== undefined;
+    return this.cache?.get(domain, expected) !== undefined;
   }
 
   /** Looks the name up (unless a fresh answer is kept and `force` is not set). */
   check(domain: string, expected: string | undefined, force = false): Promise<DnsResult> {
-    const fresh = force ? undefined : this.cache.get(domain, expected);
+    const { checkCname, DnsCache } = dnsChunk();
+    const cache = (this.cache ??= new DnsCache());
+    const fresh = force ? undefined : cache.get(domain, expected);
     if (fresh) return Promise.resolve(fresh);
     const key = `${domain}\n${expected ?? ''}`;
     let pending = this.inFlight.get(key);
     if (!pending) {
-      const before = this.cache.last(domain, expected);
+      const before = cache.last(domain, expected);
       pending = checkCname(domain, expected, { servers: servers() })
         .then((result) => {
-          this.cache.set(domain, expected, result);
+          cache.set(domain, expected, result);
           if (!before || JSON.stringify(before.verdict) !== JSON.stringify(result.verdict)) this.changed.fire(domain);
           return result;
         })
@@ -45,7 +53,7 @@ export class DnsChecks implements vscode.Disposable {
   }
 
   forget(domain: string): void {
-    this.cache.forget(domain);
+    this.cache?.forget(domain);
   }
 
   dispose(): void {
