@@ -1,5 +1,6 @@
 import { collectStream, mapUrl, qencodeUrlAt, withMediaOverride, httpFetcher } from '../../src/core';
 import { Emulator } from '../emulator/emulator';
+import type { MediaServer } from '../emulator/media';
 
 /*
  * Issue 14's figures: the time from a stream's master URL to its preview (the whole
@@ -20,11 +21,8 @@ export interface StreamBench {
   hoverFileMs: number[];
 }
 
-export async function streamBench(runs: number): Promise<StreamBench> {
-  const emulator = new Emulator({ seed: true, media: { latencyMs: LATENCY_MS } });
-  await emulator.start();
-  const media = emulator.media!;
-  // A master with four variants of 1,250 segments each: 5,000 segments, two levels deep.
+/** A master with four variants of 1,250 segments each: 5,000 segments, two levels deep. Returns its URL. */
+export function putBenchStream(media: MediaServer): string {
   const each = SEGMENTS / VARIANTS;
   const variants = Array.from({ length: VARIANTS }, (_, v) => `v${v}/index.m3u8`);
   media.put(
@@ -40,9 +38,16 @@ export async function streamBench(runs: number): Promise<StreamBench> {
     lines.push('#EXT-X-ENDLIST', '');
     media.put('media-assets', `bench/${p}`, lines.join('\n'));
   }
+  return 'https://media-assets.media-storage.us-west.qencode.com/bench/master.m3u8';
+}
+
+export async function streamBench(runs: number): Promise<StreamBench> {
+  const emulator = new Emulator({ seed: true, media: { latencyMs: LATENCY_MS } });
+  await emulator.start();
+  const media = emulator.media!;
+  const root = putBenchStream(media);
   const fetcher = httpFetcher();
   const fetchText = withMediaOverride(fetcher.fetchText, media.url);
-  const root = 'https://media-assets.media-storage.us-west.qencode.com/bench/master.m3u8';
   const previewMs: number[] = [];
   let manifests = 0;
   await collectStream(root, { fetchText, toTarget: (u) => mapUrl(u, []) }); // warm-up: connections, parsers loaded
