@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { collectStream, mapUrl, withMediaOverride, httpFetcher } from '../../src
 import { Emulator } from '../emulator/emulator';
 import { testCertificates, writeCaFile, type TestCertificates } from '../emulator/https';
 import { startRelay } from '../emulator/relay';
+import { runInChild, serveChild } from './child';
 import { putBenchStream } from './streams';
 
 /*
@@ -30,20 +30,10 @@ export interface StreamRelayBench {
 export async function streamRelayBench(runs: number): Promise<StreamRelayBench> {
   const certificates = await testCertificates();
   const dir = mkdtempSync(join(tmpdir(), 'qencode-stream-relay-'));
-  const child = fork(__filename, ['--child'], {
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: writeCaFile(certificates, join(dir, 'ca.pem')) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
   try {
-    return await new Promise<StreamRelayBench>((resolve, reject) => {
-      child.once('message', (m: { result?: StreamRelayBench; error?: string }) =>
-        m.result ? resolve(m.result) : reject(new Error(m.error)),
-      );
-      child.once('exit', (code) => reject(new Error(`the stream relay bench exited with ${code}`)));
-      child.send({ runs, certificates });
-    });
+    const ca = writeCaFile(certificates, join(dir, 'ca.pem'));
+    return await runInChild(__filename, { runs, certificates }, { NODE_EXTRA_CA_CERTS: ca });
   } finally {
-    child.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -87,10 +77,6 @@ async function measure(runs: number, certificates: TestCertificates): Promise<St
   }
 }
 
-if (process.argv.includes('--child'))
-  process.once('message', (m: { runs: number; certificates: TestCertificates }) => {
-    measure(m.runs, m.certificates).then(
-      (result) => process.send!({ result }, () => process.exit(0)),
-      (error: unknown) => process.send!({ error: String(error) }, () => process.exit(1)),
-    );
-  });
+serveChild(module, (input: { runs: number; certificates: TestCertificates }) =>
+  measure(input.runs, input.certificates),
+);

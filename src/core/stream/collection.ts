@@ -233,11 +233,12 @@ export class Collection {
       // The pattern keeps what validateObjectPath checks (no control character, no ".." segment, ASCII), but the length.
       if (folder && !ref.follow && folder.bytes + ref.uri.length <= 1024 && PLAIN_RELATIVE.test(ref.uri)) {
         const target = { bucket: node.target.bucket, path: folder.path + ref.uri };
-        const entry: Entry = { type: 'object', url: folder.href + ref.uri, target, kind: ref.kind };
+        const key = keyOf(target);
+        const entry: Entry = { type: 'object', url: folder.href + ref.uri, target, key, kind: ref.kind };
         if (ref.rendition) entry.rendition = ref.rendition;
         if (ref.shared) entry.shared = true;
         entries.push(entry);
-        this.paths.add(keyOf(target));
+        this.paths.add(key);
         if (this.paths.size > this.limits.maxPaths) this.stop(pathLimit);
         continue;
       }
@@ -265,6 +266,7 @@ export class Collection {
           type: 'object',
           url: url.href,
           target,
+          key,
           kind: ref.kind,
           ...(ref.rendition ? { rendition: ref.rendition } : {}),
           ...(ref.shared ? { shared: true } : {}),

@@ -19,7 +19,16 @@ import {
  */
 
 export type Entry =
-  | { type: 'object'; url: string; target: StreamTarget; kind: StreamObjectKind; rendition?: string; shared?: boolean }
+  | {
+      type: 'object';
+      url: string;
+      target: StreamTarget;
+      /** keyOf(target), made once where the entry is. */
+      key: string;
+      kind: StreamObjectKind;
+      rendition?: string;
+      shared?: boolean;
+    }
   | { type: 'playlist'; key: string; hint: boolean }
   | { type: 'left'; uri: string; reason: string };
 
@@ -109,12 +118,14 @@ class Walk {
   }
 
   private object(node: Playlist, entry: Extract<Entry, { type: 'object' }>, own: string | undefined): void {
-    const key = keyOf(entry.target);
+    const { key, target } = entry;
     // An object that is also a playlist (a URI that names a manifest) is purged as the manifest, in its place.
     if (this.emitted.has(key) || this.playlists.has(key)) return;
     this.emitted.add(key);
     const rendition = entry.shared ? undefined : (entry.rendition ?? own);
-    this.media.push({ url: entry.url, ...entry.target, kind: entry.kind, ...(rendition ? { rendition } : {}) });
+    const object: StreamObject = { url: entry.url, bucket: target.bucket, path: target.path, kind: entry.kind };
+    if (rendition) object.rendition = rendition;
+    this.media.push(object);
     if (rendition) this.count(rendition, node, entry);
   }
 
