@@ -1,6 +1,6 @@
-// One build script: `node esbuild.mjs` (dev, sourcemaps) or `--production` (minified).
+// One build script: `node esbuild.mjs` (development) or `--production` (minified).
 // Writes dist/extension.js (what start-up loads), one file per chunk (CHUNKS, loaded on
-// first use) and dist/meta.json (the start-up bundle's metafile, which the size budget reads).
+// first use), their source maps, and dist/meta.json (start-up's metafile).
 import * as esbuild from 'esbuild';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -9,10 +9,9 @@ import { fileURLToPath } from 'node:url';
 const ROOT = dirname(fileURLToPath(import.meta.url));
 
 /**
- * What the tree's first paint does not need, each a file of its own in dist/, loaded by
- * a require() of its entry module where it is first used (src/first-use.ts). A chunk
- * takes every module start-up already holds from dist/extension.js (the same objects,
- * so `instanceof` and state are shared); what only it uses is bundled into it.
+ * What the tree's first paint does not need: each entry is a file of its own in dist/,
+ * loaded where its entry module is first required (through `onFirstUse`,
+ * src/core/first-use.ts; test/unit/bundle.test.ts checks the two lists agree).
  */
 export const CHUNKS = [
   { entry: 'src/core/stream/readers.ts', out: 'stream-readers.js' }, // HLS, DASH and the XML parser
@@ -27,6 +26,9 @@ export const CHUNKS = [
 ];
 const CHUNK_OF = new Map(CHUNKS.map((c) => [join(ROOT, c.entry), c.out]));
 const STARTUP = 'extension.js';
+
+/** What start-up may load, and what start-up and its chunks may hold in all (bytes, production). */
+export const BUDGETS = { startupBytes: 550 * 1000, totalBytes: 800 * 1000 };
 
 /**
  * zod's classic build re-exports every locale (about 260 KB) while it only uses
@@ -44,17 +46,36 @@ const zodEnglishOnly = {
 
 const posix = (path) => relative(ROOT, path).split(sep).join('/');
 
-/**
- * Resolves each import as esbuild would; a chunk's entry becomes a require of its file.
- * In a chunk (`startup` given), a module start-up holds is taken from it, not copied.
+/*
+ * How a chunk is made and loaded. A chunk's file exports one function: given start-up's
+ * modules (a frozen table, by path), it runs the chunk's code once for that table and
+ * returns its exports. Its imports of a module start-up holds read that table, so the
+ * classes and their state are start-up's own; the table is handed over by the bundle
+ * that loads the chunk, never exported, so no other code can reach it or swap it.
  */
-function splitting(startup, used) {
+const CHUNK_BANNER = [
+  "'use strict';",
+  'const loaded = new WeakMap();',
+  'module.exports = function loadChunk(startupModules) {',
+  '  if (loaded.has(startupModules)) return loaded.get(startupModules);',
+  '  const module = { exports: {} };',
+].join('\n');
+const CHUNK_FOOTER = ['  loaded.set(startupModules, module.exports);', '  return module.exports;', '};'].join('\n');
+const TABLE = 'qencode:startup-modules';
+
+/**
+ * Resolves each import as esbuild would. A chunk's entry becomes a load of its file,
+ * handed start-up's table; in a chunk (`startup` given), a module start-up holds is
+ * read from that table instead of being copied.
+ */
+function chunksOnFirstUse({ startup, used }) {
   return {
-    name: 'chunks',
+    name: 'chunks-on-first-use',
     setup(build) {
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.pluginData?.inner || args.kind === 'entry-point') return undefined;
-        if (args.namespace === 'startup') return { path: `./${STARTUP}`, external: true };
+        if (args.path === TABLE) return { path: TABLE, namespace: 'table' };
+        if (args.namespace === 'chunk') return { path: args.path, external: true };
         const { path, external, errors } = await build.resolve(args.path, {
           kind: args.kind,
           importer: args.importer,
@@ -63,17 +84,33 @@ function splitting(startup, used) {
         });
         if (errors.length || external) return undefined;
         const chunk = CHUNK_OF.get(path);
-        if (chunk) return { path: `./${chunk}`, external: true };
+        if (chunk) {
+          if (args.kind !== 'require-call')
+            throw new Error(`${args.importer} imports ${chunk}: require it on first use`);
+          return { path: chunk, namespace: 'chunk' };
+        }
         if (startup?.has(posix(path))) {
           used.add(posix(path));
           return { path: posix(path), namespace: 'startup' };
         }
         return undefined;
       });
-      build.onLoad({ filter: /.*/, namespace: 'startup' }, (args) => ({
-        contents: `module.exports = require("./${STARTUP}").__startupModules[${JSON.stringify(args.path)}];`,
+      // In start-up, the table is its own modules; in a chunk, the one it was handed.
+      const table = startup ? 'startupModules' : `require(${JSON.stringify(TABLE)}).startupModules()`;
+      build.onLoad({ filter: /.*/, namespace: 'chunk' }, (args) => ({
+        contents: `module.exports = require("./${args.path}")(${table});`,
         loader: 'js',
-        resolveDir: ROOT,
+      }));
+      build.onLoad({ filter: /.*/, namespace: 'startup' }, (args) => ({
+        contents: `module.exports = startupModules[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+      // Where start-up keeps its table: set by its entry, read by each chunk's loader. The
+      // table is built in the entry, not here: what is require()d is evaluated lazily, and so
+      // would be every module it imports, which esbuild could then no longer trim.
+      build.onLoad({ filter: /.*/, namespace: 'table' }, () => ({
+        contents: 'let table; export const hold = (t) => { table = t; }; export const startupModules = () => table;',
+        loader: 'js',
       }));
     },
   };
@@ -87,48 +124,44 @@ function common(production) {
     target: 'node20',
     external: ['vscode'],
     minify: production,
-    sourcemap: !production,
+    // Maps in both modes: the tests run the production build; the VSIX leaves maps out.
+    sourcemap: true,
     sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
     absWorkingDir: ROOT,
+    write: false,
   };
 }
 
+const entryOutput = (result) => Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+/** What a bundle holds code of (esbuild also lists modules it reached but left nothing of). */
+const held = (output) => Object.keys(output.inputs).filter((p) => output.inputs[p].bytesInOutput > 0);
+
 /**
- * The start-up bundle: src/extension.ts, and (`shared` given) the modules chunks take
- * from it, by path, as `__startupModules`: code, never an instance or a secret.
+ * Builds start-up and every chunk, checks how they fit, and (`write`) writes them.
+ * Returns start-up's output and metafile, each chunk's output, and the files.
  */
-function startupOptions(production, outdir, shared = []) {
-  const imports = shared.map((p, i) => `import * as m${i} from ${JSON.stringify(join(ROOT, p))};`);
-  const table = shared.map((p, i) => `${JSON.stringify(p)}: m${i}`);
-  return {
+export async function buildAll({ production = false, write = true, outdir = join(ROOT, 'dist') } = {}) {
+  const startupOptions = (shared) => ({
     ...common(production),
     stdin: {
       contents: [
-        `export { activate, deactivate } from "./src/extension";`,
-        ...imports,
-        `export const __startupModules = {${table.join(', ')}};`,
+        'export { activate, deactivate } from "./src/extension";',
+        `import { hold } from ${JSON.stringify(TABLE)};`,
+        ...shared.map((p, i) => `import * as m${i} from ${JSON.stringify(join(ROOT, p))};`),
+        `hold(Object.freeze({${shared.map((p, i) => `${JSON.stringify(p)}: m${i}`).join(', ')}}));`,
       ].join('\n'),
       resolveDir: ROOT,
       sourcefile: 'startup.js',
       loader: 'js',
     },
     outfile: join(outdir, STARTUP),
-    plugins: [zodEnglishOnly, splitting()],
-  };
-}
-
-/**
- * Builds the start-up bundle and every chunk. Returns the start-up metafile's output,
- * each chunk's, and their files (with `write: false`).
- */
-export async function buildAll({ production = false, write = true, outdir = join(ROOT, 'dist') } = {}) {
-  // 1. What start-up holds, 2. the chunks (taking those modules from it), 3. start-up again, sharing them.
-  const first = await esbuild.build({ ...startupOptions(production, outdir), write: false });
-  // A module esbuild reached but left nothing of (a barrel's unused re-export) is not start-up's.
-  const firstInputs = Object.values(first.metafile.outputs).find((o) => o.entryPoint).inputs;
-  const startupInputs = new Set(Object.keys(firstInputs).filter((p) => firstInputs[p].bytesInOutput > 0));
+    plugins: [zodEnglishOnly, chunksOnFirstUse({})],
+  });
+  // 1. What start-up holds; 2. the chunks, reading those modules from the table; 3. start-up with that table.
+  const first = await esbuild.build(startupOptions([]));
+  const startupHeld = new Set(held(entryOutput(first)));
   const used = new Set();
   const chunks = await Promise.all(
     CHUNKS.map((c) =>
@@ -136,45 +169,43 @@ export async function buildAll({ production = false, write = true, outdir = join
         ...common(production),
         entryPoints: [c.entry],
         outfile: join(outdir, c.out),
-        plugins: [zodEnglishOnly, splitting(startupInputs, used)],
-        write,
+        banner: { js: CHUNK_BANNER },
+        footer: { js: CHUNK_FOOTER },
+        plugins: [zodEnglishOnly, chunksOnFirstUse({ startup: startupHeld, used })],
       }),
     ),
   );
-  const startup = await esbuild.build({ ...startupOptions(production, outdir, [...used].sort()), write });
-  const main = Object.values(startup.metafile.outputs).find((o) => o.entryPoint);
-  const added = Object.keys(main.inputs).filter((i) => main.inputs[i].bytesInOutput > 0 && !startupInputs.has(i));
-  if (added.length) throw new Error(`sharing with the chunks added modules to start-up: ${added.join(', ')}`);
-  // A module of ours in two chunks would be two copies, each with its own state: it belongs at start-up.
+  const startup = await esbuild.build(startupOptions([...used].sort()));
+  const main = entryOutput(startup);
+  const added = held(main).filter((p) => !startupHeld.has(p));
+  if (added.length)
+    throw new Error(
+      `sharing with the chunks put into start-up what it did not hold: ${added.join(', ')}; import it from start-up code, or only from one chunk`,
+    );
+  // A module in two chunks would be two copies, each with its own state: it belongs at start-up, or in one chunk.
   const seen = new Map();
-  const chunkOutputs = chunks.map((r, i) => ({
-    file: CHUNKS[i].out,
-    ...Object.values(r.metafile.outputs).find((o) => o.entryPoint),
-  }));
+  const chunkOutputs = chunks.map((r, i) => ({ file: CHUNKS[i].out, ...entryOutput(r) }));
   for (const chunk of chunkOutputs)
-    for (const input of Object.keys(chunk.inputs).filter(
-      (p) => p.startsWith('src/') && chunk.inputs[p].bytesInOutput,
-    )) {
-      if (seen.has(input)) throw new Error(`${input} is in ${seen.get(input)} and ${chunk.file}`);
+    for (const input of held(chunk).filter((p) => !/^(startup|chunk|table):/.test(p))) {
+      if (seen.has(input)) throw new Error(`${input} is in both ${seen.get(input)} and ${chunk.file}`);
       seen.set(input, chunk.file);
     }
-  return {
-    startup: main,
-    chunks: chunkOutputs,
-    files: [...(startup.outputFiles ?? []), ...chunks.flatMap((r) => r.outputFiles ?? [])],
-    metafile: startup.metafile,
-  };
+  const files = [...startup.outputFiles, ...chunks.flatMap((r) => r.outputFiles)];
+  if (write) {
+    mkdirSync(outdir, { recursive: true });
+    for (const file of files) writeFileSync(file.path, file.contents);
+  }
+  return { startup: main, chunks: chunkOutputs, files, metafile: startup.metafile };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const production = process.argv.includes('--production');
-  mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  const { startup, chunks, metafile } = await buildAll({ production });
-  writeFileSync(join(ROOT, 'dist', 'meta.json'), JSON.stringify(metafile));
-  // A file an earlier build made that this one did not (a chunk renamed) would be packaged: it goes.
-  const made = new Set([STARTUP, ...CHUNKS.map((c) => c.out)].flatMap((f) => [f, `${f}.map`]));
-  for (const file of readdirSync(join(ROOT, 'dist')))
-    if (/\.js(\.map)?$/.test(file) && !made.has(file)) rmSync(join(ROOT, 'dist', file));
+  const dist = join(ROOT, 'dist');
+  const { startup, chunks, files, metafile } = await buildAll({ production });
+  writeFileSync(join(dist, 'meta.json'), JSON.stringify(metafile));
+  // A file an earlier build made and this one did not (a chunk renamed) would be packaged: it goes.
+  const made = new Set(files.map((f) => relative(dist, f.path)));
+  for (const file of readdirSync(dist)) if (/\.js(\.map)?$/.test(file) && !made.has(file)) rmSync(join(dist, file));
   const total = startup.bytes + chunks.reduce((n, c) => n + c.bytes, 0);
   console.log(
     `built dist/${STARTUP} (${production ? 'production' : 'development'}): ${startup.bytes} bytes at start-up, ${total} with its ${chunks.length} chunks`,

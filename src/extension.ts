@@ -134,8 +134,9 @@ function createServices(context: vscode.ExtensionContext, log: Log, ui: () => Ui
   });
   const details = new DetailsDocuments(log.shown);
   const cors = new CorsFileSystem(projects, clients, data, log, ui, context.globalState);
-  // The edge checks' connections are made on first use, with their chunk (dist/edge.js).
+  // The edge checks and their connections are made on first use, with their chunk (dist/edge.js).
   let edge: EdgeChecks | undefined;
+  const edgeChecks = () => (edge ??= new (edgeChunk().EdgeChecks)({ ui, clients, explorer, log }));
   context.subscriptions.push({ dispose: () => edge?.dispose() });
   const purge = new PurgeRunner({
     ui,
@@ -144,7 +145,7 @@ function createServices(context: vscode.ExtensionContext, log: Log, ui: () => Ui
     log,
     details,
     get edge() {
-      return s.edge;
+      return edgeChecks();
     },
   });
   const s: Services = {
@@ -165,7 +166,7 @@ function createServices(context: vscode.ExtensionContext, log: Log, ui: () => Ui
     tlsWatch,
     purge,
     get edge() {
-      return (edge ??= new (edgeChunk().EdgeChecks)({ ui, clients, explorer, log }));
+      return edgeChecks();
     },
     reenterApiKey: (projectId) => reenterApiKey(s, projectId),
   };

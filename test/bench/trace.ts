@@ -3,8 +3,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 /*
  * The workbench's performance trace (Chromium tracing, through the DevTools protocol:
  * the bench's browser is a persistent context, which has no Browser.startTracing), and
- * where its renderer's main thread spent the time: self time per event, as the
- * Performance panel's bottom-up view shows it.
+ * where its renderer's main thread spent the time: self time per trace event name (a
+ * function call by its function), from the nesting of complete events; no CPU samples.
  */
 export interface TraceEvent {
   name: string;
@@ -24,34 +24,25 @@ export interface TraceSummary {
   top: { name: string; selfMs: number }[];
 }
 
-const CATEGORIES = [
-  'devtools.timeline',
-  'disabled-by-default-devtools.timeline',
-  'toplevel',
-  'v8.execute',
-  'blink.user_timing',
-].join(',');
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute'].join(',');
 
-export async function traced<T>(
-  context: BrowserContext,
-  page: Page,
-  work: () => Promise<T>,
-): Promise<{ result: T; events: TraceEvent[] }> {
+/** Starts a trace of the page; `stop()` ends it and returns its events. */
+export async function startTrace(context: BrowserContext, page: Page): Promise<{ stop(): Promise<TraceEvent[]> }> {
   const cdp = await context.newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => {
-    events.push(...(e.value as unknown as TraceEvent[]));
+    for (const event of e.value as unknown as TraceEvent[]) events.push(event);
   });
   const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
-  try {
-    const result = await work();
-    return { result, events };
-  } finally {
-    await cdp.send('Tracing.end');
-    await complete;
-    await cdp.detach();
-  }
+  return {
+    async stop() {
+      await cdp.send('Tracing.end');
+      await complete;
+      await cdp.detach();
+      return events;
+    },
+  };
 }
 
 /** The busiest renderer main thread's self time per event name, from complete ('X') events. */
@@ -62,11 +53,15 @@ export function summarize(events: readonly TraceEvent[], top = 8): TraceSummary 
   const main = mains
     .map((m) => complete(m.pid, m.tid))
     .sort((a, b) => b.reduce((n, e) => n + e.dur!, 0) - a.reduce((n, e) => n + e.dur!, 0))[0];
-  const all = events.filter((e) => e.ph === 'X' || e.ph === 'B' || e.ph === 'I');
-  const wallMs = all.length
-    ? (Math.max(...all.map((e) => e.ts + (e.dur ?? 0))) - Math.min(...all.map((e) => e.ts))) / 1000
-    : 0;
-  if (!main?.length) return { wallMs, busyMs: 0, top: [] };
+  if (!main?.length) return { wallMs: 0, busyMs: 0, top: [] };
+  // The traced span, in the renderer's main thread: from its first event to the end of its last.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const e of main) {
+    first = Math.min(first, e.ts);
+    last = Math.max(last, e.ts + e.dur!);
+  }
+  const wallMs = (last - first) / 1000;
   const sorted = [...main].sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
   const self = new Map<string, number>();
   const stack: { end: number; key: string }[] = [];

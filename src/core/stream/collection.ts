@@ -1,3 +1,4 @@
+import { onFirstUse } from '../first-use';
 import { validateObjectPath } from '../validators';
 import { MANIFEST_BUDGET, clip } from './budget';
 import { keyOf, type Entry, type Playlist } from './order';
@@ -28,12 +29,9 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-let readers: ReaderModule | undefined;
-function loadReaders(): ReaderModule {
-  // Required on first use, not imported: the readers and the XML parser are not loaded while the extension starts.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (readers ??= require('./readers') as ReaderModule);
-}
+/** The readers and the XML parser: dist/stream-readers.js, loaded with the first manifest read. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadReaders = /* @__PURE__ */ onFirstUse('stream-readers.js', () => require('./readers') as ReaderModule);
 
 /** Steps 2 and 3: reading every manifest, and what each references. */
 export class Collection {

@@ -5,7 +5,7 @@ import { ACCESS_POLICIES, formatWhen, validateBucketName, type AccessPolicy } fr
 import { answered, check, confirm, withProgress } from '../../actions';
 import type { Services } from '../../services';
 import { pickProject } from '../projects/picker';
-import { onFirstUse } from '../../first-use';
+import { onFirstUse } from '../../core/first-use';
 import { corsDocumentUri, corsUri, CORS_SCHEME } from './cors-fs';
 import { BucketNode } from './node';
 import { knownBucketsOf, pickBucket } from './picker';
@@ -137,7 +137,7 @@ export async function compareCors(s: Services, node?: unknown): Promise<void> {
 
 /** Apply to CDN and Discard Changes: dist/cors-apply.js, loaded on first use. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const corsApply = onFirstUse(() => require('./cors-apply') as typeof import('./cors-apply'));
+const corsApply = /* @__PURE__ */ onFirstUse('cors-apply.js', () => require('./cors-apply') as typeof import('./cors-apply'));
 
 /** The commands on buckets and their CORS policies. */
 export const bucketCommands = (): Command[] => [

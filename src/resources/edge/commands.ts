@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../commands';
-import { onFirstUse } from '../../first-use';
+import { onFirstUse } from '../../core/first-use';
 
 const t = vscode.l10n.t;
 
 /** Check URL, Test CORS, Verify and their connections: dist/edge.js, loaded on first use. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const edgeChunk = onFirstUse(() => require('./chunk') as typeof import('./chunk'));
+export const edgeChunk = /* @__PURE__ */ onFirstUse('edge.js', () => require('./chunk') as typeof import('./chunk'));
 
 /** The edge checks: what the CDN serves for a URL, and a bucket's CORS as a browser meets it. */
 export const edgeCommands = (): Command[] => [

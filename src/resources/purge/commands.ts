@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../commands';
-import { onFirstUse } from '../../first-use';
+import { onFirstUse } from '../../core/first-use';
 import { clip, parsePurgeList, validateObjectPath, type PurgeTarget } from '../../core';
 import { answered, check, confirm } from '../../actions';
 import type { ProjectNode } from '../../explorer/nodes';
@@ -214,7 +214,7 @@ export const purgeCommands = (): Command[] => [
 
 /** Purge Stream (a stream's manifests read) and Copy Playback URL: dist/streams.js, loaded on first use. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const streamChunk = onFirstUse(() => require('./stream') as typeof import('./stream'));
+const streamChunk = /* @__PURE__ */ onFirstUse('streams.js', () => require('./stream') as typeof import('./stream'));
 
 export const streamCommands = (): Command[] => [
   { id: 'qencodeCdn.purgeStream', name: t('Purge stream'), run: (s, node) => streamChunk().purgeStream(s, node) },

@@ -76,9 +76,10 @@ export class PurgeRunner {
     if (verifiable && !auto) actions.push(check);
     actions.push(details);
     const since = verifiable?.purgedAt ?? purgedAt;
+    // Started after the summary is on its way; a chunk that fails to load is a failed verify, not a failed purge.
     if (auto)
-      void edgeChunk()
-        .verifyPurge(this.s, project, verifiable, since)
+      void Promise.resolve()
+        .then(() => edgeChunk().verifyPurge(this.s, project, verifiable, since))
         .catch((e: unknown) => this.failed(e));
     const choice = await ui.notify(
       'purgeSummary',

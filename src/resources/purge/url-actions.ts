@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../commands';
-import { onFirstUse } from '../../first-use';
+import { onFirstUse } from '../../core/first-use';
 import { qencodeUrlAt, qencodeUrlsIn, URL_SCAN, type Domain, type QencodeUrl } from '../../core';
 import type { Services } from '../../services';
 import { knownDomains, urlHover } from './url-hover';
@@ -137,7 +137,7 @@ class EditorUrlsKey implements vscode.Disposable {
 
 /** Purge URL, Copy Path and Reveal Bucket: dist/url-commands.js, loaded on first use. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const urlChunk = onFirstUse(() => require('./url-commands') as typeof import('./url-commands'));
+const urlChunk = /* @__PURE__ */ onFirstUse('url-commands.js', () => require('./url-commands') as typeof import('./url-commands'));
 
 /** The commands on Qencode URLs in any file (the hover's links, code actions and the editor's menu). */
 export const urlCommands = (): Command[] => [

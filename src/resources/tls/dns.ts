@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { onFirstUse } from '../../first-use';
+import { onFirstUse } from '../../core/first-use';
 import type { DnsCache, DnsResult, DnsVerdict } from './dns-check';
 
 /** The lookups and their cache: dist/dns.js, loaded with the first check (a TLS row of a custom domain, the watch, the setup). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dnsChunk = onFirstUse(() => require('./dns-check') as typeof import('./dns-check'));
+const dnsChunk = /* @__PURE__ */ onFirstUse('dns.js', () => require('./dns-check') as typeof import('./dns-check'));
 
 const t = vscode.l10n.t;
 
@@ -30,12 +30,12 @@ export class DnsChecks implements vscode.Disposable {
     return this.cache?.get(domain, expected) !== undefined;
   }
 
-  /** Looks the name up (unless a fresh answer is kept and `force` is not set). */
-  check(domain: string, expected: string | undefined, force = false): Promise<DnsResult> {
+  /** Looks the name up (unless a fresh answer is kept and `force` is not set). Async: a chunk that fails to load rejects, as a lookup does. */
+  async check(domain: string, expected: string | undefined, force = false): Promise<DnsResult> {
     const { checkCname, DnsCache } = dnsChunk();
     const cache = (this.cache ??= new DnsCache());
     const fresh = force ? undefined : cache.get(domain, expected);
-    if (fresh) return Promise.resolve(fresh);
+    if (fresh) return fresh;
     const key = `${domain}\n${expected ?? ''}`;
     let pending = this.inFlight.get(key);
     if (!pending) {
