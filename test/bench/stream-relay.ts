@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectStream, mapUrl, withMediaOverride, httpFetcher } from '../../src/core';
 import { Emulator } from '../emulator/emulator';
-import { testCertificates, writeCaFile, type TestCertificates } from '../emulator/https';
+import { testCertificates, writeCaFile } from '../emulator/https';
 import { startRelay } from '../emulator/relay';
-import { runInChild, serveChild } from './child';
+import { runInChild, serveChild, type Ask } from './child';
 import { putBenchStream } from './streams';
 
 /*
@@ -30,53 +30,57 @@ export interface StreamRelayBench {
 export async function streamRelayBench(runs: number): Promise<StreamRelayBench> {
   const certificates = await testCertificates();
   const dir = mkdtempSync(join(tmpdir(), 'qencode-stream-relay-'));
+  const emulator = new Emulator({ seed: true, media: true });
+  await emulator.start();
+  const root = putBenchStream(emulator.media!);
+  const tls = new URL(await emulator.media!.startTls(certificates));
+  const relay = await startRelay({ target: { host: '127.0.0.1', port: Number(tls.port) }, rttMs: STREAM_RELAY_RTT_MS });
   try {
-    const ca = writeCaFile(certificates, join(dir, 'ca.pem'));
-    return await runInChild(__filename, { runs, certificates }, { NODE_EXTRA_CA_CERTS: ca });
+    // The reader asks once it is warm: the counts from then on are the measured reads'.
+    const measured = await runInChild<Input, Omit<StreamRelayBench, 'connections' | 'handshakes'>>(
+      __filename,
+      { runs, root, edge: relay.url('https') },
+      {
+        env: { NODE_EXTRA_CA_CERTS: writeCaFile(certificates, join(dir, 'ca.pem')) },
+        answer: () => relay.resetStats(),
+      },
+    );
+    return { ...measured, connections: relay.stats.connections, handshakes: relay.stats.handshakes };
   } finally {
+    await relay.stop();
+    await emulator.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function measure(runs: number, certificates: TestCertificates): Promise<StreamRelayBench> {
-  const emulator = new Emulator({ seed: true, media: true });
-  await emulator.start();
-  const media = emulator.media!;
-  const root = putBenchStream(media);
-  const tls = new URL(await media.startTls(certificates));
-  const relay = await startRelay({
-    target: { host: '127.0.0.1', port: Number(tls.port) },
-    rttMs: STREAM_RELAY_RTT_MS,
-  });
+interface Input {
+  runs: number;
+  root: string;
+  edge: string;
+}
+
+async function measure(
+  { runs, root, edge }: Input,
+  ask: Ask,
+): Promise<Omit<StreamRelayBench, 'connections' | 'handshakes'>> {
   const fetcher = httpFetcher();
-  const fetchText = withMediaOverride(fetcher.fetchText, relay.url('https'));
+  const fetchText = withMediaOverride(fetcher.fetchText, edge);
   const read = () => collectStream(root, { fetchText, toTarget: (u) => mapUrl(u, []) });
   const previewMs: number[] = [];
   let manifests = 0;
   try {
-    await read(); // the first read: connections opened, code paths warm
-    relay.resetStats();
+    // Warm-up: connections opened, the readers loaded and compiled.
+    for (let i = 0; i < 3; i++) await read();
+    await ask('warm');
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
       manifests = (await read()).manifestsRead;
       previewMs.push(performance.now() - t);
     }
-    const { connections, handshakes } = relay.stats;
-    return {
-      rttMs: STREAM_RELAY_RTT_MS,
-      previewMs,
-      boundMs: 2 * STREAM_RELAY_RTT_MS,
-      manifests,
-      connections,
-      handshakes,
-    };
+    return { rttMs: STREAM_RELAY_RTT_MS, previewMs, boundMs: 2 * STREAM_RELAY_RTT_MS, manifests };
   } finally {
     await fetcher.close();
-    await relay.stop();
-    await emulator.stop();
   }
 }
 
-serveChild(module, (input: { runs: number; certificates: TestCertificates }) =>
-  measure(input.runs, input.certificates),
-);
+serveChild(module, measure);
