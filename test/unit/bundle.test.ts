@@ -118,7 +118,7 @@ function firstUses(): { file: string; entry: string }[] {
       if (statSync(path).isDirectory()) walk(path);
       else if (name.endsWith('.ts'))
         for (const m of readFileSync(path, 'utf8').matchAll(
-          /onFirstUse\(\s*'([^']+)',\s*\(\)\s*=>\s*require\('([^']+)'\)/g,
+          /onFirstUse\(\s*'([^']+)',\s*(?:\/\/[^\n]*\n\s*)?\(\)\s*=>\s*require\('([^']+)'\)/g,
         ))
           found.push({
             file: m[1]!,

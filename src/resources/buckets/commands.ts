@@ -136,8 +136,11 @@ export async function compareCors(s: Services, node?: unknown): Promise<void> {
 }
 
 /** Apply to CDN and Discard Changes: dist/cors-apply.js, loaded on first use. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const corsApply = /* @__PURE__ */ onFirstUse('cors-apply.js', () => require('./cors-apply') as typeof import('./cors-apply'));
+const corsApply = /* @__PURE__ */ onFirstUse(
+  'cors-apply.js',
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  () => require('./cors-apply') as typeof import('./cors-apply'),
+);
 
 /** The commands on buckets and their CORS policies. */
 export const bucketCommands = (): Command[] => [

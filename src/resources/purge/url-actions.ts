@@ -136,8 +136,11 @@ class EditorUrlsKey implements vscode.Disposable {
 }
 
 /** Purge URL, Copy Path and Reveal Bucket: dist/url-commands.js, loaded on first use. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const urlChunk = /* @__PURE__ */ onFirstUse('url-commands.js', () => require('./url-commands') as typeof import('./url-commands'));
+const urlChunk = /* @__PURE__ */ onFirstUse(
+  'url-commands.js',
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  () => require('./url-commands') as typeof import('./url-commands'),
+);
 
 /** The commands on Qencode URLs in any file (the hover's links, code actions and the editor's menu). */
 export const urlCommands = (): Command[] => [
