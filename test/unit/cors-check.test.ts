@@ -153,6 +153,30 @@ describe('the verdict of an exchange', () => {
     assert.deepEqual(star.notes, [], '"*" is the same for every origin');
   });
 
+  it("a Max-Age past what browsers keep is noted with each engine's limit; one within it is not", () => {
+    const put = get({ method: 'PUT' });
+    const preflight = (maxAge: string) => ({
+      preflight: {
+        status: 200,
+        headers: h({
+          'Access-Control-Allow-Origin': origin,
+          'Access-Control-Allow-Methods': 'PUT',
+          'Access-Control-Max-Age': maxAge,
+          Vary: 'Origin',
+        }),
+      },
+      response: { status: 200, headers: h({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }) },
+    });
+    const long = judgeCors(put, preflight('31536000'));
+    assert.equal(long.allowed, true);
+    assert.match(
+      long.notes.join(' '),
+      /keep this preflight's answer 31536000 s; .*Safari 600 s, Chrome and Edge 7200 s, Firefox 86400 s\), so a browser sees a change of the policy within 86400 s at most/,
+    );
+    assert.deepEqual(judgeCors(put, preflight('600')).notes, []);
+    assert.match(judgeCors(put, preflight('3600')).notes.join(' '), /within 3600 s at most/);
+  });
+
   it('the policy judged as if the edge sent exactly its headers', () => {
     assert.equal(judgePolicy(get(), { 'Access-Control-Allow-Origin': origin }).allowed, true);
     assert.equal(judgePolicy(get({ method: 'DELETE' }), { 'Access-Control-Allow-Origin': origin }).allowed, false);

@@ -216,9 +216,15 @@ export interface CorsExchange {
   response?: { status: number; headers: HeaderList };
 }
 
+/** The most each browser engine keeps a preflight's answer, whatever Access-Control-Max-Age says (WebKit, Chromium, Gecko). */
+const SAFARI_MAX_AGE = 600;
+const CHROMIUM_MAX_AGE = 7200;
+const FIREFOX_MAX_AGE = 86400;
+
 /**
  * The verdict on what a browser would do: blocked at the preflight, blocked at the
- * response, or the page can read it; with notes a CDN user needs (Vary: Origin).
+ * response, or the page can read it; with notes a CDN user needs (Vary: Origin, how
+ * long a preflight's answer is kept).
  */
 export function judgeCors(request: CorsRequest, exchange: CorsExchange): CorsVerdict {
   const problems: CorsFailure[] = [];
@@ -244,6 +250,10 @@ export function judgeCors(request: CorsRequest, exchange: CorsExchange): CorsVer
   if (preflightCacheSeconds !== undefined && preflightCacheSeconds <= 5)
     notes.push(
       `Browsers keep this preflight's answer ${preflightCacheSeconds} s (Access-Control-Max-Age), so most requests pay a preflight first.`,
+    );
+  else if (preflightCacheSeconds !== undefined && preflightCacheSeconds > SAFARI_MAX_AGE)
+    notes.push(
+      `Access-Control-Max-Age asks browsers to keep this preflight's answer ${preflightCacheSeconds} s; each keeps it at most its own limit (Safari ${SAFARI_MAX_AGE} s, Chrome and Edge ${CHROMIUM_MAX_AGE} s, Firefox ${FIREFOX_MAX_AGE} s), so a browser sees a change of the policy within ${Math.min(preflightCacheSeconds, FIREFOX_MAX_AGE)} s at most.`,
     );
   return {
     allowed: problems.length === 0 && exchange.response !== undefined,
