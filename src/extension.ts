@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Cancelled } from './actions';
 import { registerCommands } from './commands';
 import { BucketMemories, DataLayer } from './data';
 import { addDemoProject } from './demo';
@@ -136,8 +137,18 @@ function createServices(context: vscode.ExtensionContext, log: Log, ui: () => Ui
   const cors = new CorsFileSystem(projects, clients, data, log, ui, context.globalState);
   // The edge checks and their connections are made on first use, with their chunk (dist/edge.js).
   let edge: EdgeChecks | undefined;
-  const edgeChecks = () => (edge ??= new (edgeChunk().EdgeChecks)({ ui, clients, explorer, log }));
-  context.subscriptions.push({ dispose: () => edge?.dispose() });
+  let disposed = false;
+  const edgeChecks = () => {
+    // A check still running when the extension ends makes no new connections.
+    if (disposed) throw new Cancelled();
+    return (edge ??= new (edgeChunk().EdgeChecks)({ ui, clients, explorer, log }));
+  };
+  context.subscriptions.push({
+    dispose: () => {
+      disposed = true;
+      edge?.dispose();
+    },
+  });
   const purge = new PurgeRunner({
     ui,
     clients,
