@@ -1,3 +1,5 @@
+// The core's public face. Code of a chunk (esbuild.mjs CHUNKS) imports from the module itself, not from here:
+// a chunk that imports this barrel bundles all of it (the build refuses two chunks holding the same module).
 export * from './errors';
 export {
   checkBaseUrl,

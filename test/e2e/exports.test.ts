@@ -52,6 +52,11 @@ it(
       );
       assert.equal(code, 0, lines.join('\n'));
       assert.ok(lines.includes('ok - activate() returns nothing to another extension'));
+      assert.ok(lines.includes('ok - requiring its start-up file gives activate and deactivate only'));
+      assert.ok(
+        lines.includes('ok - requiring a chunk gives a function of a table of modules, with nothing of ours in it'),
+      );
+      assert.ok(lines.includes('ok - nothing reachable from its files holds the API key'));
       assert.ok(lines.includes("ok - a redirected API URL gets no request and no key without the user's confirmation"));
       // The key was there to take: with the real API URL the same command reached the API with it.
       assert.equal(emulator.requestsTo('POST', '^/v1/access_token/').length, 1, 'the demo project had a working key');

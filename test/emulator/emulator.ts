@@ -126,30 +126,10 @@ export interface RecordedRequest {
   httpVersion?: string;
 }
 
-interface DomainRecord {
-  id: string;
-  domain_name: string;
-  type: 'live' | 'vod';
-  bucket_name?: string;
-  created: string;
-}
-interface TlsRecord {
-  id: string;
-  domain_id: string;
-  status: string;
-  created: string;
-  message?: string;
-  expires?: string;
-  issueTimer?: NodeJS.Timeout;
-}
-interface KeyRecord {
-  id: string;
-  name: string | null;
-  stream_id?: string;
-  domain_id?: string;
-  bucket_name?: string;
-  created: string;
-}
+/** The records the emulator keeps: the seed's, and what the API adds to a TLS subscription over time. */
+type DomainRecord = SampleData['domains'][number];
+type TlsRecord = SampleData['tls'][number] & { message?: string; expires?: string; issueTimer?: NodeJS.Timeout };
+type KeyRecord = SampleData['keys'][number];
 interface BucketRecord {
   region: string;
   policy: 'public' | 'authenticated';

@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
+import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 /*
@@ -29,6 +31,31 @@ export async function run(): Promise<void> {
     const commands = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('qencodeCdn.'));
     check('its commands are registered (it really ran)', commands.length >= 25, String(commands.length));
     check('nothing is reachable through its exports', walk(exports) === '' && walk(ext.exports) === '');
+
+    // Any extension in this host can also require() our files. Start-up's gives activate and deactivate
+    // (never the table of modules its chunks are handed); a chunk's gives a function, and runs nothing.
+    const dist = join(ext.extensionPath, 'dist');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- what another extension can do
+    const startup = require(join(dist, 'extension.js')) as Record<string, unknown>;
+    const keys = Object.keys(startup).sort();
+    check(
+      'requiring its start-up file gives activate and deactivate only',
+      keys.join() === 'activate,deactivate',
+      keys.join(),
+    );
+    const chunks = readdirSync(dist).filter((f) => f.endsWith('.js') && f !== 'extension.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- what another extension can do
+    const loaders = chunks.map((f) => require(join(dist, f)) as unknown);
+    check(
+      'requiring a chunk gives a function of a table of modules, with nothing of ours in it',
+      chunks.length >= 5 && loaders.every((l) => typeof l === 'function' && l.length === 1),
+      chunks.join(', '),
+    );
+    const canaryText = process.env.QENCODE_PROBE_CANARY ?? '';
+    check(
+      'nothing reachable from its files holds the API key',
+      !walk(startup).includes(canaryText) && loaders.every((l) => !walk(l).includes(canaryText)),
+    );
 
     // An extension may change settings: point the API URL at its own server, then make
     // Qencode CDN load a list. The key must not be sent there without the user's word.

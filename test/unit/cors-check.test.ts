@@ -125,6 +125,8 @@ describe('the preflight’s answer (Fetch 4.8)', () => {
   it('Max-Age says how long the answer is kept (5 s by default)', () => {
     assert.equal(judgePreflight(put, 200, h(ok)).cacheSeconds, 5);
     assert.equal(judgePreflight(put, 200, h({ ...ok, 'Access-Control-Max-Age': '600' })).cacheSeconds, 600);
+    const huge = judgePreflight(put, 200, h({ ...ok, 'Access-Control-Max-Age': '9'.repeat(400) })).cacheSeconds;
+    assert.equal(huge, Number.MAX_SAFE_INTEGER, 'four hundred digits are a (very) long time, not Infinity');
   });
 });
 

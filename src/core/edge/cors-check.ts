@@ -158,7 +158,9 @@ export function judgePreflight(
   headers: HeaderList,
 ): { problem?: CorsFailure; cacheSeconds: number } {
   const max = headerValue(headers, 'Access-Control-Max-Age');
-  const cacheSeconds = max !== undefined && /^\d+$/.test(max.trim()) ? Number(max.trim()) : 5;
+  // Clamped: a value of hundreds of digits is still a number of seconds to say, not Infinity.
+  const cacheSeconds =
+    max !== undefined && /^\d+$/.test(max.trim()) ? Math.min(Number(max.trim()), Number.MAX_SAFE_INTEGER) : 5;
   const fail = (header: string, value: string | undefined, reason: string) => ({
     problem: { step: 'preflight' as const, header, value, reason },
     cacheSeconds,
